@@ -1,0 +1,346 @@
+//! Expressions: the hash-consed expression graph every stage works on.
+//!
+//! One [`Store`] owns every node; [`ExprId`] and [`Sym`] are `Copy` handles.
+//! Invariants (enforced by the constructors in `build.rs`, the only place
+//! that creates nodes):
+//!
+//! 1. a child's id is smaller than its parent's, so the store is
+//!    topologically ordered and bulk traversals are loops over ids;
+//! 2. each canonical node exists once, so structural equality is `==` on ids;
+//! 3. sums and products are n-ary, flattened, sorted in canonical order
+//!    ([`order`]), hold at most one number (first), no `0` term, no `1` factor;
+//! 4. only rewrites valid on the whole real domain are applied.
+//!
+//! This module depends on no other module of the crate.
+
+mod build;
+mod number;
+pub mod order;
+
+pub use number::{Number, format_float, rational_to_f64};
+
+use rustc_hash::FxHashMap;
+use std::fmt;
+
+/// Handle of a node in a [`Store`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExprId(pub u32);
+
+impl ExprId {
+    /// The index of the node in the store.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Handle of an interned variable name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(pub u32);
+
+/// A mathematical constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Constant {
+    /// π
+    Pi,
+    /// Euler's number e
+    E,
+}
+
+impl Constant {
+    /// The constant's value.
+    pub fn value(self) -> f64 {
+        match self {
+            Constant::Pi => std::f64::consts::PI,
+            Constant::E => std::f64::consts::E,
+        }
+    }
+
+    /// The name in deriv's syntax.
+    pub fn name(self) -> &'static str {
+        match self {
+            Constant::Pi => "pi",
+            Constant::E => "e",
+        }
+    }
+}
+
+macro_rules! funcs {
+    ($($variant:ident $name:literal $arity:expr,)*) => {
+        /// A function kept as a node. (`sqrt`, `pow`, `log(x, b)`, `sec`, `csc`
+        /// and `cot` are rewritten by the constructors into powers and these.)
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Func { $(#[doc = $name] $variant,)* }
+
+        impl Func {
+            /// Every function, in declaration order.
+            pub const ALL: &'static [Func] = &[$(Func::$variant,)*];
+
+            /// The name in deriv's syntax.
+            pub fn name(self) -> &'static str {
+                match self { $(Func::$variant => $name,)* }
+            }
+
+            /// Number of arguments; `None` for two or more (`min`, `max`).
+            pub fn arity(self) -> Option<usize> {
+                match self { $(Func::$variant => $arity,)* }
+            }
+        }
+    };
+}
+
+#[rustfmt::skip]
+funcs! {
+    Sin "sin" Some(1), Cos "cos" Some(1), Tan "tan" Some(1),
+    Asin "asin" Some(1), Acos "acos" Some(1), Atan "atan" Some(1),
+    Sinh "sinh" Some(1), Cosh "cosh" Some(1), Tanh "tanh" Some(1),
+    Asinh "asinh" Some(1), Acosh "acosh" Some(1), Atanh "atanh" Some(1),
+    Exp "exp" Some(1), Ln "log" Some(1), Cbrt "cbrt" Some(1),
+    Abs "abs" Some(1), Sign "sign" Some(1), Step "step" Some(1),
+    Sigmoid "sigmoid" Some(1), Relu "relu" Some(1), Softplus "softplus" Some(1),
+    Erf "erf" Some(1), Atan2 "atan2" Some(2), Min "min" None, Max "max" None,
+}
+
+impl Func {
+    /// Looks a function up by the name it is printed with.
+    pub fn from_name(name: &str) -> Option<Func> {
+        Func::ALL.iter().copied().find(|f| f.name() == name)
+    }
+}
+
+/// A node of the expression graph. Build nodes only through the [`Store`]
+/// constructors (`store.add(..)`, `store.mul(..)`, `store.pow(..)`, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// A number.
+    Num(Number),
+    /// `pi` or `e`.
+    Const(Constant),
+    /// A variable.
+    Var(Sym),
+    /// A sum of two or more terms, canonical order, number first.
+    Add(Box<[ExprId]>),
+    /// A product of two or more factors, canonical order, number first.
+    Mul(Box<[ExprId]>),
+    /// `[base, exponent]`: `base ^ exponent`.
+    Pow([ExprId; 2]),
+    /// A function application.
+    Call(Func, Box<[ExprId]>),
+}
+
+impl Node {
+    /// The operands, in order.
+    pub fn children(&self) -> &[ExprId] {
+        match self {
+            Node::Num(_) | Node::Const(_) | Node::Var(_) => &[],
+            Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) => xs,
+            Node::Pow(be) => be,
+        }
+    }
+}
+
+/// Owns every node and the variable names.
+#[derive(Default, Clone)]
+pub struct Store {
+    nodes: Vec<Node>,
+    index: FxHashMap<Node, ExprId>,
+    names: Vec<String>,
+    syms: FxHashMap<String, Sym>,
+}
+
+impl Store {
+    /// An empty store.
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// The node behind an id.
+    pub fn node(&self, id: ExprId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when no node exists yet.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The operands of a node, in order (`[base, exponent]` for a power).
+    pub fn operands(&self, id: ExprId) -> &[ExprId] {
+        self.node(id).children()
+    }
+
+    /// Interns a variable name.
+    pub fn sym(&mut self, name: &str) -> Sym {
+        if let Some(&s) = self.syms.get(name) {
+            return s;
+        }
+        let s = Sym(self.names.len() as u32);
+        self.names.push(name.to_string());
+        self.syms.insert(name.to_string(), s);
+        s
+    }
+
+    /// Looks up an interned name without interning it.
+    pub fn find_sym(&self, name: &str) -> Option<Sym> {
+        self.syms.get(name).copied()
+    }
+
+    /// The name of a variable.
+    pub fn name(&self, s: Sym) -> &str {
+        &self.names[s.0 as usize]
+    }
+
+    /// The number behind an id, if it is a number.
+    pub fn as_num(&self, id: ExprId) -> Option<&Number> {
+        match self.node(id) {
+            Node::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Interns a node that is already canonical.
+    fn intern(&mut self, node: Node) -> ExprId {
+        if let Some(&id) = self.index.get(&node) {
+            return id;
+        }
+        debug_assert!(self.check_children_below(&node));
+        let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
+        self.nodes.push(node.clone());
+        self.index.insert(node, id);
+        id
+    }
+
+    fn check_children_below(&self, node: &Node) -> bool {
+        let n = self.nodes.len() as u32;
+        node.children().iter().all(|c| c.0 < n)
+    }
+
+    /// The ids reachable from `roots`, in ascending (topological) order.
+    pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack: Vec<ExprId> = roots.to_vec();
+        let mut out = Vec::new();
+        while let Some(id) = stack.pop() {
+            if std::mem::replace(&mut seen[id.index()], true) {
+                continue;
+            }
+            out.push(id);
+            stack.extend_from_slice(self.node(id).children());
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The variables an expression depends on, in natural order by name.
+    pub fn free_vars(&self, roots: &[ExprId]) -> Vec<Sym> {
+        let mut vars: Vec<Sym> = self
+            .reachable(roots)
+            .into_iter()
+            .filter_map(|id| match self.node(id) {
+                Node::Var(s) => Some(*s),
+                _ => None,
+            })
+            .collect();
+        vars.sort_by(|a, b| order::natural_cmp(self.name(*a), self.name(*b)));
+        vars.dedup();
+        vars
+    }
+
+    /// Number of distinct nodes reachable from `roots` (the size of the DAG).
+    pub fn dag_size(&self, roots: &[ExprId]) -> usize {
+        self.reachable(roots).len()
+    }
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Store({} nodes)", self.nodes.len())
+    }
+}
+
+impl Func {
+    /// Evaluates the function on floats with IEEE semantics: a value outside
+    /// the real domain is NaN or ±inf, never an error.
+    pub fn apply_f64(self, args: &[f64]) -> f64 {
+        let x = args[0];
+        match self {
+            Func::Sin => x.sin(),
+            Func::Cos => x.cos(),
+            Func::Tan => x.tan(),
+            Func::Asin => x.asin(),
+            Func::Acos => x.acos(),
+            Func::Atan => x.atan(),
+            Func::Sinh => x.sinh(),
+            Func::Cosh => x.cosh(),
+            Func::Tanh => x.tanh(),
+            Func::Asinh => x.asinh(),
+            Func::Acosh => x.acosh(),
+            Func::Atanh => x.atanh(),
+            Func::Exp => x.exp(),
+            Func::Ln => x.ln(),
+            Func::Cbrt => x.cbrt(),
+            Func::Abs => x.abs(),
+            Func::Sign => sign(x),
+            Func::Step => step(x),
+            Func::Sigmoid => sigmoid(x),
+            Func::Relu => relu(x),
+            Func::Softplus => softplus(x),
+            Func::Erf => libm::erf(x),
+            Func::Atan2 => x.atan2(args[1]),
+            Func::Min => fold_nan(args, f64::min),
+            Func::Max => fold_nan(args, f64::max),
+        }
+    }
+}
+
+fn sign(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else {
+        x * 0.0
+    }
+}
+
+fn step(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x.is_nan() {
+        x
+    } else {
+        0.0
+    }
+}
+
+fn relu(x: f64) -> f64 {
+    if x > 0.0 || x.is_nan() { x } else { 0.0 }
+}
+
+fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+fn softplus(x: f64) -> f64 {
+    if x > 0.0 {
+        x + (-x).exp().ln_1p()
+    } else {
+        x.exp().ln_1p()
+    }
+}
+
+fn fold_nan(args: &[f64], f: fn(f64, f64) -> f64) -> f64 {
+    if args.iter().any(|a| a.is_nan()) {
+        return f64::NAN;
+    }
+    args.iter().copied().reduce(f).unwrap_or(f64::NAN)
+}

@@ -1,0 +1,303 @@
+//! Numbers of the expression language: exact rationals and floats.
+//!
+//! A literal written without a decimal point or exponent is exact and stays
+//! exact through every constructor; a float literal makes every result it
+//! touches a float ("float contagion", as in SymPy).
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+/// Largest exact integer power computed eagerly, in bits of the result.
+/// Larger powers such as `2^(10^9)` stay unevaluated `Pow` nodes.
+pub const MAX_EXACT_BITS: u64 = 1 << 16;
+
+/// A number: exact rational, or a finite `f64`.
+#[derive(Clone, Debug)]
+pub enum Number {
+    /// An exact rational number (integers included).
+    Rational(BigRational),
+    /// A finite float, from a literal with a decimal point or exponent.
+    Float(f64),
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Number::Rational(a), Number::Rational(b)) => a == b,
+            (Number::Float(a), Number::Float(b)) => a.to_bits() == b.to_bits(),
+            _ => false,
+        }
+    }
+}
+impl Eq for Number {}
+
+impl Hash for Number {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Number::Rational(r) => {
+                0u8.hash(state);
+                r.hash(state);
+            }
+            Number::Float(f) => {
+                1u8.hash(state);
+                f.to_bits().hash(state);
+            }
+        }
+    }
+}
+
+impl Number {
+    /// An exact integer.
+    pub fn int(i: i64) -> Number {
+        Number::Rational(BigRational::from_integer(BigInt::from(i)))
+    }
+
+    /// The exact fraction `n/d`.
+    ///
+    /// # Panics
+    /// If `d` is zero.
+    pub fn frac(n: i64, d: i64) -> Number {
+        Number::Rational(BigRational::new(BigInt::from(n), BigInt::from(d)))
+    }
+
+    /// A float; `-0.0` is stored as `0.0`.
+    pub fn float(f: f64) -> Number {
+        Number::Float(if f == 0.0 { 0.0 } else { f })
+    }
+
+    /// True for an exact number.
+    pub fn is_exact(&self) -> bool {
+        matches!(self, Number::Rational(_))
+    }
+
+    /// The exact value, if exact.
+    pub fn as_rational(&self) -> Option<&BigRational> {
+        match self {
+            Number::Rational(r) => Some(r),
+            Number::Float(_) => None,
+        }
+    }
+
+    /// The value as a machine integer, if it is an exact integer that fits.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Number::Rational(r) if r.is_integer() => r.numer().to_i64(),
+            _ => None,
+        }
+    }
+
+    /// True for exact zero or float zero.
+    pub fn is_zero(&self) -> bool {
+        match self {
+            Number::Rational(r) => r.is_zero(),
+            Number::Float(f) => *f == 0.0,
+        }
+    }
+
+    /// True for exactly one (exact only: `1.0` is a float, not the unit).
+    pub fn is_one(&self) -> bool {
+        matches!(self, Number::Rational(r) if r.is_one())
+    }
+
+    /// True for an exact integer.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Number::Rational(r) if r.is_integer())
+    }
+
+    /// True when the value is below zero.
+    pub fn is_negative(&self) -> bool {
+        match self {
+            Number::Rational(r) => r.is_negative(),
+            Number::Float(f) => *f < 0.0,
+        }
+    }
+
+    /// The nearest `f64`.
+    pub fn to_f64(&self) -> f64 {
+        match self {
+            Number::Rational(r) => rational_to_f64(r),
+            Number::Float(f) => *f,
+        }
+    }
+
+    /// `self + other`, float if either is.
+    pub fn add(&self, other: &Number) -> Number {
+        match (self, other) {
+            (Number::Rational(a), Number::Rational(b)) => Number::Rational(a + b),
+            _ => Number::float(self.to_f64() + other.to_f64()),
+        }
+    }
+
+    /// `self * other`, float if either is.
+    pub fn mul(&self, other: &Number) -> Number {
+        match (self, other) {
+            (Number::Rational(a), Number::Rational(b)) => Number::Rational(a * b),
+            _ => Number::float(self.to_f64() * other.to_f64()),
+        }
+    }
+
+    /// `-self`.
+    pub fn neg(&self) -> Number {
+        match self {
+            Number::Rational(r) => Number::Rational(-r),
+            Number::Float(f) => Number::float(-f),
+        }
+    }
+
+    /// `|self|`.
+    pub fn abs(&self) -> Number {
+        if self.is_negative() { self.neg() } else { self.clone() }
+    }
+
+    /// Compares values; an exact number sorts before an equal float.
+    pub fn cmp_value(&self, other: &Number) -> Ordering {
+        match (self, other) {
+            (Number::Rational(a), Number::Rational(b)) => a.cmp(b),
+            (Number::Float(a), Number::Float(b)) => a.total_cmp(b),
+            (Number::Rational(_), Number::Float(_)) => self
+                .to_f64()
+                .partial_cmp(&other.to_f64())
+                .unwrap_or(Ordering::Equal)
+                .then(Ordering::Less),
+            (Number::Float(_), Number::Rational(_)) => other.cmp_value(self).reverse(),
+        }
+    }
+
+    /// `self ^ n` for an exact base and integer exponent, when the result is
+    /// small enough to compute and defined (`0^-1` is not).
+    pub fn pow_int(&self, n: &BigInt) -> Option<Number> {
+        let Number::Rational(r) = self else {
+            let v = self.to_f64().powf(n.to_f64()?);
+            return v.is_finite().then(|| Number::float(v));
+        };
+        if r.is_zero() {
+            return if n.is_positive() {
+                Some(Number::int(0))
+            } else if n.is_zero() {
+                Some(Number::int(1))
+            } else {
+                None
+            };
+        }
+        let mag = r.numer().magnitude().bits().max(r.denom().magnitude().bits());
+        if r.numer().magnitude().is_one() && r.denom().is_one() {
+            let even = n.is_even();
+            let neg = r.is_negative() && !even;
+            return Some(Number::int(if neg { -1 } else { 1 }));
+        }
+        let e = n.magnitude().to_u64()?;
+        if mag.saturating_mul(e) > MAX_EXACT_BITS {
+            return None;
+        }
+        let e = u32::try_from(e).ok()?;
+        let p = BigRational::new(r.numer().pow(e), r.denom().pow(e));
+        Some(Number::Rational(if n.is_negative() { p.recip() } else { p }))
+    }
+}
+
+/// Converts an exact rational to the nearest `f64` (±inf when out of range).
+pub fn rational_to_f64(r: &BigRational) -> f64 {
+    if let (Some(n), Some(d)) = (r.numer().to_i64(), r.denom().to_i64())
+        && n.unsigned_abs() < (1 << 53)
+        && d < (1 << 53)
+    {
+        return n as f64 / d as f64;
+    }
+    r.to_f64().unwrap_or_else(|| {
+        let n = r.numer().to_f64().unwrap_or(f64::NAN);
+        let d = r.denom().to_f64().unwrap_or(f64::NAN);
+        n / d
+    })
+}
+
+/// The exact integer `k`-th root of `n >= 0`, if `n` is a perfect `k`-th power.
+pub fn exact_root(n: &BigInt, k: u32) -> Option<BigInt> {
+    if n.is_negative() {
+        return None;
+    }
+    let r = n.nth_root(k);
+    (r.pow(k) == *n).then_some(r)
+}
+
+/// Splits `n > 0` into `a^k * m`, pulling out `k`-th powers of small primes
+/// (and the whole number when it is a perfect power).
+pub fn split_power(n: &BigInt, k: u32) -> (BigInt, BigInt) {
+    if let Some(r) = exact_root(n, k) {
+        return (r, BigInt::one());
+    }
+    let mut a = BigInt::one();
+    let mut m = n.clone();
+    let mut p = 2u32;
+    while p < 1000 {
+        let pk = BigInt::from(p).pow(k);
+        if pk > m {
+            break;
+        }
+        while (&m % &pk).is_zero() {
+            m /= &pk;
+            a *= p;
+        }
+        p += if p == 2 { 1 } else { 2 };
+    }
+    (a, m)
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Rational(r) => write!(f, "{r}"),
+            Number::Float(x) => write!(f, "{}", format_float(*x)),
+        }
+    }
+}
+
+/// Formats a float so that it reads back as the same float literal: always
+/// with a decimal point or an exponent (`2.0`, `1e300`, `0.1`).
+pub fn format_float(x: f64) -> String {
+    let s = format!("{x:?}");
+    if s.contains(['.', 'e', 'E']) || !x.is_finite() {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_contagion() {
+        assert_eq!(Number::int(1).add(&Number::float(0.5)), Number::float(1.5));
+        assert_eq!(Number::frac(1, 2).add(&Number::frac(1, 3)), Number::frac(5, 6));
+    }
+
+    #[test]
+    fn exact_powers_are_bounded() {
+        assert_eq!(Number::int(2).pow_int(&BigInt::from(10)), Some(Number::int(1024)));
+        assert_eq!(Number::int(2).pow_int(&BigInt::from(-2)), Some(Number::frac(1, 4)));
+        assert_eq!(Number::int(2).pow_int(&BigInt::from(1_000_000_000)), None);
+        assert_eq!(Number::int(0).pow_int(&BigInt::from(-1)), None);
+        assert_eq!(Number::int(-1).pow_int(&BigInt::from(1_000_000_001)), Some(Number::int(-1)));
+    }
+
+    #[test]
+    fn split_powers() {
+        assert_eq!(split_power(&BigInt::from(8), 2), (BigInt::from(2), BigInt::from(2)));
+        assert_eq!(split_power(&BigInt::from(27), 3), (BigInt::from(3), BigInt::from(1)));
+        assert_eq!(split_power(&BigInt::from(12), 2), (BigInt::from(2), BigInt::from(3)));
+    }
+
+    #[test]
+    fn floats_print_as_floats() {
+        assert_eq!(format_float(2.0), "2.0");
+        assert_eq!(format_float(0.1), "0.1");
+        assert_eq!(format_float(1e300), "1e300");
+    }
+}
