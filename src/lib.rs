@@ -3,3 +3,6 @@
 #![warn(missing_docs)]
 
 pub mod expr;
+pub mod print;
+pub mod diff;
+pub mod eval;

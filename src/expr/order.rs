@@ -128,13 +128,8 @@ impl Store {
         match self.node(e) {
             Node::Mul(xs) if matches!(self.node(xs[0]), Node::Num(_)) => (Some(xs[0]), &xs[1..]),
             Node::Mul(xs) => (None, xs),
-            _ => (None, std::slice::from_ref(self.id_slot(e))),
+            _ => (None, std::slice::from_ref(self.id_ref(e))),
         }
-    }
-
-    fn id_slot(&self, e: ExprId) -> &ExprId {
-        // a stable reference to `e` itself: the id stored in the index
-        self.index.get(self.node(e)).expect("interned node")
     }
 
     fn cmp_lists(&self, xs: &[ExprId], ys: &[ExprId]) -> Ordering {

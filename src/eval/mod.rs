@@ -1,0 +1,118 @@
+//! Numeric evaluation at a point, in IEEE double precision.
+//!
+//! A value outside the real domain (`log(-1)`, `sqrt(-1)`, `1/0`) is NaN or
+//! ±inf, never an error, so batch evaluation goes on; [`Tape::first_nonfinite`]
+//! names the subexpression where it happened.
+
+mod tape;
+
+pub use tape::Tape;
+
+use rustc_hash::FxHashMap;
+
+use crate::expr::{ExprId, Func, Node, Store, Sym};
+
+/// Evaluation errors.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    /// A variable has no value.
+    #[error("no value for the variable `{0}`")]
+    UnboundVariable(String),
+}
+
+/// Values of variables.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    values: FxHashMap<Sym, f64>,
+}
+
+impl Env {
+    /// An empty environment.
+    pub fn new() -> Env {
+        Env::default()
+    }
+
+    /// Sets a variable.
+    pub fn set(&mut self, s: Sym, v: f64) {
+        self.values.insert(s, v);
+    }
+
+    /// A variable's value.
+    pub fn get(&self, s: Sym) -> Option<f64> {
+        self.values.get(&s).copied()
+    }
+}
+
+/// Evaluates several roots at a point in one pass.
+///
+/// # Errors
+/// [`EvalError::UnboundVariable`] when a variable has no value.
+///
+/// ```
+/// use deriv::{eval::{eval_many, Env}, expr::Store};
+/// let mut s = Store::new();
+/// let x = s.var("x");
+/// let f = s.powi(x, 2);
+/// let mut env = Env::new();
+/// env.set(s.find_sym("x").unwrap(), 3.0);
+/// assert_eq!(eval_many(&s, &[f], &env)?, vec![9.0]);
+/// # Ok::<(), deriv::eval::EvalError>(())
+/// ```
+pub fn eval_many(store: &Store, roots: &[ExprId], env: &Env) -> Result<Vec<f64>, EvalError> {
+    let tape = Tape::new(store, roots);
+    check_bound(store, &tape, env)?;
+    Ok(tape.eval(&|s| env.get(s).unwrap_or(f64::NAN)))
+}
+
+/// Evaluates one expression at a point.
+///
+/// # Errors
+/// [`EvalError::UnboundVariable`] when a variable has no value.
+pub fn eval(store: &Store, root: ExprId, env: &Env) -> Result<f64, EvalError> {
+    Ok(eval_many(store, &[root], env)?[0])
+}
+
+fn check_bound(store: &Store, tape: &Tape, env: &Env) -> Result<(), EvalError> {
+    match tape.inputs().iter().find(|s| env.get(**s).is_none()) {
+        Some(s) => Err(EvalError::UnboundVariable(store.name(*s).to_string())),
+        None => Ok(()),
+    }
+}
+
+/// A point where a non-smooth function is evaluated exactly at its kink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kink {
+    /// The call: `abs(..)`, `relu(..)`, `sign(..)`, `step(..)`, `min(..)`, `max(..)`.
+    pub at: ExprId,
+}
+
+/// The non-smooth subexpressions of `roots` that sit exactly on a kink at
+/// the point (argument zero, or a tie in `min`/`max`), in id order.
+///
+/// # Errors
+/// [`EvalError::UnboundVariable`] when a variable has no value.
+pub fn kinks(store: &Store, roots: &[ExprId], env: &Env) -> Result<Vec<Kink>, EvalError> {
+    let tape = Tape::new(store, roots);
+    check_bound(store, &tape, env)?;
+    let slots = tape.eval_slots(&|s| env.get(s).unwrap_or(f64::NAN));
+    let slot_of: FxHashMap<ExprId, usize> = tape.ids().iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let val = |id: &ExprId| slots[slot_of[id]];
+    let mut out = Vec::new();
+    for &id in tape.ids() {
+        if let Node::Call(f, args) = store.node(id) {
+            let kink = match f {
+                Func::Abs | Func::Relu | Func::Sign | Func::Step => val(&args[0]) == 0.0,
+                Func::Min | Func::Max => {
+                    let vs: Vec<f64> = args.iter().map(val).collect();
+                    let best = if *f == Func::Max { vs.iter().copied().fold(f64::MIN, f64::max) } else { vs.iter().copied().fold(f64::MAX, f64::min) };
+                    vs.iter().filter(|v| **v == best).count() > 1
+                }
+                _ => false,
+            };
+            if kink {
+                out.push(Kink { at: id });
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,126 @@
+//! A compiled evaluation tape: lower a set of roots once, evaluate many points.
+
+use rustc_hash::FxHashMap;
+
+use crate::expr::{ExprId, Func, Node, Number, Store, Sym};
+
+/// One instruction; operands are slots of earlier instructions.
+#[derive(Clone, Debug)]
+enum Op {
+    Const(f64),
+    Input(Sym),
+    Add(Box<[u32]>),
+    Mul(Box<[u32]>),
+    Powi(u32, i32),
+    Sqrt(u32),
+    Powf(u32, u32),
+    Call(Func, Box<[u32]>),
+}
+
+/// Straight-line code for a set of roots: reachable nodes in ascending id
+/// order, one slot each. Several outputs (a gradient, a Jacobian) come out
+/// of one pass.
+#[derive(Clone, Debug)]
+pub struct Tape {
+    ops: Vec<Op>,
+    ids: Vec<ExprId>,
+    roots: Vec<u32>,
+    inputs: Vec<Sym>,
+}
+
+impl Tape {
+    /// Lowers `roots` to a tape.
+    pub fn new(store: &Store, roots: &[ExprId]) -> Tape {
+        let ids = store.reachable(roots);
+        let slot: FxHashMap<ExprId, u32> = ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
+        let sl = |xs: &[ExprId]| -> Box<[u32]> { xs.iter().map(|x| slot[x]).collect() };
+        let mut inputs = Vec::new();
+        let ops = ids
+            .iter()
+            .map(|&id| match store.node(id) {
+                Node::Num(n) => Op::Const(n.to_f64()),
+                Node::Const(c) => Op::Const(c.value()),
+                Node::Var(s) => {
+                    inputs.push(*s);
+                    Op::Input(*s)
+                }
+                Node::Add(xs) => Op::Add(sl(xs)),
+                Node::Mul(xs) => Op::Mul(sl(xs)),
+                Node::Pow([b, e]) => match store.as_num(*e) {
+                    Some(n) if *n == Number::frac(1, 2) => Op::Sqrt(slot[b]),
+                    Some(n) => match n.as_i64().and_then(|i| i32::try_from(i).ok()) {
+                        Some(i) => Op::Powi(slot[b], i),
+                        None => Op::Powf(slot[b], slot[e]),
+                    },
+                    None => Op::Powf(slot[b], slot[e]),
+                },
+                Node::Call(f, xs) => Op::Call(*f, sl(xs)),
+            })
+            .collect();
+        let roots = roots.iter().map(|r| slot[r]).collect();
+        Tape { ops, ids, roots, inputs }
+    }
+
+    /// The variables the tape reads.
+    pub fn inputs(&self) -> &[Sym] {
+        &self.inputs
+    }
+
+    /// Evaluates every slot at a point; `value(sym)` gives the inputs.
+    /// Values outside the domain are NaN or ±inf, never an error.
+    pub fn eval_slots(&self, value: &dyn Fn(Sym) -> f64) -> Vec<f64> {
+        let mut v: Vec<f64> = Vec::with_capacity(self.ops.len());
+        let mut args: Vec<f64> = Vec::new();
+        for op in &self.ops {
+            let x = match op {
+                Op::Const(c) => *c,
+                Op::Input(s) => value(*s),
+                Op::Add(xs) => xs.iter().map(|&i| v[i as usize]).sum(),
+                Op::Mul(xs) => xs.iter().map(|&i| v[i as usize]).product(),
+                Op::Powi(b, n) => v[*b as usize].powi(*n),
+                Op::Sqrt(b) => v[*b as usize].sqrt(),
+                Op::Powf(b, e) => v[*b as usize].powf(v[*e as usize]),
+                Op::Call(f, xs) => {
+                    args.clear();
+                    args.extend(xs.iter().map(|&i| v[i as usize]));
+                    f.apply_f64(&args)
+                }
+            };
+            v.push(x);
+        }
+        v
+    }
+
+    /// The root values out of a slot vector.
+    pub fn roots_of(&self, slots: &[f64]) -> Vec<f64> {
+        self.roots.iter().map(|&r| slots[r as usize]).collect()
+    }
+
+    /// Evaluates the roots at a point.
+    pub fn eval(&self, value: &dyn Fn(Sym) -> f64) -> Vec<f64> {
+        let slots = self.eval_slots(value);
+        self.roots_of(&slots)
+    }
+
+    /// The first subexpression whose value is NaN or infinite although all
+    /// its operands are finite: where a value left the domain.
+    pub fn first_nonfinite(&self, slots: &[f64]) -> Option<ExprId> {
+        (0..self.ops.len()).find_map(|i| {
+            if slots[i].is_finite() {
+                return None;
+            }
+            let operands_finite = match &self.ops[i] {
+                Op::Const(_) | Op::Input(_) => true,
+                Op::Add(xs) | Op::Mul(xs) | Op::Call(_, xs) => xs.iter().all(|&j| slots[j as usize].is_finite()),
+                Op::Powi(b, _) | Op::Sqrt(b) => slots[*b as usize].is_finite(),
+                Op::Powf(b, e) => slots[*b as usize].is_finite() && slots[*e as usize].is_finite(),
+            };
+            operands_finite.then_some(self.ids[i])
+        })
+    }
+
+    /// The node of each slot.
+    pub fn ids(&self) -> &[ExprId] {
+        &self.ids
+    }
+}
