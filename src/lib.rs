@@ -3,3 +3,5 @@
 #![warn(missing_docs)]
 
 pub mod expr;
+pub mod parse;
+pub mod print;

@@ -1,0 +1,609 @@
+//! One parser function per production of `grammar/deriv.ebnf`, named after it
+//! and documented with it. Tokens are read with nom combinators; the
+//! left-associative loops and the right-associative power chain are loops, so
+//! only parentheses, brackets and calls recurse, and every level of nesting
+//! (those three, unary signs and `^`) is counted against
+//! [`ParseOptions::max_depth`].
+
+use std::cell::{Cell, RefCell};
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while};
+use nom::character::complete::{char, digit0, digit1, one_of, satisfy};
+use nom::combinator::{cut, opt, peek, recognize};
+use nom::sequence::preceded;
+use nom::{IResult, Parser};
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::error::{Located, ParseErrorKind, Span, token};
+use super::functions::Callee;
+use super::{Output, ParseOptions, Program, Statement};
+use crate::expr::{Constant, ExprId, Store};
+
+/// The result of a production: the rest of the input and the value, or a located error.
+pub(super) type Res<'s, T> = IResult<&'s str, T, Located<'s>>;
+
+/// The last token of an operand: implicit multiplication may follow a number
+/// or a `)`, never a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum End {
+    Number,
+    Close,
+    Name,
+}
+
+/// Parser state: the store nodes are built in, the nesting depth, the
+/// assigned names of a program and the names already used as inputs.
+pub(super) struct Grammar<'s> {
+    src: &'s str,
+    store: RefCell<&'s mut Store>,
+    opts: &'s ParseOptions,
+    depth: Cell<usize>,
+    brackets: Cell<usize>,
+    assigned: RefCell<FxHashMap<&'s str, ExprId>>,
+    inputs: RefCell<FxHashSet<&'s str>>,
+}
+
+/// Fails at `at` (committed: no alternative is tried), covering `len` bytes.
+fn fail<'s, T>(at: &'s str, len: usize, kind: ParseErrorKind) -> Res<'s, T> {
+    Err(nom::Err::Failure(Located::new(at, len, kind)))
+}
+
+/// Labels a missing operand (an `Err::Error` of `parser`) as
+/// [`ParseErrorKind::ExpectedOperand`]; failures pass through unchanged.
+fn operand<'s, O>(
+    after: Option<String>,
+    mut parser: impl Parser<&'s str, Output = O, Error = Located<'s>>,
+) -> impl Parser<&'s str, Output = O, Error = Located<'s>> {
+    move |i: &'s str| {
+        parser.parse(i).map_err(|e| match e {
+            nom::Err::Error(e) => {
+                let found = token(e.input).filter(|t| !t.starts_with(['\n', ';']));
+                let len = found.map_or(0, str::len);
+                let found = found.map(str::to_string);
+                let kind = ParseErrorKind::ExpectedOperand {
+                    after: after.clone(),
+                    found,
+                };
+                nom::Err::Error(Located::new(e.input, len, kind))
+            }
+            e => e,
+        })
+    }
+}
+
+/// identifier = ( letter | "_" ) , { letter | digit | "_" } ;
+fn identifier(i: &str) -> Res<'_, &str> {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    recognize((
+        satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
+        take_while(word),
+    ))
+    .parse(i)
+}
+
+/// exponent = ( "e" | "E" ) , [ "+" | "-" ] , digits ;
+fn exponent(i: &str) -> Res<'_, &str> {
+    recognize((one_of("eE"), opt(one_of("+-")), digit1)).parse(i)
+}
+
+impl<'s> Grammar<'s> {
+    /// A parser of `src` that builds nodes in `store`.
+    pub(super) fn new(store: &'s mut Store, src: &'s str, opts: &'s ParseOptions) -> Self {
+        Grammar {
+            src,
+            store: RefCell::new(store),
+            opts,
+            depth: Cell::new(0),
+            brackets: Cell::new(0),
+            assigned: RefCell::default(),
+            inputs: RefCell::default(),
+        }
+    }
+
+    fn offset(&self, i: &str) -> usize {
+        self.src.len() - i.len()
+    }
+
+    fn span(&self, from: &str, to: &str) -> Span {
+        Span::new(self.offset(from), self.offset(to))
+    }
+
+    /// whitespace = " " | "\t" | "\r" | comment ;  (inside brackets also "\n")
+    fn ws(&self, mut i: &'s str) -> &'s str {
+        let newlines = self.brackets.get() > 0;
+        loop {
+            i = i.trim_start_matches(|c| matches!(c, ' ' | '\t' | '\r') || (newlines && c == '\n'));
+            match i.strip_prefix('#') {
+                Some(comment) => i = &comment[comment.find('\n').unwrap_or(comment.len())..],
+                None => return i,
+            }
+        }
+    }
+
+    /// [`Self::ws`] as a parser.
+    fn blank(&self, i: &'s str) -> Res<'s, ()> {
+        Ok((self.ws(i), ()))
+    }
+
+    /// One more level of nesting at `at`, or [`ParseErrorKind::TooDeep`].
+    fn deeper(&self, at: &'s str) -> Res<'s, ()> {
+        let depth = self.depth.get() + 1;
+        if depth > self.opts.max_depth {
+            return fail(
+                at,
+                1,
+                ParseErrorKind::TooDeep {
+                    limit: self.opts.max_depth,
+                },
+            );
+        }
+        self.depth.set(depth);
+        Ok((at, ()))
+    }
+
+    /// Runs `f` one level deeper, inside brackets (where newlines are blanks),
+    /// and restores both counters afterwards.
+    fn nested<T>(&self, at: &'s str, f: impl FnOnce() -> Res<'s, T>) -> Res<'s, T> {
+        let (depth, brackets) = (self.depth.get(), self.brackets.get());
+        self.deeper(at)?;
+        self.brackets.set(brackets + 1);
+        let result = f();
+        self.depth.set(depth);
+        self.brackets.set(brackets);
+        result
+    }
+
+    /// program = { separator } , { statement , separator , { separator } } ,
+    ///           output , { separator } ;
+    pub(super) fn program(&self, i: &'s str) -> Res<'s, Program> {
+        let mut statements = Vec::new();
+        let mut i = self.separators(i);
+        if i.is_empty() {
+            return fail(self.src, 0, ParseErrorKind::Empty);
+        }
+        loop {
+            let blank = |i| self.blank(i);
+            if peek((blank, identifier, blank, char('=')))
+                .parse(i)
+                .is_err()
+            {
+                return self.final_output(i, statements);
+            }
+            let (rest, statement) = self.statement(i)?;
+            statements.push(statement);
+            let j = self.ws(rest);
+            let k = self.separators(j);
+            if k.is_empty() {
+                return fail(k, 0, ParseErrorKind::MissingOutput);
+            }
+            if k.len() == j.len() {
+                return fail(
+                    j,
+                    0,
+                    ParseErrorKind::TrailingInput {
+                        found: token(j).unwrap_or("").into(),
+                    },
+                );
+            }
+            i = k;
+        }
+    }
+
+    /// The output, then only separators up to the end of the input.
+    fn final_output(&self, i: &'s str, statements: Vec<Statement>) -> Res<'s, Program> {
+        let (rest, output) = self.output(i)?;
+        let j = self.ws(rest);
+        let k = self.separators(j);
+        if k.is_empty() {
+            return Ok((k, Program { statements, output }));
+        }
+        if k.len() == j.len() {
+            return fail(
+                j,
+                0,
+                ParseErrorKind::TrailingInput {
+                    found: token(j).unwrap_or("").into(),
+                },
+            );
+        }
+        let start = self.ws(i);
+        fail(
+            start,
+            start.len() - rest.len(),
+            ParseErrorKind::ExpressionNotLast,
+        )
+    }
+
+    /// separator = ";" | newline ;  (any number of them, with blanks and comments)
+    fn separators(&self, mut i: &'s str) -> &'s str {
+        loop {
+            let j = self.ws(i);
+            match j.strip_prefix([';', '\n']) {
+                Some(rest) => i = rest,
+                None => return j,
+            }
+        }
+    }
+
+    /// statement = identifier , "=" , expr ;
+    fn statement(&self, i: &'s str) -> Res<'s, Statement> {
+        let start = self.ws(i);
+        let (rest, name) = identifier(start)?;
+        if let Some(what) = Callee::reserved(name) {
+            return fail(
+                start,
+                name.len(),
+                ParseErrorKind::AssignToReserved {
+                    name: name.into(),
+                    what,
+                },
+            );
+        }
+        if self.assigned.borrow().contains_key(name) {
+            return fail(start, name.len(), ParseErrorKind::Reassigned(name.into()));
+        }
+        let (rest, _) = preceded(|i| self.blank(i), char('=')).parse(rest)?;
+        let (rest, value) = cut(operand(Some("=".into()), |i| self.expr(i))).parse(rest)?;
+        if self.inputs.borrow().contains(name) {
+            return fail(
+                start,
+                name.len(),
+                ParseErrorKind::AssignToInput(name.into()),
+            );
+        }
+        self.assigned.borrow_mut().insert(name, value);
+        let span = self.span(start, rest);
+        Ok((
+            rest,
+            Statement {
+                name: name.to_string(),
+                value,
+                span,
+            },
+        ))
+    }
+
+    /// output = vector | expr ;
+    fn output(&self, i: &'s str) -> Res<'s, Output> {
+        let vector = |i| {
+            self.vector(i)
+                .map(|(rest, items)| (rest, Output::Vector(items)))
+        };
+        let scalar = |i| self.expr(i).map(|(rest, id)| (rest, Output::Scalar(id)));
+        cut(operand(None, alt((vector, scalar)))).parse(i)
+    }
+
+    /// vector = "[" , expr , { "," , expr } , "]" ;
+    fn vector(&self, i: &'s str) -> Res<'s, Vec<ExprId>> {
+        let open = self.ws(i);
+        let (mut i, _) = char('[').parse(open)?;
+        self.nested(open, || {
+            let mut items = Vec::new();
+            let mut after = "[";
+            loop {
+                let (rest, item) = cut(operand(Some(after.into()), |i| self.expr(i))).parse(i)?;
+                items.push(item);
+                let rest = self.ws(rest);
+                match one_of::<_, _, Located>(",]").parse(rest) {
+                    Ok((rest, ',')) => (i, after) = (rest, ","),
+                    Ok((rest, _)) => return Ok((rest, items)),
+                    Err(_) => {
+                        let len = token(rest).map_or(0, str::len);
+                        let open = Span::new(self.offset(open), self.offset(open) + 1);
+                        return fail(rest, len, ParseErrorKind::UnclosedBracket { open });
+                    }
+                }
+            }
+        })
+    }
+
+    /// A whole input that is one expression (no statements, no vector).
+    pub(super) fn scalar(&self, i: &'s str) -> Res<'s, ExprId> {
+        self.brackets.set(1);
+        if self.ws(i).is_empty() {
+            return fail(self.src, 0, ParseErrorKind::Empty);
+        }
+        let (rest, id) = cut(operand(None, |i| self.expr(i))).parse(i)?;
+        let rest = self.ws(rest);
+        match token(rest) {
+            Some(found) => fail(
+                rest,
+                found.len(),
+                ParseErrorKind::TrailingInput {
+                    found: found.into(),
+                },
+            ),
+            None => Ok((rest, id)),
+        }
+    }
+
+    /// expr = term , { ( "+" | "-" ) , term } ;
+    fn expr(&self, i: &'s str) -> Res<'s, ExprId> {
+        let (mut i, (first, _)) = self.term(i)?;
+        let mut terms = vec![first];
+        while let Ok((rest, op)) = one_of::<_, _, Located>("+-").parse(self.ws(i)) {
+            let (rest, (t, _)) = cut(operand(Some(op.into()), |i| self.term(i))).parse(rest)?;
+            terms.push(if op == '-' {
+                self.store.borrow_mut().neg(t)
+            } else {
+                t
+            });
+            i = rest;
+        }
+        let sum = if terms.len() == 1 {
+            first
+        } else {
+            self.store.borrow_mut().add(&terms)
+        };
+        Ok((i, sum))
+    }
+
+    /// term = unary , { ( "*" | "/" ) , unary | implicit } ;
+    fn term(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let (mut i, (first, mut end)) = self.unary(i)?;
+        let mut factors = vec![first];
+        loop {
+            let j = self.ws(i);
+            let (rest, (factor, last)) =
+                if let Ok((rest, op)) = one_of::<_, _, Located>("*/").parse(j) {
+                    let (rest, (f, last)) =
+                        cut(operand(Some(op.into()), |i| self.unary(i))).parse(rest)?;
+                    (
+                        rest,
+                        (
+                            if op == '/' {
+                                self.store.borrow_mut().recip(f)
+                            } else {
+                                f
+                            },
+                            last,
+                        ),
+                    )
+                } else if self.implicit_follows(end, j)? {
+                    self.implicit(j)?
+                } else {
+                    break;
+                };
+            factors.push(factor);
+            (i, end) = (rest, last);
+        }
+        let product = if factors.len() == 1 {
+            first
+        } else {
+            self.store.borrow_mut().mul(&factors)
+        };
+        Ok((i, (product, end)))
+    }
+
+    /// Whether an implicit factor starts at `i` after an operand ending in
+    /// `end`; another operand where none may follow is
+    /// [`ParseErrorKind::MissingOperator`].
+    fn implicit_follows(&self, end: End, i: &'s str) -> Result<bool, nom::Err<Located<'s>>> {
+        let Some(c) = i.chars().next() else {
+            return Ok(false);
+        };
+        let name = c.is_ascii_alphabetic() || c == '_' || c == '(';
+        let number = c.is_ascii_digit() || c == '.';
+        match end {
+            End::Number if name => Ok(true),
+            End::Close if name || number => Ok(true),
+            _ if name || number => {
+                let found = token(i).unwrap_or("").to_string();
+                Err(nom::Err::Failure(Located::new(
+                    i,
+                    found.len(),
+                    ParseErrorKind::MissingOperator { found },
+                )))
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// implicit = power ;  (only after a number or ")", and a number only after ")")
+    fn implicit(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        cut(operand(None, |i| self.power(i))).parse(i)
+    }
+
+    /// unary = { "+" | "-" } , power ;
+    fn unary(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let depth = self.depth.get();
+        let result = self.signs(i).and_then(|(rest, (negative, sign))| {
+            let (rest, (id, end)) = match sign {
+                Some(sign) => cut(operand(Some(sign.into()), |i| self.power(i))).parse(rest)?,
+                None => self.power(rest)?,
+            };
+            let id = if negative {
+                self.store.borrow_mut().neg(id)
+            } else {
+                id
+            };
+            Ok((rest, (id, end)))
+        });
+        self.depth.set(depth);
+        result
+    }
+
+    /// `{ "+" | "-" }`: whether the signs negate, and the last sign. Each sign
+    /// is a level of nesting (the caller restores the depth).
+    fn signs(&self, mut i: &'s str) -> Res<'s, (bool, Option<char>)> {
+        let (mut negative, mut last) = (false, None);
+        loop {
+            let j = self.ws(i);
+            let Ok((rest, sign)) = one_of::<_, _, Located>("+-").parse(j) else {
+                return Ok((i, (negative, last)));
+            };
+            self.deeper(j)?;
+            negative ^= sign == '-';
+            (i, last) = (rest, Some(sign));
+        }
+    }
+
+    /// power = primary , [ ( "^" | "**" ) , unary ] ;
+    fn power(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let depth = self.depth.get();
+        let result = self.power_chain(i);
+        self.depth.set(depth);
+        result
+    }
+
+    /// The chain `b0 ^ s1 b1 ^ s2 b2 ...` (each `s` a run of signs), read in a
+    /// loop and folded from the right: `b0 ^ (s1 (b1 ^ (s2 b2)))`.
+    fn power_chain(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let (mut i, (first, mut end)) = self.primary(i)?;
+        let (mut bases, mut negations) = (vec![first], Vec::new());
+        while let Ok((rest, op)) = alt((tag::<_, _, Located>("^"), tag("**"))).parse(self.ws(i)) {
+            self.deeper(self.ws(i))?;
+            let (rest, (negative, sign)) = self.signs(rest)?;
+            let after = sign.map_or(op.to_string(), String::from);
+            let (rest, (base, last)) =
+                cut(operand(Some(after), |i| self.primary(i))).parse(rest)?;
+            bases.push(base);
+            negations.push(negative);
+            (i, end) = (rest, last);
+        }
+        let mut store = self.store.borrow_mut();
+        let mut value = bases.pop().unwrap_or(first);
+        while let (Some(base), Some(negative)) = (bases.pop(), negations.pop()) {
+            if negative {
+                value = store.neg(value);
+            }
+            value = store.pow(base, value);
+        }
+        Ok((i, (value, end)))
+    }
+
+    /// primary = number | call | constant | variable | "(" , expr , ")" ;
+    fn primary(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let i = self.ws(i);
+        if i.starts_with('[') {
+            return fail(i, 1, ParseErrorKind::VectorNotAllowed);
+        }
+        alt((
+            |i| self.number(i),
+            |i| self.parenthesized(i),
+            |i| self.name(i),
+        ))
+        .parse(i)
+    }
+
+    /// "(" , expr , ")"
+    fn parenthesized(&self, open: &'s str) -> Res<'s, (ExprId, End)> {
+        let (inner, _) = char('(').parse(open)?;
+        self.nested(open, || {
+            let (rest, id) = cut(operand(Some("(".into()), |i| self.expr(i))).parse(inner)?;
+            let (rest, _) = self.close_paren(open, rest)?;
+            Ok((rest, (id, End::Close)))
+        })
+    }
+
+    /// The `)` matching the `(` at `open`, or [`ParseErrorKind::UnclosedParen`].
+    fn close_paren(&self, open: &'s str, i: &'s str) -> Res<'s, char> {
+        let i = self.ws(i);
+        char::<_, Located>(')').parse(i).or_else(|_| {
+            let open = Span::new(self.offset(open), self.offset(open) + 1);
+            fail(
+                i,
+                token(i).map_or(0, str::len),
+                ParseErrorKind::UnclosedParen { open },
+            )
+        })
+    }
+
+    /// number = ( digits , [ "." , [ digits ] ] | "." , digits ) , [ exponent ] ;
+    fn number(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let mantissa = alt((
+            recognize((digit1, opt((char('.'), digit0)))),
+            recognize((char('.'), digit1)),
+        ));
+        let (rest, text) = recognize((mantissa, opt(exponent))).parse(i)?;
+        let id = if text.bytes().all(|b| b.is_ascii_digit()) {
+            let Ok(n) = text.parse::<BigInt>() else {
+                return fail(i, text.len(), ParseErrorKind::NumberOutOfRange(text.into()));
+            };
+            self.store
+                .borrow_mut()
+                .rational(BigRational::from_integer(n))
+        } else {
+            match text.parse::<f64>() {
+                Ok(x) if x.is_finite() => self.store.borrow_mut().float(x),
+                _ => return fail(i, text.len(), ParseErrorKind::NumberOutOfRange(text.into())),
+            }
+        };
+        Ok((rest, (id, End::Number)))
+    }
+
+    /// A name: a call, a constant or a variable (an assigned name stands for its value).
+    fn name(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let (rest, name) = identifier(i)?;
+        let after = self.ws(rest);
+        if after.starts_with('(') {
+            return self.call(i, name, after);
+        }
+        if Callee::from_name(name).is_some() {
+            return fail(
+                i,
+                name.len(),
+                ParseErrorKind::MissingCallParen { name: name.into() },
+            );
+        }
+        let id = match name {
+            "pi" => self.store.borrow_mut().constant(Constant::Pi),
+            "e" => self.store.borrow_mut().constant(Constant::E),
+            _ => self.variable(name),
+        };
+        Ok((rest, (id, End::Name)))
+    }
+
+    /// variable = identifier ;
+    fn variable(&self, name: &'s str) -> ExprId {
+        if let Some(&value) = self.assigned.borrow().get(name) {
+            return value;
+        }
+        self.inputs.borrow_mut().insert(name);
+        self.store.borrow_mut().var(name)
+    }
+
+    /// call = function , "(" , [ expr , { "," , expr } ] , ")" ;
+    fn call(&self, start: &'s str, name: &'s str, open: &'s str) -> Res<'s, (ExprId, End)> {
+        let Some(callee) = Callee::from_name(name) else {
+            let kind = ParseErrorKind::UnknownFunction {
+                name: name.into(),
+                suggestion: Callee::suggest(name),
+            };
+            return fail(start, name.len(), kind);
+        };
+        self.nested(open, || {
+            let (rest, args) = self.arguments(open)?;
+            if let Err(expected) = callee.check_arity(args.len()) {
+                let kind = ParseErrorKind::WrongArity {
+                    name: name.into(),
+                    expected,
+                    found: args.len(),
+                };
+                return fail(start, start.len() - rest.len(), kind);
+            }
+            let id = callee.apply(&mut self.store.borrow_mut(), &args);
+            Ok((rest, (id, End::Close)))
+        })
+    }
+
+    /// "(" , [ expr , { "," , expr } ] , ")"
+    fn arguments(&self, open: &'s str) -> Res<'s, Vec<ExprId>> {
+        let (i, _) = char('(').parse(open)?;
+        if let Ok((rest, _)) = char::<_, Located>(')').parse(self.ws(i)) {
+            return Ok((rest, Vec::new()));
+        }
+        let (mut i, mut args, mut after) = (i, Vec::new(), "(");
+        loop {
+            let (rest, arg) = cut(operand(Some(after.into()), |i| self.expr(i))).parse(i)?;
+            args.push(arg);
+            match char::<_, Located>(',').parse(self.ws(rest)) {
+                Ok((rest, _)) => (i, after) = (rest, ","),
+                Err(_) => return self.close_paren(open, rest).map(|(rest, _)| (rest, args)),
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Printers: expressions back to text, the last stage of the pipeline.
+
+pub mod sexpr;
