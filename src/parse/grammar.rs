@@ -10,17 +10,18 @@ use std::cell::{Cell, RefCell};
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while};
 use nom::character::complete::{char, digit0, digit1, one_of, satisfy};
-use nom::combinator::{cut, opt, peek, recognize};
-use nom::sequence::preceded;
+use nom::combinator::{cut, opt};
 use nom::{IResult, Parser};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::ParseOptions;
 use super::error::{Located, ParseErrorKind, Span, token};
 use super::functions::Callee;
-use super::{Output, ParseOptions, Program, Statement};
 use crate::expr::{Constant, ExprId, Store};
+
+mod program;
 
 /// The result of a production: the rest of the input and the value, or a located error.
 pub(super) type Res<'s, T> = IResult<&'s str, T, Located<'s>>;
@@ -74,10 +75,22 @@ fn operand<'s, O>(
     }
 }
 
+/// The text `parser` consumes. (Like nom's `recognize`, but measured by the
+/// length of the rest: `recognize` of nom 8.0.0 cuts `2.5` to `2.` at the end
+/// of the input.)
+fn consumed<'s, O>(
+    mut parser: impl Parser<&'s str, Output = O, Error = Located<'s>>,
+) -> impl Parser<&'s str, Output = &'s str, Error = Located<'s>> {
+    move |i: &'s str| {
+        let (rest, _) = parser.parse(i)?;
+        Ok((rest, &i[..i.len() - rest.len()]))
+    }
+}
+
 /// identifier = ( letter | "_" ) , { letter | digit | "_" } ;
 fn identifier(i: &str) -> Res<'_, &str> {
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    recognize((
+    consumed((
         satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
         take_while(word),
     ))
@@ -86,7 +99,7 @@ fn identifier(i: &str) -> Res<'_, &str> {
 
 /// exponent = ( "e" | "E" ) , [ "+" | "-" ] , digits ;
 fn exponent(i: &str) -> Res<'_, &str> {
-    recognize((one_of("eE"), opt(one_of("+-")), digit1)).parse(i)
+    consumed((one_of("eE"), opt(one_of("+-")), digit1)).parse(i)
 }
 
 impl<'s> Grammar<'s> {
@@ -154,170 +167,6 @@ impl<'s> Grammar<'s> {
         self.depth.set(depth);
         self.brackets.set(brackets);
         result
-    }
-
-    /// program = { separator } , { statement , separator , { separator } } ,
-    ///           output , { separator } ;
-    pub(super) fn program(&self, i: &'s str) -> Res<'s, Program> {
-        let mut statements = Vec::new();
-        let mut i = self.separators(i);
-        if i.is_empty() {
-            return fail(self.src, 0, ParseErrorKind::Empty);
-        }
-        loop {
-            let blank = |i| self.blank(i);
-            if peek((blank, identifier, blank, char('=')))
-                .parse(i)
-                .is_err()
-            {
-                return self.final_output(i, statements);
-            }
-            let (rest, statement) = self.statement(i)?;
-            statements.push(statement);
-            let j = self.ws(rest);
-            let k = self.separators(j);
-            if k.is_empty() {
-                return fail(k, 0, ParseErrorKind::MissingOutput);
-            }
-            if k.len() == j.len() {
-                return fail(
-                    j,
-                    0,
-                    ParseErrorKind::TrailingInput {
-                        found: token(j).unwrap_or("").into(),
-                    },
-                );
-            }
-            i = k;
-        }
-    }
-
-    /// The output, then only separators up to the end of the input.
-    fn final_output(&self, i: &'s str, statements: Vec<Statement>) -> Res<'s, Program> {
-        let (rest, output) = self.output(i)?;
-        let j = self.ws(rest);
-        let k = self.separators(j);
-        if k.is_empty() {
-            return Ok((k, Program { statements, output }));
-        }
-        if k.len() == j.len() {
-            return fail(
-                j,
-                0,
-                ParseErrorKind::TrailingInput {
-                    found: token(j).unwrap_or("").into(),
-                },
-            );
-        }
-        let start = self.ws(i);
-        fail(
-            start,
-            start.len() - rest.len(),
-            ParseErrorKind::ExpressionNotLast,
-        )
-    }
-
-    /// separator = ";" | newline ;  (any number of them, with blanks and comments)
-    fn separators(&self, mut i: &'s str) -> &'s str {
-        loop {
-            let j = self.ws(i);
-            match j.strip_prefix([';', '\n']) {
-                Some(rest) => i = rest,
-                None => return j,
-            }
-        }
-    }
-
-    /// statement = identifier , "=" , expr ;
-    fn statement(&self, i: &'s str) -> Res<'s, Statement> {
-        let start = self.ws(i);
-        let (rest, name) = identifier(start)?;
-        if let Some(what) = Callee::reserved(name) {
-            return fail(
-                start,
-                name.len(),
-                ParseErrorKind::AssignToReserved {
-                    name: name.into(),
-                    what,
-                },
-            );
-        }
-        if self.assigned.borrow().contains_key(name) {
-            return fail(start, name.len(), ParseErrorKind::Reassigned(name.into()));
-        }
-        let (rest, _) = preceded(|i| self.blank(i), char('=')).parse(rest)?;
-        let (rest, value) = cut(operand(Some("=".into()), |i| self.expr(i))).parse(rest)?;
-        if self.inputs.borrow().contains(name) {
-            return fail(
-                start,
-                name.len(),
-                ParseErrorKind::AssignToInput(name.into()),
-            );
-        }
-        self.assigned.borrow_mut().insert(name, value);
-        let span = self.span(start, rest);
-        Ok((
-            rest,
-            Statement {
-                name: name.to_string(),
-                value,
-                span,
-            },
-        ))
-    }
-
-    /// output = vector | expr ;
-    fn output(&self, i: &'s str) -> Res<'s, Output> {
-        let vector = |i| {
-            self.vector(i)
-                .map(|(rest, items)| (rest, Output::Vector(items)))
-        };
-        let scalar = |i| self.expr(i).map(|(rest, id)| (rest, Output::Scalar(id)));
-        cut(operand(None, alt((vector, scalar)))).parse(i)
-    }
-
-    /// vector = "[" , expr , { "," , expr } , "]" ;
-    fn vector(&self, i: &'s str) -> Res<'s, Vec<ExprId>> {
-        let open = self.ws(i);
-        let (mut i, _) = char('[').parse(open)?;
-        self.nested(open, || {
-            let mut items = Vec::new();
-            let mut after = "[";
-            loop {
-                let (rest, item) = cut(operand(Some(after.into()), |i| self.expr(i))).parse(i)?;
-                items.push(item);
-                let rest = self.ws(rest);
-                match one_of::<_, _, Located>(",]").parse(rest) {
-                    Ok((rest, ',')) => (i, after) = (rest, ","),
-                    Ok((rest, _)) => return Ok((rest, items)),
-                    Err(_) => {
-                        let len = token(rest).map_or(0, str::len);
-                        let open = Span::new(self.offset(open), self.offset(open) + 1);
-                        return fail(rest, len, ParseErrorKind::UnclosedBracket { open });
-                    }
-                }
-            }
-        })
-    }
-
-    /// A whole input that is one expression (no statements, no vector).
-    pub(super) fn scalar(&self, i: &'s str) -> Res<'s, ExprId> {
-        self.brackets.set(1);
-        if self.ws(i).is_empty() {
-            return fail(self.src, 0, ParseErrorKind::Empty);
-        }
-        let (rest, id) = cut(operand(None, |i| self.expr(i))).parse(i)?;
-        let rest = self.ws(rest);
-        match token(rest) {
-            Some(found) => fail(
-                rest,
-                found.len(),
-                ParseErrorKind::TrailingInput {
-                    found: found.into(),
-                },
-            ),
-            None => Ok((rest, id)),
-        }
     }
 
     /// expr = term , { ( "+" | "-" ) , term } ;
@@ -515,10 +364,10 @@ impl<'s> Grammar<'s> {
     /// number = ( digits , [ "." , [ digits ] ] | "." , digits ) , [ exponent ] ;
     fn number(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
         let mantissa = alt((
-            recognize((digit1, opt((char('.'), digit0)))),
-            recognize((char('.'), digit1)),
+            consumed((digit1, opt((char('.'), digit0)))),
+            consumed((char('.'), digit1)),
         ));
-        let (rest, text) = recognize((mantissa, opt(exponent))).parse(i)?;
+        let (rest, text) = consumed((mantissa, opt(exponent))).parse(i)?;
         let id = if text.bytes().all(|b| b.is_ascii_digit()) {
             let Ok(n) = text.parse::<BigInt>() else {
                 return fail(i, text.len(), ParseErrorKind::NumberOutOfRange(text.into()));
@@ -604,6 +453,282 @@ impl<'s> Grammar<'s> {
                 Ok((rest, _)) => (i, after) = (rest, ","),
                 Err(_) => return self.close_paren(open, rest).map(|(rest, _)| (rest, args)),
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::expr::{Constant, ExprId, Func, Store};
+    use crate::parse::{ParseError, ParseErrorKind, ParseOptions, Span, parse_expr};
+
+    fn parse(store: &mut Store, src: &str) -> ExprId {
+        parse_expr(store, src, &ParseOptions::default())
+            .unwrap_or_else(|e| panic!("{}", e.render(src)))
+    }
+
+    fn error(src: &str) -> ParseError {
+        let mut store = Store::new();
+        parse_expr(&mut store, src, &ParseOptions::default()).expect_err(src)
+    }
+
+    /// Runs `f` on a thread with the CLI's 256 MiB stack.
+    fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+        std::thread::scope(|scope| {
+            let thread = std::thread::Builder::new().stack_size(256 << 20);
+            thread
+                .spawn_scoped(scope, f)
+                .expect("spawn")
+                .join()
+                .expect("join")
+        })
+    }
+
+    #[test]
+    fn number_exact_and_float() {
+        let mut s = Store::new();
+        let big = "123456789012345678901234567890".parse().unwrap();
+        assert_eq!(
+            parse(&mut s, "123456789012345678901234567890"),
+            s.rational(big)
+        );
+        assert_eq!(parse(&mut s, "2.5"), s.float(2.5)); // at the end of input
+        assert_eq!(parse(&mut s, ".5"), s.float(0.5));
+        assert_eq!(parse(&mut s, "2."), s.float(2.0));
+        assert_eq!(parse(&mut s, "1e-3"), s.float(0.001));
+        assert_eq!(parse(&mut s, "2E+3"), s.float(2000.0));
+        assert_eq!(parse(&mut s, "1/3"), s.frac(1, 3));
+    }
+
+    #[test]
+    fn number_exponent_needs_digits() {
+        let mut s = Store::new();
+        let (two, e) = (s.int(2), s.constant(Constant::E));
+        assert_eq!(parse(&mut s, "2e"), s.mul(&[two, e]));
+        assert_eq!(parse(&mut s, "2e3"), s.float(2000.0));
+        let ex = s.var("ex");
+        assert_eq!(parse(&mut s, "2ex"), s.mul(&[two, ex]));
+    }
+
+    #[test]
+    fn number_out_of_range() {
+        let err = error("1 + 1e999");
+        assert_eq!(err.kind, ParseErrorKind::NumberOutOfRange("1e999".into()));
+        assert_eq!(err.span, Span::new(4, 9));
+    }
+
+    #[test]
+    fn implicit_has_the_precedence_of_times() {
+        let mut s = Store::new();
+        let x = s.var("x");
+        let (two, x2) = (s.int(2), s.powi(x, 2));
+        assert_eq!(parse(&mut s, "2x^2"), s.mul(&[two, x2]));
+        // 1/2x at x = 6 is 3: (1/2)*x, not 1/(2x)
+        let half = s.frac(1, 2);
+        assert_eq!(parse(&mut s, "1/2x"), s.mul(&[half, x]));
+        let (one, m1) = (s.int(1), s.int(-1));
+        let (p, m) = (s.add(&[x, one]), s.add(&[x, m1]));
+        assert_eq!(parse(&mut s, "(x+1)(x-1)"), s.mul(&[p, m]));
+        let sin = s.call1(Func::Sin, x);
+        assert_eq!(parse(&mut s, "2 sin(x)"), s.mul(&[two, sin]));
+        assert_eq!(parse(&mut s, "(x)2"), s.mul(&[two, x]));
+    }
+
+    #[test]
+    fn implicit_not_after_a_name_or_between_numbers() {
+        for (src, at) in [
+            ("u v", 2),
+            ("x 2", 2),
+            ("2 3", 2),
+            ("3..5*t", 2),
+            ("2x y", 3),
+        ] {
+            let err = error(src);
+            assert!(
+                matches!(err.kind, ParseErrorKind::MissingOperator { .. }),
+                "{src}: {err:?}"
+            );
+            assert_eq!(err.span.start, at, "{src}");
+        }
+        let err = error("x(2)");
+        assert_eq!(
+            err.kind,
+            ParseErrorKind::UnknownFunction {
+                name: "x".into(),
+                suggestion: None
+            }
+        );
+    }
+
+    #[test]
+    fn unary_binds_looser_than_power() {
+        let mut s = Store::new();
+        let x = s.var("x");
+        let x2 = s.powi(x, 2);
+        assert_eq!(parse(&mut s, "-x^2"), s.neg(x2));
+        let (two, minus_x2) = (s.int(2), s.neg(x2));
+        assert_eq!(parse(&mut s, "2^-x^2"), s.pow(two, minus_x2));
+        let (a, b) = (s.var("a"), s.var("b"));
+        assert_eq!(parse(&mut s, "a - -b"), s.add(&[a, b]));
+        let nb = s.neg(b);
+        assert_eq!(parse(&mut s, "a*-b"), s.mul(&[a, nb]));
+        assert_eq!(parse(&mut s, "--x"), x);
+    }
+
+    #[test]
+    fn power_is_right_associative() {
+        let mut s = Store::new();
+        let (x, y, z) = (s.var("x"), s.var("y"), s.var("z"));
+        let yz = s.pow(y, z);
+        assert_eq!(parse(&mut s, "x^y^z"), s.pow(x, yz));
+        assert_eq!(parse(&mut s, "x**y**z"), s.pow(x, yz));
+        assert_eq!(parse(&mut s, "2^3^2"), s.int(512));
+    }
+
+    #[test]
+    fn term_and_expr_are_left_associative() {
+        let mut s = Store::new();
+        let (a, b, c) = (s.var("a"), s.var("b"), s.var("c"));
+        let (rb, rc) = (s.recip(b), s.recip(c));
+        assert_eq!(parse(&mut s, "a/b/c"), s.mul(&[a, rb, rc]));
+        let (nb, nc) = (s.neg(b), s.neg(c));
+        assert_eq!(parse(&mut s, "a-b-c"), s.add(&[a, nb, nc]));
+    }
+
+    #[test]
+    fn call_maps_rewritten_functions() {
+        let mut s = Store::new();
+        let (x, y) = (s.var("x"), s.var("y"));
+        let (cos, sin) = (s.call1(Func::Cos, x), s.call1(Func::Sin, x));
+        assert_eq!(parse(&mut s, "sec(x)"), s.recip(cos));
+        assert_eq!(parse(&mut s, "csc(x)"), s.recip(sin));
+        assert_eq!(parse(&mut s, "cot(x)"), s.div(cos, sin));
+        assert_eq!(parse(&mut s, "ln(x)"), s.call1(Func::Ln, x));
+        assert_eq!(parse(&mut s, "log(x)"), s.call1(Func::Ln, x));
+        assert_eq!(parse(&mut s, "log(x, y)"), s.log_base(x, y));
+        assert_eq!(parse(&mut s, "sqrt(x)"), s.sqrt(x));
+        assert_eq!(parse(&mut s, "pow(x, y)"), s.pow(x, y));
+        assert_eq!(parse(&mut s, "atan2(y, x)"), s.call(Func::Atan2, &[y, x]));
+        assert_eq!(parse(&mut s, "max(x, y, 1)"), {
+            let one = s.int(1);
+            s.call(Func::Max, &[x, y, one])
+        });
+    }
+
+    #[test]
+    fn call_errors() {
+        let err = error("1 + atan2(t)");
+        assert_eq!(err.span, Span::new(4, 12));
+        assert_eq!(err.message(), "`atan2` takes 2 arguments, found 1");
+        assert_eq!(
+            error("cosh t").message(),
+            "expected `(` after function `cosh`"
+        );
+        assert_eq!(
+            error("Cos(t)").message(),
+            "unknown function `Cos`: did you mean `cos`?"
+        );
+    }
+
+    #[test]
+    fn primary_parentheses_report_the_open_paren() {
+        let err = error("(t - 1");
+        assert_eq!(
+            err.kind,
+            ParseErrorKind::UnclosedParen {
+                open: Span::new(0, 1)
+            }
+        );
+        assert_eq!(err.span, Span::new(6, 6));
+        let err = error("t + 2)");
+        assert_eq!(
+            (err.span, err.message()),
+            (Span::new(5, 6), "unexpected `)`".into())
+        );
+        assert_eq!(error("t +").message(), "expected an operand after `+`");
+        assert_eq!(error("t +").span, Span::new(3, 3));
+    }
+
+    #[test]
+    fn whitespace_and_comments_are_free() {
+        let mut s = Store::new();
+        let (x, one) = (s.var("x"), s.int(1));
+        assert_eq!(parse(&mut s, " \tx # comment\n + 1 "), s.add(&[x, one]));
+    }
+
+    #[test]
+    fn nesting_is_capped_not_overflowing() {
+        on_big_stack(|| {
+            let cases = [
+                format!("{}t{}", "(".repeat(20_000), ")".repeat(20_000)),
+                format!("{}t", "-".repeat(30_000)),
+                format!("{}t", "2^".repeat(30_000)),
+                format!("{}t{}", "cos(".repeat(20_000), ")".repeat(20_000)),
+            ];
+            for src in &cases {
+                let err = error(src);
+                assert_eq!(
+                    err.kind,
+                    ParseErrorKind::TooDeep { limit: 1000 },
+                    "{}",
+                    &src[..10]
+                );
+            }
+            assert_eq!(error(&cases[0]).span, Span::new(1000, 1001));
+        });
+    }
+
+    #[test]
+    fn nesting_within_the_cap_parses() {
+        on_big_stack(|| {
+            let mut s = Store::new();
+            let opts = ParseOptions {
+                max_depth: 5000,
+                ..ParseOptions::default()
+            };
+            let src = format!("{}t{}", "cos(".repeat(5000), ")".repeat(5000));
+            let id = parse_expr(&mut s, &src, &opts).expect("5000 calls");
+            assert_eq!(s.dag_size(&[id]), 5001);
+            let src = format!("{}t", "t*+".repeat(30_000));
+            let id = parse(&mut s, &src);
+            let t = s.var("t");
+            assert_eq!(id, s.powi(t, 30_001));
+        });
+    }
+
+    #[test]
+    fn too_long() {
+        let opts = ParseOptions {
+            max_len: 3,
+            ..ParseOptions::default()
+        };
+        let err = parse_expr(&mut Store::new(), "x + 1", &opts).expect_err("long");
+        assert_eq!(err.kind, ParseErrorKind::TooLong { limit: 3 });
+    }
+
+    #[test]
+    fn characters_non_ascii_and_control() {
+        let err = error("t\u{d7}u");
+        assert_eq!(
+            (err.span, err.message()),
+            (Span::new(1, 3), "non-ASCII character `×`: write `*`".into())
+        );
+        let err = error("t \u{2212} u");
+        assert_eq!(err.span, Span::new(2, 5));
+        assert!(err.message().contains("`-`"));
+        assert!(error("t\u{b2} + 1").message().contains("`^2`"));
+        assert_eq!(error("\u{3b1} + 1").span, Span::new(0, 2));
+        let err = error("t\0");
+        assert_eq!(
+            (err.span, err.kind),
+            (Span::new(1, 2), ParseErrorKind::ControlChar { found: '\0' })
+        );
+    }
+
+    #[test]
+    fn empty_input() {
+        for src in ["", "  ", "# nothing", "\n\n"] {
+            assert_eq!(error(src).kind, ParseErrorKind::Empty, "{src:?}");
         }
     }
 }
