@@ -325,15 +325,12 @@ impl<'s> Grammar<'s> {
     /// primary = number | call | constant | variable | "(" , expr , ")" ;
     fn primary(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
         let i = self.ws(i);
-        if i.starts_with('[') {
-            return fail(i, 1, ParseErrorKind::VectorNotAllowed);
+        match i.as_bytes().first() {
+            Some(b'[') => fail(i, 1, ParseErrorKind::VectorNotAllowed),
+            Some(b'(') => self.parenthesized(i),
+            Some(b'0'..=b'9' | b'.') => self.number(i),
+            _ => self.name(i),
         }
-        alt((
-            |i| self.number(i),
-            |i| self.parenthesized(i),
-            |i| self.name(i),
-        ))
-        .parse(i)
     }
 
     /// "(" , expr , ")"

@@ -4,6 +4,7 @@ use nom::Parser;
 use nom::branch::alt;
 use nom::character::complete::{char, digit0, digit1};
 use nom::combinator::{cut, opt};
+use nom::error::{ErrorKind, ParseError as _};
 use num_bigint::BigInt;
 use num_rational::BigRational;
 
@@ -19,7 +20,13 @@ impl<'s> Grammar<'s> {
             consumed((digit1, opt((char('.'), digit0)))),
             consumed((char('.'), digit1)),
         ));
-        let (rest, text) = consumed((mantissa, opt(exponent))).parse(i)?;
+        let Ok((rest, text)) = consumed((mantissa, opt(exponent))).parse(i) else {
+            // not a number: fail where it would start (a lone `.` is not consumed)
+            return Err(nom::Err::Error(Located::from_error_kind(
+                i,
+                ErrorKind::Float,
+            )));
+        };
         let id = if text.bytes().all(|b| b.is_ascii_digit()) {
             let Ok(n) = text.parse::<BigInt>() else {
                 return fail(i, text.len(), ParseErrorKind::NumberOutOfRange(text.into()));
