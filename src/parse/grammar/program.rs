@@ -35,7 +35,7 @@ impl<'s> Grammar<'s> {
             let j = self.ws(rest);
             let k = self.separators(j);
             if k.is_empty() {
-                return fail(k, 0, ParseErrorKind::MissingOutput);
+                return fail(j, 0, ParseErrorKind::MissingOutput);
             }
             if k.len() == j.len() {
                 return fail(
@@ -324,6 +324,7 @@ mod tests {
             ParseErrorKind::Reassigned("a".into())
         );
         assert_eq!(error("a = 1").kind, ParseErrorKind::MissingOutput);
+        assert_eq!(error("a = 1;\n\n").span, Span::new(5, 6));
         assert_eq!(error("a; b").span, Span::new(0, 1));
         let err = parse_expr(&mut Store::new(), "a = 1", &ParseOptions::default())
             .expect_err("statement");
