@@ -2,6 +2,7 @@
 //! and the formats built on it.
 
 pub mod infix;
+pub mod sexpr;
 
 pub use infix::infix;
 
