@@ -43,7 +43,10 @@ impl Default for Differentiator {
 impl Differentiator {
     /// A differentiator that fails once the store holds `max_nodes` nodes.
     pub fn new(max_nodes: usize) -> Differentiator {
-        Differentiator { memo: FxHashMap::default(), max_nodes }
+        Differentiator {
+            memo: FxHashMap::default(),
+            max_nodes,
+        }
     }
 
     /// `∂f/∂var`.
@@ -73,12 +76,17 @@ impl Differentiator {
             // children come first, so their derivatives are memoized
             let dep = match s.node(id) {
                 Node::Var(v) => *v == var,
-                n => n.children().iter().any(|c| self.memo.get(&(*c, var)) != Some(&zero)),
+                n => n
+                    .children()
+                    .iter()
+                    .any(|c| self.memo.get(&(*c, var)) != Some(&zero)),
             };
             let d = if dep { self.rule(s, id, var) } else { zero };
             self.memo.insert((id, var), d);
             if s.len() > self.max_nodes {
-                return Err(DiffError::TooLarge { limit: self.max_nodes });
+                return Err(DiffError::TooLarge {
+                    limit: self.max_nodes,
+                });
             }
         }
         Ok(self.memo[&(f, var)])
@@ -121,7 +129,12 @@ impl Differentiator {
             if s.as_num(dx).is_some_and(|n| n.is_zero()) {
                 continue;
             }
-            let mut factors: Vec<ExprId> = xs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, y)| *y).collect();
+            let mut factors: Vec<ExprId> = xs
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, y)| *y)
+                .collect();
             factors.push(dx);
             terms.push(s.mul(&factors));
         }
@@ -133,7 +146,12 @@ impl Differentiator {
     ///
     /// # Errors
     /// [`DiffError::TooLarge`] when the store outgrows the bound.
-    pub fn diff_many(&mut self, s: &mut Store, f: ExprId, vars: &[Sym]) -> Result<ExprId, DiffError> {
+    pub fn diff_many(
+        &mut self,
+        s: &mut Store,
+        f: ExprId,
+        vars: &[Sym],
+    ) -> Result<ExprId, DiffError> {
         vars.iter().try_fold(f, |g, &v| self.diff(s, g, v))
     }
 
@@ -141,7 +159,12 @@ impl Differentiator {
     ///
     /// # Errors
     /// [`DiffError::TooLarge`] when the store outgrows the bound.
-    pub fn gradient(&mut self, s: &mut Store, f: ExprId, vars: &[Sym]) -> Result<Vec<ExprId>, DiffError> {
+    pub fn gradient(
+        &mut self,
+        s: &mut Store,
+        f: ExprId,
+        vars: &[Sym],
+    ) -> Result<Vec<ExprId>, DiffError> {
         vars.iter().map(|&v| self.diff(s, f, v)).collect()
     }
 
@@ -149,7 +172,12 @@ impl Differentiator {
     ///
     /// # Errors
     /// [`DiffError::TooLarge`] when the store outgrows the bound.
-    pub fn hessian(&mut self, s: &mut Store, f: ExprId, vars: &[Sym]) -> Result<Vec<Vec<ExprId>>, DiffError> {
+    pub fn hessian(
+        &mut self,
+        s: &mut Store,
+        f: ExprId,
+        vars: &[Sym],
+    ) -> Result<Vec<Vec<ExprId>>, DiffError> {
         let g = self.gradient(s, f, vars)?;
         let n = vars.len();
         let mut h = vec![vec![ExprId(0); n]; n];
@@ -167,7 +195,12 @@ impl Differentiator {
     ///
     /// # Errors
     /// [`DiffError::TooLarge`] when the store outgrows the bound.
-    pub fn jacobian(&mut self, s: &mut Store, fs: &[ExprId], vars: &[Sym]) -> Result<Vec<Vec<ExprId>>, DiffError> {
+    pub fn jacobian(
+        &mut self,
+        s: &mut Store,
+        fs: &[ExprId],
+        vars: &[Sym],
+    ) -> Result<Vec<Vec<ExprId>>, DiffError> {
         fs.iter().map(|&f| self.gradient(s, f, vars)).collect()
     }
 }

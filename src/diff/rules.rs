@@ -111,7 +111,11 @@ fn min_max_partial(s: &mut Store, f: Func, args: &[ExprId], i: usize) -> ExprId 
             continue;
         }
         // a_i >= b (max) or a_i <= b (min): 1 - step(b - a_i) resp. 1 - step(a_i - b)
-        let d = if f == Func::Max { s.sub(b, args[i]) } else { s.sub(args[i], b) };
+        let d = if f == Func::Max {
+            s.sub(b, args[i])
+        } else {
+            s.sub(args[i], b)
+        };
         let st = s.call1(Func::Step, d);
         let m = s.neg(st);
         wins.push(s.add(&[one, m]));

@@ -95,7 +95,12 @@ pub fn kinks(store: &Store, roots: &[ExprId], env: &Env) -> Result<Vec<Kink>, Ev
     let tape = Tape::new(store, roots);
     check_bound(store, &tape, env)?;
     let slots = tape.eval_slots(&|s| env.get(s).unwrap_or(f64::NAN));
-    let slot_of: FxHashMap<ExprId, usize> = tape.ids().iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let slot_of: FxHashMap<ExprId, usize> = tape
+        .ids()
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i))
+        .collect();
     let val = |id: &ExprId| slots[slot_of[id]];
     let mut out = Vec::new();
     for &id in tape.ids() {
@@ -104,7 +109,11 @@ pub fn kinks(store: &Store, roots: &[ExprId], env: &Env) -> Result<Vec<Kink>, Ev
                 Func::Abs | Func::Relu | Func::Sign | Func::Step => val(&args[0]) == 0.0,
                 Func::Min | Func::Max => {
                     let vs: Vec<f64> = args.iter().map(val).collect();
-                    let best = if *f == Func::Max { vs.iter().copied().fold(f64::MIN, f64::max) } else { vs.iter().copied().fold(f64::MAX, f64::min) };
+                    let best = if *f == Func::Max {
+                        vs.iter().copied().fold(f64::MIN, f64::max)
+                    } else {
+                        vs.iter().copied().fold(f64::MAX, f64::min)
+                    };
                     vs.iter().filter(|v| **v == best).count() > 1
                 }
                 _ => false,

@@ -32,7 +32,11 @@ impl Tape {
     /// Lowers `roots` to a tape.
     pub fn new(store: &Store, roots: &[ExprId]) -> Tape {
         let ids = store.reachable(roots);
-        let slot: FxHashMap<ExprId, u32> = ids.iter().enumerate().map(|(i, id)| (*id, i as u32)).collect();
+        let slot: FxHashMap<ExprId, u32> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, i as u32))
+            .collect();
         let sl = |xs: &[ExprId]| -> Box<[u32]> { xs.iter().map(|x| slot[x]).collect() };
         let mut inputs = Vec::new();
         let ops = ids
@@ -58,7 +62,12 @@ impl Tape {
             })
             .collect();
         let roots = roots.iter().map(|r| slot[r]).collect();
-        Tape { ops, ids, roots, inputs }
+        Tape {
+            ops,
+            ids,
+            roots,
+            inputs,
+        }
     }
 
     /// The variables the tape reads.
@@ -111,7 +120,9 @@ impl Tape {
             }
             let operands_finite = match &self.ops[i] {
                 Op::Const(_) | Op::Input(_) => true,
-                Op::Add(xs) | Op::Mul(xs) | Op::Call(_, xs) => xs.iter().all(|&j| slots[j as usize].is_finite()),
+                Op::Add(xs) | Op::Mul(xs) | Op::Call(_, xs) => {
+                    xs.iter().all(|&j| slots[j as usize].is_finite())
+                }
                 Op::Powi(b, _) | Op::Sqrt(b) => slots[*b as usize].is_finite(),
                 Op::Powf(b, e) => slots[*b as usize].is_finite() && slots[*e as usize].is_finite(),
             };

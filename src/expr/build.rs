@@ -12,7 +12,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
 
-use super::number::{split_power, exact_root};
+use super::number::{exact_root, split_power};
 use super::{Constant, ExprId, Func, Node, Number, Store, Sym};
 
 /// Where `x^e` is defined on the reals, for a numeric exponent `e`.
@@ -162,7 +162,9 @@ impl Store {
             }
         }
         for t in flat {
-            let Some(t) = visit(self, t, &mut constant) else { continue };
+            let Some(t) = visit(self, t, &mut constant) else {
+                continue;
+            };
             let (c, rest) = self.split_coeff(t);
             match coeffs.get_mut(&rest) {
                 Some(old) => *old = old.add(&c),
@@ -201,7 +203,11 @@ impl Store {
                 if let Node::Num(c) = self.node(xs[0]) {
                     let c = c.clone();
                     let rest: Vec<ExprId> = xs[1..].to_vec();
-                    let r = if rest.len() == 1 { rest[0] } else { self.intern(Node::Mul(rest.into())) };
+                    let r = if rest.len() == 1 {
+                        rest[0]
+                    } else {
+                        self.intern(Node::Mul(rest.into()))
+                    };
                     (c, r)
                 } else {
                     (Number::int(1), t)
@@ -235,7 +241,8 @@ impl Store {
                 Err(next) => work = next,
             }
         }
-        self.mul_pass(&work).unwrap_or_else(|next| self.intern(Node::Mul(next.into())))
+        self.mul_pass(&work)
+            .unwrap_or_else(|next| self.intern(Node::Mul(next.into())))
     }
 
     /// One round of product canonicalization; `Err` asks for another round
@@ -270,7 +277,11 @@ impl Store {
             groups.get_mut(&b).expect("group").push((f, e));
         }
         if coeff.is_zero() {
-            return Ok(self.number(if coeff.is_exact() { Number::int(0) } else { Number::float(0.0) }));
+            return Ok(self.number(if coeff.is_exact() {
+                Number::int(0)
+            } else {
+                Number::float(0.0)
+            }));
         }
         let mut out = Vec::new();
         let mut again = false;
@@ -334,7 +345,9 @@ impl Store {
         if coeff.is_one() {
             return None;
         }
-        let sums: Vec<usize> = (0..out.len()).filter(|&i| matches!(self.node(out[i]), Node::Add(_))).collect();
+        let sums: Vec<usize> = (0..out.len())
+            .filter(|&i| matches!(self.node(out[i]), Node::Add(_)))
+            .collect();
         if sums.len() != 1 {
             return None;
         }
@@ -415,7 +428,11 @@ impl Store {
                 if !n.is_integer() {
                     return None;
                 }
-                let composite = if n.is_negative() { Domain::of(&n2.abs().neg()) } else { Domain::of(&n2) };
+                let composite = if n.is_negative() {
+                    Domain::of(&n2.abs().neg())
+                } else {
+                    Domain::of(&n2)
+                };
                 let prod = n2.mul(&n);
                 (Domain::of(&prod) == composite).then(|| {
                     let p = self.number(prod);
@@ -432,7 +449,11 @@ impl Store {
                 if c.is_negative() {
                     return None;
                 }
-                let rest = if xs.len() == 2 { xs[1] } else { self.intern(Node::Mul(xs[1..].into())) };
+                let rest = if xs.len() == 2 {
+                    xs[1]
+                } else {
+                    self.intern(Node::Mul(xs[1..].into()))
+                };
                 let cn = self.number(c);
                 let pc = self.pow(cn, e);
                 let pr = self.intern(Node::Pow([rest, e]));
@@ -512,11 +533,18 @@ impl Store {
             && let Node::Num(c) = self.node(xs[0]).clone()
         {
             let c = self.number(c.abs());
-            let rest = if xs.len() == 2 { xs[1] } else { self.intern(Node::Mul(xs[1..].into())) };
+            let rest = if xs.len() == 2 {
+                xs[1]
+            } else {
+                self.intern(Node::Mul(xs[1..].into()))
+            };
             let inner = self.call1(Abs, rest);
             return Some(self.mul(&[c, inner]));
         }
-        let odd = matches!(f, Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf | Cbrt | Sign);
+        let odd = matches!(
+            f,
+            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf | Cbrt | Sign
+        );
         let even = matches!(f, Cos | Cosh | Abs);
         if !odd && !even {
             return None;
@@ -533,7 +561,9 @@ impl Store {
                 let n = n.neg();
                 Some(self.number(n))
             }
-            Node::Mul(xs) if self.as_num(xs[0]).is_some_and(|c| c.is_negative()) => Some(self.neg(a)),
+            Node::Mul(xs) if self.as_num(xs[0]).is_some_and(|c| c.is_negative()) => {
+                Some(self.neg(a))
+            }
             _ => None,
         }
     }
@@ -609,7 +639,9 @@ impl Store {
             }
             Node::Num(Number::Rational(q)) => return self.fold_exact(f, &q),
             Node::Call(Exp, x) if f == Ln => return Some(x[0]),
-            Node::Call(g, x) if g == f && matches!(f, Abs | Sign | Step) => return Some(self.call1(g, x[0])),
+            Node::Call(g, x) if g == f && matches!(f, Abs | Sign | Step) => {
+                return Some(self.call1(g, x[0]));
+            }
             Node::Const(Constant::E) if f == Ln => return Some(self.int(1)),
             _ => {}
         }
@@ -666,7 +698,9 @@ impl Store {
     fn pi_multiple(&self, a: ExprId) -> Option<BigRational> {
         match self.node(a) {
             Node::Const(Constant::Pi) => Some(BigRational::one()),
-            Node::Mul(xs) if xs.len() == 2 && matches!(self.node(xs[1]), Node::Const(Constant::Pi)) => {
+            Node::Mul(xs)
+                if xs.len() == 2 && matches!(self.node(xs[1]), Node::Const(Constant::Pi)) =>
+            {
                 self.as_num(xs[0])?.as_rational().cloned()
             }
             _ => None,
@@ -680,7 +714,11 @@ impl Store {
         if !k.is_integer() {
             return None;
         }
-        let k: i64 = k.to_integer().mod_floor(&BigInt::from(24)).try_into().ok()?;
+        let k: i64 = k
+            .to_integer()
+            .mod_floor(&BigInt::from(24))
+            .try_into()
+            .ok()?;
         // sin at k*pi/12 for k = 0..6 (multiples of pi/12 that have table entries)
         let sin_at = |s: &mut Store, k: i64| -> Option<ExprId> {
             let (k, sign) = if k >= 12 { (k - 12, -1) } else { (k, 1) };
@@ -725,7 +763,11 @@ impl Store {
 /// and the leftover root (`None` when there is none). `None` overall when
 /// the exact coefficient would be too large.
 #[allow(clippy::type_complexity)]
-fn root_parts(m: &BigInt, e: &BigRational, q: u32) -> Option<(BigRational, Option<(BigInt, BigRational)>)> {
+fn root_parts(
+    m: &BigInt,
+    e: &BigRational,
+    q: u32,
+) -> Option<(BigRational, Option<(BigInt, BigRational)>)> {
     if m.is_one() {
         return Some((BigRational::one(), None));
     }

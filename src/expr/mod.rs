@@ -205,7 +205,9 @@ impl Store {
     /// A reference to `id` that lives as long as the store (for one-element
     /// slices of an id).
     pub fn id_ref(&self, id: ExprId) -> &ExprId {
-        self.index.get(self.node(id)).expect("every node is interned")
+        self.index
+            .get(self.node(id))
+            .expect("every node is interned")
     }
 
     /// Interns a node that is already canonical.

@@ -152,7 +152,11 @@ impl Number {
 
     /// `|self|`.
     pub fn abs(&self) -> Number {
-        if self.is_negative() { self.neg() } else { self.clone() }
+        if self.is_negative() {
+            self.neg()
+        } else {
+            self.clone()
+        }
     }
 
     /// Compares values; an exact number sorts before an equal float.
@@ -185,7 +189,11 @@ impl Number {
                 None
             };
         }
-        let mag = r.numer().magnitude().bits().max(r.denom().magnitude().bits());
+        let mag = r
+            .numer()
+            .magnitude()
+            .bits()
+            .max(r.denom().magnitude().bits());
         if r.numer().magnitude().is_one() && r.denom().is_one() {
             let even = n.is_even();
             let neg = r.is_negative() && !even;
@@ -197,7 +205,11 @@ impl Number {
         }
         let e = u32::try_from(e).ok()?;
         let p = BigRational::new(r.numer().pow(e), r.denom().pow(e));
-        Some(Number::Rational(if n.is_negative() { p.recip() } else { p }))
+        Some(Number::Rational(if n.is_negative() {
+            p.recip()
+        } else {
+            p
+        }))
     }
 }
 
@@ -275,23 +287,44 @@ mod tests {
     #[test]
     fn float_contagion() {
         assert_eq!(Number::int(1).add(&Number::float(0.5)), Number::float(1.5));
-        assert_eq!(Number::frac(1, 2).add(&Number::frac(1, 3)), Number::frac(5, 6));
+        assert_eq!(
+            Number::frac(1, 2).add(&Number::frac(1, 3)),
+            Number::frac(5, 6)
+        );
     }
 
     #[test]
     fn exact_powers_are_bounded() {
-        assert_eq!(Number::int(2).pow_int(&BigInt::from(10)), Some(Number::int(1024)));
-        assert_eq!(Number::int(2).pow_int(&BigInt::from(-2)), Some(Number::frac(1, 4)));
+        assert_eq!(
+            Number::int(2).pow_int(&BigInt::from(10)),
+            Some(Number::int(1024))
+        );
+        assert_eq!(
+            Number::int(2).pow_int(&BigInt::from(-2)),
+            Some(Number::frac(1, 4))
+        );
         assert_eq!(Number::int(2).pow_int(&BigInt::from(1_000_000_000)), None);
         assert_eq!(Number::int(0).pow_int(&BigInt::from(-1)), None);
-        assert_eq!(Number::int(-1).pow_int(&BigInt::from(1_000_000_001)), Some(Number::int(-1)));
+        assert_eq!(
+            Number::int(-1).pow_int(&BigInt::from(1_000_000_001)),
+            Some(Number::int(-1))
+        );
     }
 
     #[test]
     fn split_powers() {
-        assert_eq!(split_power(&BigInt::from(8), 2), (BigInt::from(2), BigInt::from(2)));
-        assert_eq!(split_power(&BigInt::from(27), 3), (BigInt::from(3), BigInt::from(1)));
-        assert_eq!(split_power(&BigInt::from(12), 2), (BigInt::from(2), BigInt::from(3)));
+        assert_eq!(
+            split_power(&BigInt::from(8), 2),
+            (BigInt::from(2), BigInt::from(2))
+        );
+        assert_eq!(
+            split_power(&BigInt::from(27), 3),
+            (BigInt::from(3), BigInt::from(1))
+        );
+        assert_eq!(
+            split_power(&BigInt::from(12), 2),
+            (BigInt::from(2), BigInt::from(3))
+        );
     }
 
     #[test]

@@ -39,7 +39,10 @@ fn split_run(s: &[u8]) -> (&[u8], &[u8]) {
 fn cmp_digits(a: &[u8], b: &[u8]) -> Ordering {
     let ta = trim_zeros(a);
     let tb = trim_zeros(b);
-    ta.len().cmp(&tb.len()).then(ta.cmp(tb)).then(a.len().cmp(&b.len()))
+    ta.len()
+        .cmp(&tb.len())
+        .then(ta.cmp(tb))
+        .then(a.len().cmp(&b.len()))
 }
 
 fn trim_zeros(s: &[u8]) -> &[u8] {
@@ -66,7 +69,9 @@ impl Store {
         if matches!(na, Node::Pow(_)) || matches!(nb, Node::Pow(_)) {
             let (ba, ea) = self.base_exp(a);
             let (bb, eb) = self.base_exp(b);
-            return self.cmp_expr(ba, bb).then_with(|| self.cmp_exponents(ea, eb));
+            return self
+                .cmp_expr(ba, bb)
+                .then_with(|| self.cmp_exponents(ea, eb));
         }
         let rank = |n: &Node| match n {
             Node::Const(_) => 1,

@@ -22,7 +22,10 @@ enum Prec {
 
 /// Prints an expression in deriv's syntax.
 pub fn infix(store: &Store, id: ExprId) -> String {
-    let mut p = Infix { store, out: String::new() };
+    let mut p = Infix {
+        store,
+        out: String::new(),
+    };
     p.expr(id);
     p.out
 }
@@ -133,7 +136,9 @@ impl Infix<'_> {
             _ => (None, xs),
         };
         // ... unless the sum would start with a minus: `1 - x`, not `-x + 1`
-        let lead_negative = rest.first().is_some_and(|&t| split_product(self.store, t).0.is_negative());
+        let lead_negative = rest
+            .first()
+            .is_some_and(|&t| split_product(self.store, t).0.is_negative());
         let positive_num = num.filter(|&n| self.store.as_num(n).is_some_and(|c| !c.is_negative()));
         let ordered: Vec<ExprId> = match positive_num {
             Some(n) if lead_negative => std::iter::once(n).chain(rest.iter().copied()).collect(),
@@ -176,7 +181,11 @@ impl Infix<'_> {
         for &f in fs {
             match self.store.node(f) {
                 Node::Pow([b, e]) if self.store.as_num(*e).is_some_and(Number::is_negative) => {
-                    let e = self.store.as_num(*e).map(Number::neg).unwrap_or(Number::int(1));
+                    let e = self
+                        .store
+                        .as_num(*e)
+                        .map(Number::neg)
+                        .unwrap_or(Number::int(1));
                     den.push(Factor::Pow(*b, e));
                 }
                 _ => num.push(Factor::Expr(f)),
@@ -266,7 +275,8 @@ impl Infix<'_> {
         }
         self.operand(b, Prec::Atom);
         self.out.push('^');
-        let atomic = matches!(n, Number::Rational(r) if r.is_integer()) || matches!(n, Number::Float(_));
+        let atomic =
+            matches!(n, Number::Rational(r) if r.is_integer()) || matches!(n, Number::Float(_));
         if atomic {
             self.number(n);
         } else {

@@ -62,7 +62,11 @@ fn poly_term(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> (bool, Str
         let base = wrap(store, b);
         parts.push(if k == 1 { base } else { format!("{base}^{k}") });
     }
-    let mut text = if parts.is_empty() { "1".to_string() } else { parts.join("*") };
+    let mut text = if parts.is_empty() {
+        "1".to_string()
+    } else {
+        parts.join("*")
+    };
     if !den.is_empty() {
         text = format!("{text}/{den}");
     }
