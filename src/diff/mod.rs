@@ -59,7 +59,8 @@ impl Differentiator {
     /// let mut s = Store::new();
     /// let x = s.var("x");
     /// let f = s.powi(x, 3);
-    /// let d = Differentiator::default().diff(&mut s, f, s.find_sym("x").unwrap())?;
+    /// let sym = s.find_sym("x").expect("interned");
+    /// let d = Differentiator::default().diff(&mut s, f, sym)?;
     /// assert_eq!(infix(&s, d), "3*x^2");
     /// # Ok::<(), deriv::diff::DiffError>(())
     /// ```
