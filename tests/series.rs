@@ -32,9 +32,9 @@ fn opts() -> SeriesOptions {
     SeriesOptions::default()
 }
 
-/// The coefficient of the monomial with these exponents (zero if absent).
-fn coeff(s: &mut Store, t: &Taylor, exps: &[u32]) -> ExprId {
-    t.terms.iter().find(|(e, _)| e == exps).map_or_else(|| s.int(0), |(_, c)| *c)
+/// The value of the coefficient of the monomial with these exponents.
+fn coeff(s: &Store, t: &Taylor, exps: &[u32]) -> f64 {
+    t.terms.iter().find(|(e, _)| e == exps).map_or(0.0, |(_, c)| eval(s, *c, &[]))
 }
 
 /// `T(x)` evaluated at a point given as offsets from the center.
@@ -144,4 +144,153 @@ fn linearize_is_order_one() {
     let want = vec![(vec![0, 0], s.int(3)), (vec![1, 0], s.int(6)), (vec![0, 1], s.int(1))];
     assert_eq!(t.order, 1);
     assert_eq!(t.terms, want);
+}
+
+/// `g(x) = x + x^2/4`, the inner function of the per-function cases.
+fn inner(s: &mut Store, x: ExprId) -> ExprId {
+    let x2 = s.powi(x, 2);
+    let q = s.frac(1, 4);
+    let t = s.mul(&[q, x2]);
+    s.add(&[x, t])
+}
+
+/// One expression per function (with an inner function, so the chain rule
+/// is exercised) and a point inside its smooth domain.
+fn every_function(s: &mut Store, x: ExprId) -> Vec<(Func, ExprId, f64)> {
+    let g = inner(s, x);
+    let mut out = Vec::new();
+    for &f in Func::ALL {
+        let (e, at) = match f {
+            Func::Atan2 => {
+                let one = s.int(1);
+                let d = s.sub(one, x);
+                (s.call(f, &[g, d]), 0.3)
+            }
+            Func::Min | Func::Max => {
+                let sin = s.call1(Func::Sin, x);
+                let h = s.frac(1, 2);
+                (s.call(f, &[g, sin, h]), 0.7)
+            }
+            Func::Acosh => (s.call1(f, g), 1.5),
+            Func::Asin | Func::Acos | Func::Atanh => (s.call1(f, g), 0.3),
+            Func::Abs | Func::Sign | Func::Relu | Func::Step | Func::Cbrt => (s.call1(f, g), -0.7),
+            _ => (s.call1(f, g), 0.7),
+        };
+        out.push((f, e, at));
+    }
+    let relu_pos = s.call1(Func::Relu, g);
+    out.push((Func::Relu, relu_pos, 0.7));
+    out
+}
+
+/// The exact rational nearest to `v` with denominator 1000.
+fn exact(s: &mut Store, v: f64) -> ExprId {
+    s.frac((v * 1000.0).round() as i64, 1000)
+}
+
+#[test]
+fn every_function_agrees_with_finite_differences() {
+    let mut s = Store::new();
+    let x = s.var("x");
+    let sx = s.sym("x");
+    for (f, e, at) in every_function(&mut s, x) {
+        let a = exact(&mut s, at);
+        let t = taylor(&mut s, e, &[(sx, a)], 4, &opts()).unwrap_or_else(|err| panic!("{f:?}: {err}"));
+        let v = |h: f64| eval(&s, e, &[(sx, at + h)]);
+        let c: Vec<f64> = (0..=4u32).map(|k| coeff(&s, &t, &[k])).collect();
+        let h = 1e-4;
+        let d1 = (v(h) - v(-h)) / (2.0 * h);
+        let d2 = (v(h) - 2.0 * v(0.0) + v(-h)) / (h * h) / 2.0;
+        assert!(close(c[0], v(0.0), 1e-12), "{f:?}: value {} vs {}", c[0], v(0.0));
+        assert!(close(c[1], d1, 1e-6), "{f:?}: first coefficient {} vs {d1}", c[1]);
+        assert!(close(c[2], d2, 1e-4), "{f:?}: second coefficient {} vs {d2}", c[2]);
+        assert_error_order(&format!("{f:?}"), |h| v(h) - eval_poly(&s, &t, &[h]), 4);
+    }
+}
+
+/// `|err(h)| / h^(order+1)` stays bounded as `h` halves.
+fn assert_error_order(name: &str, err: impl Fn(f64) -> f64, order: i32) {
+    let ratios: Vec<f64> = (0..5).map(|i| 0.05 / f64::from(1 << i)).map(|h| err(h).abs() / h.powi(order + 1)).collect();
+    let bound = 4.0 * ratios[0] + 1e-6;
+    for (i, r) in ratios.iter().enumerate() {
+        let h = 0.05 / f64::from(1 << i);
+        let noise = 1e-13 / h.powi(order + 1);
+        assert!(*r <= bound + noise, "{name}: error/h^{} grows: {ratios:?}", order + 1);
+    }
+}
+
+#[test]
+fn float_points_give_float_coefficients() {
+    let mut s = Store::new();
+    let x = s.var("x");
+    let sx = s.sym("x");
+    for (f, e, at) in every_function(&mut s, x) {
+        let a = s.float(at);
+        let t = taylor(&mut s, e, &[(sx, a)], 3, &opts()).unwrap_or_else(|err| panic!("{f:?}: {err}"));
+        for (k, c) in &t.terms {
+            assert!(s.as_num(*c).is_some(), "{f:?}: coefficient {k:?} is not a number");
+        }
+        let ex = exact(&mut s, at);
+        let te = taylor(&mut s, e, &[(sx, ex)], 3, &opts()).expect("exact");
+        for k in 0..=3u32 {
+            let (cf, ce) = (coeff(&s, &t, &[k]), coeff(&s, &te, &[k]));
+            assert!(close(cf, ce, 1e-9), "{f:?}: coefficient {k}: {cf} vs {ce}");
+        }
+    }
+}
+
+/// Smooth functions of two variables, including powers with a varying
+/// exponent and every function family.
+fn two_variable_functions(s: &mut Store, x: ExprId, y: ExprId) -> Vec<ExprId> {
+    let one = s.int(1);
+    let two = s.int(2);
+    let (x2, y2) = (s.powi(x, 2), s.powi(y, 2));
+    let xy = s.mul(&[x, y]);
+    let ex = s.call1(Func::Exp, x);
+    let sy = s.call1(Func::Sin, y);
+    let r = s.add(&[one, x2, y2]);
+    let lr = s.call1(Func::Ln, r);
+    let a = s.mul(&[ex, sy]);
+    let f1 = s.add(&[a, lr]);
+    let x_2 = s.add(&[x, two]);
+    let at = s.call(Func::Atan2, &[y, x_2]);
+    let ch = s.call1(Func::Cosh, xy);
+    let f2 = s.mul(&[at, ch]);
+    let q = s.add(&[one, x2, y]);
+    let sq = s.sqrt(q);
+    let d = s.sub(x, y);
+    let th = s.call1(Func::Tanh, d);
+    let xpy = s.pow(x, y);
+    let cb = s.call1(Func::Cbrt, d);
+    let er = s.call1(Func::Erf, xy);
+    let sp = s.call1(Func::Softplus, d);
+    let m = s.mul(&[sq, th]);
+    let f3 = s.add(&[m, xpy, cb, er, sp]);
+    let h = s.frac(3, 2);
+    let p = s.pow(xy, h);
+    let asn = s.call1(Func::Asin, xy);
+    let tn = s.call1(Func::Tan, x);
+    let sg = s.call1(Func::Sigmoid, y);
+    let f4 = s.add(&[p, asn, tn, sg]);
+    vec![f1, f2, f3, f4]
+}
+
+#[test]
+fn taylor_error_shrinks_like_h_to_the_order_plus_one() {
+    let mut s = Store::new();
+    let (x, y) = (s.var("x"), s.var("y"));
+    let (sx, sy) = (s.sym("x"), s.sym("y"));
+    let (a, b) = (0.5, 0.7);
+    let (dx, dy) = (0.6, -0.8);
+    for f in two_variable_functions(&mut s, x, y) {
+        for order in [1u32, 2, 3] {
+            let point = [(sx, s.frac(1, 2)), (sy, s.frac(7, 10))];
+            let t = taylor(&mut s, f, &point, order, &opts()).expect("taylor");
+            let err = |h: f64| {
+                let v = eval(&s, f, &[(sx, a + h * dx), (sy, b + h * dy)]);
+                v - eval_poly(&s, &t, &[h * dx, h * dy])
+            };
+            assert_error_order(&format!("order {order}"), err, order as i32);
+        }
+    }
 }

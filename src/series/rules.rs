@@ -64,6 +64,11 @@ fn power(ctx: &mut Ctx, args: &[&[ExprId]]) -> Result<Series, Fail> {
 /// A function application.
 fn call(ctx: &mut Ctx, f: Func, args: &[&[ExprId]]) -> Result<Series, Fail> {
     use Func::*;
+    match f {
+        Atan2 => return atan2(ctx, args),
+        Min | Max => return extremum(ctx, f, args),
+        _ => {}
+    }
     let a = args.first().copied().unwrap_or(&[]);
     let a0 = ctx.get(a, 0);
     let v0 = ctx.store.call1(f, a0);
@@ -91,9 +96,7 @@ fn call(ctx: &mut Ctx, f: Func, args: &[&[ExprId]]) -> Result<Series, Fail> {
         }
         Abs => Ok(kink(ctx, a, v0, Sign)),
         Relu => Ok(kink(ctx, a, v0, Step)),
-        Sign | Step => Ok(vec![v0]),
-        Atan2 => atan2(ctx, args),
-        Min | Max => extremum(ctx, f, args),
+        Sign | Step | Atan2 | Min | Max => Ok(vec![v0]),
     }
 }
 
@@ -132,11 +135,15 @@ fn erf(ctx: &mut Ctx, a: &[ExprId], v0: ExprId) -> Result<Series, Fail> {
     let n0 = ctx.get(&nsq, 0);
     let e0 = ctx.store.call1(Func::Exp, n0);
     let ex = ctx.riccati(&nsq, e0, 0, 1, 0)?;
-    let pi = ctx.store.constant(Constant::Pi);
-    let h = ctx.store.frac(-1, 2);
-    let root = ctx.store.pow(pi, h);
-    let two = ctx.store.int(2);
-    let c = ctx.store.mul(&[two, root]);
+    let c = if ctx.store.as_num(n0).is_some_and(|n| !n.is_exact()) {
+        ctx.store.float(std::f64::consts::FRAC_2_SQRT_PI)
+    } else {
+        let pi = ctx.store.constant(Constant::Pi);
+        let h = ctx.store.frac(-1, 2);
+        let root = ctx.store.pow(pi, h);
+        let two = ctx.store.int(2);
+        ctx.store.mul(&[two, root])
+    };
     let w = ctx.scale(c, &ex);
     ctx.integrate(&[(a, &w)], v0)
 }
