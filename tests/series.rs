@@ -294,3 +294,152 @@ fn taylor_error_shrinks_like_h_to_the_order_plus_one() {
         }
     }
 }
+
+fn terms_f64(s: &Store, t: &Taylor) -> Vec<(Vec<u32>, f64)> {
+    t.terms.iter().map(|(e, c)| (e.clone(), eval(s, *c, &[]))).collect()
+}
+
+#[test]
+fn kinks_follow_the_spec_conventions() {
+    let mut s = Store::new();
+    let (t_, u) = (s.var("t"), s.var("u"));
+    let (st, su) = (s.sym("t"), s.sym("u"));
+    let zero = s.int(0);
+    // abs' = sign, sign(0) = 0; relu' = step, step(0) = 0: nothing survives at 0
+    for f in [Func::Abs, Func::Relu, Func::Sign, Func::Step] {
+        let e = s.call1(f, t_);
+        let got = taylor(&mut s, e, &[(st, zero)], 3, &opts()).expect("kink");
+        assert!(got.terms.is_empty(), "{f:?} at 0: {:?}", got.terms);
+    }
+    let m2 = s.int(-2);
+    let abs = s.call1(Func::Abs, t_);
+    let got = taylor(&mut s, abs, &[(st, m2)], 2, &opts()).expect("abs at -2");
+    assert_eq!(got.terms, vec![(vec![0], s.int(2)), (vec![1], s.int(-1))]);
+    // max and min split the derivative evenly at a tie
+    let one = s.int(1);
+    let h = s.frac(1, 2);
+    for f in [Func::Max, Func::Min] {
+        let e = s.call(f, &[t_, u]);
+        let got = taylor(&mut s, e, &[(st, one), (su, one)], 2, &opts()).expect("tie");
+        assert_eq!(got.terms, vec![(vec![0, 0], one), (vec![1, 0], h), (vec![0, 1], h)], "{f:?}");
+    }
+    let v = s.var("v");
+    let sv = s.sym("v");
+    let e = s.call(Func::Max, &[t_, u, v]);
+    let point = [(st, zero), (su, zero), (sv, zero)];
+    let got = taylor(&mut s, e, &point, 1, &opts()).expect("three-way tie");
+    let third = s.frac(1, 3);
+    assert_eq!(got.terms, vec![(vec![1, 0, 0], third), (vec![0, 1, 0], third), (vec![0, 0, 1], third)]);
+    // a two-way tie among three arguments, and a strict winner
+    let two = s.int(2);
+    let got = taylor(&mut s, e, &[(st, one), (su, one), (sv, zero)], 1, &opts()).expect("two-way tie");
+    assert_eq!(got.terms, vec![(vec![0, 0, 0], one), (vec![1, 0, 0], h), (vec![0, 1, 0], h)]);
+    let got = taylor(&mut s, e, &[(st, one), (su, two), (sv, zero)], 1, &opts()).expect("winner");
+    assert_eq!(got.terms, vec![(vec![0, 0, 0], two), (vec![0, 1, 0], one)]);
+}
+
+#[test]
+fn symbolic_ties_use_sign_and_step() {
+    let mut s = Store::new();
+    let (t_, p) = (s.var("t"), s.var("p"));
+    let st = s.sym("t");
+    let zero = s.int(0);
+    let e = s.call(Func::Max, &[t_, p]);
+    let got = taylor(&mut s, e, &[(st, zero)], 1, &opts()).expect("max(t, p)");
+    let sp = s.sym("p");
+    for (pv, slope) in [(-1.0, 1.0), (1.0, 0.0), (0.0, 0.5)] {
+        let c = got.terms.iter().find(|t| t.0 == [1]).map_or(0.0, |t| eval(&s, t.1, &[(sp, pv)]));
+        assert_eq!(c, slope, "p = {pv}");
+    }
+}
+
+#[test]
+fn limits_and_singular_points() {
+    let mut s = Store::new();
+    let t_ = s.var("t");
+    let st = s.sym("t");
+    let zero = s.int(0);
+    let e = s.call1(Func::Exp, t_);
+    let start = std::time::Instant::now();
+    let err = taylor(&mut s, e, &[(st, zero)], 100_000, &opts()).expect_err("too many terms");
+    assert!(start.elapsed().as_millis() < 100);
+    assert!(matches!(err, SeriesError::TooManyTerms { terms: 100_001, .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains("the limit is 1000 terms") && msg.contains("--max-terms"), "{msg}");
+    let vars: Vec<(Sym, ExprId)> = (0..300).map(|i| (s.sym(&format!("x{i}")), zero)).collect();
+    let huge = taylor(&mut s, e, &vars, u32::MAX, &opts()).expect_err("saturating count");
+    assert!(matches!(huge, SeriesError::TooManyTerms { terms: u128::MAX, .. }));
+
+    let sq = s.sqrt(t_);
+    let err = taylor(&mut s, sq, &[(st, zero)], 2, &opts()).expect_err("sqrt at 0");
+    assert_eq!(err, SeriesError::NotAnalytic { at: sq });
+    let two = s.int(2);
+    let shifted = s.add(&[t_, two]);
+    let inner = s.sqrt(shifted);
+    let f = s.add(&[inner, sq]);
+    let err = taylor(&mut s, f, &[(st, zero)], 1, &opts()).expect_err("sqrt inside a sum");
+    assert_eq!(err, SeriesError::NotAnalytic { at: sq });
+    let one = s.int(1);
+    for (func, at) in [(Func::Ln, zero), (Func::Cbrt, zero), (Func::Asin, one), (Func::Atanh, one), (Func::Acosh, one)] {
+        let e = s.call1(func, t_);
+        let err = taylor(&mut s, e, &[(st, at)], 1, &opts()).expect_err("singular");
+        assert_eq!(err, SeriesError::NotAnalytic { at: e }, "{func:?}");
+    }
+    // the value alone (order 0) always exists; an integer power of zero is fine
+    assert!(taylor(&mut s, sq, &[(st, zero)], 0, &opts()).is_ok());
+    let t3 = s.powi(t_, 3);
+    let got = taylor(&mut s, t3, &[(st, zero)], 4, &opts()).expect("t^3");
+    assert_eq!(got.terms, vec![(vec![3], one)]);
+    let at2 = s.call(Func::Atan2, &[t_, t_]);
+    assert!(matches!(taylor(&mut s, at2, &[(st, zero)], 1, &opts()), Err(SeriesError::NotAnalytic { .. })));
+}
+
+#[test]
+fn node_budget_and_duplicate_variables() {
+    let mut s = Store::new();
+    let t_ = s.var("t");
+    let st = s.sym("t");
+    let one = s.int(1);
+    let sin = s.call1(Func::Sin, t_);
+    let e = s.call1(Func::Exp, sin);
+    let small = SeriesOptions { max_nodes: 50, ..opts() };
+    let err = taylor(&mut s, e, &[(st, one)], 30, &small).expect_err("budget");
+    assert_eq!(err, SeriesError::TooLarge { limit: 50 });
+    let err = taylor(&mut s, e, &[(st, one), (st, one)], 1, &opts()).expect_err("duplicate");
+    assert_eq!(err.to_string(), "variable `t` is given twice in the point");
+}
+
+#[test]
+fn varying_exponents_and_deep_graphs() {
+    let mut s = Store::new();
+    let (x, y) = (s.var("x"), s.var("y"));
+    let (sx, sy) = (s.sym("x"), s.sym("y"));
+    // x^y at (2, 3): 8 + 12(x-2) + 8 ln 2 (y-3) + ...
+    let f = s.pow(x, y);
+    let point = [(sx, s.int(2)), (sy, s.int(3))];
+    let t = taylor(&mut s, f, &point, 2, &opts()).expect("x^y");
+    let got = terms_f64(&s, &t);
+    let l2 = std::f64::consts::LN_2;
+    let want = [
+        (vec![0, 0], 8.0),
+        (vec![1, 0], 12.0),
+        (vec![0, 1], 8.0 * l2),
+        (vec![2, 0], 6.0),
+        (vec![1, 1], 4.0 + 12.0 * l2),
+        (vec![0, 2], 4.0 * l2 * l2),
+    ];
+    for ((ge, gv), (we, wv)) in got.iter().zip(&want) {
+        assert_eq!(ge, we);
+        assert!(close(*gv, *wv, 1e-12), "{ge:?}: {gv} vs {wv}");
+    }
+    // a chain thousands of nodes deep: no recursion anywhere
+    let mut e = x;
+    for i in 0..5000 {
+        let c = s.frac(1, 2 + i % 3);
+        let m = s.mul(&[c, e]);
+        e = s.call1(if i % 2 == 0 { Func::Sin } else { Func::Tanh }, m);
+    }
+    let zero = s.int(0);
+    let t = taylor(&mut s, e, &[(sx, zero)], 3, &opts()).expect("deep");
+    assert!(t.terms.iter().all(|(k, _)| k[0] % 2 == 1));
+}
