@@ -13,3 +13,4 @@ pub mod eval;
 pub mod expr;
 pub mod parse;
 pub mod print;
+pub mod series;

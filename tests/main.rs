@@ -1,4 +1,5 @@
 //! The integration test binary: one module per area.
 
-mod grammar;
 mod diff;
+mod grammar;
+mod series;

@@ -1,0 +1,174 @@
+//! The monomial basis of truncated multivariate power series.
+//!
+//! Monomials in `n` variables of total degree at most `N` are listed in
+//! graded order: by total degree, then by exponent vectors in descending
+//! lexicographic order (`x^2`, `x*y`, `y^2`). A monomial's position is
+//! computed from its exponents in `O(n)` (combinatorial number system), so
+//! products need neither a hash map nor a quadratic table.
+
+/// The number of monomials of total degree at most `order` in `vars`
+/// variables, `C(order + vars, vars)`, saturating at `u128::MAX`.
+pub fn monomial_count(vars: usize, order: u32) -> u128 {
+    let (n, k) = (order as u128 + vars as u128, (vars as u128).min(order as u128));
+    let mut c: u128 = 1;
+    for i in 1..=k {
+        // c * (n - k + i) / i is exact: it is C(n - k + i, i)
+        match c.checked_mul(n - k + i) {
+            Some(p) => c = p / i,
+            None => return u128::MAX,
+        }
+    }
+    c
+}
+
+/// The monomials up to a total degree, in graded order.
+#[derive(Debug, Clone)]
+pub struct Basis {
+    vars: usize,
+    order: usize,
+    /// Exponent vectors, `vars` entries per monomial.
+    exps: Vec<u32>,
+    /// Total degree of each monomial.
+    degrees: Vec<usize>,
+    /// `starts[d]`: index of the first monomial of degree `d` (`order + 2` entries).
+    starts: Vec<usize>,
+    /// `ways[r * (vars + 1) + k] = C(r + k, k)`: monomials of degree `<= r` in `k` variables.
+    ways: Vec<usize>,
+}
+
+impl Basis {
+    /// The basis for `vars` variables up to total degree `order`; the
+    /// caller has checked that [`monomial_count`] is small.
+    pub fn new(vars: usize, order: u32) -> Basis {
+        let order = order as usize;
+        let mut ways = vec![0usize; (order + 1) * (vars + 1)];
+        for r in 0..=order {
+            for k in 0..=vars {
+                let v = if r == 0 || k == 0 { 1 } else { ways[(r - 1) * (vars + 1) + k] + ways[r * (vars + 1) + k - 1] };
+                ways[r * (vars + 1) + k] = v;
+            }
+        }
+        let mut basis = Basis { vars, order, exps: Vec::new(), degrees: Vec::new(), starts: Vec::new(), ways };
+        for d in 0..=order {
+            basis.starts.push(basis.degrees.len());
+            basis.push_degree(d);
+        }
+        basis.starts.push(basis.degrees.len());
+        basis
+    }
+
+    /// Appends the monomials of degree `d` in descending lexicographic order.
+    fn push_degree(&mut self, d: usize) {
+        let n = self.vars;
+        if n == 0 {
+            if d == 0 {
+                self.degrees.push(0);
+            }
+            return;
+        }
+        let mut e = vec![0u32; n];
+        e[0] = d as u32;
+        loop {
+            self.exps.extend_from_slice(&e);
+            self.degrees.push(d);
+            // the last position before the end that is non-zero moves one unit right
+            let Some(i) = (0..n - 1).rev().find(|&i| e[i] > 0) else { return };
+            let tail: u32 = e[i + 1..].iter().sum();
+            e[i] -= 1;
+            e[i + 1..].iter_mut().for_each(|x| *x = 0);
+            e[i + 1] = tail + 1;
+        }
+    }
+
+    /// Number of monomials.
+    pub fn len(&self) -> usize {
+        self.degrees.len()
+    }
+
+    /// The truncation order.
+    pub fn order(&self) -> usize {
+        self.order
+    }
+
+    /// The exponent vector of monomial `m`.
+    pub fn exponents(&self, m: usize) -> &[u32] {
+        &self.exps[m * self.vars..(m + 1) * self.vars]
+    }
+
+    /// The total degree of monomial `m`.
+    #[cfg(test)]
+    pub fn degree(&self, m: usize) -> usize {
+        self.degrees[m]
+    }
+
+    /// The index range of the monomials of degree `d`.
+    pub fn part(&self, d: usize) -> std::ops::Range<usize> {
+        self.starts[d]..self.starts[d + 1]
+    }
+
+    /// The monomial `x_i` (degree one), if the order is at least one.
+    pub fn var_monomial(&self, i: usize) -> Option<usize> {
+        (self.order >= 1 && i < self.vars).then_some(1 + i)
+    }
+
+    /// The index of the product of monomials `p` and `q`; the caller
+    /// ensures the total degree is at most the order.
+    pub fn product(&self, p: usize, q: usize) -> usize {
+        let d = self.degrees[p] + self.degrees[q];
+        debug_assert!(d <= self.order);
+        let (ep, eq) = (self.exponents(p), self.exponents(q));
+        let w = self.vars + 1;
+        let mut rank = self.starts[d];
+        let mut rest = d;
+        for i in 0..self.vars.saturating_sub(1) {
+            let e = (ep[i] + eq[i]) as usize;
+            if rest > e {
+                // monomials with the same prefix and a larger exponent here
+                rank += self.ways[(rest - e - 1) * w + (self.vars - 1 - i)];
+            }
+            rest -= e;
+        }
+        rank
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_do_not_overflow() {
+        assert_eq!(monomial_count(2, 3), 10);
+        assert_eq!(monomial_count(1, 100_000), 100_001);
+        assert_eq!(monomial_count(0, 7), 1);
+        assert_eq!(monomial_count(3, 0), 1);
+        assert_eq!(monomial_count(200, 200), u128::MAX);
+    }
+
+    #[test]
+    fn graded_descending_lexicographic_order() {
+        let b = Basis::new(2, 2);
+        let all: Vec<&[u32]> = (0..b.len()).map(|m| b.exponents(m)).collect();
+        assert_eq!(all, [[0, 0], [1, 0], [0, 1], [2, 0], [1, 1], [0, 2]]);
+        let b = Basis::new(3, 2);
+        assert_eq!(b.exponents(5), [1, 0, 1]);
+        assert_eq!(b.exponents(6), [0, 2, 0]);
+    }
+
+    #[test]
+    fn product_ranks_match_the_listing() {
+        for (vars, order) in [(1, 5), (2, 4), (3, 4), (4, 3)] {
+            let b = Basis::new(vars, order);
+            assert_eq!(b.len() as u128, monomial_count(vars, order));
+            for p in 0..b.len() {
+                for q in 0..b.len() {
+                    if b.degree(p) + b.degree(q) > b.order() {
+                        continue;
+                    }
+                    let sum: Vec<u32> = b.exponents(p).iter().zip(b.exponents(q)).map(|(x, y)| x + y).collect();
+                    assert_eq!(b.exponents(b.product(p, q)), &sum[..]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,289 @@
+//! Taylor polynomials and linearizations (the series stage of the pipeline).
+//!
+//! [`taylor`] propagates truncated multivariate power series in
+//! `δ = x − a` through the expression DAG once, in ascending id order
+//! (Taylor mode; no recursion, no repeated symbolic differentiation). Each
+//! node's series is a list of coefficients over the monomials of total
+//! degree at most the order; the coefficients are expressions built with
+//! the store's constructors, so an exact point gives exact coefficients
+//! (`sin(1)` stays `sin(1)`) and a float point gives floats.
+//!
+//! Guarantees: the cost is bounded up front by [`SeriesOptions::max_terms`]
+//! (the number of monomials, checked before any work) and during the run by
+//! [`SeriesOptions::max_nodes`] (growth of the store). At a point where the
+//! expression is not analytic because a power or logarithm meets a zero
+//! value, the result is [`SeriesError::NotAnalytic`] naming the
+//! subexpression; non-smooth functions (`abs`, `relu`, `max`, ...) follow
+//! the derivative conventions of SPEC at their kinks.
+
+mod basis;
+mod poly;
+mod power;
+mod rules;
+
+use crate::expr::{ExprId, Node, Store, Sym};
+use basis::{Basis, monomial_count};
+use poly::{Ctx, Fail, Series};
+
+/// Limits on the size of an expansion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeriesOptions {
+    /// Largest number of monomials `C(order + vars, vars)` allowed.
+    pub max_terms: usize,
+    /// Largest number of expression nodes an expansion may add to the store.
+    pub max_nodes: usize,
+}
+
+impl SeriesOptions {
+    /// The default limit on monomials: at most this many keep an expansion
+    /// of a moderate expression well under a second in a release build.
+    pub const DEFAULT_MAX_TERMS: usize = 1000;
+    /// The default limit on new nodes.
+    pub const DEFAULT_MAX_NODES: usize = 2_000_000;
+}
+
+impl Default for SeriesOptions {
+    fn default() -> SeriesOptions {
+        SeriesOptions { max_terms: Self::DEFAULT_MAX_TERMS, max_nodes: Self::DEFAULT_MAX_NODES }
+    }
+}
+
+/// Why an expansion failed.
+#[derive(thiserror::Error, Debug, Clone, PartialEq, Eq)]
+pub enum SeriesError {
+    /// The polynomial would have more monomials than allowed.
+    #[error(
+        "a taylor polynomial of order {order} in {vars} variables has {terms} terms; \
+         the limit is {limit} terms; raise it with --max-terms"
+    )]
+    TooManyTerms {
+        /// Number of monomials, saturating at `u128::MAX`.
+        terms: u128,
+        /// The limit in force.
+        limit: usize,
+        /// The order asked for.
+        order: u32,
+        /// The number of expansion variables.
+        vars: usize,
+    },
+    /// The coefficients grew past the node budget.
+    #[error(
+        "the taylor coefficients grew past {limit} expression nodes; \
+         lower the order or raise the limit with --max-nodes"
+    )]
+    TooLarge {
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A power or logarithm of a subexpression whose value at the point is zero.
+    #[error("the expression is not analytic at the point: subexpression #{} is singular there", at.0)]
+    NotAnalytic {
+        /// The subexpression (a power, `log`, `cbrt`, `atan2`, ...).
+        at: ExprId,
+    },
+    /// A variable appears twice in the point.
+    #[error("variable `{name}` is given twice in the point")]
+    DuplicateVariable {
+        /// The variable's name.
+        name: String,
+    },
+}
+
+/// A Taylor polynomial `Σ c · Π (x_i − a_i)^k_i`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taylor {
+    /// The expansion variables, in the order of the point.
+    pub vars: Vec<Sym>,
+    /// The expansion point, one value per variable.
+    pub center: Vec<ExprId>,
+    /// The order (total degree) of the truncation.
+    pub order: u32,
+    /// The non-zero coefficients by exponent vector over `vars`, sorted by
+    /// total degree, then by exponents in descending lexicographic order
+    /// (`x^2` before `x*y` before `y^2`).
+    pub terms: Vec<(Vec<u32>, ExprId)>,
+}
+
+impl Taylor {
+    /// The polynomial as one expression in the variables.
+    ///
+    /// ```
+    /// use deriv::expr::{Func, Store};
+    /// use deriv::series::{taylor, SeriesOptions};
+    /// # fn main() -> Result<(), deriv::series::SeriesError> {
+    /// let mut s = Store::new();
+    /// let x = s.var("x");
+    /// let f = s.call1(Func::Exp, x);
+    /// let point = [(s.sym("x"), s.int(0))];
+/// let t = taylor(&mut s, f, &point, 1, &SeriesOptions::default())?;
+    /// let one = s.int(1);
+    /// assert_eq!(t.to_expr(&mut s), s.add(&[one, x]));
+    /// # Ok(()) }
+    /// ```
+    pub fn to_expr(&self, store: &mut Store) -> ExprId {
+        let deltas: Vec<ExprId> = self
+            .vars
+            .iter()
+            .zip(&self.center)
+            .map(|(&v, &a)| {
+                let x = store.var_sym(v);
+                store.sub(x, a)
+            })
+            .collect();
+        let mut sum = Vec::with_capacity(self.terms.len());
+        for (exps, c) in &self.terms {
+            let mut factors = vec![*c];
+            for (&d, &k) in deltas.iter().zip(exps) {
+                if k > 0 {
+                    factors.push(store.powi(d, i64::from(k)));
+                }
+            }
+            sum.push(store.mul(&factors));
+        }
+        store.add(&sum)
+    }
+}
+
+/// The Taylor polynomial of `f` of total degree `order` at `point`.
+///
+/// Variables of `f` not in `point` are parameters: they stay symbolic in
+/// the coefficients.
+///
+/// ```
+/// use deriv::expr::{Func, Store};
+/// use deriv::series::{taylor, SeriesOptions};
+/// # fn main() -> Result<(), deriv::series::SeriesError> {
+/// let mut s = Store::new();
+/// let x = s.var("x");
+/// let f = s.call1(Func::Exp, x);
+/// let point = [(s.sym("x"), s.int(0))];
+/// let t = taylor(&mut s, f, &point, 3, &SeriesOptions::default())?;
+/// let coeffs: Vec<_> = t.terms.iter().map(|(_, c)| *c).collect();
+/// assert_eq!(coeffs, [s.int(1), s.int(1), s.frac(1, 2), s.frac(1, 6)]);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`SeriesError::TooManyTerms`] when `C(order + n, n)` exceeds
+/// `opts.max_terms` for `n` variables; [`SeriesError::TooLarge`] when the
+/// coefficients need more than `opts.max_nodes` new nodes;
+/// [`SeriesError::NotAnalytic`] when a power, logarithm, `cbrt` or `atan2`
+/// meets a zero value at the point (for order ≥ 1);
+/// [`SeriesError::DuplicateVariable`] when the point names a variable twice.
+pub fn taylor(
+    store: &mut Store,
+    f: ExprId,
+    point: &[(Sym, ExprId)],
+    order: u32,
+    opts: &SeriesOptions,
+) -> Result<Taylor, SeriesError> {
+    check_point(store, point)?;
+    let terms = monomial_count(point.len(), order);
+    if terms > opts.max_terms as u128 {
+        return Err(SeriesError::TooManyTerms { terms, limit: opts.max_terms, order, vars: point.len() });
+    }
+    let mut ctx = Ctx::new(store, Basis::new(point.len(), order), opts.max_nodes);
+    let series = propagate(&mut ctx, f, point).map_err(|(fail, at)| match fail {
+        Fail::Singular => SeriesError::NotAnalytic { at },
+        Fail::TooLarge => SeriesError::TooLarge { limit: opts.max_nodes },
+    })?;
+    let terms = (0..series.len())
+        .filter(|&m| !ctx.is_zero(series[m]))
+        .map(|m| (ctx.basis.exponents(m).to_vec(), series[m]))
+        .collect();
+    Ok(Taylor {
+        vars: point.iter().map(|p| p.0).collect(),
+        center: point.iter().map(|p| p.1).collect(),
+        order,
+        terms,
+    })
+}
+
+/// The linearization `f(a) + ∇f(a)·(x − a)`: [`taylor`] of order 1.
+///
+/// ```
+/// use deriv::expr::Store;
+/// use deriv::series::{linearize, SeriesOptions};
+/// # fn main() -> Result<(), deriv::series::SeriesError> {
+/// let mut s = Store::new();
+/// let (u, v) = (s.var("u"), s.var("v"));
+/// let u2 = s.powi(u, 2);
+/// let f = s.mul(&[u2, v]);
+/// let point = [(s.sym("u"), s.int(1)), (s.sym("v"), s.int(3))];
+/// let t = linearize(&mut s, f, &point, &SeriesOptions::default())?;
+/// let coeffs: Vec<_> = t.terms.iter().map(|(_, c)| *c).collect();
+/// assert_eq!(coeffs, [s.int(3), s.int(6), s.int(1)]);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// As [`taylor`].
+pub fn linearize(
+    store: &mut Store,
+    f: ExprId,
+    point: &[(Sym, ExprId)],
+    opts: &SeriesOptions,
+) -> Result<Taylor, SeriesError> {
+    taylor(store, f, point, 1, opts)
+}
+
+fn check_point(store: &Store, point: &[(Sym, ExprId)]) -> Result<(), SeriesError> {
+    for (i, (s, _)) in point.iter().enumerate() {
+        if point[..i].iter().any(|(t, _)| t == s) {
+            return Err(SeriesError::DuplicateVariable { name: store.name(*s).to_string() });
+        }
+    }
+    Ok(())
+}
+
+/// The series of `f`, node by node in ascending id order; a child's series
+/// is dropped after its last use. The error carries the failing node.
+fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series, (Fail, ExprId)> {
+    let ids = ctx.store.reachable(&[f]);
+    let pos = |id: ExprId| ids.binary_search(&id).ok();
+    let mut uses = vec![0usize; ids.len()];
+    for &id in &ids {
+        for &c in ctx.store.operands(id) {
+            if let Some(p) = pos(c) {
+                uses[p] += 1;
+            }
+        }
+    }
+    let mut depends = vec![false; ids.len()];
+    let mut series: Vec<Series> = vec![Vec::new(); ids.len()];
+    for (i, &id) in ids.iter().enumerate() {
+        let node = ctx.store.node(id).clone();
+        let kids: Vec<usize> = node.children().iter().filter_map(|&c| pos(c)).collect();
+        depends[i] = match node {
+            Node::Var(s) => point.iter().any(|p| p.0 == s),
+            _ => kids.iter().any(|&k| depends[k]),
+        };
+        series[i] = if !depends[i] {
+            vec![id]
+        } else if let Node::Var(s) = node {
+            variable(ctx, point, s)
+        } else {
+            let args: Vec<&[ExprId]> = kids.iter().map(|&k| series[k].as_slice()).collect();
+            rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?
+        };
+        ctx.check().map_err(|e| (e, id))?;
+        for k in kids {
+            uses[k] -= 1;
+            if uses[k] == 0 {
+                series[k] = Vec::new();
+            }
+        }
+    }
+    Ok(series.pop().unwrap_or_default())
+}
+
+/// The series of an expansion variable: `a_i + δ_i`.
+fn variable(ctx: &mut Ctx, point: &[(Sym, ExprId)], s: Sym) -> Series {
+    let Some(i) = point.iter().position(|p| p.0 == s) else { return Vec::new() };
+    let mut out = vec![point[i].1];
+    if let Some(m) = ctx.basis.var_monomial(i) {
+        out.resize(m + 1, ctx.zero);
+        out[m] = ctx.one;
+    }
+    out
+}

@@ -1,0 +1,280 @@
+//! Arithmetic on truncated power series with [`ExprId`] coefficients.
+//!
+//! A series is a `Vec<ExprId>` indexed by the monomials of a [`Basis`];
+//! entries past the end are zero, so a constant is a one-element vector.
+//! Every coefficient is built with the store's constructors, so exact
+//! inputs give exact coefficients and a float anywhere gives floats.
+//! Products are sparse (zero coefficients are skipped) and truncated at
+//! the basis order; each output coefficient is one n-ary sum.
+
+use super::basis::Basis;
+use crate::expr::{ExprId, Store};
+
+/// A truncated power series: coefficients in basis order, missing = zero.
+pub type Series = Vec<ExprId>;
+
+/// Why a series operation stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fail {
+    /// A division by a constant term that is exactly zero.
+    Singular,
+    /// The store grew past the node budget.
+    TooLarge,
+}
+
+/// Coefficient sums under construction for the monomials of one degree.
+pub struct Part {
+    degree: usize,
+    terms: Vec<Vec<ExprId>>,
+}
+
+/// The store, the basis and the budget shared by all series operations.
+pub struct Ctx<'s> {
+    /// The expression store holding every coefficient.
+    pub store: &'s mut Store,
+    /// The monomial basis.
+    pub basis: Basis,
+    /// The exact zero.
+    pub zero: ExprId,
+    /// The exact one.
+    pub one: ExprId,
+    node_limit: usize,
+}
+
+impl<'s> Ctx<'s> {
+    /// A context that fails with [`Fail::TooLarge`] once the store holds
+    /// `max_nodes` more nodes than now.
+    pub fn new(store: &'s mut Store, basis: Basis, max_nodes: usize) -> Ctx<'s> {
+        let zero = store.int(0);
+        let one = store.int(1);
+        let node_limit = store.len().saturating_add(max_nodes);
+        Ctx { store, basis, zero, one, node_limit }
+    }
+
+    /// Fails when the store has outgrown the budget.
+    pub fn check(&self) -> Result<(), Fail> {
+        if self.store.len() > self.node_limit { Err(Fail::TooLarge) } else { Ok(()) }
+    }
+
+    /// True for an exact or float zero.
+    pub fn is_zero(&self, id: ExprId) -> bool {
+        id == self.zero || self.store.as_num(id).is_some_and(|n| n.is_zero())
+    }
+
+    /// Coefficient `i` of `s`.
+    pub fn get(&self, s: &[ExprId], i: usize) -> ExprId {
+        s.get(i).copied().unwrap_or(self.zero)
+    }
+
+    /// True when `s` has no non-zero coefficient past the constant term.
+    pub fn is_const(&self, s: &[ExprId]) -> bool {
+        s.iter().skip(1).all(|&c| self.is_zero(c))
+    }
+
+    /// Drops trailing zeros.
+    pub fn trim(&self, mut s: Series) -> Series {
+        while s.len() > 1 && s.last().is_some_and(|&c| self.is_zero(c)) {
+            s.pop();
+        }
+        s
+    }
+
+    /// A series of zeros, long enough for every monomial.
+    pub fn zeros(&self) -> Series {
+        vec![self.zero; self.basis.len()]
+    }
+
+    /// `Σ args`, coefficient-wise.
+    pub fn sum(&mut self, args: &[&[ExprId]]) -> Series {
+        let len = args.iter().map(|a| a.len()).max().unwrap_or(1);
+        let mut out = Vec::with_capacity(len);
+        let mut terms = Vec::with_capacity(args.len());
+        for i in 0..len {
+            terms.clear();
+            terms.extend(args.iter().map(|a| self.get(a, i)).filter(|&c| !self.is_zero(c)));
+            out.push(self.store.add(&terms));
+        }
+        self.trim(out)
+    }
+
+    /// `c * s` for a scalar `c`.
+    pub fn scale(&mut self, c: ExprId, s: &[ExprId]) -> Series {
+        let mut out = Vec::with_capacity(s.len());
+        for &x in s {
+            out.push(if self.is_zero(x) { self.zero } else { self.store.mul(&[c, x]) });
+        }
+        self.trim(out)
+    }
+
+    /// `c + s` for a scalar `c`.
+    pub fn shift(&mut self, c: ExprId, s: &[ExprId]) -> Series {
+        let mut out = if s.is_empty() { vec![self.zero] } else { s.to_vec() };
+        out[0] = self.store.add(&[c, out[0]]);
+        out
+    }
+
+    /// The truncated product `a * b`.
+    ///
+    /// # Errors
+    /// [`Fail::TooLarge`] when the store outgrows the budget.
+    pub fn mul(&mut self, a: &[ExprId], b: &[ExprId]) -> Result<Series, Fail> {
+        if self.is_const(a) {
+            return Ok(self.scale(self.get(a, 0), b));
+        }
+        if self.is_const(b) {
+            return Ok(self.scale(self.get(b, 0), a));
+        }
+        let mut out = self.zeros();
+        for d in 0..=self.basis.order() {
+            let mut part = self.part(d);
+            for i in 0..=d {
+                self.accumulate(&mut part, None, a, i, b, d - i)?;
+            }
+            self.finish(part, &mut out);
+        }
+        Ok(self.trim(out))
+    }
+
+    /// An empty accumulator for the degree-`d` part.
+    pub fn part(&self, d: usize) -> Part {
+        Part { degree: d, terms: vec![Vec::new(); self.basis.part(d).len()] }
+    }
+
+    /// Adds `c * a_i * b_j` (degree-`i` part of `a` times degree-`j` part
+    /// of `b`, times an optional scalar) to an accumulator of degree `i + j`.
+    ///
+    /// # Errors
+    /// [`Fail::TooLarge`] when the store outgrows the budget.
+    pub fn accumulate(
+        &mut self,
+        part: &mut Part,
+        c: Option<ExprId>,
+        a: &[ExprId],
+        i: usize,
+        b: &[ExprId],
+        j: usize,
+    ) -> Result<(), Fail> {
+        debug_assert_eq!(part.degree, i + j);
+        let base = self.basis.part(part.degree).start;
+        let qs: Vec<usize> = self.basis.part(j).filter(|&q| !self.is_zero(self.get(b, q))).collect();
+        if qs.is_empty() {
+            return Ok(());
+        }
+        for p in self.basis.part(i) {
+            let ap = self.get(a, p);
+            if self.is_zero(ap) {
+                continue;
+            }
+            for &q in &qs {
+                let r = self.basis.product(p, q) - base;
+                let bq = self.get(b, q);
+                let t = match c {
+                    Some(c) => self.store.mul(&[c, ap, bq]),
+                    None => self.store.mul(&[ap, bq]),
+                };
+                part.terms[r].push(t);
+            }
+            self.check()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the sums of an accumulator into `out`.
+    pub fn finish(&mut self, part: Part, out: &mut Series) {
+        let range = self.basis.part(part.degree);
+        for (r, terms) in range.zip(part.terms) {
+            if !terms.is_empty() {
+                out[r] = self.store.add(&terms);
+            }
+        }
+    }
+
+    /// The degree-`k` part of `u` from `k*u_k = Σ_{j=1..k} j*a_j*w_{k-j}`
+    /// summed over the `(a, w)` pairs and multiplied by `c` (the Euler
+    /// operator applied to `u = f(a)`, where `w = f'(a)`).
+    ///
+    /// # Errors
+    /// [`Fail::TooLarge`] when the store outgrows the budget.
+    pub fn euler_part(
+        &mut self,
+        pairs: &[(&[ExprId], &[ExprId])],
+        c: ExprId,
+        k: usize,
+        out: &mut Series,
+    ) -> Result<(), Fail> {
+        let mut part = self.part(k);
+        for j in 1..=k {
+            let f = self.store.frac(j as i64, k as i64);
+            let f = self.store.mul(&[c, f]);
+            for (a, w) in pairs {
+                self.accumulate(&mut part, Some(f), a, j, w, k - j)?;
+            }
+        }
+        self.finish(part, out);
+        Ok(())
+    }
+
+    /// `u` with `u_0 = u0` and `Du = Σ w·Da` over the pairs, for fully
+    /// known `w`: the integral of a known derivative.
+    ///
+    /// # Errors
+    /// [`Fail::TooLarge`] when the store outgrows the budget.
+    pub fn integrate(&mut self, pairs: &[(&[ExprId], &[ExprId])], u0: ExprId) -> Result<Series, Fail> {
+        let mut u = self.zeros();
+        u[0] = u0;
+        for k in 1..=self.basis.order() {
+            self.euler_part(pairs, self.one, k, &mut u)?;
+        }
+        Ok(self.trim(u))
+    }
+
+    /// The solution of `Du = (c + l*u + q*u^2)·Da` with `u_0 = u0`: `exp`
+    /// (`l = 1`), `tan` (`c = q = 1`), `tanh` (`c = 1, q = -1`), sigmoid
+    /// (`l = 1, q = -1`).
+    ///
+    /// # Errors
+    /// [`Fail::TooLarge`] when the store outgrows the budget.
+    pub fn riccati(&mut self, a: &[ExprId], u0: ExprId, c: i64, l: i64, q: i64) -> Result<Series, Fail> {
+        let (n, cl, cq) = (self.basis.order(), self.store.int(l), self.store.int(q));
+        let mut u = self.zeros();
+        let mut w = self.zeros();
+        u[0] = u0;
+        for k in 1..=n {
+            let m = k - 1;
+            if q != 0 {
+                let mut part = self.part(m);
+                for i in 0..=m {
+                    self.accumulate(&mut part, Some(cq), &u, i, &u, m - i)?;
+                }
+                self.finish(part, &mut w);
+            }
+            for r in self.basis.part(m).filter(|_| l != 0) {
+                let lin = self.store.mul(&[cl, u[r]]);
+                w[r] = self.store.add(&[w[r], lin]);
+            }
+            if m == 0 {
+                let c = self.store.int(c);
+                w[0] = self.store.add(&[w[0], c]);
+            }
+            self.euler_part(&[(a, &w)], self.one, k, &mut u)?;
+        }
+        Ok(self.trim(u))
+    }
+
+    /// `(s, c)` with `Ds = c·Da`, `Dc = sigma·s·Da`: `sin`/`cos` for
+    /// `sigma = -1`, `sinh`/`cosh` for `sigma = 1`.
+    ///
+    /// # Errors
+    /// [`Fail::TooLarge`] when the store outgrows the budget.
+    pub fn pair(&mut self, a: &[ExprId], s0: ExprId, c0: ExprId, sigma: i64) -> Result<(Series, Series), Fail> {
+        let sigma = self.store.int(sigma);
+        let (mut s, mut c) = (self.zeros(), self.zeros());
+        s[0] = s0;
+        c[0] = c0;
+        for k in 1..=self.basis.order() {
+            self.euler_part(&[(a, &c)], self.one, k, &mut s)?;
+            self.euler_part(&[(a, &s)], sigma, k, &mut c)?;
+        }
+        Ok((self.trim(s), self.trim(c)))
+    }
+}
