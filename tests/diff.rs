@@ -13,7 +13,10 @@ fn close(got: f64, want: f64) -> bool {
 }
 
 fn scalar(store: &mut Store, src: &str) -> ExprId {
-    match parse_program(store, src, &ParseOptions::default()).expect("parses").output {
+    match parse_program(store, src, &ParseOptions::default())
+        .expect("parses")
+        .output
+    {
         Output::Scalar(f) => f,
         Output::Vector(_) => panic!("scalar expected: {src}"),
     }
@@ -34,16 +37,31 @@ fn cases() -> Vec<Case> {
             let line: Value = serde_json::from_str(line).expect("json");
             let mut store = Store::new();
             let f = scalar(&mut store, line["expr"].as_str().expect("expr"));
-            let vars: Vec<Sym> =
-                line["vars"].as_array().expect("vars").iter().map(|v| store.sym(v.as_str().expect("name"))).collect();
+            let vars: Vec<Sym> = line["vars"]
+                .as_array()
+                .expect("vars")
+                .iter()
+                .map(|v| store.sym(v.as_str().expect("name")))
+                .collect();
             let mut env = Env::new();
             for (k, v) in line["point"].as_object().expect("point") {
-                let value = parse_expr(&mut store, v.as_str().expect("value"), &ParseOptions::default()).expect("value");
+                let value = parse_expr(
+                    &mut store,
+                    v.as_str().expect("value"),
+                    &ParseOptions::default(),
+                )
+                .expect("value");
                 let x = deriv::eval::eval(&store, value, &Env::new()).expect("closed");
                 let s = store.sym(k);
                 env.set(s, x);
             }
-            Case { store, f, vars, env, line }
+            Case {
+                store,
+                f,
+                vars,
+                env,
+                line,
+            }
         })
         .collect()
 }
@@ -60,11 +78,19 @@ fn values_match_sympy() {
 #[test]
 fn gradients_match_sympy() {
     for mut c in cases() {
-        let g = Differentiator::default().gradient(&mut c.store, c.f, &c.vars).expect("gradient");
+        let g = Differentiator::default()
+            .gradient(&mut c.store, c.f, &c.vars)
+            .expect("gradient");
         let got = eval_many(&c.store, &g, &c.env).expect("eval");
         for (i, want) in c.line["grad"].as_array().expect("grad").iter().enumerate() {
             let want = want.as_f64().expect("number");
-            assert!(close(got[i], want), "{}: d/d{} = {} vs {want}", c.line["expr"], i, got[i]);
+            assert!(
+                close(got[i], want),
+                "{}: d/d{} = {} vs {want}",
+                c.line["expr"],
+                i,
+                got[i]
+            );
         }
     }
 }
@@ -72,7 +98,9 @@ fn gradients_match_sympy() {
 #[test]
 fn hessians_match_sympy_and_are_symmetric() {
     for mut c in cases() {
-        let h = Differentiator::default().hessian(&mut c.store, c.f, &c.vars).expect("hessian");
+        let h = Differentiator::default()
+            .hessian(&mut c.store, c.f, &c.vars)
+            .expect("hessian");
         let n = c.vars.len();
         for i in 0..n {
             for j in 0..n {
@@ -85,10 +113,21 @@ fn hessians_match_sympy_and_are_symmetric() {
             .as_array()
             .expect("hessian")
             .iter()
-            .flat_map(|row| row.as_array().expect("row").iter().map(|v| v.as_f64().expect("number")))
+            .flat_map(|row| {
+                row.as_array()
+                    .expect("row")
+                    .iter()
+                    .map(|v| v.as_f64().expect("number"))
+            })
             .collect();
         for (k, (g, w)) in got.iter().zip(&want).enumerate() {
-            assert!(close(*g, *w), "{}: H[{}][{}] = {g} vs {w}", c.line["expr"], k / n, k % n);
+            assert!(
+                close(*g, *w),
+                "{}: H[{}][{}] = {g} vs {w}",
+                c.line["expr"],
+                k / n,
+                k % n
+            );
         }
     }
 }
@@ -104,6 +143,12 @@ fn mixed_partials_commute() {
         let ab = d.diff_many(&mut c.store, c.f, &[a, b]).expect("diff");
         let ba = d.diff_many(&mut c.store, c.f, &[b, a]).expect("diff");
         let v = eval_many(&c.store, &[ab, ba], &c.env).expect("eval");
-        assert!(close(v[0], v[1]), "{}: {} vs {}", c.line["expr"], v[0], v[1]);
+        assert!(
+            close(v[0], v[1]),
+            "{}: {} vs {}",
+            c.line["expr"],
+            v[0],
+            v[1]
+        );
     }
 }

@@ -1,0 +1,183 @@
+//! The command line: clap types (what the user typed) and [`run`], which
+//! turns them into validated values, calls the library and prints.
+
+mod output;
+mod point;
+mod run;
+
+pub use run::run;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Symbolic differentiation: gradients, Hessians, Jacobians, Taylor
+/// polynomials and linearizations of expressions given as strings.
+#[derive(Parser, Debug)]
+#[command(name = "deriv", version, about, long_about = None)]
+pub struct Cli {
+    /// What to compute.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate an expression at a point.
+    Eval(EvalArgs),
+    /// Print an expression in canonical, simplified form.
+    Simplify(SimplifyArgs),
+    /// A partial derivative of any order: mixed in the order of --wrt.
+    Diff(DiffArgs),
+    /// The gradient.
+    Grad(GradArgs),
+    /// The Hessian matrix of second partial derivatives.
+    Hessian(GradArgs),
+    /// The Jacobian of a vector "[f1, f2, ...]": rows are outputs.
+    Jacobian(GradArgs),
+    /// The Taylor polynomial at a point (total degree --order).
+    Taylor(TaylorArgs),
+    /// The linearization f(a) + grad f(a)·(x - a) at a point.
+    Linearize(LinearizeArgs),
+}
+
+/// Options every command takes.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// The expression or program; `-` reads standard input.
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    pub expr: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Deepest nesting the parser accepts.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_depth: usize,
+    /// Largest input accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1_000_000)]
+    pub max_input: usize,
+    /// Largest expression graph built, in nodes.
+    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
+    pub max_nodes: usize,
+}
+
+/// Limits shared by the options' defaults.
+pub mod deriv_limits {
+    /// Default bound on expression-graph nodes.
+    pub const MAX_NODES: usize = crate::diff::DEFAULT_MAX_NODES;
+    /// Default bound on the order of `diff --order`.
+    pub const MAX_ORDER: u32 = 1000;
+}
+
+/// Output formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Readable, line-oriented text.
+    Text,
+    /// One JSON object per result, on one line.
+    Json,
+}
+
+/// `eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The point: `x=1,y=pi/4`.
+    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
+/// `simplify`.
+#[derive(Args, Debug)]
+pub struct SimplifyArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+}
+
+/// `diff`.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// Variables to differentiate by, in order: `x` or `x,y,x`.
+    #[arg(long, value_name = "VARS", required = true)]
+    pub wrt: String,
+    /// Differentiate N times by the one variable of --wrt.
+    #[arg(long, value_name = "N")]
+    pub order: Option<u32>,
+    /// Also evaluate at this point.
+    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
+/// `grad`, `hessian`, `jacobian`.
+#[derive(Args, Debug)]
+pub struct GradArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// Variables to differentiate by, in this order (default: all, in natural order).
+    #[arg(long, value_name = "VARS")]
+    pub vars: Option<String>,
+    /// Also evaluate at this point.
+    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
+/// `taylor`.
+#[derive(Args, Debug)]
+pub struct TaylorArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The expansion point: `x=1,y=2`.
+    #[arg(
+        long,
+        value_name = "POINT",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub at: String,
+    /// Total degree of the polynomial.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub order: u32,
+    /// Float coefficients instead of exact ones.
+    #[arg(long)]
+    pub numeric: bool,
+    /// Most monomials a Taylor polynomial may have.
+    #[arg(long, value_name = "N")]
+    pub max_terms: Option<usize>,
+}
+
+/// `linearize`.
+#[derive(Args, Debug)]
+pub struct LinearizeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The point: `x=1,y=2`.
+    #[arg(
+        long,
+        value_name = "POINT",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub at: String,
+    /// Float coefficients instead of exact ones.
+    #[arg(long)]
+    pub numeric: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
