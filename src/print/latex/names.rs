@@ -50,8 +50,9 @@ fn word(s: &str) -> String {
     }
 }
 
-/// Escapes the characters LaTeX treats specially in a name the parser would
-/// not produce.
+/// Escapes the characters LaTeX treats specially, in a name the parser would
+/// not produce; non-ASCII characters go in `\text` (KaTeX's strict mode
+/// rejects them in math mode).
 fn escape(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars() {
@@ -64,7 +65,12 @@ fn escape(s: &str) -> String {
             '^' => out.push_str("\\wedge "),
             '~' => out.push_str("\\sim "),
             c if c.is_whitespace() => out.push_str("\\ "),
-            c => out.push(c),
+            c if c.is_ascii() => out.push(c),
+            c => {
+                out.push_str("\\text{");
+                out.push(c);
+                out.push('}');
+            }
         }
     }
     out
@@ -102,5 +108,6 @@ mod tests {
         assert_eq!(variable("x_"), "\\mathit{x\\_}");
         assert_eq!(variable("x__1"), "\\mathit{x\\_\\_1}");
         assert_eq!(variable("a{b}"), "\\mathit{a\\{b\\}}");
+        assert_eq!(variable("é"), "\\mathit{\\text{é}}");
     }
 }
