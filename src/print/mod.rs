@@ -84,3 +84,5 @@ fn wrap(store: &Store, id: ExprId) -> String {
         _ => format!("({s})"),
     }
 }
+pub mod latex;
+pub use latex::latex;
