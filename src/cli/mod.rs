@@ -75,6 +75,8 @@ pub enum Format {
     Text,
     /// One JSON object per result, on one line.
     Json,
+    /// LaTeX math, one equation per line (KaTeX-compatible).
+    Latex,
 }
 
 /// `eval`.

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::expr::{ExprId, Sym};
-use crate::print::polynomial;
+use crate::print::{latex, latex_polynomial, polynomial};
 use crate::series::{SeriesOptions, taylor};
 
 use super::Format;
@@ -16,6 +16,7 @@ pub struct Report {
     format: Format,
     json: Map<String, Value>,
     lines: Vec<String>,
+    tex: Vec<String>,
 }
 
 impl Report {
@@ -29,6 +30,7 @@ impl Report {
             format,
             json,
             lines: Vec::new(),
+            tex: Vec::new(),
         }
     }
 
@@ -42,12 +44,18 @@ impl Report {
         self.lines.push(line);
     }
 
+    /// Adds a line of LaTeX output.
+    pub fn tex(&mut self, line: String) {
+        self.tex.push(line);
+    }
+
     /// The output, ending in a newline.
     pub fn finish(self) -> String {
         match self.format {
             Format::Json => format!("{}\n", Value::Object(self.json)),
-            Format::Text => {
-                let mut s = self.lines.join("\n");
+            Format::Text | Format::Latex => {
+                let lines = if self.format == Format::Text { self.lines } else { self.tex };
+                let mut s = lines.join("\n");
                 s.push('\n');
                 s
             }
@@ -113,6 +121,7 @@ pub fn taylor_cmd(
         .map_err(|e| CliError::plain(e.to_string()))?;
     let terms = monomials(s, &t, numeric, &coords, warnings);
     let text = polynomial(&mut s.store, &terms);
+    let tex = latex_polynomial(&mut s.store, &terms);
     let mut r = s.report(command, &vars);
     let mut at_obj = Map::new();
     for c in &coords {
@@ -122,6 +131,8 @@ pub fn taylor_cmd(
     r.field("order", json!(order));
     r.field("polynomial", Value::String(text.clone()));
     r.text(text);
+    let args = coords.iter().map(|c| latex_var(&mut s.store, c.sym)).collect::<Vec<_>>().join(", ");
+    r.tex(format!("T_{{{order}}}\\left({args}\\right) = {tex}"));
     Ok(r.finish())
 }
 
@@ -163,4 +174,10 @@ fn monomials(
         out.push((c, mono));
     }
     out
+}
+
+/// A variable's LaTeX name.
+pub fn latex_var(store: &mut crate::expr::Store, s: Sym) -> String {
+    let v = store.var_sym(s);
+    latex(store, v)
 }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::diff::Differentiator;
 use crate::expr::{ExprId, Store, Sym};
 use crate::parse::{Output, ParseError, ParseOptions, parse_program};
-use crate::print::infix;
+use crate::print::{infix, latex, latex_matrix};
 
 use super::output::{Report, number_json, number_text};
 use super::point::{Coord, parse_names, parse_point};
@@ -92,7 +92,7 @@ pub fn run(cli: Cli) -> ExitCode {
             for w in &warnings {
                 match format {
                     Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
-                    Format::Text => eprintln!("deriv: warning: {w}"),
+                    Format::Text | Format::Latex => eprintln!("deriv: warning: {w}"),
                 }
             }
             let mut stdout = std::io::stdout().lock();
@@ -125,8 +125,8 @@ pub fn run(cli: Cli) -> ExitCode {
                         json!({ "error": { "message": message, "span": span } })
                     );
                 }
-                Format::Text if context.is_empty() => eprintln!("deriv: error: {message}"),
-                Format::Text => eprintln!("deriv: error: {message}\n{context}"),
+                _ if context.is_empty() => eprintln!("deriv: error: {message}"),
+                _ => eprintln!("deriv: error: {message}\n{context}"),
             }
             ExitCode::from(1)
         }
@@ -360,6 +360,10 @@ fn simplify_cmd(s: &Session) -> Result<String, CliError> {
     };
     let mut r = s.report("simplify", &vars);
     r.field("result", Value::String(text.clone()));
+    r.tex(match &s.output {
+        Output::Scalar(f) => latex(&s.store, *f),
+        Output::Vector(fs) => latex_matrix(&fs.iter().map(|f| vec![latex(&s.store, *f)]).collect::<Vec<_>>()),
+    });
     r.text(text);
     Ok(r.finish())
 }
@@ -401,12 +405,14 @@ fn diff_cmd(
     let text = infix(&s.store, df);
     r.field("derivative", Value::String(text.clone()));
     r.text(text);
+    r.tex(format!("{} = {}", partial_tex(&mut s.store, &syms), latex(&s.store, df)));
     if let Some(at) = at {
         let coords = s.point(at, &vars)?;
         kink_warnings(s, &[f], &coords, warnings);
         let v = evaluate(s, &[df], &coords, warnings)[0];
         r.field("value", number_json(v));
         r.text(format!("= {} at {}", number_text(v), point_text(&coords)));
+        r.tex(format!("\\text{{at }} {}: \\quad {}", point_tex(&mut s.store, &coords), number_text(v)));
     }
     Ok(r.finish())
 }
@@ -466,6 +472,18 @@ fn derivative_cmd(
         }
         None => None,
     };
+    let tex_rows: Vec<Vec<String>> = matrix.iter().map(|row| row.iter().map(|e| latex(&s.store, *e)).collect()).collect();
+    let head = match kind {
+        Kind::Grad => "\\nabla f",
+        Kind::Hessian => "H",
+        Kind::Jacobian => "J",
+    };
+    r.tex(format!("{head} = {}", latex_matrix(&tex_rows)));
+    if let (Some((rows, _)), Some(at)) = (&values, &a.at) {
+        let coords = s.point(at, &[])?;
+        let nums: Vec<Vec<String>> = rows.iter().map(|row| row.iter().map(|v| number_text(*v)).collect()).collect();
+        r.tex(format!("{head}\\left({}\\right) = {}", point_tex(&mut s.store, &coords), latex_matrix(&nums)));
+    }
     if kind == Kind::Grad {
         r.field(key, json!(strings[0]));
         if let Some((rows, _)) = &values {
@@ -581,5 +599,38 @@ pub(super) fn kink_warnings(
             "`{text}` has a kink at {}; using {rule}",
             point_text(coords)
         ));
+    }
+}
+
+/// `x = 1, y = 2` in LaTeX.
+fn point_tex(store: &mut Store, coords: &[Coord]) -> String {
+    coords
+        .iter()
+        .map(|c| format!("{} = {}", super::output::latex_var(store, c.sym), latex(store, c.value)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `\frac{\partial^{2} f}{\partial y \partial x}` for differentiating by x, then y.
+fn partial_tex(store: &mut Store, syms: &[Sym]) -> String {
+    let mut groups: Vec<(Sym, usize)> = Vec::new();
+    for &v in syms.iter().rev() {
+        match groups.last_mut() {
+            Some((g, k)) if *g == v => *k += 1,
+            _ => groups.push((v, 1)),
+        }
+    }
+    let den = groups
+        .iter()
+        .map(|(v, k)| {
+            let name = super::output::latex_var(store, *v);
+            if *k == 1 { format!("\\partial {name}") } else { format!("\\partial {name}^{{{k}}}") }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    match syms.len() {
+        0 => "f".to_string(),
+        1 => format!("\\frac{{\\partial f}}{{{den}}}"),
+        n => format!("\\frac{{\\partial^{{{n}}} f}}{{{den}}}"),
     }
 }

@@ -135,15 +135,15 @@ impl Infix<'_> {
             Node::Num(_) => (Some(xs[0]), &xs[1..]),
             _ => (None, xs),
         };
-        // ... unless the sum would start with a minus: `1 - x`, not `-x + 1`
-        let lead_negative = rest
-            .first()
-            .is_some_and(|&t| split_product(self.store, t).0.is_negative());
-        let positive_num = num.filter(|&n| self.store.as_num(n).is_some_and(|c| !c.is_negative()));
-        let ordered: Vec<ExprId> = match positive_num {
-            Some(n) if lead_negative => std::iter::once(n).chain(rest.iter().copied()).collect(),
-            _ => rest.iter().chain(num.iter()).copied().collect(),
-        };
+        // ... and a positive term leads rather than a minus: `1 - x`, `t - pi/3`
+        let mut ordered: Vec<ExprId> = rest.iter().chain(num.iter()).copied().collect();
+        let negative = |t: ExprId| split_product(self.store, t).0.is_negative();
+        if negative(ordered[0])
+            && let Some(k) = ordered.iter().position(|&t| !negative(t))
+        {
+            let lead = ordered.remove(k);
+            ordered.insert(0, lead);
+        }
         for (i, &t) in ordered.iter().enumerate() {
             let (c, fs) = split_product(self.store, t);
             if i == 0 {

@@ -2,9 +2,13 @@
 //! and the formats built on it.
 
 pub mod infix;
+pub mod latex;
 pub mod sexpr;
 
 pub use infix::infix;
+pub use latex::{latex, latex_matrix};
+
+use num_traits::One;
 
 use crate::expr::{ExprId, Node, Number, Store};
 
@@ -31,14 +35,7 @@ pub fn polynomial(store: &mut Store, terms: &[(ExprId, Vec<(ExprId, u32)>)]) -> 
 
 /// One term of [`polynomial`]: its sign and the text of its magnitude.
 fn poly_term(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> (bool, String) {
-    let (num, rest): (Number, Vec<ExprId>) = match store.node(c) {
-        Node::Num(n) => (n.clone(), vec![]),
-        Node::Mul(xs) => match store.as_num(xs[0]) {
-            Some(n) => (n.clone(), xs[1..].to_vec()),
-            None => (Number::int(1), xs.to_vec()),
-        },
-        _ => (Number::int(1), vec![c]),
-    };
+    let (num, rest) = split_coefficient(store, c);
     let negative = num.is_negative();
     let num = num.abs();
     let mut parts: Vec<String> = Vec::new();
@@ -84,5 +81,59 @@ fn wrap(store: &Store, id: ExprId) -> String {
         _ => format!("({s})"),
     }
 }
-pub mod latex;
-pub use latex::latex;
+
+/// [`polynomial`] in LaTeX: `13 + 6 \left(x - 1\right) + \frac{1}{2} x^{2}`.
+pub fn latex_polynomial(store: &mut Store, terms: &[(ExprId, Vec<(ExprId, u32)>)]) -> String {
+    let mut out = String::new();
+    for (i, (c, mono)) in terms.iter().enumerate() {
+        let (num, rest) = split_coefficient(store, *c);
+        match (i, num.is_negative()) {
+            (0, true) => out.push('-'),
+            (0, false) => {}
+            (_, true) => out.push_str(" - "),
+            (_, false) => out.push_str(" + "),
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let num = num.abs();
+        let bare = rest.is_empty() && mono.is_empty();
+        match &num {
+            Number::Rational(r) if r.is_integer() => {
+                if !r.is_one() || bare {
+                    parts.push(r.to_string());
+                }
+            }
+            Number::Rational(r) => parts.push(format!("\\frac{{{}}}{{{}}}", r.numer(), r.denom())),
+            Number::Float(_) => {
+                let n = store.number(num.clone());
+                parts.push(latex(store, n));
+            }
+        }
+        if !rest.is_empty() {
+            let r = store.mul(&rest);
+            let t = latex(store, r);
+            parts.push(if matches!(store.node(r), Node::Add(_)) { format!("\\left({t}\\right)") } else { t });
+        }
+        for &(b, k) in mono {
+            let t = latex(store, b);
+            let base = if matches!(store.node(b), Node::Add(_)) { format!("\\left({t}\\right)") } else { t };
+            parts.push(if k == 1 { base } else { format!("{base}^{{{k}}}") });
+        }
+        out.push_str(&parts.join(" "));
+    }
+    if out.is_empty() {
+        out.push('0');
+    }
+    out
+}
+
+/// A coefficient's number and its other factors.
+fn split_coefficient(store: &Store, c: ExprId) -> (Number, Vec<ExprId>) {
+    match store.node(c) {
+        Node::Num(n) => (n.clone(), vec![]),
+        Node::Mul(xs) => match store.as_num(xs[0]) {
+            Some(n) => (n.clone(), xs[1..].to_vec()),
+            None => (Number::int(1), xs.to_vec()),
+        },
+        _ => (Number::int(1), vec![c]),
+    }
+}
