@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod ad;
 pub mod cli;
 pub mod diff;
 pub mod eval;

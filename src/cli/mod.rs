@@ -1,6 +1,7 @@
 //! The command line: clap types (what the user typed) and [`run`], which
 //! turns them into validated values, calls the library and prints.
 
+mod derivs;
 mod output;
 mod point;
 mod run;
@@ -127,6 +128,26 @@ pub struct GradArgs {
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
     pub at: Option<String>,
+    /// How to compute values at --at: derivative expressions (symbolic), or
+    /// numeric automatic differentiation (forward, reverse; Hessians are
+    /// forward-over-reverse).
+    #[arg(long, value_enum, default_value_t = ModeArg::Symbolic)]
+    pub mode: ModeArg,
+    /// Compute at --at in every mode and by finite differences, print the
+    /// largest discrepancy, and exit 1 if they disagree.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `--mode`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeArg {
+    /// Derivative expressions, evaluated.
+    Symbolic,
+    /// Forward-mode automatic differentiation.
+    Forward,
+    /// Reverse-mode automatic differentiation.
+    Reverse,
 }
 
 /// `taylor`.

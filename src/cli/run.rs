@@ -13,9 +13,10 @@ use crate::expr::{ExprId, Store, Sym};
 use crate::parse::{Output, ParseError, ParseOptions, parse_program};
 use crate::print::{infix, latex, latex_matrix};
 
+use super::derivs::Kind;
 use super::output::{Report, number_json, number_text};
 use super::point::{Coord, parse_names, parse_point};
-use super::{Cli, Command, Common, Format, GradArgs, deriv_limits};
+use super::{Cli, Command, Common, Format, deriv_limits};
 
 /// An error to report: bad input (exit 1) or a malformed command line (exit 2).
 #[derive(Debug)]
@@ -88,7 +89,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let format = common(&cli.command).format;
     let mut warnings = Vec::new();
     match execute(cli, &mut warnings) {
-        Ok(out) => {
+        Ok(Outcome { out, failed }) => {
             for w in &warnings {
                 match format {
                     Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
@@ -100,6 +101,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 .write_all(out.as_bytes())
                 .and_then(|()| stdout.flush())
             {
+                Ok(()) if failed => ExitCode::from(1),
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                 Err(e) => {
@@ -155,7 +157,7 @@ pub(super) struct Session {
 }
 
 impl Session {
-    fn load(c: &Common) -> Result<Session, CliError> {
+    pub(super) fn load(c: &Common) -> Result<Session, CliError> {
         let src = read_source(&c.expr)?;
         let opts = ParseOptions {
             max_depth: c.max_depth,
@@ -269,20 +271,32 @@ fn read_source(expr: &str) -> Result<String, CliError> {
     })
 }
 
-fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<String, CliError> {
+/// A result, and whether it reports a failed check (exit 1 with output).
+pub(super) struct Outcome {
+    pub out: String,
+    pub failed: bool,
+}
+
+impl From<String> for Outcome {
+    fn from(out: String) -> Outcome {
+        Outcome { out, failed: false }
+    }
+}
+
+fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<Outcome, CliError> {
     match cli.command {
         Command::Eval(a) => {
             let mut s = Session::load(&a.common)?;
-            eval_cmd(&mut s, a.at.as_deref(), warnings)
+            eval_cmd(&mut s, a.at.as_deref(), warnings).map(Outcome::from)
         }
-        Command::Simplify(a) => simplify_cmd(&Session::load(&a.common)?),
+        Command::Simplify(a) => simplify_cmd(&Session::load(&a.common)?).map(Outcome::from),
         Command::Diff(a) => {
             let mut s = Session::load(&a.common)?;
-            diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), warnings)
+            diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), warnings).map(Outcome::from)
         }
-        Command::Grad(a) => derivative_cmd(Kind::Grad, &a, warnings),
-        Command::Hessian(a) => derivative_cmd(Kind::Hessian, &a, warnings),
-        Command::Jacobian(a) => derivative_cmd(Kind::Jacobian, &a, warnings),
+        Command::Grad(a) => super::derivs::derivative_cmd(Kind::Grad, &a, warnings),
+        Command::Hessian(a) => super::derivs::derivative_cmd(Kind::Hessian, &a, warnings),
+        Command::Jacobian(a) => super::derivs::derivative_cmd(Kind::Jacobian, &a, warnings),
         Command::Taylor(a) => {
             let mut s = Session::load(&a.common)?;
             let max_terms = a
@@ -291,6 +305,7 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<String, CliError> {
             super::output::taylor_cmd(
                 &mut s, "taylor", &a.at, a.order, a.numeric, max_terms, warnings,
             )
+            .map(Outcome::from)
         }
         Command::Linearize(a) => {
             let mut s = Session::load(&a.common)?;
@@ -304,6 +319,7 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<String, CliError> {
                 max_terms,
                 warnings,
             )
+            .map(Outcome::from)
         }
     }
 }
@@ -362,7 +378,11 @@ fn simplify_cmd(s: &Session) -> Result<String, CliError> {
     r.field("result", Value::String(text.clone()));
     r.tex(match &s.output {
         Output::Scalar(f) => latex(&s.store, *f),
-        Output::Vector(fs) => latex_matrix(&fs.iter().map(|f| vec![latex(&s.store, *f)]).collect::<Vec<_>>()),
+        Output::Vector(fs) => latex_matrix(
+            &fs.iter()
+                .map(|f| vec![latex(&s.store, *f)])
+                .collect::<Vec<_>>(),
+        ),
     });
     r.text(text);
     Ok(r.finish())
@@ -405,124 +425,22 @@ fn diff_cmd(
     let text = infix(&s.store, df);
     r.field("derivative", Value::String(text.clone()));
     r.text(text);
-    r.tex(format!("{} = {}", partial_tex(&mut s.store, &syms), latex(&s.store, df)));
+    r.tex(format!(
+        "{} = {}",
+        partial_tex(&mut s.store, &syms),
+        latex(&s.store, df)
+    ));
     if let Some(at) = at {
         let coords = s.point(at, &vars)?;
         kink_warnings(s, &[f], &coords, warnings);
         let v = evaluate(s, &[df], &coords, warnings)[0];
         r.field("value", number_json(v));
         r.text(format!("= {} at {}", number_text(v), point_text(&coords)));
-        r.tex(format!("\\text{{at }} {}: \\quad {}", point_tex(&mut s.store, &coords), number_text(v)));
-    }
-    Ok(r.finish())
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Grad,
-    Hessian,
-    Jacobian,
-}
-
-fn derivative_cmd(
-    kind: Kind,
-    a: &GradArgs,
-    warnings: &mut Vec<String>,
-) -> Result<String, CliError> {
-    let mut s = Session::load(&a.common)?;
-    let (command, key) = match kind {
-        Kind::Grad => ("grad", "gradient"),
-        Kind::Hessian => ("hessian", "hessian"),
-        Kind::Jacobian => ("jacobian", "jacobian"),
-    };
-    let vars = s.vars(a.vars.as_deref())?;
-    let mut d = Differentiator::new(s.max_nodes);
-    let err = |e: crate::diff::DiffError| CliError::plain(e.to_string());
-    let roots = s.roots();
-    let f = if kind == Kind::Jacobian {
-        roots[0]
-    } else {
-        s.scalar(command)?
-    };
-    let matrix: Vec<Vec<ExprId>> = match kind {
-        Kind::Grad => vec![d.gradient(&mut s.store, f, &vars).map_err(err)?],
-        Kind::Hessian => d.hessian(&mut s.store, f, &vars).map_err(err)?,
-        Kind::Jacobian => d.jacobian(&mut s.store, &roots, &vars).map_err(err)?,
-    };
-    let mut r = s.report(command, &vars);
-    let strings: Vec<Vec<String>> = matrix
-        .iter()
-        .map(|row| row.iter().map(|e| infix(&s.store, *e)).collect())
-        .collect();
-    let names = s.names(&vars);
-    let values = match &a.at {
-        Some(at) => {
-            let free = s.free_vars();
-            let coords = s.point(at, &free)?;
-            kink_warnings(&s, &roots, &coords, warnings);
-            let flat: Vec<ExprId> = matrix.iter().flatten().copied().collect();
-            let vals = evaluate(&s, &flat, &coords, warnings);
-            let cols = vars.len();
-            let rows: Vec<Vec<f64>> = if cols == 0 {
-                vec![vec![]; matrix.len()]
-            } else {
-                vals.chunks(cols).map(<[f64]>::to_vec).collect()
-            };
-            Some((rows, point_text(&coords)))
-        }
-        None => None,
-    };
-    let tex_rows: Vec<Vec<String>> = matrix.iter().map(|row| row.iter().map(|e| latex(&s.store, *e)).collect()).collect();
-    let head = match kind {
-        Kind::Grad => "\\nabla f",
-        Kind::Hessian => "H",
-        Kind::Jacobian => "J",
-    };
-    r.tex(format!("{head} = {}", latex_matrix(&tex_rows)));
-    if let (Some((rows, _)), Some(at)) = (&values, &a.at) {
-        let coords = s.point(at, &[])?;
-        let nums: Vec<Vec<String>> = rows.iter().map(|row| row.iter().map(|v| number_text(*v)).collect()).collect();
-        r.tex(format!("{head}\\left({}\\right) = {}", point_tex(&mut s.store, &coords), latex_matrix(&nums)));
-    }
-    if kind == Kind::Grad {
-        r.field(key, json!(strings[0]));
-        if let Some((rows, _)) = &values {
-            r.field(
-                "value",
-                Value::Array(rows[0].iter().map(|v| number_json(*v)).collect()),
-            );
-        }
-        for (i, n) in names.iter().enumerate() {
-            let v = values.as_ref().map_or(String::new(), |(rows, _)| {
-                format!(" = {}", number_text(rows[0][i]))
-            });
-            r.text(format!("df/d{n} = {}{v}", strings[0][i]));
-        }
-    } else {
-        r.field(key, json!(strings));
-        for row in &strings {
-            r.text(format!("[{}]", row.join(", ")));
-        }
-        if let Some((rows, pt)) = &values {
-            r.field(
-                "value",
-                Value::Array(
-                    rows.iter()
-                        .map(|row| Value::Array(row.iter().map(|v| number_json(*v)).collect()))
-                        .collect(),
-                ),
-            );
-            r.text(format!("at {pt}:"));
-            for row in rows {
-                r.text(format!(
-                    "[{}]",
-                    row.iter()
-                        .map(|v| number_text(*v))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-        }
+        r.tex(format!(
+            "\\text{{at }} {}: \\quad {}",
+            point_tex(&mut s.store, &coords),
+            number_text(v)
+        ));
     }
     Ok(r.finish())
 }
@@ -603,10 +521,16 @@ pub(super) fn kink_warnings(
 }
 
 /// `x = 1, y = 2` in LaTeX.
-fn point_tex(store: &mut Store, coords: &[Coord]) -> String {
+pub(super) fn point_tex(store: &mut Store, coords: &[Coord]) -> String {
     coords
         .iter()
-        .map(|c| format!("{} = {}", super::output::latex_var(store, c.sym), latex(store, c.value)))
+        .map(|c| {
+            format!(
+                "{} = {}",
+                super::output::latex_var(store, c.sym),
+                latex(store, c.value)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -624,7 +548,11 @@ fn partial_tex(store: &mut Store, syms: &[Sym]) -> String {
         .iter()
         .map(|(v, k)| {
             let name = super::output::latex_var(store, *v);
-            if *k == 1 { format!("\\partial {name}") } else { format!("\\partial {name}^{{{k}}}") }
+            if *k == 1 {
+                format!("\\partial {name}")
+            } else {
+                format!("\\partial {name}^{{{k}}}")
+            }
         })
         .collect::<Vec<_>>()
         .join(" ");

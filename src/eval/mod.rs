@@ -6,7 +6,7 @@
 
 mod tape;
 
-pub use tape::Tape;
+pub use tape::{Op, Tape};
 
 use rustc_hash::FxHashMap;
 

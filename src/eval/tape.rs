@@ -6,15 +6,35 @@ use crate::expr::{ExprId, Func, Node, Number, Store, Sym};
 
 /// One instruction; operands are slots of earlier instructions.
 #[derive(Clone, Debug)]
-enum Op {
+pub enum Op {
+    /// A constant.
     Const(f64),
+    /// A variable's value.
     Input(Sym),
+    /// The sum of the slots.
     Add(Box<[u32]>),
+    /// The product of the slots.
     Mul(Box<[u32]>),
+    /// `slot ^ n` for an integer `n`.
     Powi(u32, i32),
+    /// `sqrt(slot)`.
     Sqrt(u32),
+    /// `base ^ exponent`, both slots.
     Powf(u32, u32),
+    /// A function of the slots.
     Call(Func, Box<[u32]>),
+}
+
+impl Op {
+    /// The operand slots, in order.
+    pub fn operands(&self) -> Vec<u32> {
+        match self {
+            Op::Const(_) | Op::Input(_) => vec![],
+            Op::Add(xs) | Op::Mul(xs) | Op::Call(_, xs) => xs.to_vec(),
+            Op::Powi(b, _) | Op::Sqrt(b) => vec![*b],
+            Op::Powf(b, e) => vec![*b, *e],
+        }
+    }
 }
 
 /// Straight-line code for a set of roots: reachable nodes in ascending id
@@ -128,6 +148,16 @@ impl Tape {
             };
             operands_finite.then_some(self.ids[i])
         })
+    }
+
+    /// The instructions, one per slot, operands before their users.
+    pub fn ops(&self) -> &[Op] {
+        &self.ops
+    }
+
+    /// The slots of the roots, in the order given to [`Tape::new`].
+    pub fn root_slots(&self) -> &[u32] {
+        &self.roots
     }
 
     /// The node of each slot.

@@ -1,0 +1,298 @@
+//! `grad`, `hessian` and `jacobian`: symbolic, or numeric by automatic
+//! differentiation (`--mode`), and `--check` across every mode.
+
+use serde_json::{Value, json};
+
+use crate::ad::{hessian_forward_over_reverse, jacobian_forward, jacobian_reverse};
+use crate::diff::Differentiator;
+use crate::expr::{ExprId, Sym};
+use crate::print::{infix, latex, latex_matrix};
+
+use super::output::{number_json, number_text};
+use super::point::Coord;
+use super::run::{CliError, Outcome, Session, evaluate, kink_warnings, point_tex, point_text};
+use super::{Cli, GradArgs, ModeArg};
+
+/// Which derivative object.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// The gradient of a scalar.
+    Grad,
+    /// The Hessian of a scalar.
+    Hessian,
+    /// The Jacobian of a vector (or of a scalar: one row).
+    Jacobian,
+}
+
+impl Kind {
+    fn names(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Kind::Grad => ("grad", "gradient", "\\nabla f"),
+            Kind::Hessian => ("hessian", "hessian", "H"),
+            Kind::Jacobian => ("jacobian", "jacobian", "J"),
+        }
+    }
+}
+
+fn usage(msg: &str) -> CliError {
+    use clap::CommandFactory;
+    CliError::Usage(Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, msg))
+}
+
+/// Runs `grad`, `hessian` or `jacobian`.
+pub fn derivative_cmd(
+    kind: Kind,
+    a: &GradArgs,
+    warnings: &mut Vec<String>,
+) -> Result<Outcome, CliError> {
+    let (command, key, head) = kind.names();
+    if (a.mode != ModeArg::Symbolic || a.check) && a.at.is_none() {
+        return Err(usage(
+            "--mode forward|reverse and --check need a point: add --at",
+        ));
+    }
+    let mut s = Session::load(&a.common)?;
+    let vars = s.vars(a.vars.as_deref())?;
+    let outputs = match kind {
+        Kind::Jacobian => s.roots(),
+        _ => vec![s.scalar(command)?],
+    };
+    let coords = match &a.at {
+        Some(at) => {
+            let free = s.free_vars();
+            let c = s.point(at, &free)?;
+            kink_warnings(&s, &outputs, &c, warnings);
+            Some(c)
+        }
+        None => None,
+    };
+    let mut r = s.report(command, &vars);
+    if a.mode != ModeArg::Symbolic {
+        let coords = coords.unwrap_or_default();
+        let rows = numeric(&s, kind, a.mode, &outputs, &coords, &vars);
+        r.field("mode", json!(mode_name(a.mode)));
+        put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
+        return Ok(r.finish().into());
+    }
+    let mut d = Differentiator::new(s.max_nodes);
+    let err = |e: crate::diff::DiffError| CliError::plain(e.to_string());
+    let matrix: Vec<Vec<ExprId>> = match kind {
+        Kind::Grad => vec![d.gradient(&mut s.store, outputs[0], &vars).map_err(err)?],
+        Kind::Hessian => d.hessian(&mut s.store, outputs[0], &vars).map_err(err)?,
+        Kind::Jacobian => d.jacobian(&mut s.store, &outputs, &vars).map_err(err)?,
+    };
+    put_symbolic(&mut r, kind, key, head, &s, &matrix, &vars);
+    let Some(coords) = coords else {
+        return Ok(r.finish().into());
+    };
+    let flat: Vec<ExprId> = matrix.iter().flatten().copied().collect();
+    let vals = evaluate(&s, &flat, &coords, warnings);
+    let rows = reshape(&vals, matrix.len(), vars.len());
+    put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
+    if !a.check {
+        return Ok(r.finish().into());
+    }
+    let failed = check(&mut r, &s, kind, &outputs, &coords, &vars, &rows);
+    Ok(Outcome {
+        out: r.finish(),
+        failed,
+    })
+}
+
+fn mode_name(m: ModeArg) -> &'static str {
+    match m {
+        ModeArg::Symbolic => "symbolic",
+        ModeArg::Forward => "forward",
+        ModeArg::Reverse => "reverse",
+    }
+}
+
+fn reshape(vals: &[f64], rows: usize, cols: usize) -> Vec<Vec<f64>> {
+    (0..rows)
+        .map(|i| vals[i * cols..(i + 1) * cols].to_vec())
+        .collect()
+}
+
+/// Values by automatic differentiation.
+fn numeric(
+    s: &Session,
+    kind: Kind,
+    mode: ModeArg,
+    outputs: &[ExprId],
+    coords: &[Coord],
+    vars: &[Sym],
+) -> Vec<Vec<f64>> {
+    let pt = |v: Sym| {
+        coords
+            .iter()
+            .find(|c| c.sym == v)
+            .map_or(f64::NAN, |c| c.float)
+    };
+    match (kind, mode) {
+        (Kind::Hessian, _) => hessian_forward_over_reverse(&s.store, outputs[0], &pt, vars),
+        (_, ModeArg::Forward) => jacobian_forward(&s.store, outputs, &pt, vars),
+        _ => jacobian_reverse(&s.store, outputs, &pt, vars),
+    }
+}
+
+/// Central finite differences: of the outputs (first derivatives), or of the
+/// reverse-mode gradient (Hessian).
+fn finite_differences(
+    s: &Session,
+    kind: Kind,
+    outputs: &[ExprId],
+    coords: &[Coord],
+    vars: &[Sym],
+) -> Vec<Vec<f64>> {
+    let base = |v: Sym| {
+        coords
+            .iter()
+            .find(|c| c.sym == v)
+            .map_or(f64::NAN, |c| c.float)
+    };
+    let tape = crate::eval::Tape::new(&s.store, outputs);
+    let n = vars.len();
+    let rows = if kind == Kind::Hessian {
+        n
+    } else {
+        outputs.len()
+    };
+    let mut out = vec![vec![0.0; n]; rows];
+    for (j, &var) in vars.iter().enumerate() {
+        let x0 = base(var);
+        let h = f64::EPSILON.cbrt() * x0.abs().max(1.0);
+        let at = |sign: f64| move |v: Sym| if v == var { x0 + sign * h } else { base(v) };
+        let (plus, minus) = match kind {
+            Kind::Hessian => (
+                jacobian_reverse(&s.store, outputs, &at(1.0), vars).remove(0),
+                jacobian_reverse(&s.store, outputs, &at(-1.0), vars).remove(0),
+            ),
+            _ => (tape.eval(&at(1.0)), tape.eval(&at(-1.0))),
+        };
+        for i in 0..rows {
+            out[i][j] = (plus[i] - minus[i]) / (2.0 * h);
+        }
+    }
+    out
+}
+
+/// The largest relative discrepancy between two matrices (NaN = NaN agrees).
+fn discrepancy(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
+    a.iter()
+        .flatten()
+        .zip(b.iter().flatten())
+        .map(|(x, y)| {
+            if x == y || x.is_nan() && y.is_nan() {
+                0.0
+            } else {
+                (x - y).abs() / x.abs().max(y.abs()).max(1.0)
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
+/// `--check`: every mode and finite differences; true when they disagree.
+fn check(
+    r: &mut super::output::Report,
+    s: &Session,
+    kind: Kind,
+    outputs: &[ExprId],
+    coords: &[Coord],
+    vars: &[Sym],
+    symbolic: &[Vec<f64>],
+) -> bool {
+    let forward = numeric(s, kind, ModeArg::Forward, outputs, coords, vars);
+    let reverse = numeric(s, kind, ModeArg::Reverse, outputs, coords, vars);
+    let fd = finite_differences(s, kind, outputs, coords, vars);
+    let modes = discrepancy(symbolic, &forward).max(discrepancy(symbolic, &reverse));
+    let fd_gap = discrepancy(symbolic, &fd);
+    const MODES_TOL: f64 = 1e-9;
+    const FD_TOL: f64 = 1e-4;
+    let agree = modes <= MODES_TOL && fd_gap <= FD_TOL;
+    r.field(
+        "check",
+        json!({
+            "modes": ["symbolic", "forward", "reverse"],
+            "max_discrepancy_modes": modes,
+            "max_discrepancy_finite_difference": fd_gap,
+            "agree": agree,
+        }),
+    );
+    let verdict = if agree { "agree" } else { "DISAGREE" };
+    r.text(format!(
+        "check: symbolic, forward and reverse {verdict}: largest relative discrepancy {} between modes (tolerance {MODES_TOL:e}), {} against central finite differences (tolerance {FD_TOL:e})",
+        number_text(modes),
+        number_text(fd_gap)
+    ));
+    r.tex(format!(
+        "\\text{{check: modes differ by at most }} {} \\text{{, finite differences by }} {}",
+        number_text(modes),
+        number_text(fd_gap)
+    ));
+    !agree
+}
+
+fn put_symbolic(
+    r: &mut super::output::Report,
+    kind: Kind,
+    key: &str,
+    head: &str,
+    s: &Session,
+    m: &[Vec<ExprId>],
+    vars: &[Sym],
+) {
+    let strings: Vec<Vec<String>> = m
+        .iter()
+        .map(|row| row.iter().map(|e| infix(&s.store, *e)).collect())
+        .collect();
+    let tex: Vec<Vec<String>> = m
+        .iter()
+        .map(|row| row.iter().map(|e| latex(&s.store, *e)).collect())
+        .collect();
+    r.tex(format!("{head} = {}", latex_matrix(&tex)));
+    if kind == Kind::Grad {
+        r.field(key, json!(strings[0]));
+        for (n, e) in s.names(vars).iter().zip(&strings[0]) {
+            r.text(format!("df/d{n} = {e}"));
+        }
+    } else {
+        r.field(key, json!(strings));
+        for row in &strings {
+            r.text(format!("[{}]", row.join(", ")));
+        }
+    }
+}
+
+fn put_values(
+    r: &mut super::output::Report,
+    kind: Kind,
+    rows: &[Vec<f64>],
+    s: &Session,
+    head: &str,
+    coords: &[Coord],
+    vars: &[Sym],
+) {
+    let json_row = |row: &Vec<f64>| Value::Array(row.iter().map(|v| number_json(*v)).collect());
+    let text_row = |row: &Vec<f64>| row.iter().map(|v| number_text(*v)).collect::<Vec<_>>();
+    let pt = point_text(coords);
+    if kind == Kind::Grad {
+        r.field("value", json_row(&rows[0]));
+        r.text(format!("at {pt}:"));
+        for (n, v) in s.names(vars).iter().zip(text_row(&rows[0])) {
+            r.text(format!("df/d{n} = {v}"));
+        }
+    } else {
+        r.field("value", Value::Array(rows.iter().map(json_row).collect()));
+        r.text(format!("at {pt}:"));
+        for row in rows {
+            r.text(format!("[{}]", text_row(row).join(", ")));
+        }
+    }
+    let nums: Vec<Vec<String>> = rows.iter().map(text_row).collect();
+    let mut store = s.store.clone();
+    r.tex(format!(
+        "{head}\\left({}\\right) = {}",
+        point_tex(&mut store, coords),
+        latex_matrix(&nums)
+    ));
+}
