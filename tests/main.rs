@@ -3,3 +3,4 @@
 mod diff;
 mod grammar;
 mod series;
+mod modes;
