@@ -16,3 +16,4 @@ pub mod expr;
 pub mod parse;
 pub mod print;
 pub mod series;
+pub mod trace;

@@ -2,5 +2,5 @@
 
 mod diff;
 mod grammar;
-mod series;
 mod modes;
+mod series;

@@ -19,15 +19,26 @@ fn modes_agree_on_the_acceptance_cases() {
     for line in include_str!("data/ad_cases.jsonl").lines() {
         let c: Value = serde_json::from_str(line).expect("json");
         let mut s = Store::new();
-        let program = parse_program(&mut s, c["src"].as_str().expect("src"), &ParseOptions::default()).expect("parses");
+        let program = parse_program(
+            &mut s,
+            c["src"].as_str().expect("src"),
+            &ParseOptions::default(),
+        )
+        .expect("parses");
         let outputs: Vec<ExprId> = match program.output {
             Output::Scalar(f) => vec![f],
             Output::Vector(fs) => fs,
         };
-        let vars: Vec<Sym> = c["vars"].as_array().expect("vars").iter().map(|v| s.sym(v.as_str().expect("var"))).collect();
+        let vars: Vec<Sym> = c["vars"]
+            .as_array()
+            .expect("vars")
+            .iter()
+            .map(|v| s.sym(v.as_str().expect("var")))
+            .collect();
         let mut env = Env::new();
         for (k, v) in c["point"].as_object().expect("point") {
-            let e = parse_expr(&mut s, v.as_str().expect("value"), &ParseOptions::default()).expect("value");
+            let e = parse_expr(&mut s, v.as_str().expect("value"), &ParseOptions::default())
+                .expect("value");
             let x = eval(&s, e, &Env::new()).expect("closed");
             let sym = s.sym(k);
             env.set(sym, x);
@@ -36,15 +47,28 @@ fn modes_agree_on_the_acceptance_cases() {
         let mut d = Differentiator::default();
         let (symbolic, ad): (Vec<ExprId>, Vec<Vec<Vec<f64>>>) = if c["kind"] == "hessian" {
             let h = d.hessian(&mut s, outputs[0], &vars).expect("hessian");
-            (h.concat(), vec![hessian_forward_over_reverse(&s, outputs[0], &pt, &vars)])
+            (
+                h.concat(),
+                vec![hessian_forward_over_reverse(&s, outputs[0], &pt, &vars)],
+            )
         } else {
             let j = d.jacobian(&mut s, &outputs, &vars).expect("jacobian");
-            (j.concat(), vec![jacobian_forward(&s, &outputs, &pt, &vars), jacobian_reverse(&s, &outputs, &pt, &vars)])
+            (
+                j.concat(),
+                vec![
+                    jacobian_forward(&s, &outputs, &pt, &vars),
+                    jacobian_reverse(&s, &outputs, &pt, &vars),
+                ],
+            )
         };
         let want = eval_many(&s, &symbolic, &env).expect("eval");
         for m in ad {
             for (k, (w, g)) in want.iter().zip(m.concat()).enumerate() {
-                assert!(agree(*w, g), "{} entry {k}: symbolic {w} vs AD {g}", c["id"]);
+                assert!(
+                    agree(*w, g),
+                    "{} entry {k}: symbolic {w} vs AD {g}",
+                    c["id"]
+                );
             }
         }
         checked += 1;

@@ -5,6 +5,7 @@ mod derivs;
 mod output;
 mod point;
 mod run;
+mod trace;
 
 pub use run::run;
 
@@ -39,6 +40,9 @@ pub enum Command {
     Taylor(TaylorArgs),
     /// The linearization f(a) + grad f(a)·(x - a) at a point.
     Linearize(LinearizeArgs),
+    /// The computational graph: intermediate variables, local partials,
+    /// reverse (adjoint) and forward (tangent) sweeps at a point.
+    Trace(TraceArgs),
 }
 
 /// Options every command takes.
@@ -173,6 +177,22 @@ pub struct TaylorArgs {
     /// Most monomials a Taylor polynomial may have.
     #[arg(long, value_name = "N")]
     pub max_terms: Option<usize>,
+}
+
+/// `trace`.
+#[derive(Args, Debug)]
+pub struct TraceArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The point: `x=1,y=2`.
+    #[arg(
+        long,
+        value_name = "POINT",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub at: String,
 }
 
 /// `linearize`.

@@ -143,6 +143,7 @@ fn common(c: &Command) -> &Common {
         Command::Grad(a) | Command::Hessian(a) | Command::Jacobian(a) => &a.common,
         Command::Taylor(a) => &a.common,
         Command::Linearize(a) => &a.common,
+        Command::Trace(a) => &a.common,
     }
 }
 
@@ -151,6 +152,8 @@ pub(super) struct Session {
     pub store: Store,
     pub src: String,
     pub output: Output,
+    /// The program's named statements.
+    pub statements: Vec<(String, ExprId)>,
     pub opts: ParseOptions,
     pub format: Format,
     pub max_nodes: usize,
@@ -166,10 +169,16 @@ impl Session {
         let mut store = Store::new();
         let program =
             parse_program(&mut store, &src, &opts).map_err(|e| CliError::parse(&e, &src))?;
+        let statements = program
+            .statements
+            .iter()
+            .map(|st| (st.name.clone(), st.value))
+            .collect();
         Ok(Session {
             store,
             src,
             output: program.output,
+            statements,
             opts,
             format: c.format,
             max_nodes: c.max_nodes,
@@ -307,6 +316,7 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<Outcome, CliError> {
             )
             .map(Outcome::from)
         }
+        Command::Trace(a) => super::trace::trace_cmd(&a.common, &a.at, warnings).map(Outcome::from),
         Command::Linearize(a) => {
             let mut s = Session::load(&a.common)?;
             let max_terms = crate::series::SeriesOptions::default().max_terms;

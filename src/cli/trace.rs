@@ -1,0 +1,292 @@
+//! `trace`: the computational graph, its local partials and both sweeps,
+//! as a table (text), as data (JSON) or as an `align*` block (LaTeX).
+
+use serde_json::{Map, Value, json};
+
+use crate::eval::Env;
+use crate::expr::Store;
+use crate::print::{infix, latex};
+use crate::trace::{Operand, Sweeps, Trace, trace};
+
+use super::output::{number_json, number_text};
+use super::point::Coord;
+use super::run::{CliError, Session, point_text};
+use super::{Common, Format};
+
+/// Runs `trace`.
+pub fn trace_cmd(c: &Common, at: &str, warnings: &mut Vec<String>) -> Result<String, CliError> {
+    let mut s = Session::load(c)?;
+    let f = s.scalar("trace")?;
+    let names = s.statements.clone();
+    let vars = s.free_vars();
+    let coords = s.point(at, &vars)?;
+    let t = trace(&mut s.store, f, &names).map_err(|e| CliError::plain(e.to_string()))?;
+    let mut env = Env::new();
+    for c in &coords {
+        env.set(c.sym, c.float);
+    }
+    let sw = t
+        .sweeps(&s.store, &env)
+        .map_err(|e| CliError::plain(e.to_string()))?;
+    if sw.values.iter().any(|v| !v.is_finite()) {
+        warnings.push(format!(
+            "a value is outside the domain at {}",
+            point_text(&coords)
+        ));
+    }
+    let mut r = s.report("trace", &vars);
+    let mut at_obj = Map::new();
+    for c in &coords {
+        at_obj.insert(c.name.clone(), number_json(c.float));
+    }
+    r.field("at", Value::Object(at_obj));
+    r.field("nodes", nodes_json(&s.store, &t, &sw));
+    r.field(
+        "output",
+        json!(t.nodes.last().map_or("", |n| n.name.as_str())),
+    );
+    r.field(
+        "gradient",
+        Value::Array(sw.gradient.iter().map(|v| number_json(*v)).collect()),
+    );
+    match s.format {
+        Format::Text => text_table(&s.store, &t, &sw, &coords)
+            .into_iter()
+            .for_each(|l| r.text(l)),
+        Format::Latex => r.tex(latex_align(&mut s.store, &t, &sw)),
+        Format::Json => {}
+    }
+    Ok(r.finish())
+}
+
+fn nodes_json(store: &Store, t: &Trace, sw: &Sweeps) -> Value {
+    let nodes: Vec<Value> = t
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let partials: Vec<Value> = n
+                .operands
+                .iter()
+                .zip(&n.partials)
+                .zip(&sw.partials[i])
+                .map(|((op, p), v)| json!({"wrt": t.operand_name(store, *op), "expr": infix(store, *p), "value": number_json(*v)}))
+                .collect();
+            let mut tangents = Map::new();
+            for (k, x) in t.inputs.iter().enumerate() {
+                tangents.insert(store.name(*x).to_string(), number_json(sw.tangents[k][i]));
+            }
+            json!({
+                "name": n.name,
+                "expr": infix(store, n.local),
+                "inputs": n.operands.iter().map(|o| t.operand_name(store, *o)).collect::<Vec<_>>(),
+                "value": number_json(sw.values[i]),
+                "partials": partials,
+                "adjoint": number_json(sw.adjoints[i]),
+                "adjoint_expr": adjoint_formula(store, t, Operand::Node(i), "f"),
+                "tangents": tangents,
+            })
+        })
+        .collect();
+    Value::Array(nodes)
+}
+
+/// `df/dc = df/dd*dd/dc + df/dg*dg/dc` (the notes' eqs. 43-46).
+fn adjoint_formula(store: &Store, t: &Trace, op: Operand, out: &str) -> String {
+    let me = t.operand_name(store, op);
+    let users = t.users(op);
+    if users.is_empty() {
+        return "1".to_string();
+    }
+    users
+        .iter()
+        .map(|&(u, _)| {
+            let un = &t.nodes[u].name;
+            if u + 1 == t.nodes.len() {
+                format!("d{un}/d{me}")
+            } else {
+                format!("d{out}/d{un}*d{un}/d{me}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// `dc/dx = dc/da*da/dx + dc/db*db/dx` (forward sweep, input `x`).
+fn tangent_formula(store: &Store, t: &Trace, i: usize, x: &str) -> String {
+    let n = &t.nodes[i];
+    let terms: Vec<String> = n
+        .operands
+        .iter()
+        .filter_map(|op| {
+            let on = t.operand_name(store, *op);
+            match op {
+                Operand::Input(s) if store.name(*s) == x => Some(format!("d{}/d{on}", n.name)),
+                Operand::Input(_) => None,
+                Operand::Node(_) => Some(format!("d{}/d{on}*d{on}/d{x}", n.name)),
+            }
+        })
+        .collect();
+    if terms.is_empty() {
+        "0".to_string()
+    } else {
+        terms.join(" + ")
+    }
+}
+
+fn text_table(store: &Store, t: &Trace, sw: &Sweeps, coords: &[Coord]) -> Vec<String> {
+    let mut out = vec![format!("intermediate variables at {}", point_text(coords))];
+    let rows: Vec<(String, f64)> = t
+        .nodes
+        .iter()
+        .zip(&sw.values)
+        .map(|(n, v)| (format!("{} = {}", n.name, infix(store, n.local)), *v))
+        .collect();
+    out.extend(aligned(rows));
+    out.push("local partial derivatives".into());
+    let mut rows = Vec::new();
+    for (i, n) in t.nodes.iter().enumerate() {
+        for ((op, p), v) in n.operands.iter().zip(&n.partials).zip(&sw.partials[i]) {
+            rows.push((
+                format!(
+                    "d{}/d{} = {}",
+                    n.name,
+                    t.operand_name(store, *op),
+                    infix(store, *p)
+                ),
+                *v,
+            ));
+        }
+    }
+    out.extend(aligned(rows));
+    let f = t.nodes.last().map_or("f", |n| n.name.as_str());
+    out.push(format!("reverse sweep (adjoints d{f}/dv)"));
+    let mut rows = Vec::new();
+    for i in (0..t.nodes.len()).rev() {
+        let n = &t.nodes[i];
+        rows.push((
+            format!(
+                "d{f}/d{} = {}",
+                n.name,
+                adjoint_formula(store, t, Operand::Node(i), f)
+            ),
+            sw.adjoints[i],
+        ));
+    }
+    for (k, x) in t.inputs.iter().enumerate() {
+        rows.push((
+            format!(
+                "d{f}/d{} = {}",
+                store.name(*x),
+                adjoint_formula(store, t, Operand::Input(*x), f)
+            ),
+            sw.gradient[k],
+        ));
+    }
+    out.extend(aligned(rows));
+    for (k, x) in t.inputs.iter().enumerate() {
+        let x = store.name(*x);
+        out.push(format!("forward sweep (tangents dv/d{x})"));
+        let rows = (0..t.nodes.len())
+            .map(|i| {
+                (
+                    format!(
+                        "d{}/d{x} = {}",
+                        t.nodes[i].name,
+                        tangent_formula(store, t, i, x)
+                    ),
+                    sw.tangents[k][i],
+                )
+            })
+            .collect();
+        out.extend(aligned(rows));
+    }
+    for (k, x) in t.inputs.iter().enumerate() {
+        out.push(format!(
+            "d{f}/d{} = {}",
+            store.name(*x),
+            number_text(sw.gradient[k])
+        ));
+    }
+    out
+}
+
+/// `  left   = value` lines with the values in one column.
+fn aligned(rows: Vec<(String, f64)>) -> Vec<String> {
+    let w = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    rows.into_iter()
+        .map(|(l, v)| format!("  {l:<w$}  = {}", number_text(v)))
+        .collect()
+}
+
+fn latex_align(store: &mut Store, t: &Trace, sw: &Sweeps) -> String {
+    let mut lines = Vec::new();
+    let name = |store: &mut Store, op: Operand| -> String {
+        let sym = match op {
+            Operand::Input(s) => s,
+            Operand::Node(k) => t.nodes[k].sym,
+        };
+        let v = store.var_sym(sym);
+        latex(store, v)
+    };
+    let frac = |a: &str, b: &str| format!("\\frac{{\\partial {a}}}{{\\partial {b}}}");
+    for (i, n) in t.nodes.iter().enumerate() {
+        let me = name(store, Operand::Node(i));
+        lines.push(format!(
+            "{me} &= {} = {}",
+            latex(store, n.local),
+            number_text(sw.values[i])
+        ));
+    }
+    for (i, n) in t.nodes.iter().enumerate() {
+        let me = name(store, Operand::Node(i));
+        for ((op, p), v) in n.operands.iter().zip(&n.partials).zip(&sw.partials[i]) {
+            let on = name(store, *op);
+            lines.push(format!(
+                "{} &= {} = {}",
+                frac(&me, &on),
+                latex(store, *p),
+                number_text(*v)
+            ));
+        }
+    }
+    let f = name(store, Operand::Node(t.nodes.len().saturating_sub(1)));
+    let ops: Vec<Operand> = (0..t.nodes.len())
+        .rev()
+        .map(Operand::Node)
+        .chain(t.inputs.iter().map(|s| Operand::Input(*s)))
+        .collect();
+    for op in ops {
+        let me = name(store, op);
+        let users = t.users(op);
+        let rhs = if users.is_empty() {
+            "1".to_string()
+        } else {
+            users
+                .iter()
+                .map(|&(u, _)| {
+                    let un = name(store, Operand::Node(u));
+                    if u + 1 == t.nodes.len() {
+                        frac(&un, &me)
+                    } else {
+                        format!("{} {}", frac(&f, &un), frac(&un, &me))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        let value = match op {
+            Operand::Node(k) => sw.adjoints[k],
+            Operand::Input(s) => sw.gradient[t.inputs.iter().position(|x| *x == s).unwrap_or(0)],
+        };
+        lines.push(format!(
+            "{} &= {rhs} = {}",
+            frac(&f, &me),
+            number_text(value)
+        ));
+    }
+    format!(
+        "\\begin{{align*}}\n{}\n\\end{{align*}}",
+        lines.join(" \\\\\n")
+    )
+}

@@ -1,0 +1,321 @@
+//! The computational graph of an expression, as the lecture notes teach it:
+//! intermediate variables in evaluation order (each shared subexpression
+//! once), their local partial derivatives, and the forward (tangent) and
+//! reverse (adjoint) sweeps of automatic differentiation at a point.
+
+use rustc_hash::FxHashMap;
+
+use crate::diff::{DiffError, Differentiator};
+use crate::eval::{Env, eval_many};
+use crate::expr::{ExprId, Func, Node, Store, Sym};
+
+/// What an intermediate variable reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand {
+    /// An input variable.
+    Input(Sym),
+    /// An earlier intermediate, by index into [`Trace::nodes`].
+    Node(usize),
+}
+
+/// One intermediate variable `name = local`.
+#[derive(Clone, Debug)]
+pub struct TraceNode {
+    /// Its name: the program's, or `a`, `b`, `c`, ... (`f` for the output).
+    pub name: String,
+    /// Its name as a variable of the store.
+    pub sym: Sym,
+    /// The subexpression of the original expression it computes.
+    pub id: ExprId,
+    /// The operation in terms of its operands' names (`a + b`, `sqrt(c)`).
+    pub local: ExprId,
+    /// The operands, in order of first appearance.
+    pub operands: Vec<Operand>,
+    /// `∂local/∂operand` for each operand, in terms of names.
+    pub partials: Vec<ExprId>,
+}
+
+/// The straight-line program of an expression.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// Input variables, in natural order.
+    pub inputs: Vec<Sym>,
+    /// Intermediates in evaluation order; the last is the output.
+    pub nodes: Vec<TraceNode>,
+}
+
+/// Values of a trace at a point.
+#[derive(Clone, Debug)]
+pub struct Sweeps {
+    /// Value of each intermediate.
+    pub values: Vec<f64>,
+    /// Value of each local partial, per node and operand.
+    pub partials: Vec<Vec<f64>>,
+    /// Adjoint `∂f/∂v` of each intermediate (reverse sweep).
+    pub adjoints: Vec<f64>,
+    /// `∂f/∂x` for each input (the reverse sweep's result).
+    pub gradient: Vec<f64>,
+    /// Tangents `dv/dx` of each intermediate, per input (forward sweeps):
+    /// `tangents[input][node]`.
+    pub tangents: Vec<Vec<f64>>,
+}
+
+/// Builds the trace of `root`. `names` are the program's own names for
+/// subexpressions; they are kept.
+///
+/// # Errors
+/// [`DiffError::TooLarge`] when the local partials outgrow the store bound.
+pub fn trace(
+    store: &mut Store,
+    root: ExprId,
+    names: &[(String, ExprId)],
+) -> Result<Trace, DiffError> {
+    let inputs = store.free_vars(&[root]);
+    let order: Vec<ExprId> = store
+        .reachable(&[root])
+        .into_iter()
+        .filter(|&id| !matches!(store.node(id), Node::Num(_) | Node::Const(_) | Node::Var(_)))
+        .filter(|&id| !store.free_vars(&[id]).is_empty())
+        .collect();
+    let given: FxHashMap<ExprId, &str> = names
+        .iter()
+        .rev()
+        .map(|(n, id)| (*id, n.as_str()))
+        .collect();
+    let mut taken: Vec<String> = inputs.iter().map(|s| store.name(*s).to_string()).collect();
+    taken.extend(names.iter().map(|(n, _)| n.clone()));
+    let mut auto = AutoNames::default();
+    let mut index: FxHashMap<ExprId, usize> = FxHashMap::default();
+    let mut nodes: Vec<TraceNode> = Vec::new();
+    let mut d = Differentiator::default();
+    for &id in &order {
+        let name = match given.get(&id) {
+            Some(n) => n.to_string(),
+            None if id == root && !taken.iter().any(|t| t == "f") => "f".to_string(),
+            None => auto.next(&taken),
+        };
+        taken.push(name.clone());
+        let sym = store.sym(&name);
+        let (local, operands) = local_op(store, id, &index, &nodes);
+        let mut partials = Vec::with_capacity(operands.len());
+        for op in &operands {
+            let s = match op {
+                Operand::Input(s) => *s,
+                Operand::Node(k) => nodes[*k].sym,
+            };
+            partials.push(d.diff(store, local, s)?);
+        }
+        index.insert(id, nodes.len());
+        nodes.push(TraceNode {
+            name,
+            sym,
+            id,
+            local,
+            operands,
+            partials,
+        });
+    }
+    Ok(Trace { inputs, nodes })
+}
+
+/// The node `id` rebuilt over its operands' names, and the operands.
+fn local_op(
+    store: &mut Store,
+    id: ExprId,
+    index: &FxHashMap<ExprId, usize>,
+    nodes: &[TraceNode],
+) -> (ExprId, Vec<Operand>) {
+    let node = store.node(id).clone();
+    let mut operands = Vec::new();
+    let children: Vec<ExprId> = node
+        .children()
+        .iter()
+        .map(|&c| match (index.get(&c), store.node(c)) {
+            (Some(&k), _) => {
+                push_unique(&mut operands, Operand::Node(k));
+                store.var_sym(nodes[k].sym)
+            }
+            (None, Node::Var(s)) => {
+                push_unique(&mut operands, Operand::Input(*s));
+                c
+            }
+            _ => c,
+        })
+        .collect();
+    let local = match node {
+        Node::Add(_) => store.add(&children),
+        Node::Mul(_) => store.mul(&children),
+        Node::Pow(_) => store.pow(children[0], children[1]),
+        Node::Call(f, _) => store.call(f, &children),
+        Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
+    };
+    (local, operands)
+}
+
+fn push_unique(v: &mut Vec<Operand>, o: Operand) {
+    if !v.contains(&o) {
+        v.push(o);
+    }
+}
+
+/// `a, b, c, d, g, h, ...`: skips `e` (Euler's number), `f` (the output) and
+/// taken names; after `z`, `v27, v28, ...`.
+#[derive(Default)]
+struct AutoNames {
+    next: usize,
+}
+
+impl AutoNames {
+    fn next(&mut self, taken: &[String]) -> String {
+        loop {
+            let i = self.next;
+            self.next += 1;
+            let name = if i < 26 {
+                ((b'a' + i as u8) as char).to_string()
+            } else {
+                format!("v{}", i + 1)
+            };
+            let reserved = name == "e" || name == "f" || Func::from_name(&name).is_some();
+            if !reserved && !taken.contains(&name) {
+                return name;
+            }
+        }
+    }
+}
+
+impl Trace {
+    /// The sweeps at a point (`env` gives every input).
+    ///
+    /// # Errors
+    /// [`crate::eval::EvalError`] when an input has no value.
+    pub fn sweeps(&self, store: &Store, env: &Env) -> Result<Sweeps, crate::eval::EvalError> {
+        let ids: Vec<ExprId> = self.nodes.iter().map(|n| n.id).collect();
+        let values = eval_many(store, &ids, env)?;
+        let mut local_env = env.clone();
+        for (n, v) in self.nodes.iter().zip(&values) {
+            local_env.set(n.sym, *v);
+        }
+        let partials: Vec<Vec<f64>> = self
+            .nodes
+            .iter()
+            .map(|n| eval_many(store, &n.partials, &local_env))
+            .collect::<Result<_, _>>()?;
+        let (adjoints, gradient) = self.reverse(&partials);
+        let tangents = (0..self.inputs.len())
+            .map(|k| self.forward(&partials, k))
+            .collect();
+        Ok(Sweeps {
+            values,
+            partials,
+            adjoints,
+            gradient,
+            tangents,
+        })
+    }
+
+    fn reverse(&self, partials: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
+        let n = self.nodes.len();
+        let mut adj = vec![0.0; n];
+        let mut grad = vec![0.0; self.inputs.len()];
+        if n == 0 {
+            return (adj, grad);
+        }
+        adj[n - 1] = 1.0;
+        for i in (0..n).rev() {
+            for (op, p) in self.nodes[i].operands.iter().zip(&partials[i]) {
+                let contribution = adj[i] * p;
+                match op {
+                    Operand::Node(k) => adj[*k] += contribution,
+                    Operand::Input(s) => {
+                        if let Some(j) = self.inputs.iter().position(|x| x == s) {
+                            grad[j] += contribution;
+                        }
+                    }
+                }
+            }
+        }
+        (adj, grad)
+    }
+
+    fn forward(&self, partials: &[Vec<f64>], input: usize) -> Vec<f64> {
+        let mut dot: Vec<f64> = Vec::with_capacity(self.nodes.len());
+        for (i, node) in self.nodes.iter().enumerate() {
+            let t = node
+                .operands
+                .iter()
+                .zip(&partials[i])
+                .map(|(op, p)| {
+                    p * match op {
+                        Operand::Node(k) => dot[*k],
+                        Operand::Input(s) => f64::from(u8::from(*s == self.inputs[input])),
+                    }
+                })
+                .sum();
+            dot.push(t);
+        }
+        dot
+    }
+
+    /// The name of an operand.
+    pub fn operand_name<'a>(&'a self, store: &'a Store, op: Operand) -> &'a str {
+        match op {
+            Operand::Input(s) => store.name(s),
+            Operand::Node(k) => &self.nodes[k].name,
+        }
+    }
+
+    /// The users of each node and input: `(user node, operand position)`.
+    pub fn users(&self, op: Operand) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            if let Some(k) = n.operands.iter().position(|o| *o == op) {
+                out.push((i, k));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Output, ParseOptions, parse_program};
+    use crate::print::infix;
+
+    #[test]
+    fn the_lecture_notes_graph() {
+        let mut s = Store::new();
+        let src = "sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))";
+        let Output::Scalar(f) = parse_program(&mut s, src, &ParseOptions::default())
+            .expect("parses")
+            .output
+        else {
+            panic!("scalar")
+        };
+        let t = trace(&mut s, f, &[]).expect("trace");
+        let lines: Vec<String> = t
+            .nodes
+            .iter()
+            .map(|n| format!("{} = {}", n.name, infix(&s, n.local)))
+            .collect();
+        // eqs. (31)-(36): a = x^2, b = exp(a), c = a + b, d = sqrt(c), cos(c), f = d + cos
+        assert_eq!(
+            lines,
+            [
+                "a = x^2",
+                "b = exp(a)",
+                "c = a + b",
+                "d = sqrt(c)",
+                "g = cos(c)",
+                "f = d + g"
+            ]
+        );
+        let x = s.find_sym("x").expect("x");
+        let mut env = Env::new();
+        env.set(x, 0.5);
+        let sw = t.sweeps(&s, &env).expect("sweeps");
+        // the lecture example at x = 0.5 (SymPy): df/dx = -1.3604310785982792
+        assert!((sw.gradient[0] + 1.3604310785982792).abs() < 1e-14);
+        assert!((sw.tangents[0][5] + 1.3604310785982792).abs() < 1e-14);
+    }
+}
