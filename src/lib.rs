@@ -10,6 +10,7 @@
 
 pub mod ad;
 pub mod cli;
+pub mod cse;
 pub mod diff;
 pub mod eval;
 pub mod expr;

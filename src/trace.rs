@@ -71,12 +71,7 @@ pub fn trace(
     names: &[(String, ExprId)],
 ) -> Result<Trace, DiffError> {
     let inputs = store.free_vars(&[root]);
-    let order: Vec<ExprId> = store
-        .reachable(&[root])
-        .into_iter()
-        .filter(|&id| !matches!(store.node(id), Node::Num(_) | Node::Const(_) | Node::Var(_)))
-        .filter(|&id| !store.free_vars(&[id]).is_empty())
-        .collect();
+    let order = store.dependent_ops(&[root]);
     let given: FxHashMap<ExprId, &str> = names
         .iter()
         .rev()

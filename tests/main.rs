@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod cse;
 mod diff;
 mod grammar;
 mod modes;

@@ -76,6 +76,9 @@ pub fn derivative_cmd(
     }
     let mut d = Differentiator::new(s.max_nodes);
     let err = |e: crate::diff::DiffError| CliError::plain(e.to_string());
+    if a.cse {
+        return cse_cmd(&mut s, r, kind, &outputs, &vars, coords.as_deref());
+    }
     let matrix: Vec<Vec<ExprId>> = match kind {
         Kind::Grad => vec![d.gradient(&mut s.store, outputs[0], &vars).map_err(err)?],
         Kind::Hessian => d.hessian(&mut s.store, outputs[0], &vars).map_err(err)?,
@@ -295,4 +298,109 @@ fn put_values(
         point_tex(&mut store, coords),
         latex_matrix(&nums)
     ));
+}
+
+/// `--cse`: the derivative as a straight-line program; the gradient by the
+/// reverse sweep, Hessians and Jacobians by naming shared subexpressions.
+fn cse_cmd(
+    s: &mut Session,
+    mut r: super::output::Report,
+    kind: Kind,
+    outputs: &[ExprId],
+    vars: &[Sym],
+    coords: Option<&[Coord]>,
+) -> Result<Outcome, CliError> {
+    let err = |e: crate::diff::DiffError| CliError::plain(e.to_string());
+    let (program, cols) = match kind {
+        Kind::Grad => (
+            crate::cse::gradient_program(&mut s.store, outputs[0], vars).map_err(err)?,
+            vars.len(),
+        ),
+        Kind::Hessian | Kind::Jacobian => {
+            let mut d = Differentiator::new(s.max_nodes);
+            let m = if kind == Kind::Hessian {
+                d.hessian(&mut s.store, outputs[0], vars).map_err(err)?
+            } else {
+                d.jacobian(&mut s.store, outputs, vars).map_err(err)?
+            };
+            (
+                crate::cse::common_subexpressions(&mut s.store, &m.concat()),
+                vars.len(),
+            )
+        }
+    };
+    let text = program.text(&s.store, true);
+    r.field("program", Value::String(text.clone()));
+    r.field("ops", json!(program.ops(&s.store)));
+    r.text(text.clone());
+    r.tex(format!(
+        "\\begin{{aligned}}{}\\end{{aligned}}",
+        program_tex(s, &program)
+    ));
+    if let Some(coords) = coords {
+        let mut env = crate::eval::Env::new();
+        for c in coords {
+            env.set(c.sym, c.float);
+        }
+        let vals = program.eval(&s.store, &env);
+        let rows = if cols == 0 {
+            vec![vec![]]
+        } else {
+            vals.chunks(cols).map(<[f64]>::to_vec).collect()
+        };
+        let head = kind.names().2;
+        put_values(&mut r, kind, &rows, s, head, coords, vars);
+    }
+    Ok(r.finish().into())
+}
+
+fn program_tex(s: &mut Session, p: &crate::cse::Program) -> String {
+    let mut lines: Vec<String> = p
+        .statements
+        .iter()
+        .map(|(n, e)| {
+            let v = s.store.var_sym(*n);
+            format!("{} &= {}", latex(&s.store, v), latex(&s.store, *e))
+        })
+        .collect();
+    let rs: Vec<Vec<String>> = p
+        .results
+        .iter()
+        .map(|e| vec![latex(&s.store, *e)])
+        .collect();
+    lines.push(format!("\\text{{result}} &= {}", latex_matrix(&rs)));
+    lines.join(" \\\\ ")
+}
+
+/// `stats`: operation counts of f, its gradient written out, and its
+/// reverse-sweep gradient program.
+pub fn stats_cmd(c: &super::Common, vars: Option<&str>) -> Result<String, CliError> {
+    let mut s = Session::load(c)?;
+    let f = s.scalar("stats")?;
+    let vars = s.vars(vars)?;
+    let err = |e: crate::diff::DiffError| CliError::plain(e.to_string());
+    let f_dag = crate::cse::ops_dag(&s.store, &[f]);
+    let f_tree = crate::cse::ops_tree(&s.store, &[f]);
+    let g = Differentiator::new(s.max_nodes)
+        .gradient(&mut s.store, f, &vars)
+        .map_err(err)?;
+    let g_tree = crate::cse::ops_tree(&s.store, &g);
+    let g_dag = crate::cse::ops_dag(&s.store, &g);
+    let program = crate::cse::gradient_program(&mut s.store, f, &vars).map_err(err)?;
+    let g_cse = program.ops(&s.store);
+    let ratio = g_cse as f64 / (f_dag.max(1)) as f64;
+    let mut r = s.report("stats", &vars);
+    r.field("ops", json!({"f": f_dag, "f_tree": f_tree, "gradient_tree": g_tree, "gradient_dag": g_dag, "gradient_cse": g_cse, "cse_ratio": ratio}));
+    for (k, v) in [
+        ("f (shared graph)", f_dag),
+        ("f (as a tree)", f_tree),
+        ("gradient (as trees)", g_tree),
+        ("gradient (shared graph)", g_dag),
+        ("gradient --cse program", g_cse),
+    ] {
+        r.text(format!("{k:<24} {v} ops"));
+        r.tex(format!("\\text{{{k}}} & {v}"));
+    }
+    r.text(format!("{:<24} {ratio:.2}", "gradient --cse / f"));
+    Ok(r.finish())
 }

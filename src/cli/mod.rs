@@ -40,6 +40,9 @@ pub enum Command {
     Taylor(TaylorArgs),
     /// The linearization f(a) + grad f(a)·(x - a) at a point.
     Linearize(LinearizeArgs),
+    /// Operation counts of an expression, its gradient and its
+    /// reverse-sweep gradient program.
+    Stats(StatsArgs),
     /// The computational graph: intermediate variables, local partials,
     /// reverse (adjoint) and forward (tangent) sweeps at a point.
     Trace(TraceArgs),
@@ -118,6 +121,9 @@ pub struct DiffArgs {
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
     pub at: Option<String>,
+    /// Print the derivative as a straight-line program of shared subexpressions.
+    #[arg(long)]
+    pub cse: bool,
 }
 
 /// `grad`, `hessian`, `jacobian`.
@@ -141,6 +147,10 @@ pub struct GradArgs {
     /// largest discrepancy, and exit 1 if they disagree.
     #[arg(long)]
     pub check: bool,
+    /// Print the result as a straight-line program (`t1 = ...`); the
+    /// gradient follows the reverse sweep.
+    #[arg(long)]
+    pub cse: bool,
 }
 
 /// `--mode`.
@@ -177,6 +187,17 @@ pub struct TaylorArgs {
     /// Most monomials a Taylor polynomial may have.
     #[arg(long, value_name = "N")]
     pub max_terms: Option<usize>,
+}
+
+/// `stats`.
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// Variables of the gradient (default: all, in natural order).
+    #[arg(long, value_name = "VARS")]
+    pub vars: Option<String>,
 }
 
 /// `trace`.

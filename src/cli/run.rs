@@ -144,6 +144,7 @@ fn common(c: &Command) -> &Common {
         Command::Taylor(a) => &a.common,
         Command::Linearize(a) => &a.common,
         Command::Trace(a) => &a.common,
+        Command::Stats(a) => &a.common,
     }
 }
 
@@ -301,7 +302,7 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<Outcome, CliError> {
         Command::Simplify(a) => simplify_cmd(&Session::load(&a.common)?).map(Outcome::from),
         Command::Diff(a) => {
             let mut s = Session::load(&a.common)?;
-            diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), warnings).map(Outcome::from)
+            diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), a.cse, warnings).map(Outcome::from)
         }
         Command::Grad(a) => super::derivs::derivative_cmd(Kind::Grad, &a, warnings),
         Command::Hessian(a) => super::derivs::derivative_cmd(Kind::Hessian, &a, warnings),
@@ -315,6 +316,9 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<Outcome, CliError> {
                 &mut s, "taylor", &a.at, a.order, a.numeric, max_terms, warnings,
             )
             .map(Outcome::from)
+        }
+        Command::Stats(a) => {
+            super::derivs::stats_cmd(&a.common, a.vars.as_deref()).map(Outcome::from)
         }
         Command::Trace(a) => super::trace::trace_cmd(&a.common, &a.at, warnings).map(Outcome::from),
         Command::Linearize(a) => {
@@ -403,6 +407,7 @@ fn diff_cmd(
     wrt: &str,
     order: Option<u32>,
     at: Option<&str>,
+    cse: bool,
     warnings: &mut Vec<String>,
 ) -> Result<String, CliError> {
     let f = s.scalar("diff")?;
@@ -433,8 +438,15 @@ fn diff_cmd(
     let mut r = s.report("diff", &vars);
     r.field("wrt", json!(names));
     let text = infix(&s.store, df);
-    r.field("derivative", Value::String(text.clone()));
-    r.text(text);
+    if cse {
+        let p = crate::cse::common_subexpressions(&mut s.store, &[df]);
+        let program = p.text(&s.store, false);
+        r.field("program", Value::String(program.clone()));
+        r.text(program);
+    } else {
+        r.text(text.clone());
+    }
+    r.field("derivative", Value::String(text));
     r.tex(format!(
         "{} = {}",
         partial_tex(&mut s.store, &syms),

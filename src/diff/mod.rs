@@ -31,6 +31,7 @@ pub const DEFAULT_MAX_NODES: usize = 4_000_000;
 #[derive(Debug, Clone)]
 pub struct Differentiator {
     memo: FxHashMap<(ExprId, Sym), ExprId>,
+    deps: FxHashMap<ExprId, Box<[Sym]>>,
     max_nodes: usize,
 }
 
@@ -45,6 +46,7 @@ impl Differentiator {
     pub fn new(max_nodes: usize) -> Differentiator {
         Differentiator {
             memo: FxHashMap::default(),
+            deps: FxHashMap::default(),
             max_nodes,
         }
     }
@@ -69,20 +71,27 @@ impl Differentiator {
             return Ok(d);
         }
         let zero = s.int(0);
-        let order = s.reachable(&[f]);
-        for &id in &order {
-            if self.memo.contains_key(&(id, var)) {
+        self.index_deps(s, f);
+        // the nodes below f that depend on var and are not memoized yet;
+        // subgraphs that do not depend on var are never visited
+        let mut order = Vec::new();
+        let mut stack = vec![f];
+        let mut seen = rustc_hash::FxHashSet::default();
+        while let Some(id) = stack.pop() {
+            if self.memo.contains_key(&(id, var)) || !seen.insert(id) {
                 continue;
             }
-            // children come first, so their derivatives are memoized
-            let dep = match s.node(id) {
-                Node::Var(v) => *v == var,
-                n => n
-                    .children()
-                    .iter()
-                    .any(|c| self.memo.get(&(*c, var)) != Some(&zero)),
-            };
-            let d = if dep { self.rule(s, id, var) } else { zero };
+            if !self.depends(id, var) {
+                self.memo.insert((id, var), zero);
+                continue;
+            }
+            order.push(id);
+            stack.extend_from_slice(s.node(id).children());
+        }
+        order.sort_unstable();
+        for id in order {
+            // children come first (smaller ids), so their derivatives are memoized
+            let d = self.rule(s, id, var);
             self.memo.insert((id, var), d);
             if s.len() > self.max_nodes {
                 return Err(DiffError::TooLarge {
@@ -93,9 +102,39 @@ impl Differentiator {
         Ok(self.memo[&(f, var)])
     }
 
+    /// Records, for every node below `f`, the variables it depends on.
+    fn index_deps(&mut self, s: &Store, f: ExprId) {
+        if self.deps.contains_key(&f) {
+            return;
+        }
+        for id in s.reachable(&[f]) {
+            if self.deps.contains_key(&id) {
+                continue;
+            }
+            let mut vars: Vec<Sym> = match s.node(id) {
+                Node::Var(v) => vec![*v],
+                n => n
+                    .children()
+                    .iter()
+                    .flat_map(|c| self.deps[c].iter().copied())
+                    .collect(),
+            };
+            vars.sort_unstable();
+            vars.dedup();
+            self.deps.insert(id, vars.into());
+        }
+    }
+
+    fn depends(&self, id: ExprId, var: Sym) -> bool {
+        self.deps
+            .get(&id)
+            .is_some_and(|v| v.binary_search(&var).is_ok())
+    }
+
     /// The derivative of one node from its children's (already memoized).
     fn rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
-        let d = |me: &Self, c: &ExprId| me.memo[&(*c, var)];
+        let zero = s.int(0);
+        let d = |me: &Self, c: &ExprId| me.memo.get(&(*c, var)).copied().unwrap_or(zero);
         match s.node(id).clone() {
             Node::Num(_) | Node::Const(_) => s.int(0),
             Node::Var(v) => s.int(i64::from(v == var)),

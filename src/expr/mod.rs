@@ -258,6 +258,23 @@ impl Store {
         vars
     }
 
+    /// The operations reachable from `roots` that depend on some variable
+    /// (no numbers, constants, variables or closed subexpressions), in
+    /// ascending (evaluation) order.
+    pub fn dependent_ops(&self, roots: &[ExprId]) -> Vec<ExprId> {
+        let mut dep: FxHashMap<ExprId, bool> = FxHashMap::default();
+        let mut out = Vec::new();
+        for id in self.reachable(roots) {
+            let node = self.node(id);
+            let d = matches!(node, Node::Var(_)) || node.children().iter().any(|c| dep[c]);
+            dep.insert(id, d);
+            if d && !matches!(node, Node::Var(_)) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
     /// Number of distinct nodes reachable from `roots` (the size of the DAG).
     pub fn dag_size(&self, roots: &[ExprId]) -> usize {
         self.reachable(roots).len()

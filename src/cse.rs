@@ -1,0 +1,422 @@
+//! Derivatives as straight-line programs, and operation counts.
+//!
+//! [`gradient_program`] emits the reverse sweep of the expression graph as
+//! statements `t = ...` (n-ary sums and products split into chains so every
+//! local partial is O(1)): its operation count stays within a small multiple
+//! of the function's, the cheap-gradient principle of reverse-mode AD.
+//! [`common_subexpressions`] names every subexpression that several results
+//! share. [`ops_dag`], [`ops_tree`] and [`Program::ops`] count operations.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::diff::{DiffError, Differentiator};
+use crate::expr::{ExprId, Func, Node, Store, Sym};
+use crate::print::infix;
+
+/// A straight-line program: named statements, then the results.
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    /// `name = expression`, in order; expressions use earlier names.
+    pub statements: Vec<(Sym, ExprId)>,
+    /// The results, in terms of the names.
+    pub results: Vec<ExprId>,
+}
+
+impl Program {
+    /// The program in deriv's syntax: `t1 = ...; ...; [r1, r2]` (one
+    /// statement per line); it parses back to the results.
+    pub fn text(&self, store: &Store, vector: bool) -> String {
+        let mut out = String::new();
+        for (s, e) in &self.statements {
+            out.push_str(&format!("{} = {}\n", store.name(*s), infix(store, *e)));
+        }
+        let rs: Vec<String> = self.results.iter().map(|r| infix(store, *r)).collect();
+        if vector || rs.len() != 1 {
+            out.push_str(&format!("[{}]", rs.join(", ")));
+        } else {
+            out.push_str(&rs[0]);
+        }
+        out
+    }
+
+    /// Operations of the program: each statement and result counted as a
+    /// tree over the names.
+    pub fn ops(&self, store: &Store) -> u128 {
+        let mut memo = FxHashMap::default();
+        self.statements
+            .iter()
+            .map(|(_, e)| *e)
+            .chain(self.results.iter().copied())
+            .map(|e| tree(store, e, &mut memo))
+            .sum()
+    }
+}
+
+impl Program {
+    /// Evaluates the results at a point: statements in order, then results.
+    pub fn eval(&self, store: &Store, env: &crate::eval::Env) -> Vec<f64> {
+        let mut env = env.clone();
+        let value = |env: &crate::eval::Env, e: ExprId| {
+            let tape = crate::eval::Tape::new(store, &[e]);
+            tape.eval(&|s| env.get(s).unwrap_or(f64::NAN))[0]
+        };
+        for (s, e) in &self.statements {
+            let v = value(&env, *e);
+            env.set(*s, v);
+        }
+        self.results.iter().map(|r| value(&env, *r)).collect()
+    }
+}
+
+/// Operations of one node: `k-1` for a sum or product of `k` operands (a
+/// coefficient counts), one for a power or a function call.
+fn own_ops(store: &Store, id: ExprId) -> u128 {
+    match store.node(id) {
+        Node::Num(_) | Node::Const(_) | Node::Var(_) => 0,
+        Node::Add(xs) | Node::Mul(xs) => xs.len() as u128 - 1,
+        Node::Pow(_) | Node::Call(..) => 1,
+    }
+}
+
+/// Operations of the expression graph, each shared node once.
+pub fn ops_dag(store: &Store, roots: &[ExprId]) -> u128 {
+    store
+        .reachable(roots)
+        .into_iter()
+        .map(|id| own_ops(store, id))
+        .sum()
+}
+
+/// Operations of the expressions written out as trees (as printed).
+pub fn ops_tree(store: &Store, roots: &[ExprId]) -> u128 {
+    let mut memo = FxHashMap::default();
+    roots
+        .iter()
+        .map(|r| tree(store, *r, &mut memo))
+        .fold(0u128, u128::saturating_add)
+}
+
+fn tree(store: &Store, root: ExprId, memo: &mut FxHashMap<ExprId, u128>) -> u128 {
+    for id in store.reachable(&[root]) {
+        if memo.contains_key(&id) {
+            continue;
+        }
+        let kids: u128 = store
+            .node(id)
+            .children()
+            .iter()
+            .map(|c| memo[c])
+            .fold(0u128, u128::saturating_add);
+        memo.insert(id, own_ops(store, id).saturating_add(kids));
+    }
+    memo[&root]
+}
+
+/// Fresh names `t1, t2, ...` that clash with nothing in the store.
+struct Names {
+    next: usize,
+    prefix: &'static str,
+}
+
+impl Names {
+    fn fresh(&mut self, store: &mut Store) -> Sym {
+        loop {
+            self.next += 1;
+            let name = format!("{}{}", self.prefix, self.next);
+            if store.find_sym(&name).is_none() && Func::from_name(&name).is_none() {
+                return store.sym(&name);
+            }
+        }
+    }
+}
+
+/// One binary (or unary) step of the forward sweep.
+struct Step {
+    sym: Sym,
+    local: ExprId,
+    operands: Vec<Sym>,
+}
+
+/// The gradient of `f` by `vars` as a reverse-sweep program.
+///
+/// # Errors
+/// [`DiffError::TooLarge`] when the store outgrows its bound.
+pub fn gradient_program(store: &mut Store, f: ExprId, vars: &[Sym]) -> Result<Program, DiffError> {
+    let mut names = Names {
+        next: 0,
+        prefix: "t",
+    };
+    let steps = forward_steps(store, f, &mut names);
+    let mut d = Differentiator::default();
+    let mut program = Program::default();
+    for s in &steps {
+        program.statements.push((s.sym, s.local));
+    }
+    // adjoint contributions, accumulated from the output back
+    let mut adj: FxHashMap<Sym, Vec<ExprId>> = FxHashMap::default();
+    let one = store.int(1);
+    let output = match steps.last() {
+        Some(s) => s.sym,
+        None => {
+            // f is a leaf: its gradient is 1 for itself, else 0
+            let g = vars
+                .iter()
+                .map(|v| store.int(i64::from(matches!(store.node(f), Node::Var(s) if s == v))))
+                .collect();
+            return Ok(Program {
+                statements: vec![],
+                results: g,
+            });
+        }
+    };
+    adj.insert(output, vec![one]);
+    let mut bar_names = Names {
+        next: 0,
+        prefix: "g",
+    };
+    for s in steps.iter().rev() {
+        let Some(terms) = adj.remove(&s.sym) else {
+            continue;
+        };
+        let a = store.add(&terms);
+        let a = if matches!(store.node(a), Node::Num(_) | Node::Var(_)) {
+            a
+        } else {
+            let n = bar_names.fresh(store);
+            program.statements.push((n, a));
+            store.var_sym(n)
+        };
+        let me = store.var_sym(s.sym);
+        for &o in &s.operands {
+            let p = d.diff(store, s.local, o)?;
+            // reuse the step's own value: d exp(u)/du = exp(u) is the step itself
+            let p = substitute(store, p, s.local, me);
+            let term = store.mul(&[a, p]);
+            adj.entry(o).or_default().push(term);
+        }
+    }
+    program.results = vars
+        .iter()
+        .map(|v| {
+            let terms = adj.remove(v).unwrap_or_default();
+            store.add(&terms)
+        })
+        .collect();
+    program.drop_unused(store);
+    Ok(program)
+}
+
+/// `e` with every occurrence of the subexpression `from` replaced by `to`.
+pub fn substitute(store: &mut Store, e: ExprId, from: ExprId, to: ExprId) -> ExprId {
+    if from == to {
+        return e;
+    }
+    let mut map: FxHashMap<ExprId, ExprId> = FxHashMap::default();
+    for id in store.reachable(&[e]) {
+        let new = if id == from {
+            to
+        } else {
+            let node = store.node(id).clone();
+            let kids: Vec<ExprId> = node.children().iter().map(|c| map[c]).collect();
+            if kids.as_slice() == node.children() {
+                id
+            } else {
+                rebuild(store, &node, &kids)
+            }
+        };
+        map.insert(id, new);
+    }
+    map[&e]
+}
+
+impl Program {
+    /// Removes statements that no later statement or result uses.
+    fn drop_unused(&mut self, store: &Store) {
+        let mut used: FxHashSet<Sym> = FxHashSet::default();
+        let mark = |used: &mut FxHashSet<Sym>, e: ExprId| {
+            for id in store.reachable(&[e]) {
+                if let Node::Var(s) = store.node(id) {
+                    used.insert(*s);
+                }
+            }
+        };
+        for r in &self.results {
+            mark(&mut used, *r);
+        }
+        let mut keep = vec![false; self.statements.len()];
+        for (i, (s, e)) in self.statements.iter().enumerate().rev() {
+            if used.contains(s) {
+                keep[i] = true;
+                mark(&mut used, *e);
+            }
+        }
+        let mut k = keep.into_iter();
+        self.statements.retain(|_| k.next().unwrap_or(false));
+    }
+}
+
+/// The forward sweep: every variable-dependent node once, sums and products
+/// of more than two operands split into chains.
+fn forward_steps(store: &mut Store, f: ExprId, names: &mut Names) -> Vec<Step> {
+    let order = store.dependent_ops(&[f]);
+    let mut name_of: FxHashMap<ExprId, Sym> = FxHashMap::default();
+    let mut steps = Vec::new();
+    for id in order {
+        let node = store.node(id).clone();
+        let mut operands = Vec::new();
+        let kids: Vec<ExprId> = node
+            .children()
+            .iter()
+            .map(|&c| match (name_of.get(&c), store.node(c)) {
+                (Some(&s), _) => {
+                    operands.push(s);
+                    store.var_sym(s)
+                }
+                (None, Node::Var(s)) => {
+                    operands.push(*s);
+                    c
+                }
+                _ => c,
+            })
+            .collect();
+        let sym = match node {
+            Node::Add(_) | Node::Mul(_) if operands.len() > 2 => chain(
+                store,
+                matches!(node, Node::Mul(_)),
+                &kids,
+                names,
+                &mut steps,
+            ),
+            _ => {
+                let local = rebuild(store, &node, &kids);
+                let sym = names.fresh(store);
+                operands.dedup();
+                steps.push(Step {
+                    sym,
+                    local,
+                    operands,
+                });
+                sym
+            }
+        };
+        name_of.insert(id, sym);
+    }
+    steps
+}
+
+fn rebuild(store: &mut Store, node: &Node, kids: &[ExprId]) -> ExprId {
+    match node {
+        Node::Add(_) => store.add(kids),
+        Node::Mul(_) => store.mul(kids),
+        Node::Pow(_) => store.pow(kids[0], kids[1]),
+        Node::Call(f, _) => store.call(*f, kids),
+        Node::Num(_) | Node::Const(_) | Node::Var(_) => {
+            kids.first().copied().unwrap_or_else(|| store.int(0))
+        }
+    }
+}
+
+/// `k1 ∘ k2 ∘ ... ∘ kn` as `t = k1 ∘ k2; t' = t ∘ k3; ...` (constants ride
+/// along with the first link).
+fn chain(
+    store: &mut Store,
+    product: bool,
+    kids: &[ExprId],
+    names: &mut Names,
+    steps: &mut Vec<Step>,
+) -> Sym {
+    let (vars, consts): (Vec<ExprId>, Vec<ExprId>) = kids
+        .iter()
+        .partition(|&&k| matches!(store.node(k), Node::Var(_)));
+    let combine = |store: &mut Store, xs: &[ExprId]| {
+        if product {
+            store.mul(xs)
+        } else {
+            store.add(xs)
+        }
+    };
+    let sym_of = |store: &Store, k: ExprId| match store.node(k) {
+        Node::Var(s) => *s,
+        _ => unreachable_sym(),
+    };
+    let mut acc: Option<Sym> = None;
+    for (i, &k) in vars.iter().enumerate() {
+        if i == 0 {
+            continue;
+        }
+        let left = match acc {
+            Some(s) => store.var_sym(s),
+            None => vars[0],
+        };
+        let mut xs = vec![left, k];
+        if i == 1 {
+            xs.extend(&consts);
+        }
+        let local = combine(store, &xs);
+        let sym = names.fresh(store);
+        let mut operands = vec![sym_of(store, left), sym_of(store, k)];
+        operands.dedup();
+        steps.push(Step {
+            sym,
+            local,
+            operands,
+        });
+        acc = Some(sym);
+    }
+    acc.unwrap_or_else(unreachable_sym)
+}
+
+/// Operands of chains are always names (variables); this never runs.
+fn unreachable_sym() -> Sym {
+    Sym(u32::MAX)
+}
+
+/// Names each non-leaf subexpression that the results reach more than once.
+pub fn common_subexpressions(store: &mut Store, roots: &[ExprId]) -> Program {
+    let order = store.reachable(roots);
+    let mut uses: FxHashMap<ExprId, usize> = FxHashMap::default();
+    for &id in &order {
+        for &c in store.node(id).children() {
+            *uses.entry(c).or_default() += 1;
+        }
+    }
+    for r in roots {
+        *uses.entry(*r).or_default() += 1;
+    }
+    let shared: FxHashSet<ExprId> = order
+        .iter()
+        .copied()
+        .filter(|id| uses.get(id).copied().unwrap_or(0) > 1)
+        .filter(|id| {
+            !matches!(
+                store.node(*id),
+                Node::Num(_) | Node::Const(_) | Node::Var(_)
+            )
+        })
+        .collect();
+    let mut names = Names {
+        next: 0,
+        prefix: "t",
+    };
+    let mut rewritten: FxHashMap<ExprId, ExprId> = FxHashMap::default();
+    let mut program = Program::default();
+    for id in order {
+        let node = store.node(id).clone();
+        let kids: Vec<ExprId> = node.children().iter().map(|c| rewritten[c]).collect();
+        let e = if kids.is_empty() {
+            id
+        } else {
+            rebuild(store, &node, &kids)
+        };
+        let e = if shared.contains(&id) && !roots.contains(&id) {
+            let s = names.fresh(store);
+            program.statements.push((s, e));
+            store.var_sym(s)
+        } else {
+            e
+        };
+        rewritten.insert(id, e);
+    }
+    program.results = roots.iter().map(|r| rewritten[r]).collect();
+    program
+}
