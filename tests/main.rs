@@ -5,3 +5,4 @@ mod diff;
 mod grammar;
 mod modes;
 mod series;
+mod trace;
