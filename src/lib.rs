@@ -17,4 +17,5 @@ pub mod expr;
 pub mod parse;
 pub mod print;
 pub mod series;
+pub mod simplify;
 pub mod trace;

@@ -299,7 +299,7 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<Outcome, CliError> {
             let mut s = Session::load(&a.common)?;
             eval_cmd(&mut s, a.at.as_deref(), warnings).map(Outcome::from)
         }
-        Command::Simplify(a) => simplify_cmd(&Session::load(&a.common)?).map(Outcome::from),
+        Command::Simplify(a) => simplify_cmd(&mut Session::load(&a.common)?).map(Outcome::from),
         Command::Diff(a) => {
             let mut s = Session::load(&a.common)?;
             diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), a.cse, warnings).map(Outcome::from)
@@ -376,8 +376,19 @@ fn eval_cmd(
     Ok(r.finish())
 }
 
-fn simplify_cmd(s: &Session) -> Result<String, CliError> {
+fn simplify_cmd(s: &mut Session) -> Result<String, CliError> {
     let vars = s.free_vars();
+    s.output = match &s.output {
+        Output::Scalar(f) => Output::Scalar(crate::simplify::simplify(&mut s.store, *f)),
+        Output::Vector(fs) => {
+            let fs = fs.clone();
+            Output::Vector(
+                fs.into_iter()
+                    .map(|f| crate::simplify::simplify(&mut s.store, f))
+                    .collect(),
+            )
+        }
+    };
     let text = match &s.output {
         Output::Scalar(f) => infix(&s.store, *f),
         Output::Vector(fs) => format!(
