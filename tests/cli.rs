@@ -316,8 +316,10 @@ const USAGE_ERRORS: &[Case] = &[
     ),
     ("usage_taylor_without_at", &["taylor", "x"]),
     ("usage_diff_without_wrt", &["diff", "x"]),
-    ("usage_bad_format", &["grad", "x", "--format", "yaml"]),
 ];
+
+/// An unknown `--format`: a usage error.
+const BAD_FORMAT: &[&str] = &["grad", "x", "--format", "yaml"];
 
 fn deriv(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_deriv"));
@@ -365,6 +367,15 @@ fn input_errors() {
 #[test]
 fn usage_errors() {
     snapshot_all(USAGE_ERRORS, &["text", "json"]);
+}
+
+/// `--format yaml`: snapshotted on its own, since the other usage cases get
+/// a `--format` appended.
+#[test]
+fn usage_bad_format() {
+    let _g = settings().bind_to_scope();
+    let mut cmd = deriv(BAD_FORMAT);
+    assert_cmd_snapshot!("usage_bad_format", cmd);
 }
 
 #[test]
@@ -650,6 +661,9 @@ fn usage_errors_exit_2_with_empty_stdout() {
             assert!(stderr(&o).starts_with("error: "), "{args:?}");
         }
     }
+    let o = run(BAD_FORMAT);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
 }
 
 #[test]
