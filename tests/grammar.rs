@@ -45,38 +45,36 @@ fn show(src: &str) -> Result<String, String> {
 
 #[test]
 fn valid_inputs() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => true}, {
-        insta::glob!("../grammar/valid", "*.txt", |path| {
-            let text = std::fs::read_to_string(path).unwrap();
-            let mut report = String::new();
-            for src in cases(&text) {
-                match show(&src) {
-                    Ok(tree) => {
-                        let _ = writeln!(report, "{src:?}\n{tree}\n");
-                    }
-                    Err(err) => panic!("{src:?} was rejected:\n{err}"),
+    let _g = crate::settings().bind_to_scope();
+    insta::glob!("../grammar/valid", "*.txt", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut report = String::new();
+        for src in cases(&text) {
+            match show(&src) {
+                Ok(tree) => {
+                    let _ = writeln!(report, "{src:?}\n{tree}\n");
                 }
+                Err(err) => panic!("{src:?} was rejected:\n{err}"),
             }
-            insta::assert_snapshot!(report);
-        });
+        }
+        insta::assert_snapshot!(report);
     });
 }
 
 #[test]
 fn invalid_inputs() {
-    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => true}, {
-        insta::glob!("../grammar/invalid", "*.txt", |path| {
-            let text = std::fs::read_to_string(path).unwrap();
-            let mut report = String::new();
-            for src in cases(&text) {
-                match show(&src) {
-                    Ok(tree) => panic!("{src:?} was accepted:\n{tree}"),
-                    Err(rendered) => {
-                        let _ = writeln!(report, "{src:?}\n{rendered}");
-                    }
+    let _g = crate::settings().bind_to_scope();
+    insta::glob!("../grammar/invalid", "*.txt", |path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut report = String::new();
+        for src in cases(&text) {
+            match show(&src) {
+                Ok(tree) => panic!("{src:?} was accepted:\n{tree}"),
+                Err(rendered) => {
+                    let _ = writeln!(report, "{src:?}\n{rendered}");
                 }
             }
-            insta::assert_snapshot!(report);
-        });
+        }
+        insta::assert_snapshot!(report);
     });
 }

@@ -1,8 +1,19 @@
 //! The integration test binary: one module per area.
 
+mod cli;
 mod cse;
 mod diff;
 mod grammar;
 mod modes;
 mod series;
 mod trace;
+
+/// insta settings for every snapshot of this binary: files go to the
+/// top-level `snapshots/` folder (resolved against `tests/`), named with the
+/// module path. Use as `let _g = settings().bind_to_scope();`.
+pub fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path("../snapshots");
+    s.set_prepend_module_to_snapshot(true);
+    s
+}

@@ -5,17 +5,12 @@ use std::process::Command;
 
 use insta_cmd::assert_cmd_snapshot;
 
+use crate::settings;
+
 const NOTES: &str = "sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))";
 
 fn deriv() -> Command {
     Command::new(env!("CARGO_BIN_EXE_deriv"))
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path("../snapshots");
-    s.set_prepend_module_to_snapshot(true);
-    s
 }
 
 #[test]
