@@ -11,7 +11,7 @@ use crate::print::{infix, latex, latex_matrix};
 use super::output::{number_json, number_text};
 use super::point::Coord;
 use super::run::{CliError, Outcome, Session, evaluate, kink_warnings, point_tex, point_text};
-use super::{Cli, GradArgs, ModeArg};
+use super::{GradArgs, ModeArg};
 
 /// Which derivative object.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -34,11 +34,6 @@ impl Kind {
     }
 }
 
-fn usage(msg: &str) -> CliError {
-    use clap::CommandFactory;
-    CliError::Usage(Cli::command().error(clap::error::ErrorKind::MissingRequiredArgument, msg))
-}
-
 /// Runs `grad`, `hessian` or `jacobian`.
 pub fn derivative_cmd(
     kind: Kind,
@@ -47,7 +42,8 @@ pub fn derivative_cmd(
 ) -> Result<Outcome, CliError> {
     let (command, key, head) = kind.names();
     if (a.mode != ModeArg::Symbolic || a.check) && a.at.is_none() {
-        return Err(usage(
+        return Err(super::run::usage_error(
+            command,
             "--mode forward|reverse and --check need a point: add --at",
         ));
     }
@@ -57,11 +53,27 @@ pub fn derivative_cmd(
         Kind::Jacobian => s.roots(),
         _ => vec![s.scalar(command)?],
     };
+    let err = |e: crate::diff::DiffError| CliError::plain(e.to_string());
+    let matrix: Option<Vec<Vec<ExprId>>> = if a.mode == ModeArg::Symbolic && !a.cse {
+        let mut d = Differentiator::new(s.max_nodes);
+        Some(match kind {
+            Kind::Grad => vec![d.gradient(&mut s.store, outputs[0], &vars).map_err(err)?],
+            Kind::Hessian => d.hessian(&mut s.store, outputs[0], &vars).map_err(err)?,
+            Kind::Jacobian => d.jacobian(&mut s.store, &outputs, &vars).map_err(err)?,
+        })
+    } else {
+        None
+    };
+    // the point must give what the values need: the variables of the
+    // derivatives, or (AD, --check, --cse) all of the expression's
+    let needed = match &matrix {
+        Some(m) if !a.check => s.store.free_vars(&m.concat()),
+        _ => s.free_vars(),
+    };
     let mut at_kink = false;
     let coords = match &a.at {
         Some(at) => {
-            let free = s.free_vars();
-            let c = s.point(at, &free)?;
+            let c = s.point_also(at, &needed, &vars)?;
             let before = warnings.len();
             kink_warnings(&s, &outputs, &c, warnings);
             at_kink = warnings.len() > before;
@@ -70,29 +82,22 @@ pub fn derivative_cmd(
         None => None,
     };
     let mut r = s.report(command, &vars);
-    if a.mode != ModeArg::Symbolic {
+    let Some(matrix) = matrix else {
+        if a.cse {
+            return cse_cmd(&mut s, r, kind, &outputs, &vars, coords.as_deref());
+        }
         let coords = coords.unwrap_or_default();
         let rows = numeric(&s, kind, a.mode, &outputs, &coords, &vars);
         r.field("mode", json!(mode_name(a.mode)));
         put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
         return Ok(r.finish().into());
-    }
-    let mut d = Differentiator::new(s.max_nodes);
-    let err = |e: crate::diff::DiffError| CliError::plain(e.to_string());
-    if a.cse {
-        return cse_cmd(&mut s, r, kind, &outputs, &vars, coords.as_deref());
-    }
-    let matrix: Vec<Vec<ExprId>> = match kind {
-        Kind::Grad => vec![d.gradient(&mut s.store, outputs[0], &vars).map_err(err)?],
-        Kind::Hessian => d.hessian(&mut s.store, outputs[0], &vars).map_err(err)?,
-        Kind::Jacobian => d.jacobian(&mut s.store, &outputs, &vars).map_err(err)?,
     };
     put_symbolic(&mut r, kind, key, head, &s, &matrix, &vars);
     let Some(coords) = coords else {
         return Ok(r.finish().into());
     };
     let flat: Vec<ExprId> = matrix.iter().flatten().copied().collect();
-    let vals = evaluate(&s, &flat, &coords, warnings);
+    let vals = evaluate(&mut s, &flat, &coords, warnings);
     let rows = reshape(&vals, matrix.len(), vars.len());
     put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
     if !a.check {
@@ -289,6 +294,11 @@ fn put_values(
 ) {
     let json_row = |row: &Vec<f64>| Value::Array(row.iter().map(|v| number_json(*v)).collect());
     let text_row = |row: &Vec<f64>| row.iter().map(|v| number_text(*v)).collect::<Vec<_>>();
+    let tex_row = |row: &Vec<f64>| {
+        row.iter()
+            .map(|v| super::run::tex_number(*v))
+            .collect::<Vec<_>>()
+    };
     let pt = point_text(coords);
     if kind == Kind::Grad {
         r.field("value", json_row(&rows[0]));
@@ -303,7 +313,7 @@ fn put_values(
             r.text(format!("[{}]", text_row(row).join(", ")));
         }
     }
-    let nums: Vec<Vec<String>> = rows.iter().map(text_row).collect();
+    let nums: Vec<Vec<String>> = rows.iter().map(tex_row).collect();
     let mut store = s.store.clone();
     r.tex(format!(
         "{head}\\left({}\\right) = {}",

@@ -116,7 +116,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "VARS", required = true)]
     pub wrt: String,
     /// Differentiate N times by the one variable of --wrt.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub order: Option<u32>,
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
@@ -179,7 +179,12 @@ pub struct TaylorArgs {
     )]
     pub at: String,
     /// Total degree of the polynomial.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        allow_negative_numbers = true
+    )]
     pub order: u32,
     /// Float coefficients instead of exact ones.
     #[arg(long)]

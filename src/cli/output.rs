@@ -121,8 +121,14 @@ pub fn taylor_cmd(
         max_terms,
         max_nodes: s.max_nodes,
     };
-    let t = taylor(&mut s.store, f, &point, order, &opts)
-        .map_err(|e| CliError::plain(e.to_string()))?;
+    let t = taylor(&mut s.store, f, &point, order, &opts).map_err(|e| match e {
+        crate::series::SeriesError::NotAnalytic { at } => CliError::plain(format!(
+            "cannot expand at {}: `{}` has no Taylor series there",
+            super::run::point_text(&coords),
+            crate::print::infix(&s.store, at)
+        )),
+        other => CliError::plain(other.to_string()),
+    })?;
     let terms = monomials(s, &t, numeric, &coords, warnings);
     let text = polynomial(&mut s.store, &terms);
     let tex = latex_polynomial(&mut s.store, &terms);
@@ -164,7 +170,7 @@ fn monomials(
         .collect();
     let mut out = Vec::new();
     for (exps, c) in &t.terms {
-        let c = if numeric && !s.store.as_num(*c).is_some() && s.store.free_vars(&[*c]).is_empty() {
+        let c = if numeric && s.store.as_num(*c).is_none() && s.store.free_vars(&[*c]).is_empty() {
             let v = evaluate(s, &[*c], coords, warnings)[0];
             if v.is_finite() { s.store.float(v) } else { *c }
         } else {

@@ -15,6 +15,8 @@ pub struct Coord {
     pub float: f64,
     /// The value was written with a float literal.
     pub inexact: bool,
+    /// The value as written.
+    pub text: String,
 }
 
 /// Parses `x=1,y=pi/4`. Values are closed expressions; they must be finite.
@@ -73,12 +75,14 @@ pub fn parse_point(
         }
         let inexact = has_float(store, value);
         let sym = store.sym(name);
+        let text = vtext.trim().to_string();
         out.push(Coord {
             sym,
             name: name.to_string(),
             value,
             float,
             inexact,
+            text,
         });
     }
     Ok(out)

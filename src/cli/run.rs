@@ -226,7 +226,19 @@ impl Session {
     /// Parses `--at` and checks it against the expression: every name a
     /// free variable, and every variable in `needed` given.
     pub(super) fn point(&mut self, text: &str, needed: &[Sym]) -> Result<Vec<Coord>, CliError> {
-        let free = self.free_vars();
+        self.point_also(text, needed, &[])
+    }
+
+    /// [`Session::point`], also accepting the names in `also` (`--vars`
+    /// that the expression does not use).
+    pub(super) fn point_also(
+        &mut self,
+        text: &str,
+        needed: &[Sym],
+        also: &[Sym],
+    ) -> Result<Vec<Coord>, CliError> {
+        let mut free = self.free_vars();
+        free.extend_from_slice(also);
         let coords = parse_point(&mut self.store, text, &self.opts)?;
         for c in &coords {
             if !free.contains(&c.sym) {
@@ -301,6 +313,12 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<Outcome, CliError> {
         }
         Command::Simplify(a) => simplify_cmd(&mut Session::load(&a.common)?).map(Outcome::from),
         Command::Diff(a) => {
+            if a.order.is_some() && a.wrt.contains(',') {
+                return Err(usage_error(
+                    "diff",
+                    "--order repeats the one variable of --wrt; with several --wrt variables, list them instead",
+                ));
+            }
             let mut s = Session::load(&a.common)?;
             diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), a.cse, warnings).map(Outcome::from)
         }
@@ -373,7 +391,35 @@ fn eval_cmd(
                 .join(", ")
         ),
     });
+    r.tex(match s.output {
+        Output::Scalar(_) => tex_number(values[0]),
+        Output::Vector(_) => latex_matrix(
+            &values
+                .iter()
+                .map(|v| vec![tex_number(*v)])
+                .collect::<Vec<_>>(),
+        ),
+    });
     Ok(r.finish())
+}
+
+/// A number in LaTeX: `\infty`, `\text{NaN}`, `1.5 \cdot 10^{-7}`.
+pub(super) fn tex_number(v: f64) -> String {
+    if v.is_nan() {
+        "\\text{NaN}".into()
+    } else if v.is_infinite() {
+        if v > 0.0 {
+            "\\infty".into()
+        } else {
+            "-\\infty".into()
+        }
+    } else {
+        let t = number_text(v);
+        match t.split_once('e') {
+            Some((m, e)) => format!("{m} \\cdot 10^{{{e}}}"),
+            None => t,
+        }
+    }
 }
 
 fn simplify_cmd(s: &mut Session) -> Result<String, CliError> {
@@ -424,13 +470,6 @@ fn diff_cmd(
     let f = s.scalar("diff")?;
     let names = parse_names("--wrt", wrt, true)?;
     let names = match order {
-        Some(_) if names.len() > 1 => {
-            use clap::CommandFactory;
-            return Err(CliError::Usage(Cli::command().error(
-                clap::error::ErrorKind::ArgumentConflict,
-                "--order repeats the one variable of --wrt; with several --wrt variables, list them instead",
-            )));
-        }
         Some(n) if n > deriv_limits::MAX_ORDER => {
             return Err(CliError::plain(format!(
                 "--order {n} is above the limit of {} derivatives",
@@ -478,6 +517,22 @@ fn diff_cmd(
     Ok(r.finish())
 }
 
+/// A usage error (exit 2) in clap's format, with the subcommand's usage line.
+pub(super) fn usage_error(subcommand: &str, msg: &str) -> CliError {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let kind = clap::error::ErrorKind::ArgumentConflict;
+    let err = match cmd.find_subcommand_mut(subcommand) {
+        Some(sub) => sub
+            .clone()
+            .bin_name(format!("deriv {subcommand}"))
+            .error(kind, msg),
+        None => cmd.error(kind, msg),
+    };
+    CliError::Usage(err)
+}
+
 /// `x=1, y=2` for messages.
 pub(super) fn point_text(coords: &[Coord]) -> String {
     coords
@@ -488,12 +543,12 @@ pub(super) fn point_text(coords: &[Coord]) -> String {
 }
 
 fn infix_value(c: &Coord) -> String {
-    number_text(c.float)
+    c.text.clone()
 }
 
 /// Evaluates `roots` at the point, warning about values outside the domain.
 pub(super) fn evaluate(
-    s: &Session,
+    s: &mut Session,
     roots: &[ExprId],
     coords: &[Coord],
     warnings: &mut Vec<String>,
@@ -506,17 +561,35 @@ pub(super) fn evaluate(
             .map_or(f64::NAN, |c| c.float)
     };
     let slots = tape.eval_slots(&value);
-    let out = tape.roots_of(&slots);
-    if out.iter().any(|v| !v.is_finite())
-        && let Some(bad) = tape.first_nonfinite(&slots)
-    {
-        let v = slots[tape.ids().iter().position(|i| *i == bad).unwrap_or(0)];
-        warnings.push(format!(
-            "`{}` is {} at {}: the value is outside the domain",
-            infix(&s.store, bad),
-            number_text(v),
-            point_text(coords)
-        ));
+    let mut out = tape.roots_of(&slots);
+    if out.iter().any(|v| !v.is_finite()) {
+        let sources = tape.nonfinite_sources(&slots);
+        let slot_of = |id: ExprId| tape.ids().iter().position(|i| *i == id).unwrap_or(0);
+        for bad in sources.iter().take(3) {
+            warnings.push(format!(
+                "`{}` is {} at {}: the value is outside the domain",
+                infix(&s.store, *bad),
+                number_text(slots[slot_of(*bad)]),
+                point_text(coords)
+            ));
+        }
+        if sources.len() > 3 {
+            warnings.push(format!(
+                "{} more subexpressions are outside the domain",
+                sources.len() - 3
+            ));
+        }
+    }
+    // an exact point gives exact values where they fold (cos(pi/2) = 0)
+    if !coords.is_empty() && coords.iter().all(|c| !c.inexact) && s.store.len() < s.max_nodes / 2 {
+        let map = coords.iter().map(|c| (c.sym, c.value)).collect();
+        let exact = s.store.substitute_vars(roots, &map);
+        let tape = crate::eval::Tape::new(&s.store, &exact);
+        for (o, v) in out.iter_mut().zip(tape.eval(&|_| f64::NAN)) {
+            if o.is_finite() && v.is_finite() {
+                *o = v;
+            }
+        }
     }
     out
 }
@@ -541,7 +614,7 @@ pub(super) fn kink_warnings(
             crate::expr::Node::Call(f, _) => match f.name() {
                 "abs" => "abs'(0) = sign(0) = 0",
                 "relu" => "relu'(0) = step(0) = 0",
-                "min" | "max" => "the derivative is split equally between the tied arguments",
+                "min" | "max" => "an equal split of the derivative between the tied arguments",
                 _ => "the derivative is 0",
             },
             _ => "",

@@ -134,20 +134,30 @@ impl Tape {
     /// The first subexpression whose value is NaN or infinite although all
     /// its operands are finite: where a value left the domain.
     pub fn first_nonfinite(&self, slots: &[f64]) -> Option<ExprId> {
-        (0..self.ops.len()).find_map(|i| {
-            if slots[i].is_finite() {
-                return None;
-            }
-            let operands_finite = match &self.ops[i] {
-                Op::Const(_) | Op::Input(_) => true,
-                Op::Add(xs) | Op::Mul(xs) | Op::Call(_, xs) => {
-                    xs.iter().all(|&j| slots[j as usize].is_finite())
+        self.nonfinite_sources(slots).first().copied()
+    }
+
+    /// Every subexpression whose value is NaN or infinite although all its
+    /// operands are finite, in evaluation order.
+    pub fn nonfinite_sources(&self, slots: &[f64]) -> Vec<ExprId> {
+        (0..self.ops.len())
+            .filter_map(|i| {
+                if slots[i].is_finite() {
+                    return None;
                 }
-                Op::Powi(b, _) | Op::Sqrt(b) => slots[*b as usize].is_finite(),
-                Op::Powf(b, e) => slots[*b as usize].is_finite() && slots[*e as usize].is_finite(),
-            };
-            operands_finite.then_some(self.ids[i])
-        })
+                let operands_finite = match &self.ops[i] {
+                    Op::Const(_) | Op::Input(_) => true,
+                    Op::Add(xs) | Op::Mul(xs) | Op::Call(_, xs) => {
+                        xs.iter().all(|&j| slots[j as usize].is_finite())
+                    }
+                    Op::Powi(b, _) | Op::Sqrt(b) => slots[*b as usize].is_finite(),
+                    Op::Powf(b, e) => {
+                        slots[*b as usize].is_finite() && slots[*e as usize].is_finite()
+                    }
+                };
+                operands_finite.then_some(self.ids[i])
+            })
+            .collect()
     }
 
     /// The instructions, one per slot, operands before their users.

@@ -142,6 +142,31 @@ impl Store {
         self.div(lx, lb)
     }
 
+    /// `roots` with variables replaced by the given expressions, rebuilt
+    /// through the constructors (so exact values fold: `cos(x)` at
+    /// `x = pi/2` is `0`).
+    pub fn substitute_vars(
+        &mut self,
+        roots: &[ExprId],
+        values: &FxHashMap<Sym, ExprId>,
+    ) -> Vec<ExprId> {
+        let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
+        for id in self.reachable(roots) {
+            let node = self.node(id).clone();
+            let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
+            let new = match node {
+                Node::Var(s) => values.get(&s).copied().unwrap_or(id),
+                Node::Num(_) | Node::Const(_) => id,
+                Node::Add(_) => self.add(&kids),
+                Node::Mul(_) => self.mul(&kids),
+                Node::Pow(_) => self.pow(kids[0], kids[1]),
+                Node::Call(f, _) => self.call(f, &kids),
+            };
+            done.insert(id, new);
+        }
+        roots.iter().map(|r| done[r]).collect()
+    }
+
     /// A sum.
     pub fn add(&mut self, terms: &[ExprId]) -> ExprId {
         let mut constant = Number::int(0);
@@ -283,6 +308,20 @@ impl Store {
                 Number::float(0.0)
             }));
         }
+        let negated_pairs = self.negated_sums(&bases, &groups);
+        for (keep, gone) in negated_pairs {
+            // (-A)^k = (-1)^k * A^k for positive integer powers
+            let moved = groups.remove(&gone).unwrap_or_default();
+            for (f, e) in moved {
+                let k = e.clone().unwrap_or(Number::int(1));
+                if k.as_i64().is_some_and(|k| k % 2 != 0) {
+                    coeff = coeff.neg();
+                }
+                let _ = f;
+                groups.entry(keep).or_default().push((keep, Some(k)));
+            }
+        }
+        bases.retain(|b| groups.contains_key(b));
         let mut out = Vec::new();
         let mut again = false;
         for b in bases {
@@ -319,6 +358,54 @@ impl Store {
                 self.intern(Node::Mul(out.into()))
             }
         })
+    }
+
+    /// Pairs `(A, B)` of sums among the bases with `B = -A`, both raised only
+    /// to positive integer powers (so merging them keeps the domain).
+    fn negated_sums(
+        &mut self,
+        bases: &[ExprId],
+        groups: &FxHashMap<ExprId, Vec<(ExprId, Option<Number>)>>,
+    ) -> Vec<(ExprId, ExprId)> {
+        let positive_int = |g: &Vec<(ExprId, Option<Number>)>| {
+            g.iter().all(|(_, e)| {
+                e.as_ref()
+                    .is_none_or(|n| n.is_integer() && !n.is_negative() && !n.is_zero())
+            })
+        };
+        let sums: Vec<ExprId> = bases
+            .iter()
+            .copied()
+            .filter(|b| matches!(self.node(*b), Node::Add(_)) && positive_int(&groups[b]))
+            .collect();
+        let mut pairs = Vec::new();
+        let mut used = Vec::new();
+        for i in 0..sums.len() {
+            for j in i + 1..sums.len() {
+                if used.contains(&sums[i]) || used.contains(&sums[j]) {
+                    continue;
+                }
+                if self.is_negation(sums[i], sums[j]) {
+                    pairs.push((sums[i], sums[j]));
+                    used.extend([sums[i], sums[j]]);
+                }
+            }
+        }
+        pairs
+    }
+
+    /// True when the sums `a` and `b` are negations of each other (term by
+    /// term: negation keeps the canonical order of the terms).
+    fn is_negation(&mut self, a: ExprId, b: ExprId) -> bool {
+        let (Node::Add(xs), Node::Add(ys)) = (self.node(a).clone(), self.node(b).clone()) else {
+            return false;
+        };
+        xs.len() == ys.len()
+            && xs.iter().zip(ys.iter()).all(|(&x, &y)| {
+                let (cx, rx) = self.split_coeff(x);
+                let (cy, ry) = self.split_coeff(y);
+                rx == ry && cx == cy.neg()
+            })
     }
 
     /// Merges `b^e1 * b^e2 * ...` when that keeps the domain; `None` keeps

@@ -35,7 +35,18 @@ pub fn polynomial(store: &mut Store, terms: &[(ExprId, Vec<(ExprId, u32)>)]) -> 
 
 /// One term of [`polynomial`]: its sign and the text of its magnitude.
 fn poly_term(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> (bool, String) {
-    let (num, rest) = split_coefficient(store, c);
+    let (mut num, mut rest) = split_coefficient(store, c);
+    // a coefficient that is a sum of negative terms reads better negated:
+    // `- (2*cos(1) + 1)*x^2`, not `+ (-2*cos(1) - 1)*x^2`
+    if let [sum] = rest[..]
+        && let Node::Add(terms) = store.node(sum)
+        && terms
+            .iter()
+            .all(|&t| split_coefficient(store, t).0.is_negative())
+    {
+        rest = vec![store.neg(sum)];
+        num = num.neg();
+    }
     let negative = num.is_negative();
     let num = num.abs();
     let mut parts: Vec<String> = Vec::new();
@@ -53,7 +64,12 @@ fn poly_term(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> (bool, Str
     }
     if !rest.is_empty() {
         let r = store.mul(&rest);
-        parts.push(wrap(store, r));
+        let alone = parts.is_empty() && mono.is_empty() && den.is_empty();
+        parts.push(if alone {
+            infix::infix(store, r)
+        } else {
+            wrap(store, r)
+        });
     }
     for &(b, k) in mono {
         let base = wrap(store, b);
