@@ -25,7 +25,11 @@ fn eval(s: &Store, id: ExprId, env: &[(Sym, f64)]) -> f64 {
 }
 
 fn pow(b: f64, e: f64) -> f64 {
-    if e.fract() == 0.0 && e.abs() < 1e9 { b.powi(e as i32) } else { b.powf(e) }
+    if e.fract() == 0.0 && e.abs() < 1e9 {
+        b.powi(e as i32)
+    } else {
+        b.powf(e)
+    }
 }
 
 fn opts() -> SeriesOptions {
@@ -34,14 +38,23 @@ fn opts() -> SeriesOptions {
 
 /// The value of the coefficient of the monomial with these exponents.
 fn coeff(s: &Store, t: &Taylor, exps: &[u32]) -> f64 {
-    t.terms.iter().find(|(e, _)| e == exps).map_or(0.0, |(_, c)| eval(s, *c, &[]))
+    t.terms
+        .iter()
+        .find(|(e, _)| e == exps)
+        .map_or(0.0, |(_, c)| eval(s, *c, &[]))
 }
 
 /// `T(x)` evaluated at a point given as offsets from the center.
 fn eval_poly(s: &Store, t: &Taylor, delta: &[f64]) -> f64 {
     t.terms
         .iter()
-        .map(|(e, c)| eval(s, *c, &[]) * e.iter().zip(delta).map(|(&k, d)| d.powi(k as i32)).product::<f64>())
+        .map(|(e, c)| {
+            eval(s, *c, &[])
+                * e.iter()
+                    .zip(delta)
+                    .map(|(&k, d)| d.powi(k as i32))
+                    .product::<f64>()
+        })
         .sum()
 }
 
@@ -77,7 +90,10 @@ fn mml_example_5_15() {
     let (sx, sy) = (point[0].0, point[1].0);
     for (a, b) in [(0.0, 0.0), (1.5, -2.0), (-3.25, 0.5), (10.0, 7.0)] {
         let env = [(sx, a), (sy, b)];
-        assert!(close(eval(&s, p, &env), eval(&s, f, &env), 1e-12), "at ({a}, {b})");
+        assert!(
+            close(eval(&s, p, &env), eval(&s, f, &env), 1e-12),
+            "at ({a}, {b})"
+        );
     }
 }
 
@@ -114,7 +130,11 @@ fn cosine_at_pi_over_three_is_exact() {
     let r3 = s.sqrt(three);
     let mh = s.frac(-1, 2);
     let c1 = s.mul(&[mh, r3]);
-    let want = vec![(vec![0], s.frac(1, 2)), (vec![1], c1), (vec![2], s.frac(-1, 4))];
+    let want = vec![
+        (vec![0], s.frac(1, 2)),
+        (vec![1], c1),
+        (vec![2], s.frac(-1, 4)),
+    ];
     assert_eq!(got.terms, want);
 }
 
@@ -129,7 +149,11 @@ fn symbolic_point_and_parameters_stay_symbolic() {
     let t = taylor(&mut s, f, &[(sx, one)], 2, &opts()).expect("p*sin(x)");
     let (s1, c1) = (s.call1(Func::Sin, one), s.call1(Func::Cos, one));
     let mh = s.frac(-1, 2);
-    let want = vec![(vec![0], s.mul(&[p, s1])), (vec![1], s.mul(&[p, c1])), (vec![2], s.mul(&[mh, p, s1]))];
+    let want = vec![
+        (vec![0], s.mul(&[p, s1])),
+        (vec![1], s.mul(&[p, c1])),
+        (vec![2], s.mul(&[mh, p, s1])),
+    ];
     assert_eq!(t.terms, want);
 }
 
@@ -141,7 +165,11 @@ fn linearize_is_order_one() {
     let f = s.mul(&[u2, v]);
     let point = [(s.sym("u"), s.int(1)), (s.sym("v"), s.int(3))];
     let t = linearize(&mut s, f, &point, &opts()).expect("linearize");
-    let want = vec![(vec![0, 0], s.int(3)), (vec![1, 0], s.int(6)), (vec![0, 1], s.int(1))];
+    let want = vec![
+        (vec![0, 0], s.int(3)),
+        (vec![1, 0], s.int(6)),
+        (vec![0, 1], s.int(1)),
+    ];
     assert_eq!(t.order, 1);
     assert_eq!(t.terms, want);
 }
@@ -195,27 +223,48 @@ fn every_function_agrees_with_finite_differences() {
     let sx = s.sym("x");
     for (f, e, at) in every_function(&mut s, x) {
         let a = exact(&mut s, at);
-        let t = taylor(&mut s, e, &[(sx, a)], 4, &opts()).unwrap_or_else(|err| panic!("{f:?}: {err}"));
+        let t =
+            taylor(&mut s, e, &[(sx, a)], 4, &opts()).unwrap_or_else(|err| panic!("{f:?}: {err}"));
         let v = |h: f64| eval(&s, e, &[(sx, at + h)]);
         let c: Vec<f64> = (0..=4u32).map(|k| coeff(&s, &t, &[k])).collect();
         let h = 1e-4;
         let d1 = (v(h) - v(-h)) / (2.0 * h);
         let d2 = (v(h) - 2.0 * v(0.0) + v(-h)) / (h * h) / 2.0;
-        assert!(close(c[0], v(0.0), 1e-12), "{f:?}: value {} vs {}", c[0], v(0.0));
-        assert!(close(c[1], d1, 1e-6), "{f:?}: first coefficient {} vs {d1}", c[1]);
-        assert!(close(c[2], d2, 1e-4), "{f:?}: second coefficient {} vs {d2}", c[2]);
+        assert!(
+            close(c[0], v(0.0), 1e-12),
+            "{f:?}: value {} vs {}",
+            c[0],
+            v(0.0)
+        );
+        assert!(
+            close(c[1], d1, 1e-6),
+            "{f:?}: first coefficient {} vs {d1}",
+            c[1]
+        );
+        assert!(
+            close(c[2], d2, 1e-4),
+            "{f:?}: second coefficient {} vs {d2}",
+            c[2]
+        );
         assert_error_order(&format!("{f:?}"), |h| v(h) - eval_poly(&s, &t, &[h]), 4);
     }
 }
 
 /// `|err(h)| / h^(order+1)` stays bounded as `h` halves.
 fn assert_error_order(name: &str, err: impl Fn(f64) -> f64, order: i32) {
-    let ratios: Vec<f64> = (0..5).map(|i| 0.05 / f64::from(1 << i)).map(|h| err(h).abs() / h.powi(order + 1)).collect();
+    let ratios: Vec<f64> = (0..5)
+        .map(|i| 0.05 / f64::from(1 << i))
+        .map(|h| err(h).abs() / h.powi(order + 1))
+        .collect();
     let bound = 4.0 * ratios[0] + 1e-6;
     for (i, r) in ratios.iter().enumerate() {
         let h = 0.05 / f64::from(1 << i);
         let noise = 1e-13 / h.powi(order + 1);
-        assert!(*r <= bound + noise, "{name}: error/h^{} grows: {ratios:?}", order + 1);
+        assert!(
+            *r <= bound + noise,
+            "{name}: error/h^{} grows: {ratios:?}",
+            order + 1
+        );
     }
 }
 
@@ -226,9 +275,13 @@ fn float_points_give_float_coefficients() {
     let sx = s.sym("x");
     for (f, e, at) in every_function(&mut s, x) {
         let a = s.float(at);
-        let t = taylor(&mut s, e, &[(sx, a)], 3, &opts()).unwrap_or_else(|err| panic!("{f:?}: {err}"));
+        let t =
+            taylor(&mut s, e, &[(sx, a)], 3, &opts()).unwrap_or_else(|err| panic!("{f:?}: {err}"));
         for (k, c) in &t.terms {
-            assert!(s.as_num(*c).is_some(), "{f:?}: coefficient {k:?} is not a number");
+            assert!(
+                s.as_num(*c).is_some(),
+                "{f:?}: coefficient {k:?} is not a number"
+            );
         }
         let ex = exact(&mut s, at);
         let te = taylor(&mut s, e, &[(sx, ex)], 3, &opts()).expect("exact");
@@ -296,7 +349,10 @@ fn taylor_error_shrinks_like_h_to_the_order_plus_one() {
 }
 
 fn terms_f64(s: &Store, t: &Taylor) -> Vec<(Vec<u32>, f64)> {
-    t.terms.iter().map(|(e, c)| (e.clone(), eval(s, *c, &[]))).collect()
+    t.terms
+        .iter()
+        .map(|(e, c)| (e.clone(), eval(s, *c, &[])))
+        .collect()
 }
 
 #[test]
@@ -321,7 +377,11 @@ fn kinks_follow_the_spec_conventions() {
     for f in [Func::Max, Func::Min] {
         let e = s.call(f, &[t_, u]);
         let got = taylor(&mut s, e, &[(st, one), (su, one)], 2, &opts()).expect("tie");
-        assert_eq!(got.terms, vec![(vec![0, 0], one), (vec![1, 0], h), (vec![0, 1], h)], "{f:?}");
+        assert_eq!(
+            got.terms,
+            vec![(vec![0, 0], one), (vec![1, 0], h), (vec![0, 1], h)],
+            "{f:?}"
+        );
     }
     let v = s.var("v");
     let sv = s.sym("v");
@@ -329,11 +389,22 @@ fn kinks_follow_the_spec_conventions() {
     let point = [(st, zero), (su, zero), (sv, zero)];
     let got = taylor(&mut s, e, &point, 1, &opts()).expect("three-way tie");
     let third = s.frac(1, 3);
-    assert_eq!(got.terms, vec![(vec![1, 0, 0], third), (vec![0, 1, 0], third), (vec![0, 0, 1], third)]);
+    assert_eq!(
+        got.terms,
+        vec![
+            (vec![1, 0, 0], third),
+            (vec![0, 1, 0], third),
+            (vec![0, 0, 1], third)
+        ]
+    );
     // a two-way tie among three arguments, and a strict winner
     let two = s.int(2);
-    let got = taylor(&mut s, e, &[(st, one), (su, one), (sv, zero)], 1, &opts()).expect("two-way tie");
-    assert_eq!(got.terms, vec![(vec![0, 0, 0], one), (vec![1, 0, 0], h), (vec![0, 1, 0], h)]);
+    let got =
+        taylor(&mut s, e, &[(st, one), (su, one), (sv, zero)], 1, &opts()).expect("two-way tie");
+    assert_eq!(
+        got.terms,
+        vec![(vec![0, 0, 0], one), (vec![1, 0, 0], h), (vec![0, 1, 0], h)]
+    );
     let got = taylor(&mut s, e, &[(st, one), (su, two), (sv, zero)], 1, &opts()).expect("winner");
     assert_eq!(got.terms, vec![(vec![0, 0, 0], two), (vec![0, 1, 0], one)]);
 }
@@ -348,7 +419,11 @@ fn symbolic_ties_use_sign_and_step() {
     let got = taylor(&mut s, e, &[(st, zero)], 1, &opts()).expect("max(t, p)");
     let sp = s.sym("p");
     for (pv, slope) in [(-1.0, 1.0), (1.0, 0.0), (0.0, 0.5)] {
-        let c = got.terms.iter().find(|t| t.0 == [1]).map_or(0.0, |t| eval(&s, t.1, &[(sp, pv)]));
+        let c = got
+            .terms
+            .iter()
+            .find(|t| t.0 == [1])
+            .map_or(0.0, |t| eval(&s, t.1, &[(sp, pv)]));
         assert_eq!(c, slope, "p = {pv}");
     }
 }
@@ -360,15 +435,32 @@ fn limits_and_singular_points() {
     let st = s.sym("t");
     let zero = s.int(0);
     let e = s.call1(Func::Exp, t_);
+    let opts = SeriesOptions {
+        max_terms: 1000,
+        ..opts()
+    };
+    let opts = || opts;
     let start = std::time::Instant::now();
     let err = taylor(&mut s, e, &[(st, zero)], 100_000, &opts()).expect_err("too many terms");
     assert!(start.elapsed().as_millis() < 100);
-    assert!(matches!(err, SeriesError::TooManyTerms { terms: 100_001, .. }), "{err:?}");
+    assert!(
+        matches!(err, SeriesError::TooManyTerms { terms: 100_001, .. }),
+        "{err:?}"
+    );
     let msg = err.to_string();
-    assert!(msg.contains("the limit is 1000 terms") && msg.contains("--max-terms"), "{msg}");
+    assert!(
+        msg.contains("the limit is 1000 terms") && msg.contains("--max-terms"),
+        "{msg}"
+    );
     let vars: Vec<(Sym, ExprId)> = (0..300).map(|i| (s.sym(&format!("x{i}")), zero)).collect();
     let huge = taylor(&mut s, e, &vars, u32::MAX, &opts()).expect_err("saturating count");
-    assert!(matches!(huge, SeriesError::TooManyTerms { terms: u128::MAX, .. }));
+    assert!(matches!(
+        huge,
+        SeriesError::TooManyTerms {
+            terms: u128::MAX,
+            ..
+        }
+    ));
 
     let sq = s.sqrt(t_);
     let err = taylor(&mut s, sq, &[(st, zero)], 2, &opts()).expect_err("sqrt at 0");
@@ -380,7 +472,13 @@ fn limits_and_singular_points() {
     let err = taylor(&mut s, f, &[(st, zero)], 1, &opts()).expect_err("sqrt inside a sum");
     assert_eq!(err, SeriesError::NotAnalytic { at: sq });
     let one = s.int(1);
-    for (func, at) in [(Func::Ln, zero), (Func::Cbrt, zero), (Func::Asin, one), (Func::Atanh, one), (Func::Acosh, one)] {
+    for (func, at) in [
+        (Func::Ln, zero),
+        (Func::Cbrt, zero),
+        (Func::Asin, one),
+        (Func::Atanh, one),
+        (Func::Acosh, one),
+    ] {
         let e = s.call1(func, t_);
         let err = taylor(&mut s, e, &[(st, at)], 1, &opts()).expect_err("singular");
         assert_eq!(err, SeriesError::NotAnalytic { at: e }, "{func:?}");
@@ -391,7 +489,10 @@ fn limits_and_singular_points() {
     let got = taylor(&mut s, t3, &[(st, zero)], 4, &opts()).expect("t^3");
     assert_eq!(got.terms, vec![(vec![3], one)]);
     let at2 = s.call(Func::Atan2, &[t_, t_]);
-    assert!(matches!(taylor(&mut s, at2, &[(st, zero)], 1, &opts()), Err(SeriesError::NotAnalytic { .. })));
+    assert!(matches!(
+        taylor(&mut s, at2, &[(st, zero)], 1, &opts()),
+        Err(SeriesError::NotAnalytic { .. })
+    ));
 }
 
 #[test]
@@ -402,7 +503,10 @@ fn node_budget_and_duplicate_variables() {
     let one = s.int(1);
     let sin = s.call1(Func::Sin, t_);
     let e = s.call1(Func::Exp, sin);
-    let small = SeriesOptions { max_nodes: 50, ..opts() };
+    let small = SeriesOptions {
+        max_nodes: 50,
+        ..opts()
+    };
     let err = taylor(&mut s, e, &[(st, one)], 30, &small).expect_err("budget");
     assert_eq!(err, SeriesError::TooLarge { limit: 50 });
     let err = taylor(&mut s, e, &[(st, one), (st, one)], 1, &opts()).expect_err("duplicate");
@@ -439,7 +543,100 @@ fn varying_exponents_and_deep_graphs() {
         let m = s.mul(&[c, e]);
         e = s.call1(if i % 2 == 0 { Func::Sin } else { Func::Tanh }, m);
     }
-    let zero = s.int(0);
+    let zero = s.float(0.0);
     let t = taylor(&mut s, e, &[(sx, zero)], 3, &opts()).expect("deep");
     assert!(t.terms.iter().all(|(k, _)| k[0] % 2 == 1));
+}
+
+/// Timings that justify `SeriesOptions::DEFAULT_MAX_TERMS`; run with
+/// `cargo test --release --test integration timings -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timings() {
+    let mut s = Store::new();
+    let names = ["x", "y", "z"];
+    let vars: Vec<ExprId> = names.iter().map(|n| s.var(n)).collect();
+    let syms: Vec<Sym> = names.iter().map(|n| s.sym(n)).collect();
+    let f = moderate(&mut s, &vars);
+    println!("expression of {} nodes", s.dag_size(&[f]));
+    let points: [(&str, MakePoint); 3] = [
+        ("0", |s| s.int(0)),
+        ("1/2", |s| s.frac(1, 2)),
+        ("0.5", |s| s.float(0.5)),
+    ];
+    for nv in 1..=3 {
+        for (name, p) in &points {
+            let point: Vec<(Sym, ExprId)> = syms.iter().map(|&v| (v, p(&mut s))).collect();
+            for limit in [25, 50, 100, 200, 400, 800, 1600, 3200] {
+                let order = max_order(nv, limit);
+                let start = std::time::Instant::now();
+                let mut s2 = s.clone();
+                let r = taylor(&mut s2, f, &point[..nv], order, &opts());
+                let el = start.elapsed();
+                eprintln!(
+                    "{nv} vars order {order} at {name}: {el:?} ({} new nodes) {}",
+                    s2.len() - s.len(),
+                    r.map_or_else(|e| e.to_string(), |t| format!("{} terms", t.terms.len()))
+                );
+                if el.as_secs_f64() > 2.0 {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Deep chains at a symbolic point: the coefficient of a chain is a product
+/// with one factor per level, which the canonical constructors sort.
+#[test]
+#[ignore]
+fn timings_deep_chains() {
+    for depth in [100, 200, 400] {
+        let mut s = Store::new();
+        let x = s.var("x");
+        let mut e = x;
+        for i in 0..depth {
+            let c = s.frac(1, 2 + i % 3);
+            let m = s.mul(&[c, e]);
+            e = s.call1(if i % 2 == 0 { Func::Sin } else { Func::Tanh }, m);
+        }
+        let sx = s.sym("x");
+        for p in [s.int(1), s.float(1.0)] {
+            let start = std::time::Instant::now();
+            let r = taylor(&mut s, e, &[(sx, p)], 2, &opts());
+            eprintln!("depth {depth} order 2: {:?} {}", start.elapsed(), r.is_ok());
+        }
+    }
+}
+
+/// Builds a coordinate of an expansion point.
+type MakePoint = fn(&mut Store) -> ExprId;
+
+/// The largest order whose basis fits in `limit` terms.
+fn max_order(vars: usize, limit: usize) -> u32 {
+    let count = |n: u32| (1..=vars as u64).fold(1u64, |c, i| c * (u64::from(n) + i) / i);
+    (0..)
+        .take_while(|&n| count(n) <= limit as u64)
+        .last()
+        .unwrap_or(0)
+}
+
+/// `exp(x*y)*sin(x + z)/(1 + x^2 + y^2) + sqrt(2 + x - z)*atan(y)`: about 20 nodes.
+fn moderate(s: &mut Store, v: &[ExprId]) -> ExprId {
+    let (x, y, z) = (v[0], v[1], v[2]);
+    let (one, two) = (s.int(1), s.int(2));
+    let xy = s.mul(&[x, y]);
+    let e = s.call1(Func::Exp, xy);
+    let xz = s.add(&[x, z]);
+    let sn = s.call1(Func::Sin, xz);
+    let (x2, y2) = (s.powi(x, 2), s.powi(y, 2));
+    let d = s.add(&[one, x2, y2]);
+    let num = s.mul(&[e, sn]);
+    let q = s.div(num, d);
+    let mz = s.neg(z);
+    let r = s.add(&[two, x, mz]);
+    let sq = s.sqrt(r);
+    let at = s.call1(Func::Atan, y);
+    let p = s.mul(&[sq, at]);
+    s.add(&[q, p])
 }

@@ -48,12 +48,22 @@ impl<'s> Ctx<'s> {
         let zero = store.int(0);
         let one = store.int(1);
         let node_limit = store.len().saturating_add(max_nodes);
-        Ctx { store, basis, zero, one, node_limit }
+        Ctx {
+            store,
+            basis,
+            zero,
+            one,
+            node_limit,
+        }
     }
 
     /// Fails when the store has outgrown the budget.
     pub fn check(&self) -> Result<(), Fail> {
-        if self.store.len() > self.node_limit { Err(Fail::TooLarge) } else { Ok(()) }
+        if self.store.len() > self.node_limit {
+            Err(Fail::TooLarge)
+        } else {
+            Ok(())
+        }
     }
 
     /// True for an exact or float zero.
@@ -91,7 +101,11 @@ impl<'s> Ctx<'s> {
         let mut terms = Vec::with_capacity(args.len());
         for i in 0..len {
             terms.clear();
-            terms.extend(args.iter().map(|a| self.get(a, i)).filter(|&c| !self.is_zero(c)));
+            terms.extend(
+                args.iter()
+                    .map(|a| self.get(a, i))
+                    .filter(|&c| !self.is_zero(c)),
+            );
             out.push(self.store.add(&terms));
         }
         self.trim(out)
@@ -101,14 +115,22 @@ impl<'s> Ctx<'s> {
     pub fn scale(&mut self, c: ExprId, s: &[ExprId]) -> Series {
         let mut out = Vec::with_capacity(s.len());
         for &x in s {
-            out.push(if self.is_zero(x) { self.zero } else { self.store.mul(&[c, x]) });
+            out.push(if self.is_zero(x) {
+                self.zero
+            } else {
+                self.store.mul(&[c, x])
+            });
         }
         self.trim(out)
     }
 
     /// `c + s` for a scalar `c`.
     pub fn shift(&mut self, c: ExprId, s: &[ExprId]) -> Series {
-        let mut out = if s.is_empty() { vec![self.zero] } else { s.to_vec() };
+        let mut out = if s.is_empty() {
+            vec![self.zero]
+        } else {
+            s.to_vec()
+        };
         out[0] = self.store.add(&[c, out[0]]);
         out
     }
@@ -137,7 +159,10 @@ impl<'s> Ctx<'s> {
 
     /// An empty accumulator for the degree-`d` part.
     pub fn part(&self, d: usize) -> Part {
-        Part { degree: d, terms: vec![Vec::new(); self.basis.part(d).len()] }
+        Part {
+            degree: d,
+            terms: vec![Vec::new(); self.basis.part(d).len()],
+        }
     }
 
     /// Adds `c * a_i * b_j` (degree-`i` part of `a` times degree-`j` part
@@ -156,7 +181,11 @@ impl<'s> Ctx<'s> {
     ) -> Result<(), Fail> {
         debug_assert_eq!(part.degree, i + j);
         let base = self.basis.part(part.degree).start;
-        let qs: Vec<usize> = self.basis.part(j).filter(|&q| !self.is_zero(self.get(b, q))).collect();
+        let qs: Vec<usize> = self
+            .basis
+            .part(j)
+            .filter(|&q| !self.is_zero(self.get(b, q)))
+            .collect();
         if qs.is_empty() {
             return Ok(());
         }
@@ -219,7 +248,11 @@ impl<'s> Ctx<'s> {
     ///
     /// # Errors
     /// [`Fail::TooLarge`] when the store outgrows the budget.
-    pub fn integrate(&mut self, pairs: &[(&[ExprId], &[ExprId])], u0: ExprId) -> Result<Series, Fail> {
+    pub fn integrate(
+        &mut self,
+        pairs: &[(&[ExprId], &[ExprId])],
+        u0: ExprId,
+    ) -> Result<Series, Fail> {
         let mut u = self.zeros();
         u[0] = u0;
         for k in 1..=self.basis.order() {
@@ -234,7 +267,14 @@ impl<'s> Ctx<'s> {
     ///
     /// # Errors
     /// [`Fail::TooLarge`] when the store outgrows the budget.
-    pub fn riccati(&mut self, a: &[ExprId], u0: ExprId, c: i64, l: i64, q: i64) -> Result<Series, Fail> {
+    pub fn riccati(
+        &mut self,
+        a: &[ExprId],
+        u0: ExprId,
+        c: i64,
+        l: i64,
+        q: i64,
+    ) -> Result<Series, Fail> {
         let (n, cl, cq) = (self.basis.order(), self.store.int(l), self.store.int(q));
         let mut u = self.zeros();
         let mut w = self.zeros();
@@ -266,7 +306,13 @@ impl<'s> Ctx<'s> {
     ///
     /// # Errors
     /// [`Fail::TooLarge`] when the store outgrows the budget.
-    pub fn pair(&mut self, a: &[ExprId], s0: ExprId, c0: ExprId, sigma: i64) -> Result<(Series, Series), Fail> {
+    pub fn pair(
+        &mut self,
+        a: &[ExprId],
+        s0: ExprId,
+        c0: ExprId,
+        sigma: i64,
+    ) -> Result<(Series, Series), Fail> {
         let sigma = self.store.int(sigma);
         let (mut s, mut c) = (self.zeros(), self.zeros());
         s[0] = s0;

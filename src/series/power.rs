@@ -62,7 +62,9 @@ impl Ctx<'_> {
             return Ok(vec![self.zero]);
         }
         if self.is_const(a) {
-            let e = self.store.number(Number::Rational(BigRational::from_integer(BigInt::from(n))));
+            let e = self
+                .store
+                .number(Number::Rational(BigRational::from_integer(BigInt::from(n))));
             let a0 = self.get(a, 0);
             return Ok(vec![self.store.pow(a0, e)]);
         }
@@ -131,7 +133,13 @@ impl Ctx<'_> {
     ///
     /// # Errors
     /// As [`Ctx::power`].
-    pub fn quadratic_power(&mut self, a: &[ExprId], c: i64, s: i64, e: ExprId) -> Result<Series, Fail> {
+    pub fn quadratic_power(
+        &mut self,
+        a: &[ExprId],
+        c: i64,
+        s: i64,
+        e: ExprId,
+    ) -> Result<Series, Fail> {
         let sq = self.mul(a, a)?;
         let s = self.store.int(s);
         let t = self.scale(s, &sq);

@@ -37,7 +37,11 @@ fn product(ctx: &mut Ctx, args: &[&[ExprId]]) -> Result<Series, Fail> {
             Some(s) => ctx.mul(&s, a)?,
         });
     }
-    let c = if consts.is_empty() { ctx.one } else { ctx.store.mul(&consts) };
+    let c = if consts.is_empty() {
+        ctx.one
+    } else {
+        ctx.store.mul(&consts)
+    };
     Ok(match acc {
         None => vec![c],
         Some(s) if c == ctx.one => s,
@@ -55,7 +59,11 @@ fn power(ctx: &mut Ctx, args: &[&[ExprId]]) -> Result<Series, Fail> {
     if ctx.is_zero(b0) {
         return Err(Fail::Singular);
     }
-    let l = if ctx.is_const(b) { vec![ctx.store.call1(Func::Ln, b0)] } else { ctx.ln(b)? };
+    let l = if ctx.is_const(b) {
+        vec![ctx.store.call1(Func::Ln, b0)]
+    } else {
+        ctx.ln(b)?
+    };
     let g = ctx.mul(e, &l)?;
     let u0 = ctx.store.pow(b0, e0);
     ctx.riccati(&g, u0, 0, 1, 0)
@@ -101,7 +109,14 @@ fn call(ctx: &mut Ctx, f: Func, args: &[&[ExprId]]) -> Result<Series, Fail> {
 }
 
 /// `sin`/`cos` (`sigma = -1`) or `sinh`/`cosh` (`sigma = 1`), computed as a pair.
-fn trig(ctx: &mut Ctx, f: Func, a: &[ExprId], s: Func, c: Func, sigma: i64) -> Result<Series, Fail> {
+fn trig(
+    ctx: &mut Ctx,
+    f: Func,
+    a: &[ExprId],
+    s: Func,
+    c: Func,
+    sigma: i64,
+) -> Result<Series, Fail> {
     let a0 = ctx.get(a, 0);
     let (s0, c0) = (ctx.store.call1(s, a0), ctx.store.call1(c, a0));
     let (ss, cs) = ctx.pair(a, s0, c0, sigma)?;
@@ -178,7 +193,11 @@ fn extremum(ctx: &mut Ctx, f: Func, args: &[&[ExprId]]) -> Result<Series, Fail> 
     let heads: Vec<ExprId> = args.iter().map(|a| ctx.get(a, 0)).collect();
     let v0 = ctx.store.call(f, &heads);
     let weights = weights(ctx, f == Func::Max, &heads);
-    let scaled: Vec<Series> = args.iter().zip(weights).map(|(a, w)| ctx.scale(w, a)).collect();
+    let scaled: Vec<Series> = args
+        .iter()
+        .zip(weights)
+        .map(|(a, w)| ctx.scale(w, a))
+        .collect();
     let refs: Vec<&[ExprId]> = scaled.iter().map(|s| s.as_slice()).collect();
     let mut u = ctx.sum(&refs);
     u[0] = v0;
@@ -191,7 +210,11 @@ fn weights(ctx: &mut Ctx, max: bool, heads: &[ExprId]) -> Vec<ExprId> {
     let s = &mut *ctx.store;
     // `gap(i, j)` is positive when argument `i` beats argument `j`
     let gap = |s: &mut crate::expr::Store, i: usize, j: usize| {
-        let (p, q) = if max { (heads[i], heads[j]) } else { (heads[j], heads[i]) };
+        let (p, q) = if max {
+            (heads[i], heads[j])
+        } else {
+            (heads[j], heads[i])
+        };
         s.sub(p, q)
     };
     if heads.len() == 2 {
