@@ -640,3 +640,18 @@ fn moderate(s: &mut Store, v: &[ExprId]) -> ExprId {
     let p = s.mul(&[sq, at]);
     s.add(&[q, p])
 }
+
+#[test]
+fn a_float_zero_keeps_coefficients_float() {
+    let mut s = Store::new();
+    let x = s.var("x");
+    let sx = s.sym("x");
+    let h = s.frac(1, 2);
+    let m = s.mul(&[h, x]);
+    let e = s.call1(Func::Sin, m);
+    let zero = s.float(0.0);
+    let t = taylor(&mut s, e, &[(sx, zero)], 3, &opts()).expect("sin(x/2)");
+    for (k, c) in &t.terms {
+        assert!(s.as_num(*c).is_some_and(|n| !n.is_exact()), "{k:?}");
+    }
+}
