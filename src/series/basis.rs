@@ -167,8 +167,9 @@ mod tests {
         let all: Vec<&[u32]> = (0..b.len()).map(|m| b.exponents(m)).collect();
         assert_eq!(all, [[0, 0], [1, 0], [0, 1], [2, 0], [1, 1], [0, 2]]);
         let b = Basis::new(3, 2);
-        assert_eq!(b.exponents(5), [1, 0, 1]);
-        assert_eq!(b.exponents(6), [0, 2, 0]);
+        assert_eq!(b.exponents(5), [1, 1, 0]);
+        assert_eq!(b.exponents(6), [1, 0, 1]);
+        assert_eq!(b.exponents(7), [0, 2, 0]);
     }
 
     #[test]

@@ -35,9 +35,13 @@ pub struct SeriesOptions {
 }
 
 impl SeriesOptions {
-    /// The default limit on monomials: at most this many keep an expansion
-    /// of a moderate expression well under a second in a release build.
-    pub const DEFAULT_MAX_TERMS: usize = 1000;
+    /// The default limit on monomials. The cost grows like the square of
+    /// the number of terms times the size of the coefficients; at 100 terms
+    /// a 20-node expression takes under half a second in a release build
+    /// even with symbolic parameters (univariate order 99, two variables
+    /// order 12, three variables order 6), while 200 terms can take several
+    /// seconds.
+    pub const DEFAULT_MAX_TERMS: usize = 100;
     /// The default limit on new nodes.
     pub const DEFAULT_MAX_NODES: usize = 2_000_000;
 }

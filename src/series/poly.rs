@@ -94,7 +94,9 @@ impl<'s> Ctx<'s> {
         vec![self.zero; self.basis.len()]
     }
 
-    /// `Σ args`, coefficient-wise.
+    /// `Σ args`, coefficient-wise. Only exact zeros are skipped (here, in
+    /// [`Ctx::scale`] and in products), so a float `0.0` keeps values floats. Only exact zeros are skipped here and in
+    /// products, so a float `0.0` keeps later values floats.
     pub fn sum(&mut self, args: &[&[ExprId]]) -> Series {
         let len = args.iter().map(|a| a.len()).max().unwrap_or(1);
         let mut out = Vec::with_capacity(len);
@@ -104,7 +106,7 @@ impl<'s> Ctx<'s> {
             terms.extend(
                 args.iter()
                     .map(|a| self.get(a, i))
-                    .filter(|&c| !self.is_zero(c)),
+                    .filter(|&c| c != self.zero),
             );
             out.push(self.store.add(&terms));
         }
@@ -115,7 +117,7 @@ impl<'s> Ctx<'s> {
     pub fn scale(&mut self, c: ExprId, s: &[ExprId]) -> Series {
         let mut out = Vec::with_capacity(s.len());
         for &x in s {
-            out.push(if self.is_zero(x) {
+            out.push(if x == self.zero {
                 self.zero
             } else {
                 self.store.mul(&[c, x])
@@ -184,14 +186,14 @@ impl<'s> Ctx<'s> {
         let qs: Vec<usize> = self
             .basis
             .part(j)
-            .filter(|&q| !self.is_zero(self.get(b, q)))
+            .filter(|&q| self.get(b, q) != self.zero)
             .collect();
         if qs.is_empty() {
             return Ok(());
         }
         for p in self.basis.part(i) {
             let ap = self.get(a, p);
-            if self.is_zero(ap) {
+            if ap == self.zero {
                 continue;
             }
             for &q in &qs {
