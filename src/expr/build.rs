@@ -281,6 +281,21 @@ impl Store {
                 _ => flat.push(f),
             }
         }
+        // in a product of several factors every sum is primitive, its
+        // content joining the coefficient: (2*x + 2)*y = 2*(x + 1)*y, so the
+        // result does not depend on how the product was grouped
+        let symbolic = flat
+            .iter()
+            .filter(|f| !matches!(self.node(**f), Node::Num(_)))
+            .count();
+        if symbolic >= 2 {
+            for f in flat.iter_mut() {
+                if let Some((c, primitive)) = self.content(*f) {
+                    coeff = coeff.mul(&c);
+                    *f = primitive;
+                }
+            }
+        }
         let mut bases: Vec<ExprId> = Vec::new();
         let mut groups: FxHashMap<ExprId, Vec<(ExprId, Option<Number>)>> = FxHashMap::default();
         for f in flat {
@@ -308,20 +323,6 @@ impl Store {
                 Number::float(0.0)
             }));
         }
-        let negated_pairs = self.negated_sums(&bases, &groups);
-        for (keep, gone) in negated_pairs {
-            // (-A)^k = (-1)^k * A^k for positive integer powers
-            let moved = groups.remove(&gone).unwrap_or_default();
-            for (f, e) in moved {
-                let k = e.clone().unwrap_or(Number::int(1));
-                if k.as_i64().is_some_and(|k| k % 2 != 0) {
-                    coeff = coeff.neg();
-                }
-                let _ = f;
-                groups.entry(keep).or_default().push((keep, Some(k)));
-            }
-        }
-        bases.retain(|b| groups.contains_key(b));
         let mut out = Vec::new();
         let mut again = false;
         for b in bases {
@@ -330,12 +331,9 @@ impl Store {
                 out.push(group[0].0);
                 continue;
             }
-            match self.merge_powers(b, &group) {
-                Some(p) => {
-                    again |= matches!(self.node(p), Node::Num(_) | Node::Mul(_));
-                    out.push(p);
-                }
-                None => out.extend(group.iter().map(|g| g.0)),
+            for p in self.merge_powers(b, &group) {
+                again |= matches!(self.node(p), Node::Num(_) | Node::Mul(_));
+                out.push(p);
             }
         }
         if again {
@@ -360,63 +358,58 @@ impl Store {
         })
     }
 
-    /// Pairs `(A, B)` of sums among the bases with `B = -A`, both raised only
-    /// to positive integer powers (so merging them keeps the domain).
-    fn negated_sums(
-        &mut self,
-        bases: &[ExprId],
-        groups: &FxHashMap<ExprId, Vec<(ExprId, Option<Number>)>>,
-    ) -> Vec<(ExprId, ExprId)> {
-        let positive_int = |g: &Vec<(ExprId, Option<Number>)>| {
-            g.iter().all(|(_, e)| {
-                e.as_ref()
-                    .is_none_or(|n| n.is_integer() && !n.is_negative() && !n.is_zero())
-            })
-        };
-        let sums: Vec<ExprId> = bases
+    /// Merges `b^e1 * b^e2 * ...` into as few powers as keep the domain:
+    /// all of them when the domain stays, else the positive and the negative
+    /// integer exponents separately (`x^2 * x^-1` is not `x` at `x = 0`, but
+    /// `x * x * x^-1` is `x^2 * x^-1` however it is grouped).
+    fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<Number>)]) -> Vec<ExprId> {
+        let exps: Vec<Number> = group
             .iter()
-            .copied()
-            .filter(|b| matches!(self.node(*b), Node::Add(_)) && positive_int(&groups[b]))
+            .map(|(_, e)| e.clone().unwrap_or(Number::int(1)))
             .collect();
-        let mut pairs = Vec::new();
-        let mut used = Vec::new();
-        for i in 0..sums.len() {
-            for j in i + 1..sums.len() {
-                if used.contains(&sums[i]) || used.contains(&sums[j]) {
-                    continue;
-                }
-                if self.is_negation(sums[i], sums[j]) {
-                    pairs.push((sums[i], sums[j]));
-                    used.extend([sums[i], sums[j]]);
+        if let Some(p) = self.merge_if_same_domain(b, &exps) {
+            return vec![p];
+        }
+        let integral =
+            |e: &Number| Domain::of(e) == Domain::All || Domain::of(e) == Domain::NonZero;
+        let pos: Vec<Number> = exps
+            .iter()
+            .filter(|e| integral(e) && !e.is_negative())
+            .cloned()
+            .collect();
+        let neg: Vec<Number> = exps
+            .iter()
+            .filter(|e| integral(e) && e.is_negative())
+            .cloned()
+            .collect();
+        let frac: Vec<Number> = exps.iter().filter(|e| !integral(e)).cloned().collect();
+        let mut out = Vec::new();
+        for part in [pos, neg] {
+            if !part.is_empty() {
+                let sum = part.iter().fold(Number::int(0), |a, e| a.add(e));
+                let e = self.number(sum);
+                out.push(self.pow(b, e));
+            }
+        }
+        match self.merge_if_same_domain(b, &frac) {
+            Some(p) if !frac.is_empty() => out.push(p),
+            _ => {
+                for e in frac {
+                    let e = self.number(e);
+                    out.push(self.pow(b, e));
                 }
             }
         }
-        pairs
+        out
     }
 
-    /// True when the sums `a` and `b` are negations of each other (term by
-    /// term: negation keeps the canonical order of the terms).
-    fn is_negation(&mut self, a: ExprId, b: ExprId) -> bool {
-        let (Node::Add(xs), Node::Add(ys)) = (self.node(a).clone(), self.node(b).clone()) else {
-            return false;
-        };
-        xs.len() == ys.len()
-            && xs.iter().zip(ys.iter()).all(|(&x, &y)| {
-                let (cx, rx) = self.split_coeff(x);
-                let (cy, ry) = self.split_coeff(y);
-                rx == ry && cx == cy.neg()
-            })
-    }
-
-    /// Merges `b^e1 * b^e2 * ...` when that keeps the domain; `None` keeps
-    /// the factors apart (`x^2 * x^-1` is not `x` at `x = 0`).
-    fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<Number>)]) -> Option<ExprId> {
+    /// `b^(e1 + e2 + ...)` when that has the domain of the product.
+    fn merge_if_same_domain(&mut self, b: ExprId, exps: &[Number]) -> Option<ExprId> {
         let mut sum = Number::int(0);
         let mut dom = Domain::All;
-        for (_, e) in group {
-            let e = e.clone().unwrap_or(Number::int(1));
-            dom = dom.meet(Domain::of(&e));
-            sum = sum.add(&e);
+        for e in exps {
+            dom = dom.meet(Domain::of(e));
+            sum = sum.add(e);
         }
         if !self.is_positive(b) && Domain::of(&sum) != dom {
             return None;
@@ -425,35 +418,52 @@ impl Store {
         Some(self.pow(b, e))
     }
 
-    /// Distributes a numeric coefficient over the one sum in a product, as
-    /// SymPy does for `c*(a + b)`, and in longer products when that removes
-    /// coefficients (`1/2*(2*x + 2*y)*z = (x + y)*z`).
-    fn distribute(&mut self, coeff: &Number, out: &[ExprId]) -> Option<ExprId> {
-        if coeff.is_one() {
+    /// A sum as `c * A` with `A` primitive: the gcd of its exact coefficients
+    /// taken out, signed so that `A` has fewer negative terms than `-A` (at
+    /// a tie, a positive first non-constant term): `-2*x - 4 = -2*(x + 2)`. `None` when `c` would be 1 or a
+    /// coefficient is a float.
+    pub fn content(&mut self, sum: ExprId) -> Option<(Number, ExprId)> {
+        let Node::Add(terms) = self.node(sum).clone() else {
             return None;
-        }
-        let sums: Vec<usize> = (0..out.len())
-            .filter(|&i| matches!(self.node(out[i]), Node::Add(_)))
-            .collect();
-        if sums.len() != 1 {
-            return None;
-        }
-        let terms: Vec<ExprId> = self.node(out[sums[0]]).children().to_vec();
-        if out.len() > 1 {
-            let unit = |n: &Number| n.abs().is_one();
-            let coeffs: Vec<Number> = terms.iter().map(|&t| self.split_coeff(t).0).collect();
-            let before = usize::from(!unit(coeff)) + coeffs.iter().filter(|c| !unit(c)).count();
-            let after = coeffs.iter().filter(|c| !unit(&c.mul(coeff))).count();
-            if after >= before || !coeff.is_exact() {
-                return None;
+        };
+        let mut g: Option<BigRational> = None;
+        let mut lead_negative = None;
+        let mut negatives = 0usize;
+        for &t in terms.iter() {
+            let (c, _) = self.split_coeff(t);
+            let r = c.as_rational()?.abs();
+            negatives += usize::from(c.is_negative());
+            if lead_negative.is_none() && !matches!(self.node(t), Node::Num(_)) {
+                lead_negative = Some(c.is_negative());
             }
+            g = Some(match g {
+                None => r,
+                Some(g) => BigRational::new(g.numer().gcd(r.numer()), g.denom().lcm(r.denom())),
+            });
         }
+        // the sign with fewer negative terms; at a tie, a positive first variable term
+        let flip = 2 * negatives > terms.len()
+            || (2 * negatives == terms.len() && lead_negative == Some(true));
+        let g = g?;
+        let c = if flip { -g } else { g };
+        if c.is_one() || c.is_zero() {
+            return None;
+        }
+        let inv = self.rational(c.recip());
+        let scaled: Vec<ExprId> = terms.iter().map(|&t| self.mul(&[inv, t])).collect();
+        Some((Number::Rational(c), self.add(&scaled)))
+    }
+
+    /// Distributes a numeric coefficient over a sum that is the whole rest of
+    /// the product, as SymPy does: `2*(x + y) = 2*x + 2*y`, `-(x - y) = y - x`.
+    fn distribute(&mut self, coeff: &Number, out: &[ExprId]) -> Option<ExprId> {
+        if coeff.is_one() || out.len() != 1 || !matches!(self.node(out[0]), Node::Add(_)) {
+            return None;
+        }
+        let terms: Vec<ExprId> = self.node(out[0]).children().to_vec();
         let c = self.number(coeff.clone());
         let scaled: Vec<ExprId> = terms.iter().map(|&t| self.mul(&[c, t])).collect();
-        let sum = self.add(&scaled);
-        let mut rest: Vec<ExprId> = out.to_vec();
-        rest[sums[0]] = sum;
-        Some(self.mul(&rest))
+        Some(self.add(&scaled))
     }
 
     /// True when `a` is positive wherever it is defined (a cheap structural test).
@@ -499,6 +509,15 @@ impl Store {
         if let Some(v) = self.pow_rewrite(b, e) {
             return v;
         }
+        // an integer power of a sum takes its content out: (2*x + 2)^-1 = 1/2*(x + 1)^-1
+        if self.as_num(e).is_some_and(Number::is_integer)
+            && let Some((c, primitive)) = self.content(b)
+        {
+            let c = self.number(c);
+            let pc = self.pow(c, e);
+            let pp = self.pow(primitive, e);
+            return self.mul(&[pc, pp]);
+        }
         self.intern(Node::Pow([b, e]))
     }
 
@@ -543,7 +562,7 @@ impl Store {
                 };
                 let cn = self.number(c);
                 let pc = self.pow(cn, e);
-                let pr = self.intern(Node::Pow([rest, e]));
+                let pr = self.pow(rest, e);
                 Some(self.mul(&[pc, pr]))
             }
             Node::Call(Func::Exp, a) => {

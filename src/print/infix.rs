@@ -39,6 +39,10 @@ struct Infix<'a> {
 /// sign made positive for the denominator.
 enum Factor {
     Expr(ExprId),
+    /// A sum printed with every sign flipped (the product's minus moved in).
+    NegSum(ExprId),
+    /// `(-sum)^n` for an odd `n`, the minus moved in likewise.
+    NegPow(ExprId, Number),
     Pow(ExprId, Number),
     Num(Number),
 }
@@ -68,7 +72,7 @@ impl Infix<'_> {
                 Prec::Atom
             }
             Node::Add(xs) => {
-                self.sum(xs);
+                self.sum(xs, false);
                 Prec::Sum
             }
             Node::Mul(_) => {
@@ -129,7 +133,8 @@ impl Infix<'_> {
         }
     }
 
-    fn sum(&mut self, xs: &[ExprId]) {
+    /// Prints a sum; with `negate`, the sum of the negated terms.
+    fn sum(&mut self, xs: &[ExprId], negate: bool) {
         // the constant term goes last, as in `x^2 - 4`
         let (num, rest) = match self.store.node(xs[0]) {
             Node::Num(_) => (Some(xs[0]), &xs[1..]),
@@ -137,7 +142,10 @@ impl Infix<'_> {
         };
         // ... and a positive term leads rather than a minus: `1 - x`, `t - pi/3`
         let mut ordered: Vec<ExprId> = rest.iter().chain(num.iter()).copied().collect();
-        let negative = |t: ExprId| split_product(self.store, t).0.is_negative();
+        let negative = |t: ExprId| {
+            let (c, fs) = split_product(self.store, t);
+            c.is_negative() != negate && self.flippable_sum(fs).is_none()
+        };
         if negative(ordered[0])
             && let Some(k) = ordered.iter().position(|&t| !negative(t))
         {
@@ -146,9 +154,10 @@ impl Infix<'_> {
         }
         for (i, &t) in ordered.iter().enumerate() {
             let (c, fs) = split_product(self.store, t);
+            let c = if negate { c.neg() } else { c };
             if i == 0 {
                 self.product(&c, fs);
-            } else if c.is_negative() {
+            } else if c.is_negative() && self.flippable_sum(fs).is_none() {
                 self.out.push_str(" - ");
                 self.product(&c.neg(), fs);
             } else {
@@ -163,7 +172,17 @@ impl Infix<'_> {
         if fs.is_empty() {
             return self.number(c);
         }
-        let negative = c.is_negative();
+        let mut negative = c.is_negative();
+        // `-s*(s - 1)` reads better as `s*(1 - s)`: move the minus into the
+        // one sum when that does not add negative terms
+        let flip = if negative {
+            self.flippable_sum(fs)
+        } else {
+            None
+        };
+        if flip.is_some() {
+            negative = false;
+        }
         let c = c.abs();
         let mut num: Vec<Factor> = Vec::new();
         let mut den: Vec<Factor> = Vec::new();
@@ -180,7 +199,19 @@ impl Infix<'_> {
         }
         for &f in fs {
             match self.store.node(f) {
-                Node::Pow([b, e]) if self.store.as_num(*e).is_some_and(Number::is_negative) => {
+                Node::Pow([b, e]) if Some(f) == flip => {
+                    let e = self.store.as_num(*e).cloned().unwrap_or(Number::int(1));
+                    if e.is_negative() {
+                        den.push(Factor::NegPow(*b, e.neg()));
+                    } else {
+                        num.push(Factor::NegPow(*b, e));
+                    }
+                }
+                _ if Some(f) == flip => num.push(Factor::NegSum(f)),
+                Node::Pow([b, e])
+                    if self.store.as_num(*e).is_some_and(Number::is_negative)
+                        && !self.keeps_negative_exponent(*b) =>
+                {
                     let e = self
                         .store
                         .as_num(*e)
@@ -230,6 +261,20 @@ impl Infix<'_> {
     fn factor(&mut self, f: &Factor, min: Prec) {
         match f {
             Factor::Expr(id) => self.operand(*id, min),
+            Factor::NegSum(id) => {
+                self.out.push('(');
+                self.sum(self.store.node(*id).children(), true);
+                self.out.push(')');
+            }
+            Factor::NegPow(b, e) => {
+                self.out.push('(');
+                self.sum(self.store.node(*b).children(), true);
+                self.out.push(')');
+                if !e.is_one() {
+                    self.out.push('^');
+                    self.number(e);
+                }
+            }
             Factor::Num(n) => {
                 self.number(n);
             }
@@ -240,8 +285,53 @@ impl Infix<'_> {
         }
     }
 
+    /// The one factor among `fs` that is a sum, or an odd integer power of a
+    /// sum, whose negation has no more negative terms: a product's minus can
+    /// move into it.
+    fn flippable_sum(&self, fs: &[ExprId]) -> Option<ExprId> {
+        let base = |f: ExprId| match self.store.node(f) {
+            Node::Add(_) => Some(f),
+            Node::Pow([b, e])
+                if matches!(self.store.node(*b), Node::Add(_))
+                    && self
+                        .store
+                        .as_num(*e)
+                        .and_then(Number::as_i64)
+                        .is_some_and(|k| k % 2 != 0) =>
+            {
+                Some(*b)
+            }
+            _ => None,
+        };
+        let candidates: Vec<(ExprId, ExprId)> =
+            fs.iter().filter_map(|&f| base(f).map(|b| (f, b))).collect();
+        let [(f, sum)] = candidates[..] else {
+            return None;
+        };
+        let terms = self.store.node(sum).children();
+        let neg = terms
+            .iter()
+            .filter(|&&t| split_product(self.store, t).0.is_negative())
+            .count();
+        (terms.len() - neg <= neg).then_some(f)
+    }
+
+    /// A negative power whose base is a number or a power prints as
+    /// `b^(-n)`: `1/0^2` or `1/(1/x)^2` would parse back to something else.
+    fn keeps_negative_exponent(&self, b: ExprId) -> bool {
+        matches!(self.store.node(b), Node::Num(_) | Node::Pow(_))
+    }
+
     fn power(&mut self, b: ExprId, e: ExprId) -> Prec {
         match self.store.as_num(e) {
+            Some(n) if n.is_negative() && self.keeps_negative_exponent(b) => {
+                self.operand(b, Prec::Atom);
+                self.out.push_str("^(");
+                let n = n.clone();
+                self.number(&n);
+                self.out.push(')');
+                Prec::Power
+            }
             Some(n) if n.is_negative() => {
                 self.out.push_str("1/");
                 let pos = n.neg();

@@ -39,6 +39,7 @@ fn poly_term(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> (bool, Str
     // a coefficient that is a sum of negative terms reads better negated:
     // `- (2*cos(1) + 1)*x^2`, not `+ (-2*cos(1) - 1)*x^2`
     if let [sum] = rest[..]
+        && !mono.is_empty()
         && let Node::Add(terms) = store.node(sum)
         && terms
             .iter()
@@ -64,7 +65,7 @@ fn poly_term(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> (bool, Str
     }
     if !rest.is_empty() {
         let r = store.mul(&rest);
-        let alone = parts.is_empty() && mono.is_empty() && den.is_empty();
+        let alone = parts.is_empty() && mono.is_empty() && den.is_empty() && !negative;
         parts.push(if alone {
             infix::infix(store, r)
         } else {

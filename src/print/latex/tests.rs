@@ -122,7 +122,8 @@ fn products() {
     assert_eq!(t.show(f), "y \\left(x + 1\\right)");
     let g = t.s.neg(s);
     let g = t.s.mul(&[g, y]);
-    assert_eq!(t.show(g), "y \\left(-x - 1\\right)");
+    // a sum in a product is primitive: y*(-x - 1) is -y*(x + 1)
+    assert_eq!(t.show(g), "-y \\left(x + 1\\right)");
 }
 
 #[test]
