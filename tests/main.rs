@@ -2,4 +2,5 @@
 
 mod diff;
 mod grammar;
+mod props;
 mod series;
