@@ -19,7 +19,7 @@ use deriv::eval::Tape;
 use deriv::expr::{Constant, ExprId, Func, Store, Sym};
 use deriv::parse::{ParseOptions, parse_expr};
 use deriv::print::{infix, latex, sexpr::sexpr};
-use deriv::series::SeriesError;
+use deriv::series::{SeriesError, SeriesOptions, linearize, taylor};
 
 // ---------------------------------------------------------------------------
 // configuration
@@ -148,7 +148,6 @@ enum Level {
 }
 
 impl G {
-    #[allow(dead_code)] // used by the Taylor property
     fn is_smooth(&self) -> bool {
         match self {
             G::Int(_) | G::Frac(..) | G::Float(_) | G::Pi | G::E | G::Var(_) => true,
@@ -621,7 +620,6 @@ fn show(s: &Store, id: ExprId) -> String {
 
 /// Rejects a series error that is a limit or a documented non-analytic
 /// point; anything else is a failure.
-#[allow(dead_code)] // used by the Taylor property
 fn series_ok<T>(r: Result<T, SeriesError>) -> Result<T, TestCaseError> {
     r.map_err(|e| match e {
         SeriesError::TooLarge { .. } | SeriesError::NotAnalytic { .. } => {
@@ -649,6 +647,9 @@ fn series_ok<T>(r: Result<T, SeriesError>) -> Result<T, TestCaseError> {
 ///   `(* (^ 2 1/2) (^ e 1/2))` (the `Mul` arm of `pow_rewrite` interns the
 ///   power directly, skipping `e^y = exp(y)`), printed `sqrt(2)*sqrt(e)`,
 ///   which parses to `(* (^ 2 1/2) (exp 1/2))`;
+///   The same `Mul` arm skips `(b^k)^e = b^(k e)` for positive `b`:
+///   `sqrt(2/pi)` builds `(* (^ 2 1/2) (^ (^ pi -1) 1/2))`, printed
+///   `sqrt(2)*sqrt(1/pi)`, which parses to `(* (^ 2 1/2) (^ pi -1/2))`;
 /// - D: a negative power of zero, `(^ 0 -2)` printed `1/0^2`, and
 ///   `(* (^ 0 -1) (^ x -1))` printed `1/(0*x)`: both parse to `(^ 0 -1)`.
 fn known_round_trip_bug(s: &Store, id: ExprId) -> bool {
@@ -661,11 +662,14 @@ fn known_round_trip_bug(s: &Store, id: ExprId) -> bool {
                 s.node(*b),
                 Node::Const(Constant::E) | Node::Call(Func::Exp, _)
             );
-            zero || exp || negative(*e) && matches!(s.node(*b), Node::Pow([_, e2]) if negative(*e2))
+            let positive_power = matches!(s.node(*b), Node::Pow([b2, _]) if s.is_positive(*b2));
+            zero || exp
+                || positive_power
+                || negative(*e) && matches!(s.node(*b), Node::Pow([_, e2]) if negative(*e2))
         }
         _ => false,
     });
-    pow_bug || number_times_sum(s, id)
+    pow_bug || number_times_sum(s, id) || same_base_twice(s, id)
 }
 
 /// KNOWN FAILURE F (canonical form depends on grouping): a product with
@@ -715,7 +719,7 @@ fn same_base_twice(s: &Store, id: ExprId) -> bool {
 }
 
 proptest! {
-    #![proptest_config(config(384))]
+    #![proptest_config(config(1024))]
 
     /// The source parses to what the constructors build from the tree;
     /// `infix` parses back to the same id, for the expression and its
@@ -768,7 +772,7 @@ proptest! {
 // 3: the canonical form keeps the value
 
 proptest! {
-    #![proptest_config(config(384))]
+    #![proptest_config(config(1024))]
 
     /// The parsed (canonical) expression evaluates like the generated tree,
     /// wherever both are finite and the tree's value is well conditioned.
@@ -790,6 +794,240 @@ proptest! {
             prop_assert!((got - want.v).abs() <= tol,
                 "at {:?}: deriv {} vs tree {} (error estimate {:e})\n  canonical: {}",
                 &p[..e.nvars], got, want.v, want.err * EPS, show(&store, f));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 4, 5: derivatives
+
+/// Central difference of `f` along variable `i` at `p` with step `h`.
+fn central(s: &Store, f: ExprId, syms: &[Sym; 3], p: &[f64; 3], i: usize, h: f64) -> f64 {
+    let at = |t: f64| {
+        let mut q = *p;
+        q[i] += t;
+        value(s, f, syms, &q)
+    };
+    (at(h) - at(-h)) / (2.0 * h)
+}
+
+/// The largest |f| on the stencil, for the rounding noise of a difference.
+fn stencil_max(s: &Store, f: ExprId, syms: &[Sym; 3], p: &[f64; 3], i: usize, h: f64) -> f64 {
+    [-2.0, -1.0, 0.0, 1.0, 2.0]
+        .iter()
+        .map(|k| {
+            let mut q = *p;
+            q[i] += k * h;
+            value(s, f, syms, &q).abs()
+        })
+        .fold(0.0, f64::max)
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// ∂f/∂v agrees with a central difference, for every variable, at
+    /// points away from kinks where the difference is well conditioned.
+    #[test]
+    fn derivative_matches_central_difference(e in expr(), pts in points(4)) {
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let mut dv = Differentiator::new(MAX_NODES);
+        let grad: Vec<ExprId> = syms[..e.nvars]
+            .iter()
+            .map(|&v| d(&mut dv, &mut store, f, v))
+            .collect::<Result<_, _>>()?;
+        for p in &pts {
+            let mut kink = f64::INFINITY;
+            let _ = naive(&e.tree, p, &mut kink);
+            if kink < 1e-3 {
+                continue;
+            }
+            let ds = values(&store, &grad, &syms, p);
+            for (i, &dval) in ds.iter().enumerate() {
+                let h = 1e-5 * p[i].abs().max(1.0);
+                let (fd1, fd2) = (
+                    central(&store, f, &syms, p, i, h),
+                    central(&store, f, &syms, p, i, 2.0 * h),
+                );
+                let top = stencil_max(&store, f, &syms, p, i, 2.0 * h);
+                if !dval.is_finite() || !fd1.is_finite() || !fd2.is_finite() || !top.is_finite() || top > 1e10 {
+                    continue;
+                }
+                let noise = 1e4 * EPS * top / h;
+                // ill-conditioned: the two steps disagree
+                if (fd1 - fd2).abs() > 1e-6 * fd1.abs().max(fd2.abs()) + noise {
+                    continue;
+                }
+                let tol = 1e-4 * dval.abs().max(fd1.abs()) + noise;
+                prop_assert!((dval - fd1).abs() <= tol,
+                    "d/d{} at {:?}: symbolic {} vs central difference {} (h = {:e})\n  f  = {}\n  f' = {}",
+                    VARS[i], &p[..e.nvars], dval, fd1, h, show(&store, f), show(&store, grad[i]));
+            }
+        }
+    }
+
+    /// Mixed partials commute numerically, and the Hessian is symmetric as
+    /// ids.
+    #[test]
+    fn mixed_partials_commute(e in expr(), pts in points(4)) {
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let vars = &syms[..e.nvars];
+        let mut dv = Differentiator::new(MAX_NODES);
+        let h = dv
+            .hessian(&mut store, f, vars)
+            .map_err(|err| TestCaseError::reject(format!("limit: {err}")))?;
+        for i in 0..vars.len() {
+            for j in 0..vars.len() {
+                prop_assert_eq!(h[i][j], h[j][i], "Hessian not symmetric at ({}, {})", i, j);
+            }
+        }
+        let mut fresh = Differentiator::new(MAX_NODES);
+        for i in 0..vars.len() {
+            for j in i + 1..vars.len() {
+                let di = d(&mut fresh, &mut store, f, vars[i])?;
+                let dj = d(&mut fresh, &mut store, f, vars[j])?;
+                let dij = d(&mut fresh, &mut store, di, vars[j])?;
+                let dji = d(&mut fresh, &mut store, dj, vars[i])?;
+                for p in &pts {
+                    let mut kink = f64::INFINITY;
+                    let _ = naive(&e.tree, p, &mut kink);
+                    let v = values(&store, &[dij, dji, h[i][j]], &syms, p);
+                    if kink < 1e-3 || !v.iter().all(|x| x.is_finite()) || v[0].abs() > 1e10 {
+                        continue;
+                    }
+                    let tol = 1e-7 * v[0].abs().max(v[1].abs()).max(1e-6);
+                    prop_assert!((v[0] - v[1]).abs() <= tol && (v[0] - v[2]).abs() <= tol,
+                        "at {:?}: d/d{}d{} = {}, d/d{}d{} = {}, hessian {}\n  f = {}\n  {}\n  {}",
+                        &p[..e.nvars], VARS[i], VARS[j], v[0], VARS[j], VARS[i], v[1], v[2],
+                        show(&store, f), show(&store, dij), show(&store, dji));
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 6, 7: Taylor polynomials and linearization
+
+/// An exact expansion point: `n/8` per variable.
+fn centers() -> impl Strategy<Value = [i64; 3]> {
+    [-20i64..=20, -20i64..=20, -20i64..=20]
+}
+
+fn directions() -> impl Strategy<Value = [f64; 3]> {
+    [-1.0..1.0f64, -1.0..1.0f64, -1.0..1.0f64]
+}
+
+fn series_opts() -> SeriesOptions {
+    SeriesOptions {
+        max_nodes: MAX_NODES,
+        ..SeriesOptions::default()
+    }
+}
+
+/// The expansion point over the free variables of `f`: `(sym, id)` pairs
+/// and the point as floats.
+fn center_of(
+    s: &mut Store,
+    f: ExprId,
+    syms: &[Sym; 3],
+    c: &[i64; 3],
+) -> (Vec<(Sym, ExprId)>, [f64; 3]) {
+    let free = s.free_vars(&[f]);
+    let mut point = Vec::new();
+    let mut a = [0.0; 3];
+    for (i, sym) in syms.iter().enumerate() {
+        a[i] = c[i] as f64 / 8.0;
+        if free.contains(sym) {
+            point.push((*sym, s.frac(c[i], 8)));
+        }
+    }
+    (point, a)
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// For smooth expressions, |f(a + h d) - T_N(a + h d)| shrinks like
+    /// h^(N+1): the order estimated from h and h/2 is at least N + 1/2 at
+    /// the two smallest steps whose error is above rounding.
+    #[test]
+    fn taylor_error_order(e in expr_with(4, true), c in centers(), dir in directions(), order in 1u32..=3) {
+        prop_assume!(e.tree.is_smooth());
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let (point, a) = center_of(&mut store, f, &syms, &c);
+        if point.is_empty() {
+            return Ok(()); // a constant: nothing to expand
+        }
+        let t = series_ok(taylor(&mut store, f, &point, order, &series_opts()))?;
+        let poly = t.to_expr(&mut store);
+        let mut kink = f64::INFINITY;
+        let fa = naive(&e.tree, &a, &mut kink);
+        if !(fa.v.is_finite() && fa.v.abs() < 1e8) {
+            return Ok(()); // outside the domain at the center
+        }
+        // (h, error) for h = 2^-1 .. 2^-16, while the error is above rounding
+        let mut errs: Vec<(f64, f64)> = Vec::new();
+        for k in 1..=16 {
+            let h = 0.5f64.powi(k);
+            let x = [a[0] + h * dir[0], a[1] + h * dir[1], a[2] + h * dir[2]];
+            let mut kink = f64::INFINITY;
+            let fx = naive(&e.tree, &x, &mut kink);
+            let v = values(&store, &[f, poly], &syms, &x);
+            if !v.iter().all(|y| y.is_finite()) || !fx.err.is_finite() {
+                errs.clear();
+                continue;
+            }
+            let err = (v[0] - v[1]).abs();
+            let floor = 1e3 * EPS * (fx.err + v[0].abs() + v[1].abs());
+            if err <= floor {
+                break;
+            }
+            errs.push((h, err));
+        }
+        let orders: Vec<f64> = errs.windows(2).map(|w| (w[0].1 / w[1].1).log2()).collect();
+        let low = |o: &f64| *o < f64::from(order) + 0.5;
+        if orders.len() >= 2 {
+            let last = &orders[orders.len() - 2..];
+            prop_assert!(!last.iter().all(low),
+                "order {} at {:?} along {:?}: estimated orders {:?} from (h, error) {:?}\n  f = {}\n  T = {}",
+                order, &a[..e.nvars], &dir[..e.nvars], orders, errs, show(&store, f), show(&store, poly));
+        }
+    }
+
+    /// The linearization is f(a) + ∇f(a)·(x − a), at random points.
+    #[test]
+    fn linearize_matches_gradient(e in expr(), c in centers(), pts in points(3)) {
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let (point, a) = center_of(&mut store, f, &syms, &c);
+        if point.is_empty() {
+            return Ok(()); // a constant: nothing to expand
+        }
+        let t = series_ok(linearize(&mut store, f, &point, &series_opts()))?;
+        let lin = t.to_expr(&mut store);
+        let mut dv = Differentiator::new(MAX_NODES);
+        let vars: Vec<Sym> = point.iter().map(|p| p.0).collect();
+        let grad = dv.gradient(&mut store, f, &vars)
+            .map_err(|err| TestCaseError::reject(format!("limit: {err}")))?;
+        let mut roots = vec![f];
+        roots.extend(&grad);
+        let at_a = values(&store, &roots, &syms, &a);
+        if !at_a.iter().all(|v| v.is_finite() && v.abs() < 1e10) {
+            return Ok(()); // outside the domain at the center
+        }
+        for x in &pts {
+            let got = value(&store, lin, &syms, x);
+            let mut want = at_a[0];
+            let mut scale = at_a[0].abs();
+            for (k, v) in vars.iter().enumerate() {
+                let i = syms.iter().position(|s| s == v).expect("a variable of x, y, z");
+                want += at_a[k + 1] * (x[i] - a[i]);
+                scale += (at_a[k + 1] * (x[i] - a[i])).abs();
+            }
+            prop_assert!((got - want).abs() <= 1e-9 * scale.max(1e-300) + 1e-300,
+                "at {:?} around {:?}: linearization {} vs f(a) + grad·(x - a) = {}\n  f = {}\n  L = {}\n  grad = {:?}",
+                &x[..e.nvars], &a[..e.nvars], got, want, show(&store, f), show(&store, lin),
+                grad.iter().map(|g| infix(&store, *g)).collect::<Vec<_>>());
         }
     }
 }
@@ -821,6 +1059,12 @@ fn known_round_trip_bug_e_exp() {
 }
 
 #[test]
+#[ignore = "KNOWN FAILURE G: (x/x)*(x/x) is (* (^ x -1) (^ x -1) x x), printed x*x/(x*x), which parses to (* (^ x -2) x x)"]
+fn known_round_trip_bug_g() {
+    round_trip("(x/x)*(x/x)");
+}
+
+#[test]
 #[ignore = "KNOWN FAILURE F: x*x*(x/x) is (* (^ x -1) x x x) but (x*x)*(x/x) is (* (^ x -1) x (^ x 2))"]
 fn known_grouping_bug_f() {
     let mut s = Store::new();
@@ -838,6 +1082,12 @@ fn known_grouping_bug_f_sum() {
     let a = parse_expr(&mut s, "2*(1 + x)/(x + y)", &opts).expect("parses");
     let b = parse_expr(&mut s, "(2*(1 + x))/(x + y)", &opts).expect("parses");
     assert_eq!(a, b, "{} vs {}", sexpr(&s, a), sexpr(&s, b));
+}
+
+#[test]
+#[ignore = "KNOWN FAILURE E: sqrt(2/pi) builds (* (^ 2 1/2) (^ (^ pi -1) 1/2)), printed sqrt(2)*sqrt(1/pi), which parses to (* (^ 2 1/2) (^ pi -1/2))"]
+fn known_round_trip_bug_e_power() {
+    round_trip("sqrt(2/pi)");
 }
 
 fn round_trip(src: &str) {
