@@ -5,6 +5,7 @@ mod cse;
 mod diff;
 mod grammar;
 mod modes;
+mod props;
 mod series;
 mod trace;
 
