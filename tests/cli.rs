@@ -243,7 +243,7 @@ const INPUT_ERRORS: &[Case] = &[
     ("error_point_missing", &["taylor", "x*y", "--at", "x=1"]),
     (
         "error_point_missing_parameter",
-        &["grad", "a*x^2 + b*y", "--vars", "x", "--at", "x=1,a=3"],
+        &["grad", "a*x^2 + b*y", "--vars", "x", "--at", "x=1"],
     ),
     (
         "error_point_extra",

@@ -644,91 +644,6 @@ fn series_ok<T>(r: Result<T, SeriesError>) -> Result<T, TestCaseError> {
 // ---------------------------------------------------------------------------
 // 1, 2: printing and parsing
 
-/// KNOWN FAILURES of the print → parse round trip (the infix printer emits
-/// text that the constructors canonicalize into another id). True when `id`
-/// contains one of the shapes below; only a case that fails *and* contains
-/// such a shape is skipped. Minimized in `known_round_trip_bug_*`.
-///
-/// - A: a negative power of a negative power, `(^ (^ x -1) -2)`, printed
-///   `1/(1/x)^2`, which parses to `(^ (^ x -2) -1)`;
-/// - B/C: a product of a number, a sum (or the reciprocal of a sum) and more,
-///   `(* 1/2 (^ (+ 1 x) -1))` printed `1/(2*(x + 1))`, and
-///   `(* -1 (^ x -1) (+ 1 x))` printed `-(x + 1)/x`: parsing that text
-///   distributes the number over the sum;
-/// - E: a root of a product with `e` or `exp(..)`: `sqrt(2*e)` builds
-///   `(* (^ 2 1/2) (^ e 1/2))` (the `Mul` arm of `pow_rewrite` interns the
-///   power directly, skipping `e^y = exp(y)`), printed `sqrt(2)*sqrt(e)`,
-///   which parses to `(* (^ 2 1/2) (exp 1/2))`;
-///   The same `Mul` arm skips `(b^k)^e = b^(k e)` for positive `b`:
-///   `sqrt(2/pi)` builds `(* (^ 2 1/2) (^ (^ pi -1) 1/2))`, printed
-///   `sqrt(2)*sqrt(1/pi)`, which parses to `(* (^ 2 1/2) (^ pi -1/2))`;
-/// - D: a negative power of zero, `(^ 0 -2)` printed `1/0^2`, and
-///   `(* (^ 0 -1) (^ x -1))` printed `1/(0*x)`: both parse to `(^ 0 -1)`.
-fn known_round_trip_bug(s: &Store, id: ExprId) -> bool {
-    use deriv::expr::Node;
-    let negative = |e: ExprId| s.as_num(e).is_some_and(|n| n.is_negative());
-    let pow_bug = s.reachable(&[id]).into_iter().any(|i| match s.node(i) {
-        Node::Pow([b, e]) => {
-            let zero = s.as_num(*b).is_some_and(|n| n.is_zero());
-            let exp = matches!(
-                s.node(*b),
-                Node::Const(Constant::E) | Node::Call(Func::Exp, _)
-            );
-            let positive_power = matches!(s.node(*b), Node::Pow([b2, _]) if s.is_positive(*b2));
-            zero || exp
-                || positive_power
-                || negative(*e) && matches!(s.node(*b), Node::Pow([_, e2]) if negative(*e2))
-        }
-        _ => false,
-    });
-    pow_bug || number_times_sum(s, id) || same_base_twice(s, id)
-}
-
-/// KNOWN FAILURE F (canonical form depends on grouping): a product with
-/// two factors of the same base, which the constructors leave unmerged when
-/// a reciprocal of that base is present, so the result depends on how the
-/// product was grouped: `x*x*(x/x)` (the parser's n-ary product) is
-/// `(* (^ x -1) x x x)`, `(x*x)*(x/x)` is `(* (^ x -1) x (^ x 2))`.
-/// The B/C shape (a number times a sum among other factors) is grouping
-/// dependent too: `2*(1 + x)/(x + y)` is `(* 2 (+ 1 x) (^ (+ x y) -1))`, but
-/// `(2*(1 + x))/(x + y)` is `(* (+ 2 (* 2 x)) (^ (+ x y) -1))`.
-/// Minimized in `known_grouping_bug_f`.
-fn known_grouping_bug(s: &Store, id: ExprId) -> bool {
-    number_times_sum(s, id) || same_base_twice(s, id)
-}
-
-/// A product of a number, a sum (or a power of a sum) and more.
-fn number_times_sum(s: &Store, id: ExprId) -> bool {
-    use deriv::expr::Node;
-    let sum = |e: ExprId| matches!(s.node(e), Node::Add(_));
-    s.reachable(&[id]).into_iter().any(|i| match s.node(i) {
-        Node::Mul(xs) => {
-            s.as_num(xs[0]).is_some()
-                && xs
-                    .iter()
-                    .any(|x| sum(*x) || matches!(s.node(*x), Node::Pow([b, _]) if sum(*b)))
-        }
-        _ => false,
-    })
-}
-
-/// A product with two factors of the same base.
-fn same_base_twice(s: &Store, id: ExprId) -> bool {
-    use deriv::expr::Node;
-    let base = |e: ExprId| match s.node(e) {
-        Node::Pow([b, _]) => *b,
-        _ => e,
-    };
-    s.reachable(&[id]).into_iter().any(|i| match s.node(i) {
-        Node::Mul(xs) => {
-            let mut bases: Vec<ExprId> = xs.iter().map(|x| base(*x)).collect();
-            bases.sort_unstable();
-            bases.windows(2).any(|w| w[0] == w[1])
-        }
-        _ => false,
-    })
-}
-
 proptest! {
     #![proptest_config(config(1024))]
 
@@ -741,10 +656,7 @@ proptest! {
         let built = e.tree.build(&mut store);
         // (float arithmetic is not associative: with a float literal the
         // parser's n-ary grouping may fold to another float, legitimately)
-        let known = known_grouping_bug(&store, f) || known_grouping_bug(&store, built);
-        if f != built && known {
-            // KNOWN FAILURE F, see `known_grouping_bug`
-        } else if !e.tree.has_float() {
+        if !e.tree.has_float() {
             prop_assert_eq!(f, built, "parser vs constructors:\n  parsed {}\n  built  {}",
                 show(&store, f), show(&store, built));
         }
@@ -758,9 +670,6 @@ proptest! {
             let back = parse_expr(&mut store, &text, &ParseOptions::default());
             let back = back.map_err(|err| TestCaseError::fail(format!(
                 "infix output does not parse: {}\n  sexpr: {}", err.render(&text), sexpr(&store, id))))?;
-            if back != id && known_round_trip_bug(&store, id) {
-                continue; // KNOWN FAILURE, see `known_round_trip_bug`
-            }
             prop_assert_eq!(back, id, "round trip:\n  printed {}\n  parsed  {}",
                 show(&store, id), show(&store, back));
             let _ = latex(&store, id);
@@ -776,9 +685,6 @@ proptest! {
         let g = parse_expr(&mut fresh, &once, &ParseOptions::default())
             .map_err(|err| TestCaseError::fail(err.render(&once)))?;
         let twice = infix(&fresh, g);
-        if once != twice && known_round_trip_bug(&store, f) {
-            return Ok(()); // KNOWN FAILURE, see `known_round_trip_bug`
-        }
         prop_assert_eq!(&once, &twice, "sexpr: {}", sexpr(&store, f));
     }
 }
@@ -893,9 +799,9 @@ proptest! {
         let h = dv
             .hessian(&mut store, f, vars)
             .map_err(|err| TestCaseError::reject(format!("limit: {err}")))?;
-        for i in 0..vars.len() {
-            for j in 0..vars.len() {
-                prop_assert_eq!(h[i][j], h[j][i], "Hessian not symmetric at ({}, {})", i, j);
+        for (i, row) in h.iter().enumerate() {
+            for (j, hij) in row.iter().enumerate() {
+                prop_assert_eq!(*hij, h[j][i], "Hessian not symmetric at ({}, {})", i, j);
             }
         }
         let mut fresh = Differentiator::new(MAX_NODES);
@@ -1094,38 +1000,32 @@ proptest! {
 /// The minimized known failures of the round trip, kept as their own
 /// tests: run them with `cargo test --test integration -- --ignored`.
 #[test]
-#[ignore = "KNOWN FAILURE A: (^ (^ x -1) -2) prints as 1/(1/x)^2, which parses to (^ (^ x -2) -1)"]
-fn known_round_trip_bug_a() {
+fn regression_round_trip_a() {
     round_trip("(1/x)^-2");
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE B: (* 1/2 (^ (+ 1 x) -1)) prints as 1/(2*(x + 1)), which parses to (^ (+ 2 (* 2 x)) -1)"]
-fn known_round_trip_bug_b() {
+fn regression_round_trip_b() {
     round_trip("1/2/(x + 1)");
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE E: sqrt(2*e) builds (* (^ 2 1/2) (^ e 1/2)), printed sqrt(2)*sqrt(e), which parses to (* (^ 2 1/2) (exp 1/2))"]
-fn known_round_trip_bug_e() {
+fn regression_round_trip_e() {
     round_trip("sqrt(2*e)");
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE E: sqrt(2*exp(x)) keeps (^ (exp x) 1/2), not exp(x/2)"]
-fn known_round_trip_bug_e_exp() {
+fn regression_round_trip_e_exp() {
     round_trip("sqrt(2*exp(x))");
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE G: (x/x)*(x/x) is (* (^ x -1) (^ x -1) x x), printed x*x/(x*x), which parses to (* (^ x -2) x x)"]
-fn known_round_trip_bug_g() {
+fn regression_round_trip_g() {
     round_trip("(x/x)*(x/x)");
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE F: x*x*(x/x) is (* (^ x -1) x x x) but (x*x)*(x/x) is (* (^ x -1) x (^ x 2))"]
-fn known_grouping_bug_f() {
+fn regression_grouping_f() {
     let mut s = Store::new();
     let opts = ParseOptions::default();
     let a = parse_expr(&mut s, "x*x*(x/x)", &opts).expect("parses");
@@ -1134,8 +1034,7 @@ fn known_grouping_bug_f() {
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE F: 2*(1 + x)/(x + y) is (* 2 (+ 1 x) (^ (+ x y) -1)) but (2*(1 + x))/(x + y) is (* (+ 2 (* 2 x)) (^ (+ x y) -1))"]
-fn known_grouping_bug_f_sum() {
+fn regression_grouping_f_sum() {
     let mut s = Store::new();
     let opts = ParseOptions::default();
     let a = parse_expr(&mut s, "2*(1 + x)/(x + y)", &opts).expect("parses");
@@ -1144,8 +1043,7 @@ fn known_grouping_bug_f_sum() {
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE E: sqrt(2/pi) builds (* (^ 2 1/2) (^ (^ pi -1) 1/2)), printed sqrt(2)*sqrt(1/pi), which parses to (* (^ 2 1/2) (^ pi -1/2))"]
-fn known_round_trip_bug_e_power() {
+fn regression_round_trip_e_power() {
     round_trip("sqrt(2/pi)");
 }
 
@@ -1164,19 +1062,29 @@ fn round_trip(src: &str) {
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE C: (* -1 (^ x -1) (+ 1 x)) prints as -(x + 1)/x, which parses to (* (^ x -1) (+ -1 (* -1 x)))"]
-fn known_round_trip_bug_c() {
+fn regression_round_trip_c() {
     round_trip("(1 + x)/-x");
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE D: (^ 0 -2) prints as 1/0^2, which parses to (^ 0 -1)"]
-fn known_round_trip_bug_d() {
+fn regression_round_trip_d() {
     round_trip("0^-2");
 }
 
 #[test]
-#[ignore = "KNOWN FAILURE D: (* (^ 0 -1) (^ x -1)) prints as 1/(0*x), which parses to (^ 0 -1)"]
-fn known_round_trip_bug_d_product() {
+fn regression_round_trip_d_product() {
     round_trip("1/0/x");
+}
+
+/// Found by the properties (seed sweeps): a float sum in a denominator next
+/// to a number, and a product of powers of one base regrouped.
+#[test]
+fn regression_round_trip_float_denominator() {
+    round_trip("(x + 1/2)/(x - 0.5)");
+    round_trip("x/(x*x)*(x*x)");
+    round_trip("(pi - 0.5)*-x");
+    let mut s = Store::new();
+    let a = parse_expr(&mut s, "x/(x*x)*(x*x)", &ParseOptions::default()).expect("parses");
+    let b = parse_expr(&mut s, "x*(x*x)/(x*x)", &ParseOptions::default()).expect("parses");
+    assert_eq!(a, b, "grouping changed the canonical form");
 }

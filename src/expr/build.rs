@@ -358,70 +358,36 @@ impl Store {
         })
     }
 
-    /// Merges `b^e1 * b^e2 * ...` into as few powers as keep the domain:
-    /// all of them when the domain stays, else the positive and the negative
-    /// integer exponents separately (`x^2 * x^-1` is not `x` at `x = 0`, but
-    /// `x * x * x^-1` is `x^2 * x^-1` however it is grouped).
+    /// Merges `b^e1 * b^e2 * ...` (numeric exponents, sum `s`). When `b^s`
+    /// has the domain of the product it is `b^s`; otherwise the canonical
+    /// pair `b^(s - k) * b^k` with the smallest `k` that keeps the domain
+    /// (`x^2 * x^-1 = x^2 * x^-1`, `x^3 * x^-2 = x^2 * x^-1`: `x` is not
+    /// either of them at `x = 0`), so the result never depends on grouping.
     fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<Number>)]) -> Vec<ExprId> {
         let exps: Vec<Number> = group
             .iter()
             .map(|(_, e)| e.clone().unwrap_or(Number::int(1)))
             .collect();
-        if let Some(p) = self.merge_if_same_domain(b, &exps) {
-            return vec![p];
+        let sum = exps.iter().fold(Number::int(0), |a, e| a.add(e));
+        let dom = exps.iter().fold(Domain::All, |d, e| d.meet(Domain::of(e)));
+        if self.is_positive(b) || Domain::of(&sum) == dom || exps.iter().any(|e| !e.is_exact()) {
+            let e = self.number(sum);
+            return vec![self.pow(b, e)];
         }
-        let integral =
-            |e: &Number| Domain::of(e) == Domain::All || Domain::of(e) == Domain::NonZero;
-        let pos: Vec<Number> = exps
-            .iter()
-            .filter(|e| integral(e) && !e.is_negative())
-            .cloned()
-            .collect();
-        let neg: Vec<Number> = exps
-            .iter()
-            .filter(|e| integral(e) && e.is_negative())
-            .cloned()
-            .collect();
-        let frac: Vec<Number> = exps.iter().filter(|e| !integral(e)).cloned().collect();
-        let mut out = Vec::new();
-        for part in [pos, neg] {
-            if !part.is_empty() {
-                let sum = part.iter().fold(Number::int(0), |a, e| a.add(e));
-                let e = self.number(sum);
-                out.push(self.pow(b, e));
-            }
-        }
-        match self.merge_if_same_domain(b, &frac) {
-            Some(p) if !frac.is_empty() => out.push(p),
-            _ => {
-                for e in frac {
-                    let e = self.number(e);
-                    out.push(self.pow(b, e));
-                }
-            }
-        }
-        out
-    }
-
-    /// `b^(e1 + e2 + ...)` when that has the domain of the product.
-    fn merge_if_same_domain(&mut self, b: ExprId, exps: &[Number]) -> Option<ExprId> {
-        let mut sum = Number::int(0);
-        let mut dom = Domain::All;
-        for e in exps {
-            dom = dom.meet(Domain::of(e));
-            sum = sum.add(e);
-        }
-        if !self.is_positive(b) && Domain::of(&sum) != dom {
-            return None;
-        }
-        let e = self.number(sum);
-        Some(self.pow(b, e))
+        let k = match dom {
+            Domain::NonZero => Number::int(-1),
+            Domain::Pos => Number::frac(-1, 2),
+            Domain::NonNeg | Domain::All => Number::frac(1, 2),
+        };
+        let rest = sum.add(&k.neg());
+        let (e1, e2) = (self.number(rest), self.number(k));
+        vec![self.pow(b, e1), self.pow(b, e2)]
     }
 
     /// A sum as `c * A` with `A` primitive: the gcd of its exact coefficients
     /// taken out, signed so that `A` has fewer negative terms than `-A` (at
-    /// a tie, a positive first non-constant term): `-2*x - 4 = -2*(x + 2)`. `None` when `c` would be 1 or a
-    /// coefficient is a float.
+    /// a tie, a positive first non-constant term): `-2*x - 4 = -2*(x + 2)`;
+    /// with a float coefficient, only the sign. `None` when `c` would be 1.
     pub fn content(&mut self, sum: ExprId) -> Option<(Number, ExprId)> {
         let Node::Add(terms) = self.node(sum).clone() else {
             return None;
@@ -429,9 +395,12 @@ impl Store {
         let mut g: Option<BigRational> = None;
         let mut lead_negative = None;
         let mut negatives = 0usize;
+        let mut floats = false;
         for &t in terms.iter() {
             let (c, _) = self.split_coeff(t);
-            let r = c.as_rational()?.abs();
+            // a float coefficient: only the sign is normalized
+            let r = c.as_rational().map_or_else(BigRational::one, |r| r.abs());
+            floats |= !c.is_exact();
             negatives += usize::from(c.is_negative());
             if lead_negative.is_none() && !matches!(self.node(t), Node::Num(_)) {
                 lead_negative = Some(c.is_negative());
@@ -444,7 +413,7 @@ impl Store {
         // the sign with fewer negative terms; at a tie, a positive first variable term
         let flip = 2 * negatives > terms.len()
             || (2 * negatives == terms.len() && lead_negative == Some(true));
-        let g = g?;
+        let g = if floats { BigRational::one() } else { g? };
         let c = if flip { -g } else { g };
         if c.is_one() || c.is_zero() {
             return None;
@@ -546,7 +515,9 @@ impl Store {
                 })
             }
             Node::Mul(xs) => {
-                let n = ne?;
+                // a float exponent is applied to the product as a whole:
+                // splitting can overflow one factor and underflow another
+                let n = ne.filter(Number::is_exact)?;
                 if n.is_integer() {
                     let parts: Vec<ExprId> = xs.iter().map(|&x| self.pow(x, e)).collect();
                     return Some(self.mul(&parts));

@@ -230,6 +230,9 @@ impl Infix<'_> {
             self.out.push('1');
         }
         self.factors(&num);
+        // `x/(2*(y - 0.5))` would parse back as `x/(2*y - 1.0)`: a float sum
+        // keeps its number apart, `x/(y - 0.5)/2`
+        let trailing = self.split_float_denominator(&mut den);
         if !den.is_empty() {
             self.out.push('/');
             if den.len() > 1 {
@@ -240,10 +243,34 @@ impl Infix<'_> {
                 self.factor(&den[0], Prec::Power);
             }
         }
+        if let Some(q) = trailing {
+            self.out.push('/');
+            self.number(&q);
+        }
         match (negative, single, num.first()) {
             (true, _, _) => Prec::Sum,
             (false, true, Some(Factor::Expr(id))) => self.prec(*id),
             _ => Prec::Product,
+        }
+    }
+
+    /// Takes the number out of a denominator that also holds a sum with a
+    /// float coefficient.
+    fn split_float_denominator(&self, den: &mut Vec<Factor>) -> Option<Number> {
+        let float_sum = |b: &ExprId| matches!(self.store.node(*b), Node::Add(xs) if xs.iter().any(|&t| !split_product(self.store, t).0.is_exact()));
+        let has = den
+            .iter()
+            .any(|f| matches!(f, Factor::Pow(b, _) | Factor::NegPow(b, _) if float_sum(b)));
+        let k = den.iter().position(|f| matches!(f, Factor::Num(_)))?;
+        if !has || den.len() < 2 {
+            return None;
+        }
+        match den.remove(k) {
+            Factor::Num(q) => Some(q),
+            other => {
+                den.insert(k, other);
+                None
+            }
         }
     }
 
