@@ -82,7 +82,7 @@ impl Differentiator {
                 continue;
             }
             if !self.depends(id, var) {
-                self.memo.insert((id, var), zero);
+                // no memo entry: a missing derivative reads as zero
                 continue;
             }
             order.push(id);
@@ -99,7 +99,7 @@ impl Differentiator {
                 });
             }
         }
-        Ok(self.memo[&(f, var)])
+        Ok(self.memo.get(&(f, var)).copied().unwrap_or(zero))
     }
 
     /// Records, for every node below `f`, the variables it depends on.
@@ -139,7 +139,7 @@ impl Differentiator {
             Node::Num(_) | Node::Const(_) => s.int(0),
             Node::Var(v) => s.int(i64::from(v == var)),
             Node::Add(xs) => {
-                let ds: Vec<ExprId> = xs.iter().map(|c| d(self, c)).collect();
+                let ds: Vec<ExprId> = xs.iter().filter(|c| self.depends(**c, var)).map(|c| d(self, c)).collect();
                 s.add(&ds)
             }
             Node::Mul(xs) => self.product_rule(s, &xs, var),
@@ -165,7 +165,7 @@ impl Differentiator {
     fn product_rule(&self, s: &mut Store, xs: &[ExprId], var: Sym) -> ExprId {
         let mut terms = Vec::new();
         for (i, x) in xs.iter().enumerate() {
-            let dx = self.memo[&(*x, var)];
+            let Some(&dx) = self.memo.get(&(*x, var)) else { continue };
             if s.as_num(dx).is_some_and(|n| n.is_zero()) {
                 continue;
             }
