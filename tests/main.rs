@@ -2,4 +2,5 @@
 
 mod diff;
 mod grammar;
+mod regressions;
 mod series;
