@@ -52,6 +52,7 @@ impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
         debug_assert!(n.to_f64().is_finite() || n.is_exact());
+        let n = self.bounded(n);
         self.intern(Node::Num(n))
     }
 
@@ -147,9 +148,10 @@ impl Store {
         let mut constant = Number::int(0);
         let mut rests: Vec<ExprId> = Vec::new();
         let mut coeffs: FxHashMap<ExprId, Number> = FxHashMap::default();
-        let visit = |store: &Store, t: ExprId, constant: &mut Number| {
+        let visit = |store: &mut Store, t: ExprId, constant: &mut Number| {
             if let Node::Num(n) = store.node(t) {
-                *constant = constant.add(n);
+                let sum = constant.add(n);
+                *constant = store.bounded(sum);
                 return None;
             }
             Some(t)
@@ -167,7 +169,10 @@ impl Store {
             };
             let (c, rest) = self.split_coeff(t);
             match coeffs.get_mut(&rest) {
-                Some(old) => *old = old.add(&c),
+                Some(old) => {
+                    let sum = old.add(&c);
+                    *old = self.bounded(sum);
+                }
                 None => {
                     rests.push(rest);
                     coeffs.insert(rest, c);
@@ -261,7 +266,8 @@ impl Store {
         for f in flat {
             let (b, e) = match self.node(f) {
                 Node::Num(n) => {
-                    coeff = coeff.mul(n);
+                    let prod = coeff.mul(n);
+                    coeff = self.bounded(prod);
                     continue;
                 }
                 Node::Pow([b, e]) => match self.node(*e) {
@@ -329,7 +335,7 @@ impl Store {
         for (_, e) in group {
             let e = e.clone().unwrap_or(Number::int(1));
             dom = dom.meet(Domain::of(&e));
-            sum = sum.add(&e);
+            sum = self.bounded(sum.add(&e));
         }
         if !self.is_positive(b) && Domain::of(&sum) != dom {
             return None;
@@ -434,6 +440,7 @@ impl Store {
                     Domain::of(&n2)
                 };
                 let prod = n2.mul(&n);
+                let prod = self.bounded(prod);
                 (Domain::of(&prod) == composite).then(|| {
                     let p = self.number(prod);
                     self.pow(b2, p)
@@ -475,7 +482,7 @@ impl Store {
         }
         let (br, er) = (b.as_rational()?.clone(), e.as_rational()?.clone());
         if er.is_integer() {
-            let v = b.pow_int(er.numer())?;
+            let v = b.pow_int_within(er.numer(), self.max_exact_bits())?;
             return Some(self.number(v));
         }
         if br.is_zero() {
@@ -485,8 +492,9 @@ impl Store {
             return None;
         }
         let q = u32::try_from(er.denom().clone()).ok()?;
-        let (cn, ln) = root_parts(br.numer(), &er, q)?;
-        let (cd, ld) = root_parts(br.denom(), &(-er.clone()), q)?;
+        let max = self.max_exact_bits();
+        let (cn, ln) = root_parts(br.numer(), &er, q, max)?;
+        let (cd, ld) = root_parts(br.denom(), &(-er.clone()), q, max)?;
         let coeff = self.rational(cn * cd);
         let mut factors = vec![coeff];
         match (ln, ld) {
@@ -767,18 +775,20 @@ fn root_parts(
     m: &BigInt,
     e: &BigRational,
     q: u32,
+    max_bits: u64,
 ) -> Option<(BigRational, Option<(BigInt, BigRational)>)> {
     if m.is_one() {
         return Some((BigRational::one(), None));
     }
     let k = e.floor();
     let f = e - &k;
-    let mk = Number::Rational(BigRational::from_integer(m.clone())).pow_int(k.numer())?;
+    let mk = Number::Rational(BigRational::from_integer(m.clone()))
+        .pow_int_within(k.numer(), max_bits)?;
     let mut c = mk.as_rational()?.clone();
     let (a, rest) = split_power(m, q);
     let r = f.numer().clone();
     if !a.is_one() {
-        let ar = Number::Rational(BigRational::from_integer(a)).pow_int(&r)?;
+        let ar = Number::Rational(BigRational::from_integer(a)).pow_int_within(&r, max_bits)?;
         c *= ar.as_rational()?;
     }
     let left = (!rest.is_one()).then_some((rest, f));

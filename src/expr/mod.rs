@@ -17,7 +17,7 @@ mod build;
 mod number;
 pub mod order;
 
-pub use number::{Number, format_float, rational_to_f64};
+pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
 use rustc_hash::FxHashMap;
 use std::fmt;
@@ -138,19 +138,116 @@ impl Node {
     }
 }
 
+/// A constructor was asked for something beyond the store's bounds (see
+/// [`Store::overflowed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Overflow {
+    /// An exact number needs more bits than allowed.
+    #[error(
+        "an exact number needs {bits} bits, over the limit of {limit} bits; \
+         raise it with --max-exact-bits, or write a float literal (`2.0`) for float arithmetic"
+    )]
+    ExactBits {
+        /// Bits the number needed (at least).
+        bits: u64,
+        /// The bound in force.
+        limit: u64,
+    },
+    /// An expression is nested deeper than allowed (counting the nesting
+    /// that substituting a program's names and differentiating create).
+    #[error(
+        "the expression graph is nested deeper than {limit} levels; \
+         raise the limit with --max-graph-depth"
+    )]
+    Depth {
+        /// The bound in force.
+        limit: u32,
+    },
+}
+
+/// Default bound on the nesting depth of any node of a [`Store`]: every
+/// recursive walk (printers, canonical order) goes at most this deep, which
+/// fits the 256 MiB stack of the `deriv` binary with a wide margin.
+pub const MAX_GRAPH_DEPTH: u32 = 100_000;
+
 /// Owns every node and the variable names.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Store {
     nodes: Vec<Node>,
     index: FxHashMap<Node, ExprId>,
     names: Vec<String>,
     syms: FxHashMap<String, Sym>,
+    depths: Vec<u32>,
+    max_bits: u64,
+    max_depth: u32,
+    overflow: Option<Overflow>,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store {
+            nodes: Vec::new(),
+            index: FxHashMap::default(),
+            names: Vec::new(),
+            syms: FxHashMap::default(),
+            depths: Vec::new(),
+            max_bits: MAX_EXACT_BITS,
+            max_depth: MAX_GRAPH_DEPTH,
+            overflow: None,
+        }
+    }
 }
 
 impl Store {
     /// An empty store.
     pub fn new() -> Store {
         Store::default()
+    }
+
+    /// An empty store whose exact numbers may have up to `max_bits` bits
+    /// (numerator and denominator; default [`MAX_EXACT_BITS`]) and whose
+    /// nodes may be nested up to `max_depth` levels (default
+    /// [`MAX_GRAPH_DEPTH`]; a variable or number is at level 1).
+    pub fn with_limits(max_bits: u64, max_depth: u32) -> Store {
+        Store {
+            max_bits,
+            max_depth,
+            ..Store::default()
+        }
+    }
+
+    /// The nesting depth of a node: 1 for a leaf, else 1 + its deepest operand.
+    pub fn depth(&self, id: ExprId) -> u32 {
+        self.depths[id.index()]
+    }
+
+    /// The bound on exact numbers, in bits.
+    pub fn max_exact_bits(&self) -> u64 {
+        self.max_bits
+    }
+
+    /// The first bound a constructor would have exceeded, if any.
+    /// Constructors never build an exact number over the bit bound (so no
+    /// arithmetic on huge integers can hang) nor a node over the depth bound
+    /// (so no recursive walk can overflow the stack); they put `0` in its
+    /// place and record the overflow here, so once this is `Some` every
+    /// result built since is meaningless and must be reported as this error
+    /// instead.
+    pub fn overflowed(&self) -> Option<Overflow> {
+        self.overflow
+    }
+
+    /// `n` if it fits the bound, else `0` and the overflow recorded.
+    pub(crate) fn bounded(&mut self, n: Number) -> Number {
+        let bits = n.bits();
+        if bits <= self.max_bits {
+            return n;
+        }
+        self.overflow.get_or_insert(Overflow::ExactBits {
+            bits,
+            limit: self.max_bits,
+        });
+        Number::int(0)
     }
 
     /// The node behind an id.
@@ -216,7 +313,20 @@ impl Store {
             return id;
         }
         debug_assert!(self.check_children_below(&node));
+        let depth = 1 + node
+            .children()
+            .iter()
+            .map(|c| self.depths[c.index()])
+            .max()
+            .unwrap_or(0);
+        if depth > self.max_depth {
+            self.overflow.get_or_insert(Overflow::Depth {
+                limit: self.max_depth,
+            });
+            return self.intern(Node::Num(Number::int(0)));
+        }
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
+        self.depths.push(depth);
         self.nodes.push(node.clone());
         self.index.insert(node, id);
         id
