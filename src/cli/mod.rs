@@ -58,6 +58,17 @@ pub struct Common {
     /// Largest expression graph built, in nodes.
     #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
     pub max_nodes: usize,
+    /// Largest exact number (numerator or denominator), in bits.
+    #[arg(long, value_name = "BITS", default_value_t = crate::expr::MAX_EXACT_BITS)]
+    pub max_exact_bits: u64,
+    /// Deepest nesting of the expression graph (after substituting a
+    /// program's names, and in derivatives).
+    #[arg(long, value_name = "N", default_value_t = crate::expr::MAX_GRAPH_DEPTH,
+          value_parser = clap::value_parser!(u32).range(1..=deriv_limits::MAX_GRAPH_DEPTH_CAP as i64))]
+    pub max_graph_depth: u32,
+    /// Largest output, in bytes (estimated before printing).
+    #[arg(long, value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
+    pub max_output: u64,
 }
 
 /// Limits shared by the options' defaults.
@@ -66,6 +77,11 @@ pub mod deriv_limits {
     pub const MAX_NODES: usize = crate::diff::DEFAULT_MAX_NODES;
     /// Default bound on the order of `diff --order`.
     pub const MAX_ORDER: u32 = 1000;
+    /// Default bound on the output, in bytes.
+    pub const MAX_OUTPUT: u64 = 64 << 20;
+    /// Highest `--max-graph-depth` accepted: deeper graphs would not fit the
+    /// worker thread's stack.
+    pub const MAX_GRAPH_DEPTH_CAP: u32 = 1_000_000;
 }
 
 /// Output formats.

@@ -120,6 +120,12 @@ pub fn taylor_cmd(
     let t = taylor(&mut s.store, f, &point, order, &opts)
         .map_err(|e| CliError::plain(e.to_string()))?;
     let terms = monomials(s, &t, numeric, &coords, warnings);
+    let mut parts: Vec<ExprId> = Vec::new();
+    for (c, mono) in &terms {
+        parts.push(*c);
+        parts.extend(mono.iter().map(|m| m.0));
+    }
+    s.check_output(&parts)?;
     let text = polynomial(&mut s.store, &terms);
     let tex = latex_polynomial(&mut s.store, &terms);
     let mut r = s.report(command, &vars);
@@ -133,7 +139,7 @@ pub fn taylor_cmd(
     r.text(text);
     let args = coords.iter().map(|c| latex_var(&mut s.store, c.sym)).collect::<Vec<_>>().join(", ");
     r.tex(format!("T_{{{order}}}\\left({args}\\right) = {tex}"));
-    Ok(r.finish())
+    s.done(r)
 }
 
 /// The terms of a Taylor polynomial as `(coefficient, [(x_i - a_i, k_i)])`;

@@ -152,6 +152,7 @@ pub(super) struct Session {
     pub opts: ParseOptions,
     pub format: Format,
     pub max_nodes: usize,
+    pub max_output: u64,
 }
 
 impl Session {
@@ -161,17 +162,60 @@ impl Session {
             max_depth: c.max_depth,
             max_len: c.max_input,
         };
-        let mut store = Store::new();
+        let mut store = Store::with_limits(c.max_exact_bits, c.max_graph_depth);
         let program =
             parse_program(&mut store, &src, &opts).map_err(|e| CliError::parse(&e, &src))?;
-        Ok(Session {
+        let s = Session {
             store,
             src,
             output: program.output,
             opts,
             format: c.format,
             max_nodes: c.max_nodes,
-        })
+            max_output: c.max_output,
+        };
+        s.check_overflow()?;
+        Ok(s)
+    }
+
+    /// An error if a constructor hit a bound of the store (the results
+    /// built since are then meaningless).
+    pub(super) fn check_overflow(&self) -> Result<(), CliError> {
+        match self.store.overflowed() {
+            Some(o) => Err(CliError::plain(o.to_string())),
+            None => Ok(()),
+        }
+    }
+
+    /// An error if printing `roots` would exceed `--max-output`; call it
+    /// before printing anything that may be large.
+    pub(super) fn check_output(&self, roots: &[ExprId]) -> Result<(), CliError> {
+        self.check_overflow()?;
+        let size = crate::print::printed_size(&self.store, roots);
+        let size = if self.format == Format::Latex {
+            size.saturating_mul(4)
+        } else {
+            size
+        };
+        if size > self.max_output {
+            let about = if size == u64::MAX {
+                "more than 10^19".to_string()
+            } else {
+                format!("about {size}")
+            };
+            return Err(CliError::plain(format!(
+                "the result would print as {about} bytes, over the limit of {} bytes; \
+                 raise it with --max-output",
+                self.max_output
+            )));
+        }
+        Ok(())
+    }
+
+    /// The finished output, unless a bound of the store was hit on the way.
+    pub(super) fn done(&self, r: Report) -> Result<String, CliError> {
+        self.check_overflow()?;
+        Ok(r.finish())
     }
 
     pub(super) fn roots(&self) -> Vec<ExprId> {
@@ -326,6 +370,7 @@ fn eval_cmd(
         }
     };
     let values = evaluate(s, &roots, &coords, warnings);
+    s.check_overflow()?;
     let mut r = s.report("eval", &vars);
     let value = match s.output {
         Output::Scalar(_) => number_json(values[0]),
@@ -343,10 +388,11 @@ fn eval_cmd(
                 .join(", ")
         ),
     });
-    Ok(r.finish())
+    s.done(r)
 }
 
 fn simplify_cmd(s: &Session) -> Result<String, CliError> {
+    s.check_output(&s.roots())?;
     let vars = s.free_vars();
     let text = match &s.output {
         Output::Scalar(f) => infix(&s.store, *f),
@@ -365,7 +411,7 @@ fn simplify_cmd(s: &Session) -> Result<String, CliError> {
         Output::Vector(fs) => latex_matrix(&fs.iter().map(|f| vec![latex(&s.store, *f)]).collect::<Vec<_>>()),
     });
     r.text(text);
-    Ok(r.finish())
+    s.done(r)
 }
 
 fn diff_cmd(
@@ -399,6 +445,7 @@ fn diff_cmd(
     let df = d
         .diff_many(&mut s.store, f, &syms)
         .map_err(|e| CliError::plain(e.to_string()))?;
+    s.check_output(&[df])?;
     let vars = s.free_vars();
     let mut r = s.report("diff", &vars);
     r.field("wrt", json!(names));
@@ -414,7 +461,7 @@ fn diff_cmd(
         r.text(format!("= {} at {}", number_text(v), point_text(&coords)));
         r.tex(format!("\\text{{at }} {}: \\quad {}", point_tex(&mut s.store, &coords), number_text(v)));
     }
-    Ok(r.finish())
+    s.done(r)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -449,6 +496,8 @@ fn derivative_cmd(
         Kind::Hessian => d.hessian(&mut s.store, f, &vars).map_err(err)?,
         Kind::Jacobian => d.jacobian(&mut s.store, &roots, &vars).map_err(err)?,
     };
+    let flat: Vec<ExprId> = matrix.iter().flatten().copied().collect();
+    s.check_output(&flat)?;
     let mut r = s.report(command, &vars);
     let strings: Vec<Vec<String>> = matrix
         .iter()
@@ -524,7 +573,7 @@ fn derivative_cmd(
             }
         }
     }
-    Ok(r.finish())
+    s.done(r)
 }
 
 /// `x=1, y=2` for messages.
@@ -562,12 +611,27 @@ pub(super) fn evaluate(
         let v = slots[tape.ids().iter().position(|i| *i == bad).unwrap_or(0)];
         warnings.push(format!(
             "`{}` is {} at {}: the value is outside the domain",
-            infix(&s.store, bad),
+            short(&s.store, bad),
             number_text(v),
             point_text(coords)
         ));
     }
     out
+}
+
+/// A subexpression for a message: in full when short, else abbreviated.
+pub(super) fn short(store: &Store, id: ExprId) -> String {
+    const MAX: u64 = 2000;
+    if crate::print::printed_size(store, &[id]) <= MAX {
+        return infix(store, id);
+    }
+    match store.node(id) {
+        crate::expr::Node::Call(f, _) => format!("{}(...)", f.name()),
+        crate::expr::Node::Add(_) => "... + ...".to_string(),
+        crate::expr::Node::Mul(_) => "... * ...".to_string(),
+        crate::expr::Node::Pow(_) => "(...)^(...)".to_string(),
+        _ => "...".to_string(),
+    }
 }
 
 /// Warns about non-smooth functions evaluated exactly at their kinks.
@@ -585,7 +649,7 @@ pub(super) fn kink_warnings(
         return;
     };
     for k in kinks {
-        let text = infix(&s.store, k.at);
+        let text = short(&s.store, k.at);
         let rule = match s.store.node(k.at) {
             crate::expr::Node::Call(f, _) => match f.name() {
                 "abs" => "abs'(0) = sign(0) = 0",
