@@ -59,3 +59,26 @@ fn close_rationals_compare_fast() {
         assert!(parse_program(&mut s, &src, &ParseOptions::default()).is_ok());
     });
 }
+
+/// `Store::mul` folded `1e300*1e300` to a non-finite float (a debug
+/// assertion in `Store::number`, and `inf` printed as if it were a
+/// literal). Non-finite float results are now left unfolded.
+#[test]
+fn float_overflow_is_not_folded() {
+    use deriv::eval::{Env, eval};
+    use deriv::print::infix;
+    for (src, printed) in [
+        ("1e300*1e300*x", "1e300*1e300*x"),
+        ("1e308*x + 1e308*x", "1e308*x + 1e308*x"),
+        ("x^1e300*x^1e300", "x^2e300"),
+    ] {
+        let mut s = Store::new();
+        let f = deriv::parse::parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+        assert_eq!(infix(&s, f), printed);
+        let again = deriv::parse::parse_expr(&mut s, printed, &ParseOptions::default()).expect("reparses");
+        assert_eq!(again, f, "round trip of {printed}");
+        let mut env = Env::new();
+        env.set(s.find_sym("x").expect("x"), 2.0);
+        assert!(!eval(&s, f, &env).expect("bound").is_finite());
+    }
+}

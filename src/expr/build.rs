@@ -148,10 +148,16 @@ impl Store {
         let mut constant = Number::int(0);
         let mut rests: Vec<ExprId> = Vec::new();
         let mut coeffs: FxHashMap<ExprId, Number> = FxHashMap::default();
-        let visit = |store: &mut Store, t: ExprId, constant: &mut Number| {
+        // terms left unmerged because merging them overflows a float
+        let mut extra: Vec<ExprId> = Vec::new();
+        let visit = |store: &mut Store, t: ExprId, constant: &mut Number, extra: &mut Vec<ExprId>| {
             if let Node::Num(n) = store.node(t) {
                 let sum = constant.add(n);
-                *constant = store.bounded(sum);
+                if overflows(&sum) {
+                    extra.push(t);
+                } else {
+                    *constant = store.bounded(sum);
+                }
                 return None;
             }
             Some(t)
@@ -164,14 +170,18 @@ impl Store {
             }
         }
         for t in flat {
-            let Some(t) = visit(self, t, &mut constant) else {
+            let Some(t) = visit(self, t, &mut constant, &mut extra) else {
                 continue;
             };
             let (c, rest) = self.split_coeff(t);
             match coeffs.get_mut(&rest) {
                 Some(old) => {
                     let sum = old.add(&c);
-                    *old = self.bounded(sum);
+                    if overflows(&sum) {
+                        extra.push(t);
+                    } else {
+                        *old = self.bounded(sum);
+                    }
                 }
                 None => {
                     rests.push(rest);
@@ -187,6 +197,7 @@ impl Store {
                 out.push(self.scale(c, rest));
             }
         }
+        out.extend(extra);
         out.sort_by(|a, b| self.cmp_expr(*a, *b));
         match (out.len(), constant.is_zero()) {
             (0, _) => self.number(constant),
@@ -261,13 +272,20 @@ impl Store {
                 _ => flat.push(f),
             }
         }
+        // numbers left unfolded because folding them overflows a float:
+        // `1e300*1e300*x` stays as written, and evaluates to inf
+        let mut extra: Vec<ExprId> = Vec::new();
         let mut bases: Vec<ExprId> = Vec::new();
         let mut groups: FxHashMap<ExprId, Vec<(ExprId, Option<Number>)>> = FxHashMap::default();
         for f in flat {
             let (b, e) = match self.node(f) {
                 Node::Num(n) => {
                     let prod = coeff.mul(n);
-                    coeff = self.bounded(prod);
+                    if overflows(&prod) {
+                        extra.push(f);
+                    } else {
+                        coeff = self.bounded(prod);
+                    }
                     continue;
                 }
                 Node::Pow([b, e]) => match self.node(*e) {
@@ -289,7 +307,7 @@ impl Store {
                 Number::float(0.0)
             }));
         }
-        let mut out = Vec::new();
+        let mut out = extra;
         let mut again = false;
         for b in bases {
             let group = groups.remove(&b).expect("group");
@@ -336,6 +354,9 @@ impl Store {
             let e = e.clone().unwrap_or(Number::int(1));
             dom = dom.meet(Domain::of(&e));
             sum = self.bounded(sum.add(&e));
+        }
+        if overflows(&sum) {
+            return None;
         }
         if !self.is_positive(b) && Domain::of(&sum) != dom {
             return None;
@@ -440,6 +461,9 @@ impl Store {
                     Domain::of(&n2)
                 };
                 let prod = n2.mul(&n);
+                if overflows(&prod) {
+                    return None;
+                }
                 let prod = self.bounded(prod);
                 (Domain::of(&prod) == composite).then(|| {
                     let p = self.number(prod);
@@ -765,6 +789,12 @@ impl Store {
             }
         }
     }
+}
+
+/// True for a float result that is not finite: such a result is not folded
+/// (a number node is always finite) and the operands stay as they are.
+fn overflows(n: &Number) -> bool {
+    !n.is_exact() && !n.to_f64().is_finite()
 }
 
 /// `m^e = c * base^f` with an exact `c` and `f` in (0, 1): the coefficient
