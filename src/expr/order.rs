@@ -50,12 +50,25 @@ fn trim_zeros(s: &[u8]) -> &[u8] {
     &s[n..]
 }
 
+/// How deep the structural comparison goes before it falls back to
+/// fingerprints: keeps comparing long chains (`sin(sin(...))`) cheap and
+/// the recursion shallow whatever the depth of the graph.
+const CMP_DEPTH: u32 = 12;
+
 impl Store {
     /// The canonical order of two expressions.
     pub fn cmp_expr(&self, a: ExprId, b: ExprId) -> Ordering {
+        self.cmp_at(a, b, 0)
+    }
+
+    fn cmp_at(&self, a: ExprId, b: ExprId, depth: u32) -> Ordering {
         if a == b {
             return Ordering::Equal;
         }
+        if depth > CMP_DEPTH {
+            return self.fingerprint(a).cmp(&self.fingerprint(b));
+        }
+        let d = depth + 1;
         let (na, nb) = (self.node(a), self.node(b));
         match (na, nb) {
             (Node::Num(x), Node::Num(y)) => return x.cmp_value(y),
@@ -64,14 +77,14 @@ impl Store {
             _ => {}
         }
         if matches!(na, Node::Mul(_)) || matches!(nb, Node::Mul(_)) {
-            return self.cmp_products(a, b);
+            return self.cmp_products(a, b, d);
         }
         if matches!(na, Node::Pow(_)) || matches!(nb, Node::Pow(_)) {
             let (ba, ea) = self.base_exp(a);
             let (bb, eb) = self.base_exp(b);
             return self
-                .cmp_expr(ba, bb)
-                .then_with(|| self.cmp_exponents(ea, eb));
+                .cmp_at(ba, bb, d)
+                .then_with(|| self.cmp_exponents(ea, eb, d));
         }
         let rank = |n: &Node| match n {
             Node::Const(_) => 1,
@@ -84,17 +97,17 @@ impl Store {
             (Node::Const(x), Node::Const(y)) => x.cmp(y),
             (Node::Var(x), Node::Var(y)) => natural_cmp(self.name(*x), self.name(*y)),
             (Node::Call(f, xs), Node::Call(g, ys)) => {
-                f.name().cmp(g.name()).then_with(|| self.cmp_lists(xs, ys))
+                f.name().cmp(g.name()).then_with(|| self.cmp_lists(xs, ys, d))
             }
-            (Node::Add(xs), Node::Add(ys)) => self.cmp_lists(xs, ys),
+            (Node::Add(xs), Node::Add(ys)) => self.cmp_lists(xs, ys, d),
             _ => Ordering::Equal,
         })
     }
 
-    fn cmp_exponents(&self, ea: Option<ExprId>, eb: Option<ExprId>) -> Ordering {
+    fn cmp_exponents(&self, ea: Option<ExprId>, eb: Option<ExprId>, d: u32) -> Ordering {
         match (ea, eb) {
             (None, None) => Ordering::Equal,
-            (Some(x), Some(y)) => self.cmp_expr(x, y),
+            (Some(x), Some(y)) => self.cmp_at(x, y, d),
             // an implicit exponent 1 against a written one
             (None, Some(y)) => self.cmp_one(y),
             (Some(x), None) => self.cmp_one(x).reverse(),
@@ -118,11 +131,11 @@ impl Store {
     }
 
     /// Products compare by their non-numeric factors, then by coefficient.
-    fn cmp_products(&self, a: ExprId, b: ExprId) -> Ordering {
+    fn cmp_products(&self, a: ExprId, b: ExprId, d: u32) -> Ordering {
         let (ca, fa) = self.split_factors(a);
         let (cb, fb) = self.split_factors(b);
-        self.cmp_lists(fa, fb).then_with(|| match (ca, cb) {
-            (Some(x), Some(y)) => self.cmp_expr(x, y),
+        self.cmp_lists(fa, fb, d).then_with(|| match (ca, cb) {
+            (Some(x), Some(y)) => self.cmp_at(x, y, d),
             (None, Some(_)) => Ordering::Less,
             (Some(_), None) => Ordering::Greater,
             (None, None) => Ordering::Equal,
@@ -137,9 +150,9 @@ impl Store {
         }
     }
 
-    fn cmp_lists(&self, xs: &[ExprId], ys: &[ExprId]) -> Ordering {
+    fn cmp_lists(&self, xs: &[ExprId], ys: &[ExprId], d: u32) -> Ordering {
         for (x, y) in xs.iter().zip(ys) {
-            let o = self.cmp_expr(*x, *y);
+            let o = self.cmp_at(*x, *y, d);
             if o != Ordering::Equal {
                 return o;
             }
