@@ -66,6 +66,9 @@ pub struct Common {
     #[arg(long, value_name = "N", default_value_t = crate::expr::MAX_GRAPH_DEPTH,
           value_parser = clap::value_parser!(u32).range(1..=deriv_limits::MAX_GRAPH_DEPTH_CAP as i64))]
     pub max_graph_depth: u32,
+    /// Largest expression graph held, in nodes plus operands.
+    #[arg(long, value_name = "N", default_value_t = crate::expr::MAX_GRAPH_SIZE)]
+    pub max_graph_size: usize,
     /// Largest output, in bytes (estimated before printing).
     #[arg(long, value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
     pub max_output: u64,

@@ -162,7 +162,7 @@ impl Session {
             max_depth: c.max_depth,
             max_len: c.max_input,
         };
-        let mut store = Store::with_limits(c.max_exact_bits, c.max_graph_depth);
+        let mut store = Store::with_limits(c.max_exact_bits, c.max_graph_depth, c.max_graph_size);
         let program =
             parse_program(&mut store, &src, &opts).map_err(|e| CliError::parse(&e, &src))?;
         let s = Session {

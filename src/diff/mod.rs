@@ -22,6 +22,9 @@ pub enum DiffError {
         /// The bound in nodes.
         limit: usize,
     },
+    /// A bound of the store was hit (exact number size, depth, graph size).
+    #[error(transparent)]
+    Overflow(#[from] crate::expr::Overflow),
 }
 
 /// Default bound on the size of the expression store.
@@ -84,6 +87,9 @@ impl Differentiator {
             };
             let d = if dep { self.rule(s, id, var) } else { zero };
             self.memo.insert((id, var), d);
+            if let Some(o) = s.overflowed() {
+                return Err(DiffError::Overflow(o));
+            }
             if s.len() > self.max_nodes {
                 return Err(DiffError::TooLarge {
                     limit: self.max_nodes,

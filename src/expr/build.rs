@@ -145,6 +145,10 @@ impl Store {
 
     /// A sum.
     pub fn add(&mut self, terms: &[ExprId]) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         let mut constant = Number::int(0);
         let mut rests: Vec<ExprId> = Vec::new();
         let mut coeffs: FxHashMap<ExprId, Number> = FxHashMap::default();
@@ -250,6 +254,10 @@ impl Store {
 
     /// A product.
     pub fn mul(&mut self, factors: &[ExprId]) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         let mut work = factors.to_vec();
         for _ in 0..16 {
             match self.mul_pass(&work) {
@@ -417,6 +425,10 @@ impl Store {
 
     /// A power.
     pub fn pow(&mut self, b: ExprId, e: ExprId) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         if let Node::Num(n) = self.node(e) {
             if n.is_zero() && n.is_exact() {
                 return self.int(1);
@@ -540,6 +552,10 @@ impl Store {
 
     /// A function application.
     pub fn call(&mut self, f: Func, args: &[ExprId]) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         debug_assert!(f.arity().is_none_or(|n| n == args.len()));
         match f {
             Func::Min | Func::Max => return self.min_max(f, args),

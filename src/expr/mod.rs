@@ -163,12 +163,27 @@ pub enum Overflow {
         /// The bound in force.
         limit: u32,
     },
+    /// The graph holds more nodes and operands than allowed.
+    #[error(
+        "the expression graph grew past {limit} nodes and operands; \
+         raise the limit with --max-graph-size"
+    )]
+    Size {
+        /// The bound in force.
+        limit: usize,
+    },
 }
 
 /// Default bound on the nesting depth of any node of a [`Store`]: every
 /// recursive walk (printers, canonical order) goes at most this deep, which
 /// fits the 256 MiB stack of the `deriv` binary with a wide margin.
 pub const MAX_GRAPH_DEPTH: u32 = 100_000;
+
+/// Default bound on the size of a [`Store`]: nodes plus operands (a product
+/// of `n` factors counts `n + 1`), so that programs like
+/// `a2 = a1*x2; a3 = a2*x3; ...`, whose products grow by one factor per
+/// statement, stay within memory and time.
+pub const MAX_GRAPH_SIZE: usize = 8_000_000;
 
 /// Owns every node and the variable names.
 #[derive(Clone)]
@@ -178,8 +193,11 @@ pub struct Store {
     names: Vec<String>,
     syms: FxHashMap<String, Sym>,
     depths: Vec<u32>,
+    prints: Vec<u64>,
+    operands: usize,
     max_bits: u64,
     max_depth: u32,
+    max_size: usize,
     overflow: Option<Overflow>,
 }
 
@@ -191,8 +209,11 @@ impl Default for Store {
             names: Vec::new(),
             syms: FxHashMap::default(),
             depths: Vec::new(),
+            prints: Vec::new(),
+            operands: 0,
             max_bits: MAX_EXACT_BITS,
             max_depth: MAX_GRAPH_DEPTH,
+            max_size: MAX_GRAPH_SIZE,
             overflow: None,
         }
     }
@@ -207,13 +228,44 @@ impl Store {
     /// An empty store whose exact numbers may have up to `max_bits` bits
     /// (numerator and denominator; default [`MAX_EXACT_BITS`]) and whose
     /// nodes may be nested up to `max_depth` levels (default
-    /// [`MAX_GRAPH_DEPTH`]; a variable or number is at level 1).
-    pub fn with_limits(max_bits: u64, max_depth: u32) -> Store {
+    /// [`MAX_GRAPH_DEPTH`]; a variable or number is at level 1) and whose
+    /// size (nodes plus operands) may grow to `max_size` (default
+    /// [`MAX_GRAPH_SIZE`]).
+    pub fn with_limits(max_bits: u64, max_depth: u32, max_size: usize) -> Store {
         Store {
             max_bits,
             max_depth,
+            max_size,
             ..Store::default()
         }
+    }
+
+    /// A structural fingerprint of a node: equal for equal structure
+    /// (variables by name), independent of ids and construction history.
+    pub fn fingerprint(&self, id: ExprId) -> u64 {
+        self.prints[id.index()]
+    }
+
+    fn fingerprint_of(&self, node: &Node) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        std::mem::discriminant(node).hash(&mut h);
+        match node {
+            Node::Num(n) => n.hash(&mut h),
+            Node::Const(c) => c.hash(&mut h),
+            Node::Var(s) => self.name(*s).hash(&mut h),
+            Node::Call(f, _) => f.hash(&mut h),
+            Node::Add(_) | Node::Mul(_) | Node::Pow(_) => {}
+        }
+        for c in node.children() {
+            self.prints[c.index()].hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Nodes plus operands: the memory the graph takes, in units.
+    pub fn size(&self) -> usize {
+        self.nodes.len() + self.operands
     }
 
     /// The nesting depth of a node: 1 for a leaf, else 1 + its deepest operand.
@@ -235,6 +287,21 @@ impl Store {
     /// instead.
     pub fn overflowed(&self) -> Option<Overflow> {
         self.overflow
+    }
+
+    /// The number `0`, interned without any check (the placeholder for
+    /// what a constructor may not build).
+    pub(crate) fn zero(&mut self) -> ExprId {
+        let node = Node::Num(Number::int(0));
+        if let Some(&id) = self.index.get(&node) {
+            return id;
+        }
+        let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
+        self.depths.push(1);
+        self.prints.push(self.fingerprint_of(&node));
+        self.nodes.push(node.clone());
+        self.index.insert(node, id);
+        id
     }
 
     /// `n` if it fits the bound, else `0` and the overflow recorded.
@@ -319,14 +386,25 @@ impl Store {
             .map(|c| self.depths[c.index()])
             .max()
             .unwrap_or(0);
-        if depth > self.max_depth {
-            self.overflow.get_or_insert(Overflow::Depth {
+        let over = if depth > self.max_depth {
+            Some(Overflow::Depth {
                 limit: self.max_depth,
-            });
-            return self.intern(Node::Num(Number::int(0)));
+            })
+        } else if self.size() + 1 + node.children().len() > self.max_size {
+            Some(Overflow::Size {
+                limit: self.max_size,
+            })
+        } else {
+            None
+        };
+        if let Some(o) = over {
+            self.overflow.get_or_insert(o);
+            return self.zero();
         }
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
         self.depths.push(depth);
+        self.prints.push(self.fingerprint_of(&node));
+        self.operands += node.children().len();
         self.nodes.push(node.clone());
         self.index.insert(node, id);
         id
