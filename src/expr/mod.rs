@@ -183,7 +183,7 @@ pub const MAX_GRAPH_DEPTH: u32 = 100_000;
 /// of `n` factors counts `n + 1`), so that programs like
 /// `a2 = a1*x2; a3 = a2*x3; ...`, whose products grow by one factor per
 /// statement, stay within memory and time.
-pub const MAX_GRAPH_SIZE: usize = 8_000_000;
+pub const MAX_GRAPH_SIZE: usize = 4_000_000;
 
 /// Owns every node and the variable names.
 #[derive(Clone)]
