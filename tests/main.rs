@@ -2,5 +2,6 @@
 
 mod diff;
 mod grammar;
+mod hostile;
 mod regressions;
 mod series;
