@@ -19,6 +19,20 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The stack the worker thread needs: 256 MiB covers the default
+    /// limits with a wide margin; higher limits get more: 2 KiB a level of
+    /// `--max-graph-depth` (the recursive printers use well under 1 KiB a
+    /// level) and 16 KiB a level of `--max-depth` (the parser uses about
+    /// 3 KiB a level in a release build, more in a debug build).
+    pub fn stack_size(&self) -> usize {
+        let c = run::common(&self.command);
+        let graph = (c.max_graph_depth as usize).saturating_mul(2 << 10);
+        let syntax = c.max_depth.saturating_mul(16 << 10);
+        (256usize << 20).max(graph.saturating_add(syntax).saturating_add(64 << 20))
+    }
+}
+
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -50,7 +64,8 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Deepest nesting the parser accepts.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=u64::from(deriv_limits::MAX_DEPTH_CAP)))]
     pub max_depth: usize,
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1_000_000)]
@@ -85,6 +100,8 @@ pub mod deriv_limits {
     /// Highest `--max-graph-depth` accepted: deeper graphs would not fit the
     /// worker thread's stack.
     pub const MAX_GRAPH_DEPTH_CAP: u32 = 1_000_000;
+    /// Highest `--max-depth` accepted (the worker's stack grows with it).
+    pub const MAX_DEPTH_CAP: u32 = 200_000;
 }
 
 /// Output formats.

@@ -133,7 +133,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn common(c: &Command) -> &Common {
+pub(super) fn common(c: &Command) -> &Common {
     match c {
         Command::Eval(a) => &a.common,
         Command::Simplify(a) => &a.common,
