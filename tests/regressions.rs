@@ -108,3 +108,31 @@ fn second_derivative_round_trips() {
     let (a, b) = (eval(&s, d2, &env).expect("bound"), eval(&s, g, &env).expect("bound"));
     assert!((a - b).abs() <= 1e-12 * (1.0 + a.abs()), "{text}: {a} vs {b}");
 }
+
+/// fuzz/eval_series: at `s=8, v=-1` the exact Taylor coefficient of `v` in
+/// `tanh(((s/v)^8)^3) - sigmoid(v)^3` is `C - 3*sigmoid(-1)^2*(...) -
+/// C*tanh(X)^2` with `C ~ 1e23`: right, but in floats the huge terms cancel
+/// and swallow the small one (the harness now skips such comparisons). With
+/// a float point (`--numeric`) the coefficient is computed in floats and is
+/// the derivative's value.
+#[test]
+fn taylor_with_huge_cancelling_terms() {
+    use deriv::series::{SeriesOptions, taylor};
+    let mut s = Store::new();
+    let f = deriv::parse::parse_expr(
+        &mut s,
+        "tanh(((s/v)^8)^3)-sigmoid(v)^3",
+        &ParseOptions::default(),
+    )
+    .expect("parses");
+    let (sv, vv) = (s.find_sym("s").expect("s"), s.find_sym("v").expect("v"));
+    let point = [(sv, s.float(8.0)), (vv, s.float(-1.0))];
+    let t = taylor(&mut s, f, &point, 1, &SeriesOptions::default()).expect("expands");
+    let (_, c) = t
+        .terms
+        .iter()
+        .find(|(e, _)| e.as_slice() == [0, 1])
+        .expect("a term in v");
+    let c = s.as_num(*c).expect("a float coefficient").to_f64();
+    assert!((c + 0.042_662_521_473_941_41).abs() < 1e-12, "{c}");
+}

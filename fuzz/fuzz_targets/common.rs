@@ -28,3 +28,12 @@ pub fn probe(k: usize) -> impl Fn(Sym) -> f64 {
         base[(s.0 as usize + k) % base.len()] * if (s.0 as usize + k) % 3 == 2 { -1.0 } else { 1.0 }
     }
 }
+
+/// True when every intermediate value of `roots` is moderate: comparing two
+/// formulas in floats is meaningful only without huge terms that cancel.
+pub fn moderate(store: &Store, roots: &[ExprId], value: &dyn Fn(Sym) -> f64) -> bool {
+    let tape = Tape::new(store, roots);
+    tape.eval_slots(value)
+        .iter()
+        .all(|v| !v.is_finite() || v.abs() < 1e6)
+}
