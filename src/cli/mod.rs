@@ -146,6 +146,9 @@ pub struct DiffArgs {
     /// Differentiate N times by the one variable of --wrt.
     #[arg(long, value_name = "N")]
     pub order: Option<u32>,
+    /// Highest --order accepted.
+    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_ORDER)]
+    pub max_order: u32,
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
     pub at: Option<String>,

@@ -15,7 +15,7 @@ use crate::print::{infix, latex, latex_matrix};
 
 use super::output::{Report, number_json, number_text};
 use super::point::{Coord, parse_names, parse_point};
-use super::{Cli, Command, Common, Format, GradArgs, deriv_limits};
+use super::{Cli, Command, Common, Format, GradArgs};
 
 /// An error to report: bad input (exit 1) or a malformed command line (exit 2).
 #[derive(Debug)]
@@ -322,7 +322,7 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<String, CliError> {
         Command::Simplify(a) => simplify_cmd(&Session::load(&a.common)?),
         Command::Diff(a) => {
             let mut s = Session::load(&a.common)?;
-            diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), warnings)
+            diff_cmd(&mut s, &a.wrt, (a.order, a.max_order), a.at.as_deref(), warnings)
         }
         Command::Grad(a) => derivative_cmd(Kind::Grad, &a, warnings),
         Command::Hessian(a) => derivative_cmd(Kind::Hessian, &a, warnings),
@@ -417,7 +417,7 @@ fn simplify_cmd(s: &Session) -> Result<String, CliError> {
 fn diff_cmd(
     s: &mut Session,
     wrt: &str,
-    order: Option<u32>,
+    (order, max_order): (Option<u32>, u32),
     at: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<String, CliError> {
@@ -431,10 +431,10 @@ fn diff_cmd(
                 "--order repeats the one variable of --wrt; with several --wrt variables, list them instead",
             )));
         }
-        Some(n) if n > deriv_limits::MAX_ORDER => {
+        Some(n) if n > max_order => {
             return Err(CliError::plain(format!(
-                "--order {n} is above the limit of {} derivatives",
-                deriv_limits::MAX_ORDER
+                "--order {n} is above the limit of {max_order} derivatives; \
+                 raise it with --max-order"
             )));
         }
         Some(n) => vec![names[0].clone(); n as usize],
