@@ -5,14 +5,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use deriv::cli::{Cli, run};
 
-/// Stack for the worker thread: deep (but bounded) expressions are walked
-/// recursively by the printer and the canonical order.
-const STACK: usize = 256 << 20;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // deep (but bounded, --max-graph-depth) expressions are walked
+    // recursively by the printers: the stack grows with the bound
     let worker = std::thread::Builder::new()
-        .stack_size(STACK)
+        .stack_size(cli.stack_size())
         .spawn(move || run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,

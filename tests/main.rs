@@ -4,8 +4,10 @@ mod cli;
 mod cse;
 mod diff;
 mod grammar;
+mod hostile;
 mod modes;
 mod props;
+mod regressions;
 mod series;
 mod trace;
 

@@ -90,18 +90,19 @@ pub fn derivative_cmd(
         let rows = numeric(&s, kind, a.mode, &outputs, &coords, &vars);
         r.field("mode", json!(mode_name(a.mode)));
         put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
-        return Ok(r.finish().into());
+        return s.done(r).map(Outcome::from);
     };
+    s.check_output(&matrix.concat())?;
     put_symbolic(&mut r, kind, key, head, &s, &matrix, &vars);
     let Some(coords) = coords else {
-        return Ok(r.finish().into());
+        return s.done(r).map(Outcome::from);
     };
     let flat: Vec<ExprId> = matrix.iter().flatten().copied().collect();
     let vals = evaluate(&mut s, &flat, &coords, warnings);
     let rows = reshape(&vals, matrix.len(), vars.len());
     put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
     if !a.check {
-        return Ok(r.finish().into());
+        return s.done(r).map(Outcome::from);
     }
     let failed = check(&mut r, &s, (kind, at_kink), &outputs, &coords, &vars, &rows);
     Ok(Outcome {
@@ -373,7 +374,7 @@ fn cse_cmd(
         let head = kind.names().2;
         put_values(&mut r, kind, &rows, s, head, coords, vars);
     }
-    Ok(r.finish().into())
+    s.done(r).map(Outcome::from)
 }
 
 fn program_tex(s: &mut Session, p: &crate::cse::Program) -> String {

@@ -21,6 +21,20 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// The stack the worker thread needs: 256 MiB covers the default
+    /// limits with a wide margin; higher limits get more: 2 KiB a level of
+    /// `--max-graph-depth` (the recursive printers use well under 1 KiB a
+    /// level) and 16 KiB a level of `--max-depth` (the parser uses about
+    /// 3 KiB a level in a release build, more in a debug build).
+    pub fn stack_size(&self) -> usize {
+        let c = run::common(&self.command);
+        let graph = (c.max_graph_depth as usize).saturating_mul(2 << 10);
+        let syntax = c.max_depth.saturating_mul(16 << 10);
+        (256usize << 20).max(graph.saturating_add(syntax).saturating_add(64 << 20))
+    }
+}
+
 /// The subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -58,7 +72,8 @@ pub struct Common {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Deepest nesting the parser accepts.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=u64::from(deriv_limits::MAX_DEPTH_CAP)))]
     pub max_depth: usize,
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 1_000_000)]
@@ -66,6 +81,20 @@ pub struct Common {
     /// Largest expression graph built, in nodes.
     #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
     pub max_nodes: usize,
+    /// Largest exact number (numerator or denominator), in bits.
+    #[arg(long, value_name = "BITS", default_value_t = crate::expr::MAX_EXACT_BITS)]
+    pub max_exact_bits: u64,
+    /// Deepest nesting of the expression graph (after substituting a
+    /// program's names, and in derivatives).
+    #[arg(long, value_name = "N", default_value_t = crate::expr::MAX_GRAPH_DEPTH,
+          value_parser = clap::value_parser!(u32).range(1..=deriv_limits::MAX_GRAPH_DEPTH_CAP as i64))]
+    pub max_graph_depth: u32,
+    /// Largest expression graph held, in nodes plus operands.
+    #[arg(long, value_name = "N", default_value_t = crate::expr::MAX_GRAPH_SIZE)]
+    pub max_graph_size: usize,
+    /// Largest output, in bytes (estimated before printing).
+    #[arg(long, value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
+    pub max_output: u64,
 }
 
 /// Limits shared by the options' defaults.
@@ -74,6 +103,13 @@ pub mod deriv_limits {
     pub const MAX_NODES: usize = crate::diff::DEFAULT_MAX_NODES;
     /// Default bound on the order of `diff --order`.
     pub const MAX_ORDER: u32 = 1000;
+    /// Default bound on the output, in bytes.
+    pub const MAX_OUTPUT: u64 = 64 << 20;
+    /// Highest `--max-graph-depth` accepted: deeper graphs would not fit the
+    /// worker thread's stack.
+    pub const MAX_GRAPH_DEPTH_CAP: u32 = 1_000_000;
+    /// Highest `--max-depth` accepted (the worker's stack grows with it).
+    pub const MAX_DEPTH_CAP: u32 = 200_000;
 }
 
 /// Output formats.
@@ -118,6 +154,9 @@ pub struct DiffArgs {
     /// Differentiate N times by the one variable of --wrt.
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub order: Option<u32>,
+    /// Highest --order accepted.
+    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_ORDER)]
+    pub max_order: u32,
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
     pub at: Option<String>,

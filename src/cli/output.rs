@@ -130,6 +130,12 @@ pub fn taylor_cmd(
         other => CliError::plain(other.to_string()),
     })?;
     let terms = monomials(s, &t, numeric, &coords, warnings);
+    let mut parts: Vec<ExprId> = Vec::new();
+    for (c, mono) in &terms {
+        parts.push(*c);
+        parts.extend(mono.iter().map(|m| m.0));
+    }
+    s.check_output(&parts)?;
     let text = polynomial(&mut s.store, &terms);
     let tex = latex_polynomial(&mut s.store, &terms);
     let mut r = s.report(command, &vars);
@@ -147,7 +153,7 @@ pub fn taylor_cmd(
         .collect::<Vec<_>>()
         .join(", ");
     r.tex(format!("T_{{{order}}}\\left({args}\\right) = {tex}"));
-    Ok(r.finish())
+    s.done(r)
 }
 
 /// The terms of a Taylor polynomial as `(coefficient, [(x_i - a_i, k_i)])`;

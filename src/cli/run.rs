@@ -16,7 +16,7 @@ use crate::print::{infix, latex, latex_matrix};
 use super::derivs::Kind;
 use super::output::{Report, number_json, number_text};
 use super::point::{Coord, parse_names, parse_point};
-use super::{Cli, Command, Common, Format, deriv_limits};
+use super::{Cli, Command, Common, Format};
 
 /// An error to report: bad input (exit 1) or a malformed command line (exit 2).
 #[derive(Debug)]
@@ -135,7 +135,7 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn common(c: &Command) -> &Common {
+pub(super) fn common(c: &Command) -> &Common {
     match c {
         Command::Eval(a) => &a.common,
         Command::Simplify(a) => &a.common,
@@ -158,6 +158,7 @@ pub(super) struct Session {
     pub opts: ParseOptions,
     pub format: Format,
     pub max_nodes: usize,
+    pub max_output: u64,
 }
 
 impl Session {
@@ -167,7 +168,7 @@ impl Session {
             max_depth: c.max_depth,
             max_len: c.max_input,
         };
-        let mut store = Store::new();
+        let mut store = Store::with_limits(c.max_exact_bits, c.max_graph_depth, c.max_graph_size);
         let program =
             parse_program(&mut store, &src, &opts).map_err(|e| CliError::parse(&e, &src))?;
         let statements = program
@@ -175,7 +176,7 @@ impl Session {
             .iter()
             .map(|st| (st.name.clone(), st.value))
             .collect();
-        Ok(Session {
+        let s = Session {
             store,
             src,
             output: program.output,
@@ -183,7 +184,50 @@ impl Session {
             opts,
             format: c.format,
             max_nodes: c.max_nodes,
-        })
+            max_output: c.max_output,
+        };
+        s.check_overflow()?;
+        Ok(s)
+    }
+
+    /// An error if a constructor hit a bound of the store (the results
+    /// built since are then meaningless).
+    pub(super) fn check_overflow(&self) -> Result<(), CliError> {
+        match self.store.overflowed() {
+            Some(o) => Err(CliError::plain(o.to_string())),
+            None => Ok(()),
+        }
+    }
+
+    /// An error if printing `roots` would exceed `--max-output`; call it
+    /// before printing anything that may be large.
+    pub(super) fn check_output(&self, roots: &[ExprId]) -> Result<(), CliError> {
+        self.check_overflow()?;
+        let size = crate::print::printed_size(&self.store, roots);
+        let size = if self.format == Format::Latex {
+            size.saturating_mul(4)
+        } else {
+            size
+        };
+        if size > self.max_output {
+            let about = if size == u64::MAX {
+                "more than 10^19".to_string()
+            } else {
+                format!("about {size}")
+            };
+            return Err(CliError::plain(format!(
+                "the result would print as {about} bytes, over the limit of {} bytes; \
+                 raise it with --max-output",
+                self.max_output
+            )));
+        }
+        Ok(())
+    }
+
+    /// The finished output, unless a bound of the store was hit on the way.
+    pub(super) fn done(&self, r: Report) -> Result<String, CliError> {
+        self.check_overflow()?;
+        Ok(r.finish())
     }
 
     pub(super) fn roots(&self) -> Vec<ExprId> {
@@ -320,7 +364,15 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<Outcome, CliError> {
                 ));
             }
             let mut s = Session::load(&a.common)?;
-            diff_cmd(&mut s, &a.wrt, a.order, a.at.as_deref(), a.cse, warnings).map(Outcome::from)
+            diff_cmd(
+                &mut s,
+                &a.wrt,
+                (a.order, a.max_order),
+                a.at.as_deref(),
+                a.cse,
+                warnings,
+            )
+            .map(Outcome::from)
         }
         Command::Grad(a) => super::derivs::derivative_cmd(Kind::Grad, &a, warnings),
         Command::Hessian(a) => super::derivs::derivative_cmd(Kind::Hessian, &a, warnings),
@@ -374,6 +426,7 @@ fn eval_cmd(
         }
     };
     let values = evaluate(s, &roots, &coords, warnings);
+    s.check_overflow()?;
     let mut r = s.report("eval", &vars);
     let value = match s.output {
         Output::Scalar(_) => number_json(values[0]),
@@ -400,7 +453,7 @@ fn eval_cmd(
                 .collect::<Vec<_>>(),
         ),
     });
-    Ok(r.finish())
+    s.done(r)
 }
 
 /// A number in LaTeX: `\infty`, `\text{NaN}`, `1.5 \cdot 10^{-7}`.
@@ -423,6 +476,7 @@ pub(super) fn tex_number(v: f64) -> String {
 }
 
 fn simplify_cmd(s: &mut Session) -> Result<String, CliError> {
+    s.check_output(&s.roots())?;
     let vars = s.free_vars();
     s.output = match &s.output {
         Output::Scalar(f) => Output::Scalar(crate::simplify::simplify(&mut s.store, *f)),
@@ -456,13 +510,13 @@ fn simplify_cmd(s: &mut Session) -> Result<String, CliError> {
         ),
     });
     r.text(text);
-    Ok(r.finish())
+    s.done(r)
 }
 
 fn diff_cmd(
     s: &mut Session,
     wrt: &str,
-    order: Option<u32>,
+    (order, max_order): (Option<u32>, u32),
     at: Option<&str>,
     cse: bool,
     warnings: &mut Vec<String>,
@@ -470,10 +524,10 @@ fn diff_cmd(
     let f = s.scalar("diff")?;
     let names = parse_names("--wrt", wrt, true)?;
     let names = match order {
-        Some(n) if n > deriv_limits::MAX_ORDER => {
+        Some(n) if n > max_order => {
             return Err(CliError::plain(format!(
-                "--order {n} is above the limit of {} derivatives",
-                deriv_limits::MAX_ORDER
+                "--order {n} is above the limit of {max_order} derivatives; \
+                 raise it with --max-order"
             )));
         }
         Some(n) => vec![names[0].clone(); n as usize],
@@ -484,6 +538,7 @@ fn diff_cmd(
     let df = d
         .diff_many(&mut s.store, f, &syms)
         .map_err(|e| CliError::plain(e.to_string()))?;
+    s.check_output(&[df])?;
     let vars = s.free_vars();
     let mut r = s.report("diff", &vars);
     r.field("wrt", json!(names));
@@ -514,7 +569,7 @@ fn diff_cmd(
             number_text(v)
         ));
     }
-    Ok(r.finish())
+    s.done(r)
 }
 
 /// A usage error (exit 2) in clap's format, with the subcommand's usage line.
@@ -568,7 +623,7 @@ pub(super) fn evaluate(
         for bad in sources.iter().take(3) {
             warnings.push(format!(
                 "`{}` is {} at {}: the value is outside the domain",
-                infix(&s.store, *bad),
+                short(&s.store, *bad),
                 number_text(slots[slot_of(*bad)]),
                 point_text(coords)
             ));
@@ -594,6 +649,21 @@ pub(super) fn evaluate(
     out
 }
 
+/// A subexpression for a message: in full when short, else abbreviated.
+pub(super) fn short(store: &Store, id: ExprId) -> String {
+    const MAX: u64 = 2000;
+    if crate::print::printed_size(store, &[id]) <= MAX {
+        return infix(store, id);
+    }
+    match store.node(id) {
+        crate::expr::Node::Call(f, _) => format!("{}(...)", f.name()),
+        crate::expr::Node::Add(_) => "... + ...".to_string(),
+        crate::expr::Node::Mul(_) => "... * ...".to_string(),
+        crate::expr::Node::Pow(_) => "(...)^(...)".to_string(),
+        _ => "...".to_string(),
+    }
+}
+
 /// Warns about non-smooth functions evaluated exactly at their kinks.
 pub(super) fn kink_warnings(
     s: &Session,
@@ -609,7 +679,7 @@ pub(super) fn kink_warnings(
         return;
     };
     for k in kinks {
-        let text = infix(&s.store, k.at);
+        let text = short(&s.store, k.at);
         let rule = match s.store.node(k.at) {
             crate::expr::Node::Call(f, _) => match f.name() {
                 "abs" => "abs'(0) = sign(0) = 0",

@@ -22,6 +22,9 @@ pub enum DiffError {
         /// The bound in nodes.
         limit: usize,
     },
+    /// A bound of the store was hit (exact number size, depth, graph size).
+    #[error(transparent)]
+    Overflow(#[from] crate::expr::Overflow),
 }
 
 /// Default bound on the size of the expression store.
@@ -93,6 +96,9 @@ impl Differentiator {
             // children come first (smaller ids), so their derivatives are memoized
             let d = self.rule(s, id, var);
             self.memo.insert((id, var), d);
+            if let Some(o) = s.overflowed() {
+                return Err(DiffError::Overflow(o));
+            }
             if s.len() > self.max_nodes {
                 return Err(DiffError::TooLarge {
                     limit: self.max_nodes,
@@ -139,7 +145,11 @@ impl Differentiator {
             Node::Num(_) | Node::Const(_) => s.int(0),
             Node::Var(v) => s.int(i64::from(v == var)),
             Node::Add(xs) => {
-                let ds: Vec<ExprId> = xs.iter().filter(|c| self.depends(**c, var)).map(|c| d(self, c)).collect();
+                let ds: Vec<ExprId> = xs
+                    .iter()
+                    .filter(|c| self.depends(**c, var))
+                    .map(|c| d(self, c))
+                    .collect();
                 s.add(&ds)
             }
             Node::Mul(xs) => self.product_rule(s, &xs, var),
@@ -165,7 +175,9 @@ impl Differentiator {
     fn product_rule(&self, s: &mut Store, xs: &[ExprId], var: Sym) -> ExprId {
         let mut terms = Vec::new();
         for (i, x) in xs.iter().enumerate() {
-            let Some(&dx) = self.memo.get(&(*x, var)) else { continue };
+            let Some(&dx) = self.memo.get(&(*x, var)) else {
+                continue;
+            };
             if s.as_num(dx).is_some_and(|n| n.is_zero()) {
                 continue;
             }

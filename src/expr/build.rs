@@ -52,6 +52,7 @@ impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
         debug_assert!(n.to_f64().is_finite() || n.is_exact());
+        let n = self.bounded(n);
         self.intern(Node::Num(n))
     }
 
@@ -169,16 +170,28 @@ impl Store {
 
     /// A sum.
     pub fn add(&mut self, terms: &[ExprId]) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         let mut constant = Number::int(0);
         let mut rests: Vec<ExprId> = Vec::new();
         let mut coeffs: FxHashMap<ExprId, Number> = FxHashMap::default();
-        let visit = |store: &Store, t: ExprId, constant: &mut Number| {
-            if let Node::Num(n) = store.node(t) {
-                *constant = constant.add(n);
-                return None;
-            }
-            Some(t)
-        };
+        // terms left unmerged because merging them overflows a float
+        let mut extra: Vec<ExprId> = Vec::new();
+        let visit =
+            |store: &mut Store, t: ExprId, constant: &mut Number, extra: &mut Vec<ExprId>| {
+                if let Node::Num(n) = store.node(t) {
+                    let sum = constant.add(n);
+                    if overflows(&sum) {
+                        extra.push(t);
+                    } else {
+                        *constant = store.bounded(sum);
+                    }
+                    return None;
+                }
+                Some(t)
+            };
         let mut flat = Vec::with_capacity(terms.len());
         for &t in terms {
             match self.node(t) {
@@ -187,12 +200,19 @@ impl Store {
             }
         }
         for t in flat {
-            let Some(t) = visit(self, t, &mut constant) else {
+            let Some(t) = visit(self, t, &mut constant, &mut extra) else {
                 continue;
             };
             let (c, rest) = self.split_coeff(t);
             match coeffs.get_mut(&rest) {
-                Some(old) => *old = old.add(&c),
+                Some(old) => {
+                    let sum = old.add(&c);
+                    if overflows(&sum) {
+                        extra.push(t);
+                    } else {
+                        *old = self.bounded(sum);
+                    }
+                }
                 None => {
                     rests.push(rest);
                     coeffs.insert(rest, c);
@@ -207,6 +227,7 @@ impl Store {
                 out.push(self.scale(c, rest));
             }
         }
+        out.extend(extra);
         out.sort_by(|a, b| self.cmp_expr(*a, *b));
         match (out.len(), constant.is_zero()) {
             (0, _) => self.number(constant),
@@ -259,6 +280,10 @@ impl Store {
 
     /// A product.
     pub fn mul(&mut self, factors: &[ExprId]) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         let mut work = factors.to_vec();
         for _ in 0..16 {
             match self.mul_pass(&work) {
@@ -296,12 +321,20 @@ impl Store {
                 }
             }
         }
+        // numbers left unfolded because folding them overflows a float:
+        // `1e300*1e300*x` stays as written, and evaluates to inf
+        let mut extra: Vec<ExprId> = Vec::new();
         let mut bases: Vec<ExprId> = Vec::new();
         let mut groups: FxHashMap<ExprId, Vec<(ExprId, Option<Number>)>> = FxHashMap::default();
         for f in flat {
             let (b, e) = match self.node(f) {
                 Node::Num(n) => {
-                    coeff = coeff.mul(n);
+                    let prod = coeff.mul(n);
+                    if overflows(&prod) {
+                        extra.push(f);
+                    } else {
+                        coeff = self.bounded(prod);
+                    }
                     continue;
                 }
                 Node::Pow([b, e]) => match self.node(*e) {
@@ -323,7 +356,7 @@ impl Store {
                 Number::float(0.0)
             }));
         }
-        let mut out = Vec::new();
+        let mut out = extra;
         let mut again = false;
         for b in bases {
             let group = groups.remove(&b).expect("group");
@@ -363,12 +396,19 @@ impl Store {
     /// pair `b^(s - k) * b^k` with the smallest `k` that keeps the domain
     /// (`x^2 * x^-1 = x^2 * x^-1`, `x^3 * x^-2 = x^2 * x^-1`: `x` is not
     /// either of them at `x = 0`), so the result never depends on grouping.
+    /// A float sum that overflows keeps the factors apart.
     fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<Number>)]) -> Vec<ExprId> {
         let exps: Vec<Number> = group
             .iter()
             .map(|(_, e)| e.clone().unwrap_or(Number::int(1)))
             .collect();
-        let sum = exps.iter().fold(Number::int(0), |a, e| a.add(e));
+        let mut sum = Number::int(0);
+        for e in &exps {
+            sum = self.bounded(sum.add(e));
+        }
+        if overflows(&sum) {
+            return group.iter().map(|g| g.0).collect();
+        }
         let dom = exps.iter().fold(Domain::All, |d, e| d.meet(Domain::of(e)));
         if self.is_positive(b) || Domain::of(&sum) == dom || exps.iter().any(|e| !e.is_exact()) {
             let e = self.number(sum);
@@ -456,6 +496,10 @@ impl Store {
 
     /// A power.
     pub fn pow(&mut self, b: ExprId, e: ExprId) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         if let Node::Num(n) = self.node(e) {
             if n.is_zero() && n.is_exact() {
                 return self.int(1);
@@ -509,6 +553,10 @@ impl Store {
                     Domain::of(&n2)
                 };
                 let prod = n2.mul(&n);
+                if overflows(&prod) {
+                    return None;
+                }
+                let prod = self.bounded(prod);
                 (Domain::of(&prod) == composite).then(|| {
                     let p = self.number(prod);
                     self.pow(b2, p)
@@ -552,7 +600,7 @@ impl Store {
         }
         let (br, er) = (b.as_rational()?.clone(), e.as_rational()?.clone());
         if er.is_integer() {
-            let v = b.pow_int(er.numer())?;
+            let v = b.pow_int_within(er.numer(), self.max_exact_bits())?;
             return Some(self.number(v));
         }
         if br.is_zero() {
@@ -562,8 +610,9 @@ impl Store {
             return None;
         }
         let q = u32::try_from(er.denom().clone()).ok()?;
-        let (cn, ln) = root_parts(br.numer(), &er, q)?;
-        let (cd, ld) = root_parts(br.denom(), &(-er.clone()), q)?;
+        let max = self.max_exact_bits();
+        let (cn, ln) = root_parts(br.numer(), &er, q, max)?;
+        let (cd, ld) = root_parts(br.denom(), &(-er.clone()), q, max)?;
         let coeff = self.rational(cn * cd);
         let mut factors = vec![coeff];
         match (ln, ld) {
@@ -585,6 +634,10 @@ impl Store {
 
     /// A function application.
     pub fn call(&mut self, f: Func, args: &[ExprId]) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
         debug_assert!(f.arity().is_none_or(|n| n == args.len()));
         match f {
             Func::Min | Func::Max => return self.min_max(f, args),
@@ -836,6 +889,12 @@ impl Store {
     }
 }
 
+/// True for a float result that is not finite: such a result is not folded
+/// (a number node is always finite) and the operands stay as they are.
+fn overflows(n: &Number) -> bool {
+    !n.is_exact() && !n.to_f64().is_finite()
+}
+
 /// `m^e = c * base^f` with an exact `c` and `f` in (0, 1): the coefficient
 /// and the leftover root (`None` when there is none). `None` overall when
 /// the exact coefficient would be too large.
@@ -844,18 +903,20 @@ fn root_parts(
     m: &BigInt,
     e: &BigRational,
     q: u32,
+    max_bits: u64,
 ) -> Option<(BigRational, Option<(BigInt, BigRational)>)> {
     if m.is_one() {
         return Some((BigRational::one(), None));
     }
     let k = e.floor();
     let f = e - &k;
-    let mk = Number::Rational(BigRational::from_integer(m.clone())).pow_int(k.numer())?;
+    let mk = Number::Rational(BigRational::from_integer(m.clone()))
+        .pow_int_within(k.numer(), max_bits)?;
     let mut c = mk.as_rational()?.clone();
     let (a, rest) = split_power(m, q);
     let r = f.numer().clone();
     if !a.is_one() {
-        let ar = Number::Rational(BigRational::from_integer(a)).pow_int(&r)?;
+        let ar = Number::Rational(BigRational::from_integer(a)).pow_int_within(&r, max_bits)?;
         c *= ar.as_rational()?;
     }
     let left = (!rest.is_one()).then_some((rest, f));

@@ -17,7 +17,7 @@ mod build;
 mod number;
 pub mod order;
 
-pub use number::{Number, format_float, rational_to_f64};
+pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
 use rustc_hash::FxHashMap;
 use std::fmt;
@@ -138,19 +138,183 @@ impl Node {
     }
 }
 
+/// A constructor was asked for something beyond the store's bounds (see
+/// [`Store::overflowed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Overflow {
+    /// An exact number needs more bits than allowed.
+    #[error(
+        "an exact number needs {bits} bits, over the limit of {limit} bits; \
+         raise it with --max-exact-bits, or write a float literal (`2.0`) for float arithmetic"
+    )]
+    ExactBits {
+        /// Bits the number needed (at least).
+        bits: u64,
+        /// The bound in force.
+        limit: u64,
+    },
+    /// An expression is nested deeper than allowed (counting the nesting
+    /// that substituting a program's names and differentiating create).
+    #[error(
+        "the expression graph is nested deeper than {limit} levels; \
+         raise the limit with --max-graph-depth"
+    )]
+    Depth {
+        /// The bound in force.
+        limit: u32,
+    },
+    /// The graph holds more nodes and operands than allowed.
+    #[error(
+        "the expression graph grew past {limit} nodes and operands; \
+         raise the limit with --max-graph-size"
+    )]
+    Size {
+        /// The bound in force.
+        limit: usize,
+    },
+}
+
+/// Default bound on the nesting depth of any node of a [`Store`]: every
+/// recursive walk (printers, canonical order) goes at most this deep, which
+/// fits the 256 MiB stack of the `deriv` binary with a wide margin.
+pub const MAX_GRAPH_DEPTH: u32 = 100_000;
+
+/// Default bound on the size of a [`Store`]: nodes plus operands (a product
+/// of `n` factors counts `n + 1`), so that programs like
+/// `a2 = a1*x2; a3 = a2*x3; ...`, whose products grow by one factor per
+/// statement, stay within memory and time.
+pub const MAX_GRAPH_SIZE: usize = 4_000_000;
+
 /// Owns every node and the variable names.
-#[derive(Default, Clone)]
+#[derive(Clone)]
 pub struct Store {
     nodes: Vec<Node>,
     index: FxHashMap<Node, ExprId>,
     names: Vec<String>,
     syms: FxHashMap<String, Sym>,
+    depths: Vec<u32>,
+    prints: Vec<u64>,
+    operands: usize,
+    max_bits: u64,
+    max_depth: u32,
+    max_size: usize,
+    overflow: Option<Overflow>,
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store {
+            nodes: Vec::new(),
+            index: FxHashMap::default(),
+            names: Vec::new(),
+            syms: FxHashMap::default(),
+            depths: Vec::new(),
+            prints: Vec::new(),
+            operands: 0,
+            max_bits: MAX_EXACT_BITS,
+            max_depth: MAX_GRAPH_DEPTH,
+            max_size: MAX_GRAPH_SIZE,
+            overflow: None,
+        }
+    }
 }
 
 impl Store {
     /// An empty store.
     pub fn new() -> Store {
         Store::default()
+    }
+
+    /// An empty store whose exact numbers may have up to `max_bits` bits
+    /// (numerator and denominator; default [`MAX_EXACT_BITS`]) and whose
+    /// nodes may be nested up to `max_depth` levels (default
+    /// [`MAX_GRAPH_DEPTH`]; a variable or number is at level 1) and whose
+    /// size (nodes plus operands) may grow to `max_size` (default
+    /// [`MAX_GRAPH_SIZE`]).
+    pub fn with_limits(max_bits: u64, max_depth: u32, max_size: usize) -> Store {
+        Store {
+            max_bits,
+            max_depth,
+            max_size,
+            ..Store::default()
+        }
+    }
+
+    /// A structural fingerprint of a node: equal for equal structure
+    /// (variables by name), independent of ids and construction history.
+    pub fn fingerprint(&self, id: ExprId) -> u64 {
+        self.prints[id.index()]
+    }
+
+    fn fingerprint_of(&self, node: &Node) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        std::mem::discriminant(node).hash(&mut h);
+        match node {
+            Node::Num(n) => n.hash(&mut h),
+            Node::Const(c) => c.hash(&mut h),
+            Node::Var(s) => self.name(*s).hash(&mut h),
+            Node::Call(f, _) => f.hash(&mut h),
+            Node::Add(_) | Node::Mul(_) | Node::Pow(_) => {}
+        }
+        for c in node.children() {
+            self.prints[c.index()].hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Nodes plus operands: the memory the graph takes, in units.
+    pub fn size(&self) -> usize {
+        self.nodes.len() + self.operands
+    }
+
+    /// The nesting depth of a node: 1 for a leaf, else 1 + its deepest operand.
+    pub fn depth(&self, id: ExprId) -> u32 {
+        self.depths[id.index()]
+    }
+
+    /// The bound on exact numbers, in bits.
+    pub fn max_exact_bits(&self) -> u64 {
+        self.max_bits
+    }
+
+    /// The first bound a constructor would have exceeded, if any.
+    /// Constructors never build an exact number over the bit bound (so no
+    /// arithmetic on huge integers can hang) nor a node over the depth bound
+    /// (so no recursive walk can overflow the stack); they put `0` in its
+    /// place and record the overflow here, so once this is `Some` every
+    /// result built since is meaningless and must be reported as this error
+    /// instead.
+    pub fn overflowed(&self) -> Option<Overflow> {
+        self.overflow
+    }
+
+    /// The number `0`, interned without any check (the placeholder for
+    /// what a constructor may not build).
+    pub(crate) fn zero(&mut self) -> ExprId {
+        let node = Node::Num(Number::int(0));
+        if let Some(&id) = self.index.get(&node) {
+            return id;
+        }
+        let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
+        self.depths.push(1);
+        self.prints.push(self.fingerprint_of(&node));
+        self.nodes.push(node.clone());
+        self.index.insert(node, id);
+        id
+    }
+
+    /// `n` if it fits the bound, else `0` and the overflow recorded.
+    pub(crate) fn bounded(&mut self, n: Number) -> Number {
+        let bits = n.bits();
+        if bits <= self.max_bits {
+            return n;
+        }
+        self.overflow.get_or_insert(Overflow::ExactBits {
+            bits,
+            limit: self.max_bits,
+        });
+        Number::int(0)
     }
 
     /// The node behind an id.
@@ -216,7 +380,31 @@ impl Store {
             return id;
         }
         debug_assert!(self.check_children_below(&node));
+        let depth = 1 + node
+            .children()
+            .iter()
+            .map(|c| self.depths[c.index()])
+            .max()
+            .unwrap_or(0);
+        let over = if depth > self.max_depth {
+            Some(Overflow::Depth {
+                limit: self.max_depth,
+            })
+        } else if self.size() + 1 + node.children().len() > self.max_size {
+            Some(Overflow::Size {
+                limit: self.max_size,
+            })
+        } else {
+            None
+        };
+        if let Some(o) = over {
+            self.overflow.get_or_insert(o);
+            return self.zero();
+        }
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
+        self.depths.push(depth);
+        self.prints.push(self.fingerprint_of(&node));
+        self.operands += node.children().len();
         self.nodes.push(node.clone());
         self.index.insert(node, id);
         id

@@ -14,7 +14,10 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 /// Largest exact integer power computed eagerly, in bits of the result.
-/// Larger powers such as `2^(10^9)` stay unevaluated `Pow` nodes.
+/// Larger powers such as `2^(10^9)` stay unevaluated `Pow` nodes. It is also
+/// the default bound on every exact number a [`Store`](super::Store) holds
+/// (numerator and denominator): sums and products that would exceed it
+/// make the store report [`ExactOverflow`](super::ExactOverflow).
 pub const MAX_EXACT_BITS: u64 = 1 << 16;
 
 /// A number: exact rational, or a finite `f64`.
@@ -26,10 +29,17 @@ pub enum Number {
     Float(f64),
 }
 
+// Rationals are always in lowest terms with a positive denominator, so
+// equality and hashing look at numerator and denominator directly. (The
+// `Ratio` impls compare and hash through continued fractions, recursively:
+// quadratic time and a recursion as deep as the expansion is long, which
+// hangs on `(3/2)^30230` and can overflow the stack.)
 impl PartialEq for Number {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
-            (Number::Rational(a), Number::Rational(b)) => a == b,
+            (Number::Rational(a), Number::Rational(b)) => {
+                a.denom() == b.denom() && a.numer() == b.numer()
+            }
             (Number::Float(a), Number::Float(b)) => a.to_bits() == b.to_bits(),
             _ => false,
         }
@@ -42,7 +52,8 @@ impl Hash for Number {
         match self {
             Number::Rational(r) => {
                 0u8.hash(state);
-                r.hash(state);
+                r.numer().hash(state);
+                r.denom().hash(state);
             }
             Number::Float(f) => {
                 1u8.hash(state);
@@ -162,7 +173,7 @@ impl Number {
     /// Compares values; an exact number sorts before an equal float.
     pub fn cmp_value(&self, other: &Number) -> Ordering {
         match (self, other) {
-            (Number::Rational(a), Number::Rational(b)) => a.cmp(b),
+            (Number::Rational(a), Number::Rational(b)) => cmp_rational(a, b),
             (Number::Float(a), Number::Float(b)) => a.total_cmp(b),
             (Number::Rational(_), Number::Float(_)) => self
                 .to_f64()
@@ -173,9 +184,23 @@ impl Number {
         }
     }
 
+    /// Size in bits: the larger of numerator and denominator (0 for a float).
+    pub fn bits(&self) -> u64 {
+        match self {
+            Number::Rational(r) => r.numer().bits().max(r.denom().bits()),
+            Number::Float(_) => 0,
+        }
+    }
+
     /// `self ^ n` for an exact base and integer exponent, when the result is
-    /// small enough to compute and defined (`0^-1` is not).
+    /// small enough to compute (at most [`MAX_EXACT_BITS`]) and defined
+    /// (`0^-1` is not).
     pub fn pow_int(&self, n: &BigInt) -> Option<Number> {
+        self.pow_int_within(n, MAX_EXACT_BITS)
+    }
+
+    /// As [`Number::pow_int`], with a bound of `max_bits` on the result.
+    pub fn pow_int_within(&self, n: &BigInt, max_bits: u64) -> Option<Number> {
         let Number::Rational(r) = self else {
             let v = self.to_f64().powf(n.to_f64()?);
             return v.is_finite().then(|| Number::float(v));
@@ -200,7 +225,7 @@ impl Number {
             return Some(Number::int(if neg { -1 } else { 1 }));
         }
         let e = n.magnitude().to_u64()?;
-        if mag.saturating_mul(e) > MAX_EXACT_BITS {
+        if mag.saturating_mul(e) > max_bits {
             return None;
         }
         let e = u32::try_from(e).ok()?;
@@ -211,6 +236,15 @@ impl Number {
             p
         }))
     }
+}
+
+/// Orders two rationals by cross-multiplying (denominators are positive);
+/// iterative, unlike `Ratio::cmp`.
+pub fn cmp_rational(a: &BigRational, b: &BigRational) -> Ordering {
+    if a.denom() == b.denom() {
+        return a.numer().cmp(b.numer());
+    }
+    (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
 }
 
 /// Converts an exact rational to the nearest `f64` (±inf when out of range).
@@ -247,6 +281,11 @@ pub fn split_power(n: &BigInt, k: u32) -> (BigInt, BigInt) {
     let mut m = n.clone();
     let mut p = 2u32;
     while p < 1000 {
+        // p^k >= 2^(k * (bits(p) - 1)): stop before computing a power
+        // larger than m (k can be huge: `8^(1/1000000000)`)
+        if u64::from(k) * u64::from(31 - p.leading_zeros()) >= m.bits() {
+            break;
+        }
         let pk = BigInt::from(p).pow(k);
         if pk > m {
             break;

@@ -50,54 +50,103 @@ fn trim_zeros(s: &[u8]) -> &[u8] {
     &s[n..]
 }
 
+/// How deep the structural comparison looks: a compound subexpression
+/// more than this many levels below the top of either side is compared as
+/// an atom, by its structural fingerprint. Keeps comparing long chains
+/// (`sin(sin(...))`) cheap and the recursion shallow whatever the depth of
+/// the graph. The result is still a total order: it is the structural order
+/// of the two trees cut at this depth, each node at its own level.
+const CMP_DEPTH: u32 = 4;
+
+/// A node and its level in the tree being compared (0 at the top).
+#[derive(Clone, Copy)]
+struct Side {
+    id: ExprId,
+    level: u32,
+}
+
+impl Side {
+    fn child(self, id: ExprId) -> Side {
+        Side {
+            id,
+            level: self.level + 1,
+        }
+    }
+}
+
 impl Store {
     /// The canonical order of two expressions.
     pub fn cmp_expr(&self, a: ExprId, b: ExprId) -> Ordering {
-        if a == b {
+        self.cmp_at(Side { id: a, level: 0 }, Side { id: b, level: 0 })
+    }
+
+    /// True when `s` is compared as an atom (a compound node below the cut).
+    fn is_cut(&self, s: Side) -> bool {
+        s.level > CMP_DEPTH
+            && !matches!(
+                self.node(s.id),
+                Node::Num(_) | Node::Const(_) | Node::Var(_)
+            )
+    }
+
+    fn cmp_at(&self, a: Side, b: Side) -> Ordering {
+        if a.id == b.id
+            && (a.level == b.level || a.level.max(b.level) + self.depth(a.id) <= CMP_DEPTH + 1)
+        {
             return Ordering::Equal;
         }
-        let (na, nb) = (self.node(a), self.node(b));
+        let (cut_a, cut_b) = (self.is_cut(a), self.is_cut(b));
+        let (na, nb) = (self.node(a.id), self.node(b.id));
         match (na, nb) {
             (Node::Num(x), Node::Num(y)) => return x.cmp_value(y),
             (Node::Num(_), _) => return Ordering::Less,
             (_, Node::Num(_)) => return Ordering::Greater,
             _ => {}
         }
-        if matches!(na, Node::Mul(_)) || matches!(nb, Node::Mul(_)) {
+        let is_mul = |n: &Node, cut: bool| !cut && matches!(n, Node::Mul(_));
+        if is_mul(na, cut_a) || is_mul(nb, cut_b) {
             return self.cmp_products(a, b);
         }
-        if matches!(na, Node::Pow(_)) || matches!(nb, Node::Pow(_)) {
+        let is_pow = |n: &Node, cut: bool| !cut && matches!(n, Node::Pow(_));
+        if is_pow(na, cut_a) || is_pow(nb, cut_b) {
             let (ba, ea) = self.base_exp(a);
             let (bb, eb) = self.base_exp(b);
-            return self
-                .cmp_expr(ba, bb)
-                .then_with(|| self.cmp_exponents(ea, eb));
+            return self.cmp_at(ba, bb).then_with(|| self.cmp_exponents(ea, eb));
         }
-        let rank = |n: &Node| match n {
+        let rank = |n: &Node, cut: bool| match n {
+            _ if cut => 6,
             Node::Const(_) => 1,
             Node::Var(_) => 2,
             Node::Call(..) => 3,
             Node::Add(_) => 4,
             _ => 5,
         };
-        rank(na).cmp(&rank(nb)).then_with(|| match (na, nb) {
-            (Node::Const(x), Node::Const(y)) => x.cmp(y),
-            (Node::Var(x), Node::Var(y)) => natural_cmp(self.name(*x), self.name(*y)),
-            (Node::Call(f, xs), Node::Call(g, ys)) => {
-                f.name().cmp(g.name()).then_with(|| self.cmp_lists(xs, ys))
-            }
-            (Node::Add(xs), Node::Add(ys)) => self.cmp_lists(xs, ys),
-            _ => Ordering::Equal,
-        })
+        if cut_a || cut_b {
+            return rank(na, cut_a)
+                .cmp(&rank(nb, cut_b))
+                .then_with(|| self.fingerprint(a.id).cmp(&self.fingerprint(b.id)));
+        }
+        rank(na, false)
+            .cmp(&rank(nb, false))
+            .then_with(|| match (na, nb) {
+                (Node::Const(x), Node::Const(y)) => x.cmp(y),
+                (Node::Var(x), Node::Var(y)) => natural_cmp(self.name(*x), self.name(*y)),
+                (Node::Call(f, xs), Node::Call(g, ys)) => f
+                    .name()
+                    .cmp(g.name())
+                    .then_with(|| self.cmp_lists(xs, a.level + 1, ys, b.level + 1)),
+                (Node::Add(xs), Node::Add(ys)) => self.cmp_lists(xs, a.level + 1, ys, b.level + 1),
+                _ => Ordering::Equal,
+            })
     }
 
-    fn cmp_exponents(&self, ea: Option<ExprId>, eb: Option<ExprId>) -> Ordering {
+    fn cmp_exponents(&self, ea: Option<Side>, eb: Option<Side>) -> Ordering {
         match (ea, eb) {
             (None, None) => Ordering::Equal,
-            (Some(x), Some(y)) => self.cmp_expr(x, y),
+            (Some(x), Some(y)) => self.cmp_at(x, y),
             // an implicit exponent 1 against a written one
-            (None, Some(y)) => self.cmp_one(y),
-            (Some(x), None) => self.cmp_one(x).reverse(),
+            (None, Some(y)) => self.cmp_one(y.id),
+            (Some(x), None) => self.cmp_one(x.id).reverse(),
         }
     }
 
@@ -110,36 +159,42 @@ impl Store {
     }
 
     /// `(base, Some(exponent))` for a power, `(e, None)` otherwise.
-    fn base_exp(&self, e: ExprId) -> (ExprId, Option<ExprId>) {
-        match self.node(e) {
-            Node::Pow([b, x]) => (*b, Some(*x)),
+    fn base_exp(&self, e: Side) -> (Side, Option<Side>) {
+        match self.node(e.id) {
+            Node::Pow([b, x]) if !self.is_cut(e) => (e.child(*b), Some(e.child(*x))),
             _ => (e, None),
         }
     }
 
     /// Products compare by their non-numeric factors, then by coefficient.
-    fn cmp_products(&self, a: ExprId, b: ExprId) -> Ordering {
-        let (ca, fa) = self.split_factors(a);
-        let (cb, fb) = self.split_factors(b);
-        self.cmp_lists(fa, fb).then_with(|| match (ca, cb) {
-            (Some(x), Some(y)) => self.cmp_expr(x, y),
+    fn cmp_products(&self, a: Side, b: Side) -> Ordering {
+        let (ca, fa, la) = self.split_factors(a);
+        let (cb, fb, lb) = self.split_factors(b);
+        self.cmp_lists(fa, la, fb, lb).then_with(|| match (ca, cb) {
+            (Some(x), Some(y)) => self.cmp_at(x, y),
             (None, Some(_)) => Ordering::Less,
             (Some(_), None) => Ordering::Greater,
             (None, None) => Ordering::Equal,
         })
     }
 
-    fn split_factors(&self, e: ExprId) -> (Option<ExprId>, &[ExprId]) {
-        match self.node(e) {
-            Node::Mul(xs) if matches!(self.node(xs[0]), Node::Num(_)) => (Some(xs[0]), &xs[1..]),
-            Node::Mul(xs) => (None, xs),
-            _ => (None, std::slice::from_ref(self.id_ref(e))),
+    /// The coefficient, the other factors and their level.
+    fn split_factors(&self, e: Side) -> (Option<Side>, &[ExprId], u32) {
+        match self.node(e.id) {
+            Node::Mul(xs) if !self.is_cut(e) => {
+                if matches!(self.node(xs[0]), Node::Num(_)) {
+                    (Some(e.child(xs[0])), &xs[1..], e.level + 1)
+                } else {
+                    (None, xs, e.level + 1)
+                }
+            }
+            _ => (None, std::slice::from_ref(self.id_ref(e.id)), e.level),
         }
     }
 
-    fn cmp_lists(&self, xs: &[ExprId], ys: &[ExprId]) -> Ordering {
+    fn cmp_lists(&self, xs: &[ExprId], lx: u32, ys: &[ExprId], ly: u32) -> Ordering {
         for (x, y) in xs.iter().zip(ys) {
-            let o = self.cmp_expr(*x, *y);
+            let o = self.cmp_at(Side { id: *x, level: lx }, Side { id: *y, level: ly });
             if o != Ordering::Equal {
                 return o;
             }

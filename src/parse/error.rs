@@ -25,13 +25,13 @@ pub enum ParseErrorKind {
     #[error("empty input")]
     Empty,
     /// The input is longer than [`ParseOptions::max_len`](super::ParseOptions).
-    #[error("input is longer than {limit} bytes")]
+    #[error("input is longer than {limit} bytes; raise the limit with --max-input")]
     TooLong {
         /// The limit in bytes.
         limit: usize,
     },
     /// Nesting deeper than [`ParseOptions::max_depth`](super::ParseOptions).
-    #[error("expression is nested deeper than {limit} levels")]
+    #[error("expression is nested deeper than {limit} levels; raise the limit with --max-depth")]
     TooDeep {
         /// The limit.
         limit: usize,

@@ -12,6 +12,34 @@ use num_traits::One;
 
 use crate::expr::{ExprId, Node, Number, Store};
 
+/// An upper estimate of the bytes [`infix`] prints for all of `roots`,
+/// saturating: the printed text is a tree, which can be exponentially larger
+/// than the shared graph (`a1 = a0*a0; a2 = a1*a1; ...`), so callers check
+/// this before printing. Linear in the size of the graph.
+pub fn printed_size(store: &Store, roots: &[ExprId]) -> u64 {
+    let ids = store.reachable(roots);
+    let mut size: rustc_hash::FxHashMap<ExprId, u64> = rustc_hash::FxHashMap::default();
+    for &id in &ids {
+        let node = store.node(id);
+        let own: u64 = match node {
+            Node::Num(n) => 24 + n.bits() / 3,
+            Node::Const(_) => 2,
+            Node::Var(s) => store.name(*s).len() as u64,
+            Node::Add(xs) | Node::Mul(xs) => 3 * xs.len() as u64 + 2,
+            Node::Pow(_) => 6,
+            Node::Call(f, xs) => f.name().len() as u64 + 2 * xs.len() as u64 + 2,
+        };
+        let total = node
+            .children()
+            .iter()
+            .fold(own, |acc, c| acc.saturating_add(size[c]));
+        size.insert(id, total);
+    }
+    roots
+        .iter()
+        .fold(0u64, |acc, r| acc.saturating_add(size[r]))
+}
+
 /// Prints a sum of polynomial terms `c * Π base^k` in the given order,
 /// keeping each monomial factored (`13 + 6*(x - 1) + (x - 1)^2/2`), as
 /// Taylor polynomials are written. `terms` holds `(coefficient, [(base, k)])`.

@@ -80,11 +80,14 @@ mod tests {
 
     #[test]
     fn deep_expressions_do_not_overflow() {
+        // the deepest graph the default store admits
         let mut s = Store::new();
         let mut id = s.var("x");
-        for _ in 0..100_000 {
+        for _ in 1..crate::expr::MAX_GRAPH_DEPTH {
             id = s.call1(Func::Exp, id);
         }
-        assert_eq!(sexpr(&s, id).len(), 100_000 * 6 + 1);
+        assert!(s.overflowed().is_none());
+        let n = crate::expr::MAX_GRAPH_DEPTH as usize - 1;
+        assert_eq!(sexpr(&s, id).len(), n * 6 + 1);
     }
 }

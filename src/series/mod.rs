@@ -88,6 +88,9 @@ pub enum SeriesError {
         /// The subexpression (a power, `log`, `cbrt`, `atan2`, ...).
         at: ExprId,
     },
+    /// A bound of the store was hit (exact number size, depth, graph size).
+    #[error(transparent)]
+    Overflow(#[from] crate::expr::Overflow),
     /// A variable appears twice in the point.
     #[error("variable `{name}` is given twice in the point")]
     DuplicateVariable {
@@ -195,7 +198,11 @@ pub fn taylor(
         });
     }
     let mut ctx = Ctx::new(store, Basis::new(point.len(), order), opts.max_nodes);
-    let series = propagate(&mut ctx, f, point).map_err(|(fail, at)| match fail {
+    let series = propagate(&mut ctx, f, point);
+    if let Some(o) = ctx.store.overflowed() {
+        return Err(SeriesError::Overflow(o));
+    }
+    let series = series.map_err(|(fail, at)| match fail {
         Fail::Singular => SeriesError::NotAnalytic { at },
         Fail::TooLarge => SeriesError::TooLarge {
             limit: opts.max_nodes,

@@ -59,7 +59,7 @@ impl<'s> Ctx<'s> {
 
     /// Fails when the store has outgrown the budget.
     pub fn check(&self) -> Result<(), Fail> {
-        if self.store.len() > self.node_limit {
+        if self.store.len() > self.node_limit || self.store.overflowed().is_some() {
             Err(Fail::TooLarge)
         } else {
             Ok(())
