@@ -216,13 +216,8 @@ pub fn substitute(store: &mut Store, e: ExprId, from: ExprId, to: ExprId) -> Exp
         let new = if id == from {
             to
         } else {
-            let node = store.node(id).clone();
-            let kids: Vec<ExprId> = node.children().iter().map(|c| map[c]).collect();
-            if kids.as_slice() == node.children() {
-                id
-            } else {
-                rebuild(store, &node, &kids)
-            }
+            let kids: Vec<ExprId> = store.node(id).children().iter().map(|c| map[c]).collect();
+            store.rebuild(id, &kids)
         };
         map.insert(id, new);
     }
@@ -288,7 +283,7 @@ fn forward_steps(store: &mut Store, f: ExprId, names: &mut Names) -> Vec<Step> {
                 &mut steps,
             ),
             _ => {
-                let local = rebuild(store, &node, &kids);
+                let local = store.rebuild(id, &kids);
                 let sym = names.fresh(store);
                 operands.dedup();
                 steps.push(Step {
@@ -302,18 +297,6 @@ fn forward_steps(store: &mut Store, f: ExprId, names: &mut Names) -> Vec<Step> {
         name_of.insert(id, sym);
     }
     steps
-}
-
-fn rebuild(store: &mut Store, node: &Node, kids: &[ExprId]) -> ExprId {
-    match node {
-        Node::Add(_) => store.add(kids),
-        Node::Mul(_) => store.mul(kids),
-        Node::Pow(_) => store.pow(kids[0], kids[1]),
-        Node::Call(f, _) => store.call(*f, kids),
-        Node::Num(_) | Node::Const(_) | Node::Var(_) => {
-            kids.first().copied().unwrap_or_else(|| store.int(0))
-        }
-    }
 }
 
 /// `k1 ∘ k2 ∘ ... ∘ kn` as `t = k1 ∘ k2; t' = t ∘ k3; ...` (constants ride
@@ -403,11 +386,7 @@ pub fn common_subexpressions(store: &mut Store, roots: &[ExprId]) -> Program {
     for id in order {
         let node = store.node(id).clone();
         let kids: Vec<ExprId> = node.children().iter().map(|c| rewritten[c]).collect();
-        let e = if kids.is_empty() {
-            id
-        } else {
-            rebuild(store, &node, &kids)
-        };
+        let e = store.rebuild(id, &kids);
         let e = if shared.contains(&id) && !roots.contains(&id) {
             let s = names.fresh(store);
             program.statements.push((s, e));

@@ -137,13 +137,7 @@ fn local_op(
             _ => c,
         })
         .collect();
-    let local = match node {
-        Node::Add(_) => store.add(&children),
-        Node::Mul(_) => store.mul(&children),
-        Node::Pow(_) => store.pow(children[0], children[1]),
-        Node::Call(f, _) => store.call(f, &children),
-        Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
-    };
+    let local = store.rebuild(id, &children);
     (local, operands)
 }
 

@@ -6,18 +6,16 @@
 //! Only rewrites valid on the whole real domain are applied: `x/x`,
 //! `sqrt(x)^2` and `sqrt(x^2)` stay as they are.
 
-use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
 
-use super::number::{exact_root, split_power};
 use super::{Constant, ExprId, Func, Node, Number, Store, Sym};
 
 /// Where `x^e` is defined on the reals, for a numeric exponent `e`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Domain {
+pub(super) enum Domain {
     All,
     NonZero,
     NonNeg,
@@ -25,7 +23,7 @@ enum Domain {
 }
 
 impl Domain {
-    fn of(e: &Number) -> Domain {
+    pub(super) fn of(e: &Number) -> Domain {
         let integral = match e {
             Number::Rational(r) => r.is_integer(),
             Number::Float(f) => f.fract() == 0.0,
@@ -143,6 +141,19 @@ impl Store {
         self.div(lx, lb)
     }
 
+    /// The node `id` with its operands replaced by `kids`, through the
+    /// constructors (a leaf is itself).
+    pub fn rebuild(&mut self, id: ExprId, kids: &[ExprId]) -> ExprId {
+        match self.node(id).clone() {
+            Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
+            _ if kids == self.node(id).children() => id,
+            Node::Add(_) => self.add(kids),
+            Node::Mul(_) => self.mul(kids),
+            Node::Pow(_) => self.pow(kids[0], kids[1]),
+            Node::Call(f, _) => self.call(f, kids),
+        }
+    }
+
     /// `roots` with variables replaced by the given expressions, rebuilt
     /// through the constructors (so exact values fold: `cos(x)` at
     /// `x = pi/2` is `0`).
@@ -157,11 +168,7 @@ impl Store {
             let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
             let new = match node {
                 Node::Var(s) => values.get(&s).copied().unwrap_or(id),
-                Node::Num(_) | Node::Const(_) => id,
-                Node::Add(_) => self.add(&kids),
-                Node::Mul(_) => self.mul(&kids),
-                Node::Pow(_) => self.pow(kids[0], kids[1]),
-                Node::Call(f, _) => self.call(f, &kids),
+                _ => self.rebuild(id, &kids),
             };
             done.insert(id, new);
         }
@@ -493,434 +500,12 @@ impl Store {
             _ => false,
         }
     }
-
-    /// A power.
-    pub fn pow(&mut self, b: ExprId, e: ExprId) -> ExprId {
-        if self.overflow.is_some() {
-            // the result is discarded: stay cheap
-            return self.zero();
-        }
-        if let Node::Num(n) = self.node(e) {
-            if n.is_zero() && n.is_exact() {
-                return self.int(1);
-            }
-            if n.is_one() {
-                return b;
-            }
-        }
-        match self.node(b) {
-            Node::Num(n) if n.is_one() => return b,
-            Node::Const(Constant::E) => return self.call1(Func::Exp, e),
-            _ => {}
-        }
-        if let (Node::Num(nb), Node::Num(ne)) = (self.node(b), self.node(e)) {
-            let (nb, ne) = (nb.clone(), ne.clone());
-            if let Some(v) = self.fold_pow(&nb, &ne) {
-                return v;
-            }
-        }
-        if let Some(v) = self.pow_rewrite(b, e) {
-            return v;
-        }
-        // an integer power of a sum takes its content out: (2*x + 2)^-1 = 1/2*(x + 1)^-1
-        if self.as_num(e).is_some_and(Number::is_integer)
-            && let Some((c, primitive)) = self.content(b)
-        {
-            let c = self.number(c);
-            let pc = self.pow(c, e);
-            let pp = self.pow(primitive, e);
-            return self.mul(&[pc, pp]);
-        }
-        self.intern(Node::Pow([b, e]))
-    }
-
-    /// Rewrites of `b^e` by the shape of `b`.
-    fn pow_rewrite(&mut self, b: ExprId, e: ExprId) -> Option<ExprId> {
-        let ne = self.as_num(e).cloned();
-        match self.node(b).clone() {
-            Node::Pow([b2, e2]) => {
-                if self.is_positive(b2) {
-                    let x = self.mul(&[e2, e]);
-                    return Some(self.pow(b2, x));
-                }
-                let (n2, n) = (self.as_num(e2)?.clone(), ne?);
-                if !n.is_integer() {
-                    return None;
-                }
-                let composite = if n.is_negative() {
-                    Domain::of(&n2.abs().neg())
-                } else {
-                    Domain::of(&n2)
-                };
-                let prod = n2.mul(&n);
-                if overflows(&prod) {
-                    return None;
-                }
-                let prod = self.bounded(prod);
-                (Domain::of(&prod) == composite).then(|| {
-                    let p = self.number(prod);
-                    self.pow(b2, p)
-                })
-            }
-            Node::Mul(xs) => {
-                // a float exponent is applied to the product as a whole:
-                // splitting can overflow one factor and underflow another
-                let n = ne.filter(Number::is_exact)?;
-                if n.is_integer() {
-                    let parts: Vec<ExprId> = xs.iter().map(|&x| self.pow(x, e)).collect();
-                    return Some(self.mul(&parts));
-                }
-                let c = self.as_num(xs[0])?.clone();
-                if c.is_negative() {
-                    return None;
-                }
-                let rest = if xs.len() == 2 {
-                    xs[1]
-                } else {
-                    self.intern(Node::Mul(xs[1..].into()))
-                };
-                let cn = self.number(c);
-                let pc = self.pow(cn, e);
-                let pr = self.pow(rest, e);
-                Some(self.mul(&[pc, pr]))
-            }
-            Node::Call(Func::Exp, a) => {
-                let x = self.mul(&[a[0], e]);
-                Some(self.call1(Func::Exp, x))
-            }
-            _ => None,
-        }
-    }
-
-    /// Folds `b^e` for numbers, exactly where both are exact.
-    fn fold_pow(&mut self, b: &Number, e: &Number) -> Option<ExprId> {
-        if !b.is_exact() || !e.is_exact() {
-            let v = b.to_f64().powf(e.to_f64());
-            return v.is_finite().then(|| self.float(v));
-        }
-        let (br, er) = (b.as_rational()?.clone(), e.as_rational()?.clone());
-        if er.is_integer() {
-            let v = b.pow_int_within(er.numer(), self.max_exact_bits())?;
-            return Some(self.number(v));
-        }
-        if br.is_zero() {
-            return er.is_positive().then(|| self.int(0));
-        }
-        if br.is_negative() {
-            return None;
-        }
-        let q = u32::try_from(er.denom().clone()).ok()?;
-        let max = self.max_exact_bits();
-        let (cn, ln) = root_parts(br.numer(), &er, q, max)?;
-        let (cd, ld) = root_parts(br.denom(), &(-er.clone()), q, max)?;
-        let coeff = self.rational(cn * cd);
-        let mut factors = vec![coeff];
-        match (ln, ld) {
-            (Some((bn, fnum)), Some((bd, fden))) if fnum == fden => {
-                let base = self.rational(BigRational::from_integer(bn * bd));
-                let f = self.rational(fnum);
-                factors.push(self.intern(Node::Pow([base, f])));
-            }
-            (a, b) => {
-                for (base, f) in [a, b].into_iter().flatten() {
-                    let base = self.rational(BigRational::from_integer(base));
-                    let f = self.rational(f);
-                    factors.push(self.intern(Node::Pow([base, f])));
-                }
-            }
-        }
-        Some(self.mul(&factors))
-    }
-
-    /// A function application.
-    pub fn call(&mut self, f: Func, args: &[ExprId]) -> ExprId {
-        if self.overflow.is_some() {
-            // the result is discarded: stay cheap
-            return self.zero();
-        }
-        debug_assert!(f.arity().is_none_or(|n| n == args.len()));
-        match f {
-            Func::Min | Func::Max => return self.min_max(f, args),
-            Func::Atan2 => return self.atan2(args[0], args[1]),
-            _ => {}
-        }
-        let a = args[0];
-        if let Some(v) = self.fold_call(f, a) {
-            return v;
-        }
-        if let Some(v) = self.call_symmetry(f, a) {
-            return v;
-        }
-        self.intern(Node::Call(f, vec![a].into()))
-    }
-
-    /// Odd and even functions take the sign out of their argument:
-    /// `sin(-x) = -sin(x)`, `cos(-x) = cos(x)`, `abs(2*x) = 2*abs(x)`.
-    fn call_symmetry(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
-        use Func::*;
-        if f == Abs
-            && let Node::Mul(xs) = self.node(a).clone()
-            && let Node::Num(c) = self.node(xs[0]).clone()
-        {
-            let c = self.number(c.abs());
-            let rest = if xs.len() == 2 {
-                xs[1]
-            } else {
-                self.intern(Node::Mul(xs[1..].into()))
-            };
-            let inner = self.call1(Abs, rest);
-            return Some(self.mul(&[c, inner]));
-        }
-        let odd = matches!(
-            f,
-            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf | Cbrt | Sign
-        );
-        let even = matches!(f, Cos | Cosh | Abs);
-        if !odd && !even {
-            return None;
-        }
-        let inner = self.negated(a)?;
-        let v = self.call1(f, inner);
-        Some(if odd { self.neg(v) } else { v })
-    }
-
-    /// `Some(b)` with `a = -b` when `a` visibly carries a minus sign.
-    pub fn negated(&mut self, a: ExprId) -> Option<ExprId> {
-        match self.node(a) {
-            Node::Num(n) if n.is_negative() => {
-                let n = n.neg();
-                Some(self.number(n))
-            }
-            Node::Mul(xs) if self.as_num(xs[0]).is_some_and(|c| c.is_negative()) => {
-                Some(self.neg(a))
-            }
-            _ => None,
-        }
-    }
-
-    fn min_max(&mut self, f: Func, args: &[ExprId]) -> ExprId {
-        let mut flat = Vec::new();
-        let mut best: Option<Number> = None;
-        for &a in args {
-            let items: Vec<ExprId> = match self.node(a) {
-                Node::Call(g, xs) if *g == f => xs.to_vec(),
-                _ => vec![a],
-            };
-            for x in items {
-                if let Node::Num(n) = self.node(x) {
-                    let better = best.as_ref().is_none_or(|b| {
-                        let o = n.cmp_value(b);
-                        if f == Func::Max { o.is_gt() } else { o.is_lt() }
-                    });
-                    if better {
-                        best = Some(n.clone());
-                    }
-                } else if !flat.contains(&x) {
-                    flat.push(x);
-                }
-            }
-        }
-        if let Some(b) = best {
-            let n = self.number(b);
-            flat.push(n);
-        }
-        flat.sort_by(|a, b| self.cmp_expr(*a, *b));
-        if flat.len() == 1 {
-            return flat[0];
-        }
-        self.intern(Node::Call(f, flat.into()))
-    }
-
-    fn atan2(&mut self, y: ExprId, x: ExprId) -> ExprId {
-        if let (Some(ny), Some(nx)) = (self.as_num(y), self.as_num(x)) {
-            let (ny, nx) = (ny.clone(), nx.clone());
-            if !ny.is_exact() || !nx.is_exact() {
-                let v = ny.to_f64().atan2(nx.to_f64());
-                return self.float(v);
-            }
-            if !nx.is_negative() && !nx.is_zero() {
-                let q = self.div(y, x);
-                return self.call1(Func::Atan, q);
-            }
-            if nx.is_zero() && !ny.is_zero() {
-                let half_pi = self.pi_times(Number::frac(if ny.is_negative() { -1 } else { 1 }, 2));
-                return half_pi;
-            }
-            if nx.is_negative() && ny.is_zero() {
-                return self.constant(Constant::Pi);
-            }
-        }
-        self.intern(Node::Call(Func::Atan2, vec![y, x].into()))
-    }
-
-    fn pi_times(&mut self, r: Number) -> ExprId {
-        let c = self.number(r);
-        let p = self.constant(Constant::Pi);
-        self.mul(&[c, p])
-    }
-
-    /// Exact values of functions at special points, and floats folded.
-    fn fold_call(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
-        use Func::*;
-        match self.node(a).clone() {
-            Node::Num(Number::Float(x)) => {
-                let v = f.apply_f64(&[x]);
-                return v.is_finite().then(|| self.float(v));
-            }
-            Node::Num(Number::Rational(q)) => return self.fold_exact(f, &q),
-            Node::Call(Exp, x) if f == Ln => return Some(x[0]),
-            Node::Call(g, x) if g == f && matches!(f, Abs | Sign | Step) => {
-                return Some(self.call1(g, x[0]));
-            }
-            Node::Const(Constant::E) if f == Ln => return Some(self.int(1)),
-            _ => {}
-        }
-        if matches!(f, Sin | Cos | Tan)
-            && let Some(r) = self.pi_multiple(a)
-        {
-            return self.trig_special(f, &r);
-        }
-        if self.is_positive(a) {
-            return match f {
-                Abs | Relu => Some(a),
-                Sign | Step => Some(self.int(1)),
-                _ => None,
-            };
-        }
-        None
-    }
-
-    fn fold_exact(&mut self, f: Func, q: &BigRational) -> Option<ExprId> {
-        use Func::*;
-        let zero = q.is_zero();
-        let one = q.is_one();
-        let r = |s: &mut Store, v: BigRational| Some(s.rational(v));
-        let int = |v: i64| BigRational::from_integer(BigInt::from(v));
-        match f {
-            Abs => r(self, q.abs()),
-            Sign => r(self, int(q.signum().numer().try_into().unwrap_or(0))),
-            Step => r(self, int(i64::from(q.is_positive()))),
-            Relu => r(self, if q.is_positive() { q.clone() } else { int(0) }),
-            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf if zero => r(self, int(0)),
-            Cos | Cosh | Exp if zero => r(self, int(1)),
-            Ln | Acosh if one => r(self, int(0)),
-            Acos if one => r(self, int(0)),
-            Acos if zero => Some(self.pi_times(Number::frac(1, 2))),
-            Asin if one => Some(self.pi_times(Number::frac(1, 2))),
-            Atan if one => Some(self.pi_times(Number::frac(1, 4))),
-            Acos if *q == -int(1) => Some(self.constant(Constant::Pi)),
-            Sigmoid if zero => r(self, BigRational::new(1.into(), 2.into())),
-            Softplus if zero => {
-                let two = self.int(2);
-                Some(self.call1(Ln, two))
-            }
-            Cbrt => {
-                let n = exact_root(&q.numer().abs(), 3)?;
-                let d = exact_root(q.denom(), 3)?;
-                let v = BigRational::new(n, d);
-                r(self, if q.is_negative() { -v } else { v })
-            }
-            _ => None,
-        }
-    }
-
-    /// `Some(r)` when `a = r*pi` for an exact rational `r`.
-    fn pi_multiple(&self, a: ExprId) -> Option<BigRational> {
-        match self.node(a) {
-            Node::Const(Constant::Pi) => Some(BigRational::one()),
-            Node::Mul(xs)
-                if xs.len() == 2 && matches!(self.node(xs[1]), Node::Const(Constant::Pi)) =>
-            {
-                self.as_num(xs[0])?.as_rational().cloned()
-            }
-            _ => None,
-        }
-    }
-
-    /// `sin`, `cos`, `tan` at multiples of `pi/6` and `pi/4`.
-    fn trig_special(&mut self, f: Func, r: &BigRational) -> Option<ExprId> {
-        let twelve = BigRational::from_integer(BigInt::from(12));
-        let k = r * &twelve;
-        if !k.is_integer() {
-            return None;
-        }
-        let k: i64 = k
-            .to_integer()
-            .mod_floor(&BigInt::from(24))
-            .try_into()
-            .ok()?;
-        // sin at k*pi/12 for k = 0..6 (multiples of pi/12 that have table entries)
-        let sin_at = |s: &mut Store, k: i64| -> Option<ExprId> {
-            let (k, sign) = if k >= 12 { (k - 12, -1) } else { (k, 1) };
-            let k = if k > 6 { 12 - k } else { k };
-            let v = match k {
-                0 => s.int(0),
-                2 => s.frac(1, 2),
-                3 => {
-                    let two = s.int(2);
-                    let r2 = s.sqrt(two);
-                    let h = s.frac(1, 2);
-                    s.mul(&[h, r2])
-                }
-                4 => {
-                    let three = s.int(3);
-                    let r3 = s.sqrt(three);
-                    let h = s.frac(1, 2);
-                    s.mul(&[h, r3])
-                }
-                6 => s.int(1),
-                _ => return None,
-            };
-            let m = s.int(sign);
-            Some(s.mul(&[m, v]))
-        };
-        match f {
-            Func::Sin => sin_at(self, k),
-            Func::Cos => sin_at(self, (k + 6) % 24),
-            _ => {
-                if (k % 12) == 6 {
-                    return None;
-                }
-                let s = sin_at(self, k)?;
-                let c = sin_at(self, (k + 6) % 24)?;
-                Some(self.div(s, c))
-            }
-        }
-    }
 }
 
 /// True for a float result that is not finite: such a result is not folded
 /// (a number node is always finite) and the operands stay as they are.
-fn overflows(n: &Number) -> bool {
+pub(super) fn overflows(n: &Number) -> bool {
     !n.is_exact() && !n.to_f64().is_finite()
-}
-
-/// `m^e = c * base^f` with an exact `c` and `f` in (0, 1): the coefficient
-/// and the leftover root (`None` when there is none). `None` overall when
-/// the exact coefficient would be too large.
-#[allow(clippy::type_complexity)]
-fn root_parts(
-    m: &BigInt,
-    e: &BigRational,
-    q: u32,
-    max_bits: u64,
-) -> Option<(BigRational, Option<(BigInt, BigRational)>)> {
-    if m.is_one() {
-        return Some((BigRational::one(), None));
-    }
-    let k = e.floor();
-    let f = e - &k;
-    let mk = Number::Rational(BigRational::from_integer(m.clone()))
-        .pow_int_within(k.numer(), max_bits)?;
-    let mut c = mk.as_rational()?.clone();
-    let (a, rest) = split_power(m, q);
-    let r = f.numer().clone();
-    if !a.is_one() {
-        let ar = Number::Rational(BigRational::from_integer(a)).pow_int_within(&r, max_bits)?;
-        c *= ar.as_rational()?;
-    }
-    let left = (!rest.is_one()).then_some((rest, f));
-    Some((c, left))
 }
 
 #[cfg(test)]

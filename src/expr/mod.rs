@@ -14,8 +14,10 @@
 //! This module depends on no other module of the crate.
 
 mod build;
+mod calls;
 mod number;
 pub mod order;
+mod power;
 
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 

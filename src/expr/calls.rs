@@ -1,0 +1,269 @@
+//! Smart constructors for function applications: exact values at special
+//! points (`exp(0) = 1`, `cos(pi/3) = 1/2`), floats folded, odd and even
+//! symmetry (`sin(-x) = -sin(x)`), flattened and sorted `min`/`max`.
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, Zero};
+
+use super::number::exact_root;
+use super::{Constant, ExprId, Func, Node, Number, Store};
+
+impl Store {
+    /// A function application.
+    pub fn call(&mut self, f: Func, args: &[ExprId]) -> ExprId {
+        if self.overflow.is_some() {
+            // the result is discarded: stay cheap
+            return self.zero();
+        }
+        debug_assert!(f.arity().is_none_or(|n| n == args.len()));
+        match f {
+            Func::Min | Func::Max => return self.min_max(f, args),
+            Func::Atan2 => return self.atan2(args[0], args[1]),
+            _ => {}
+        }
+        let a = args[0];
+        if let Some(v) = self.fold_call(f, a) {
+            return v;
+        }
+        if let Some(v) = self.call_symmetry(f, a) {
+            return v;
+        }
+        self.intern(Node::Call(f, vec![a].into()))
+    }
+
+    /// Odd and even functions take the sign out of their argument:
+    /// `sin(-x) = -sin(x)`, `cos(-x) = cos(x)`, `abs(2*x) = 2*abs(x)`.
+    fn call_symmetry(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
+        use Func::*;
+        if f == Abs
+            && let Node::Mul(xs) = self.node(a).clone()
+            && let Node::Num(c) = self.node(xs[0]).clone()
+        {
+            let c = self.number(c.abs());
+            let rest = if xs.len() == 2 {
+                xs[1]
+            } else {
+                self.intern(Node::Mul(xs[1..].into()))
+            };
+            let inner = self.call1(Abs, rest);
+            return Some(self.mul(&[c, inner]));
+        }
+        let odd = matches!(
+            f,
+            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf | Cbrt | Sign
+        );
+        let even = matches!(f, Cos | Cosh | Abs);
+        if !odd && !even {
+            return None;
+        }
+        let inner = self.negated(a)?;
+        let v = self.call1(f, inner);
+        Some(if odd { self.neg(v) } else { v })
+    }
+
+    /// `Some(b)` with `a = -b` when `a` visibly carries a minus sign.
+    pub fn negated(&mut self, a: ExprId) -> Option<ExprId> {
+        match self.node(a) {
+            Node::Num(n) if n.is_negative() => {
+                let n = n.neg();
+                Some(self.number(n))
+            }
+            Node::Mul(xs) if self.as_num(xs[0]).is_some_and(|c| c.is_negative()) => {
+                Some(self.neg(a))
+            }
+            _ => None,
+        }
+    }
+
+    fn min_max(&mut self, f: Func, args: &[ExprId]) -> ExprId {
+        let mut flat = Vec::new();
+        let mut best: Option<Number> = None;
+        for &a in args {
+            let items: Vec<ExprId> = match self.node(a) {
+                Node::Call(g, xs) if *g == f => xs.to_vec(),
+                _ => vec![a],
+            };
+            for x in items {
+                if let Node::Num(n) = self.node(x) {
+                    let better = best.as_ref().is_none_or(|b| {
+                        let o = n.cmp_value(b);
+                        if f == Func::Max { o.is_gt() } else { o.is_lt() }
+                    });
+                    if better {
+                        best = Some(n.clone());
+                    }
+                } else if !flat.contains(&x) {
+                    flat.push(x);
+                }
+            }
+        }
+        if let Some(b) = best {
+            let n = self.number(b);
+            flat.push(n);
+        }
+        flat.sort_by(|a, b| self.cmp_expr(*a, *b));
+        if flat.len() == 1 {
+            return flat[0];
+        }
+        self.intern(Node::Call(f, flat.into()))
+    }
+
+    fn atan2(&mut self, y: ExprId, x: ExprId) -> ExprId {
+        if let (Some(ny), Some(nx)) = (self.as_num(y), self.as_num(x)) {
+            let (ny, nx) = (ny.clone(), nx.clone());
+            if !ny.is_exact() || !nx.is_exact() {
+                let v = ny.to_f64().atan2(nx.to_f64());
+                return self.float(v);
+            }
+            if !nx.is_negative() && !nx.is_zero() {
+                let q = self.div(y, x);
+                return self.call1(Func::Atan, q);
+            }
+            if nx.is_zero() && !ny.is_zero() {
+                let half_pi = self.pi_times(Number::frac(if ny.is_negative() { -1 } else { 1 }, 2));
+                return half_pi;
+            }
+            if nx.is_negative() && ny.is_zero() {
+                return self.constant(Constant::Pi);
+            }
+        }
+        self.intern(Node::Call(Func::Atan2, vec![y, x].into()))
+    }
+
+    fn pi_times(&mut self, r: Number) -> ExprId {
+        let c = self.number(r);
+        let p = self.constant(Constant::Pi);
+        self.mul(&[c, p])
+    }
+
+    /// Exact values of functions at special points, and floats folded.
+    fn fold_call(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
+        use Func::*;
+        match self.node(a).clone() {
+            Node::Num(Number::Float(x)) => {
+                let v = f.apply_f64(&[x]);
+                return v.is_finite().then(|| self.float(v));
+            }
+            Node::Num(Number::Rational(q)) => return self.fold_exact(f, &q),
+            Node::Call(Exp, x) if f == Ln => return Some(x[0]),
+            Node::Call(g, x) if g == f && matches!(f, Abs | Sign | Step) => {
+                return Some(self.call1(g, x[0]));
+            }
+            Node::Const(Constant::E) if f == Ln => return Some(self.int(1)),
+            _ => {}
+        }
+        if matches!(f, Sin | Cos | Tan)
+            && let Some(r) = self.pi_multiple(a)
+        {
+            return self.trig_special(f, &r);
+        }
+        if self.is_positive(a) {
+            return match f {
+                Abs | Relu => Some(a),
+                Sign | Step => Some(self.int(1)),
+                _ => None,
+            };
+        }
+        None
+    }
+
+    fn fold_exact(&mut self, f: Func, q: &BigRational) -> Option<ExprId> {
+        use Func::*;
+        let zero = q.is_zero();
+        let one = q.is_one();
+        let r = |s: &mut Store, v: BigRational| Some(s.rational(v));
+        let int = |v: i64| BigRational::from_integer(BigInt::from(v));
+        match f {
+            Abs => r(self, q.abs()),
+            Sign => r(self, int(q.signum().numer().try_into().unwrap_or(0))),
+            Step => r(self, int(i64::from(q.is_positive()))),
+            Relu => r(self, if q.is_positive() { q.clone() } else { int(0) }),
+            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf if zero => r(self, int(0)),
+            Cos | Cosh | Exp if zero => r(self, int(1)),
+            Ln | Acosh if one => r(self, int(0)),
+            Acos if one => r(self, int(0)),
+            Acos if zero => Some(self.pi_times(Number::frac(1, 2))),
+            Asin if one => Some(self.pi_times(Number::frac(1, 2))),
+            Atan if one => Some(self.pi_times(Number::frac(1, 4))),
+            Acos if *q == -int(1) => Some(self.constant(Constant::Pi)),
+            Sigmoid if zero => r(self, BigRational::new(1.into(), 2.into())),
+            Softplus if zero => {
+                let two = self.int(2);
+                Some(self.call1(Ln, two))
+            }
+            Cbrt => {
+                let n = exact_root(&q.numer().abs(), 3)?;
+                let d = exact_root(q.denom(), 3)?;
+                let v = BigRational::new(n, d);
+                r(self, if q.is_negative() { -v } else { v })
+            }
+            _ => None,
+        }
+    }
+
+    /// `Some(r)` when `a = r*pi` for an exact rational `r`.
+    fn pi_multiple(&self, a: ExprId) -> Option<BigRational> {
+        match self.node(a) {
+            Node::Const(Constant::Pi) => Some(BigRational::one()),
+            Node::Mul(xs)
+                if xs.len() == 2 && matches!(self.node(xs[1]), Node::Const(Constant::Pi)) =>
+            {
+                self.as_num(xs[0])?.as_rational().cloned()
+            }
+            _ => None,
+        }
+    }
+
+    /// `sin`, `cos`, `tan` at multiples of `pi/6` and `pi/4`.
+    fn trig_special(&mut self, f: Func, r: &BigRational) -> Option<ExprId> {
+        let twelve = BigRational::from_integer(BigInt::from(12));
+        let k = r * &twelve;
+        if !k.is_integer() {
+            return None;
+        }
+        let k: i64 = k
+            .to_integer()
+            .mod_floor(&BigInt::from(24))
+            .try_into()
+            .ok()?;
+        // sin at k*pi/12 for k = 0..6 (multiples of pi/12 that have table entries)
+        let sin_at = |s: &mut Store, k: i64| -> Option<ExprId> {
+            let (k, sign) = if k >= 12 { (k - 12, -1) } else { (k, 1) };
+            let k = if k > 6 { 12 - k } else { k };
+            let v = match k {
+                0 => s.int(0),
+                2 => s.frac(1, 2),
+                3 => {
+                    let two = s.int(2);
+                    let r2 = s.sqrt(two);
+                    let h = s.frac(1, 2);
+                    s.mul(&[h, r2])
+                }
+                4 => {
+                    let three = s.int(3);
+                    let r3 = s.sqrt(three);
+                    let h = s.frac(1, 2);
+                    s.mul(&[h, r3])
+                }
+                6 => s.int(1),
+                _ => return None,
+            };
+            let m = s.int(sign);
+            Some(s.mul(&[m, v]))
+        };
+        match f {
+            Func::Sin => sin_at(self, k),
+            Func::Cos => sin_at(self, (k + 6) % 24),
+            _ => {
+                if (k % 12) == 6 {
+                    return None;
+                }
+                let s = sin_at(self, k)?;
+                let c = sin_at(self, (k + 6) % 24)?;
+                Some(self.div(s, c))
+            }
+        }
+    }
+}
