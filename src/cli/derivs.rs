@@ -10,7 +10,8 @@ use crate::print::{infix, latex, latex_matrix};
 
 use super::output::{number_json, number_text};
 use super::point::Coord;
-use super::run::{CliError, Outcome, Session, evaluate, kink_warnings, point_tex, point_text};
+use super::run::{CliError, Outcome, evaluate, kink_warnings, point_tex, point_text};
+use super::session::Session;
 use super::{GradArgs, ModeArg};
 
 /// Which derivative object.

@@ -5,6 +5,7 @@ mod derivs;
 mod output;
 mod point;
 mod run;
+mod session;
 mod trace;
 
 pub use run::run;

@@ -9,7 +9,8 @@ use crate::series::{SeriesOptions, taylor};
 
 use super::Format;
 use super::point::Coord;
-use super::run::{CliError, Session, evaluate, kink_warnings};
+use super::run::{CliError, evaluate, kink_warnings};
+use super::session::Session;
 
 /// A result being assembled: JSON fields and text lines.
 pub struct Report {

@@ -10,7 +10,8 @@ use crate::trace::{Operand, Sweeps, Trace, trace};
 
 use super::output::{number_json, number_text};
 use super::point::Coord;
-use super::run::{CliError, Session, point_text};
+use super::run::{CliError, point_text};
+use super::session::Session;
 use super::{Common, Format};
 
 /// Runs `trace`.
