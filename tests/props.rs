@@ -830,6 +830,46 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Forward mode, reverse mode and forward-over-reverse agree with the
+    /// symbolic gradient and Hessian wherever the values are finite.
+    #[test]
+    fn ad_modes_agree_with_symbolic(e in expr(), pts in points(3)) {
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let vars = &syms[..e.nvars];
+        let mut dv = Differentiator::new(MAX_NODES);
+        let g = dv.gradient(&mut store, f, vars).map_err(|err| TestCaseError::reject(format!("limit: {err}")))?;
+        let h = dv.hessian(&mut store, f, vars).map_err(|err| TestCaseError::reject(format!("limit: {err}")))?;
+        for p in &pts {
+            let at = |v: Sym| syms.iter().position(|s| *s == v).map_or(f64::NAN, |i| p[i]);
+            let sym_g = values(&store, &g, &syms, p);
+            let sym_h = values(&store, &h.concat(), &syms, p);
+            let fw = deriv::ad::jacobian_forward(&store, &[f], &at, vars).concat();
+            let rv = deriv::ad::jacobian_reverse(&store, &[f], &at, vars).concat();
+            let fr = deriv::ad::hessian_forward_over_reverse(&store, f, &at, vars).concat();
+            // cancellation in either mode leaves rounding of the size of f;
+            // ill-conditioned points (kinks, rounding amplified near a
+            // singularity such as acos(x/x)) are skipped
+            let scale = value(&store, f, &syms, p).abs() + 1.0;
+            let mut kink = f64::INFINITY;
+            let want = naive(&e.tree, p, &mut kink);
+            if !scale.is_finite() || !want.v.is_finite() || kink < 1e-3 || want.err.is_nan() || want.err * EPS > 1e-11 * want.v.abs() {
+                continue;
+            }
+            let pairs = sym_g.iter().zip(&fw).chain(sym_g.iter().zip(&rv)).chain(sym_h.iter().zip(&fr));
+            for (a, b) in pairs {
+                if !a.is_finite() || !b.is_finite() || a.abs() > 1e12 {
+                    continue;
+                }
+                prop_assert!((a - b).abs() <= 1e-9 * a.abs().max(b.abs()) + 1e-7 * scale,
+                    "at {:?}: symbolic {} vs AD {}\n  f = {}", &p[..e.nvars], a, b, show(&store, f));
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------
 // 6, 7: Taylor polynomials and linearization
 
