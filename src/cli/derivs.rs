@@ -93,7 +93,14 @@ pub fn derivative_cmd(
         put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
         return s.done(r).map(Outcome::from);
     };
-    s.check_output(&matrix.concat())?;
+    s.check_output(&matrix.concat()).map_err(|e| match (e, &a.at) {
+        (CliError::Input { message, span, context }, Some(_)) => CliError::Input {
+            message: format!("{message}; for values only, use --mode reverse (or --cse for a compact program)"),
+            span,
+            context,
+        },
+        (e, _) => e,
+    })?;
     put_symbolic(&mut r, kind, key, head, &s, &matrix, &vars);
     let Some(coords) = coords else {
         return s.done(r).map(Outcome::from);

@@ -136,7 +136,18 @@ pub fn taylor_cmd(
         parts.push(*c);
         parts.extend(mono.iter().map(|m| m.0));
     }
-    s.check_output(&parts)?;
+    s.check_output(&parts).map_err(|e| match e {
+        CliError::Input {
+            message,
+            span,
+            context,
+        } if !numeric => CliError::Input {
+            message: format!("{message}; --numeric gives float coefficients"),
+            span,
+            context,
+        },
+        e => e,
+    })?;
     let text = polynomial(&mut s.store, &terms);
     let tex = latex_polynomial(&mut s.store, &terms);
     let mut r = s.report(command, &vars);
