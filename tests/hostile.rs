@@ -88,7 +88,12 @@ fn cases() -> Vec<Case> {
         }
         let padded = format!("{line} ");
         let parts: Vec<&str> = padded.splitn(4, " | ").collect();
-        assert_eq!(parts.len(), 4, "line {}: CLASS | COMMAND | EXPR | OPTIONS", i + 1);
+        assert_eq!(
+            parts.len(),
+            4,
+            "line {}: CLASS | COMMAND | EXPR | OPTIONS",
+            i + 1
+        );
         let class = match parts[0].trim() {
             "error" => Class::Error,
             "usage" => Class::Usage,
@@ -309,5 +314,10 @@ fn hostile_inputs() {
     });
     let mut failures = failures.into_inner().expect("lock");
     failures.sort();
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

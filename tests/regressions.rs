@@ -75,7 +75,8 @@ fn float_overflow_is_not_folded() {
         let mut s = Store::new();
         let f = deriv::parse::parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
         assert_eq!(infix(&s, f), printed);
-        let again = deriv::parse::parse_expr(&mut s, printed, &ParseOptions::default()).expect("reparses");
+        let again =
+            deriv::parse::parse_expr(&mut s, printed, &ParseOptions::default()).expect("reparses");
         assert_eq!(again, f, "round trip of {printed}");
         let mut env = Env::new();
         env.set(s.find_sym("x").expect("x"), 2.0);
@@ -105,8 +106,14 @@ fn second_derivative_round_trips() {
     let mut env = Env::new();
     env.set(s.find_sym("t").expect("t"), 1.5);
     env.set(l, 0.7);
-    let (a, b) = (eval(&s, d2, &env).expect("bound"), eval(&s, g, &env).expect("bound"));
-    assert!((a - b).abs() <= 1e-12 * (1.0 + a.abs()), "{text}: {a} vs {b}");
+    let (a, b) = (
+        eval(&s, d2, &env).expect("bound"),
+        eval(&s, g, &env).expect("bound"),
+    );
+    assert!(
+        (a - b).abs() <= 1e-12 * (1.0 + a.abs()),
+        "{text}: {a} vs {b}"
+    );
 }
 
 /// fuzz/eval_series: at `s=8, v=-1` the exact Taylor coefficient of `v` in

@@ -54,7 +54,11 @@ impl Report {
         match self.format {
             Format::Json => format!("{}\n", Value::Object(self.json)),
             Format::Text | Format::Latex => {
-                let lines = if self.format == Format::Text { self.lines } else { self.tex };
+                let lines = if self.format == Format::Text {
+                    self.lines
+                } else {
+                    self.tex
+                };
                 let mut s = lines.join("\n");
                 s.push('\n');
                 s
@@ -137,7 +141,11 @@ pub fn taylor_cmd(
     r.field("order", json!(order));
     r.field("polynomial", Value::String(text.clone()));
     r.text(text);
-    let args = coords.iter().map(|c| latex_var(&mut s.store, c.sym)).collect::<Vec<_>>().join(", ");
+    let args = coords
+        .iter()
+        .map(|c| latex_var(&mut s.store, c.sym))
+        .collect::<Vec<_>>()
+        .join(", ");
     r.tex(format!("T_{{{order}}}\\left({args}\\right) = {tex}"));
     s.done(r)
 }

@@ -322,7 +322,13 @@ fn execute(cli: Cli, warnings: &mut Vec<String>) -> Result<String, CliError> {
         Command::Simplify(a) => simplify_cmd(&Session::load(&a.common)?),
         Command::Diff(a) => {
             let mut s = Session::load(&a.common)?;
-            diff_cmd(&mut s, &a.wrt, (a.order, a.max_order), a.at.as_deref(), warnings)
+            diff_cmd(
+                &mut s,
+                &a.wrt,
+                (a.order, a.max_order),
+                a.at.as_deref(),
+                warnings,
+            )
         }
         Command::Grad(a) => derivative_cmd(Kind::Grad, &a, warnings),
         Command::Hessian(a) => derivative_cmd(Kind::Hessian, &a, warnings),
@@ -408,7 +414,11 @@ fn simplify_cmd(s: &Session) -> Result<String, CliError> {
     r.field("result", Value::String(text.clone()));
     r.tex(match &s.output {
         Output::Scalar(f) => latex(&s.store, *f),
-        Output::Vector(fs) => latex_matrix(&fs.iter().map(|f| vec![latex(&s.store, *f)]).collect::<Vec<_>>()),
+        Output::Vector(fs) => latex_matrix(
+            &fs.iter()
+                .map(|f| vec![latex(&s.store, *f)])
+                .collect::<Vec<_>>(),
+        ),
     });
     r.text(text);
     s.done(r)
@@ -452,14 +462,22 @@ fn diff_cmd(
     let text = infix(&s.store, df);
     r.field("derivative", Value::String(text.clone()));
     r.text(text);
-    r.tex(format!("{} = {}", partial_tex(&mut s.store, &syms), latex(&s.store, df)));
+    r.tex(format!(
+        "{} = {}",
+        partial_tex(&mut s.store, &syms),
+        latex(&s.store, df)
+    ));
     if let Some(at) = at {
         let coords = s.point(at, &vars)?;
         kink_warnings(s, &[f], &coords, warnings);
         let v = evaluate(s, &[df], &coords, warnings)[0];
         r.field("value", number_json(v));
         r.text(format!("= {} at {}", number_text(v), point_text(&coords)));
-        r.tex(format!("\\text{{at }} {}: \\quad {}", point_tex(&mut s.store, &coords), number_text(v)));
+        r.tex(format!(
+            "\\text{{at }} {}: \\quad {}",
+            point_tex(&mut s.store, &coords),
+            number_text(v)
+        ));
     }
     s.done(r)
 }
@@ -521,7 +539,10 @@ fn derivative_cmd(
         }
         None => None,
     };
-    let tex_rows: Vec<Vec<String>> = matrix.iter().map(|row| row.iter().map(|e| latex(&s.store, *e)).collect()).collect();
+    let tex_rows: Vec<Vec<String>> = matrix
+        .iter()
+        .map(|row| row.iter().map(|e| latex(&s.store, *e)).collect())
+        .collect();
     let head = match kind {
         Kind::Grad => "\\nabla f",
         Kind::Hessian => "H",
@@ -530,8 +551,15 @@ fn derivative_cmd(
     r.tex(format!("{head} = {}", latex_matrix(&tex_rows)));
     if let (Some((rows, _)), Some(at)) = (&values, &a.at) {
         let coords = s.point(at, &[])?;
-        let nums: Vec<Vec<String>> = rows.iter().map(|row| row.iter().map(|v| number_text(*v)).collect()).collect();
-        r.tex(format!("{head}\\left({}\\right) = {}", point_tex(&mut s.store, &coords), latex_matrix(&nums)));
+        let nums: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|v| number_text(*v)).collect())
+            .collect();
+        r.tex(format!(
+            "{head}\\left({}\\right) = {}",
+            point_tex(&mut s.store, &coords),
+            latex_matrix(&nums)
+        ));
     }
     if kind == Kind::Grad {
         r.field(key, json!(strings[0]));
@@ -670,7 +698,13 @@ pub(super) fn kink_warnings(
 fn point_tex(store: &mut Store, coords: &[Coord]) -> String {
     coords
         .iter()
-        .map(|c| format!("{} = {}", super::output::latex_var(store, c.sym), latex(store, c.value)))
+        .map(|c| {
+            format!(
+                "{} = {}",
+                super::output::latex_var(store, c.sym),
+                latex(store, c.value)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -688,7 +722,11 @@ fn partial_tex(store: &mut Store, syms: &[Sym]) -> String {
         .iter()
         .map(|(v, k)| {
             let name = super::output::latex_var(store, *v);
-            if *k == 1 { format!("\\partial {name}") } else { format!("\\partial {name}^{{{k}}}") }
+            if *k == 1 {
+                format!("\\partial {name}")
+            } else {
+                format!("\\partial {name}^{{{k}}}")
+            }
         })
         .collect::<Vec<_>>()
         .join(" ");

@@ -154,18 +154,19 @@ impl Store {
         let mut coeffs: FxHashMap<ExprId, Number> = FxHashMap::default();
         // terms left unmerged because merging them overflows a float
         let mut extra: Vec<ExprId> = Vec::new();
-        let visit = |store: &mut Store, t: ExprId, constant: &mut Number, extra: &mut Vec<ExprId>| {
-            if let Node::Num(n) = store.node(t) {
-                let sum = constant.add(n);
-                if overflows(&sum) {
-                    extra.push(t);
-                } else {
-                    *constant = store.bounded(sum);
+        let visit =
+            |store: &mut Store, t: ExprId, constant: &mut Number, extra: &mut Vec<ExprId>| {
+                if let Node::Num(n) = store.node(t) {
+                    let sum = constant.add(n);
+                    if overflows(&sum) {
+                        extra.push(t);
+                    } else {
+                        *constant = store.bounded(sum);
+                    }
+                    return None;
                 }
-                return None;
-            }
-            Some(t)
-        };
+                Some(t)
+            };
         let mut flat = Vec::with_capacity(terms.len());
         for &t in terms {
             match self.node(t) {

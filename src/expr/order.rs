@@ -83,7 +83,10 @@ impl Store {
     /// True when `s` is compared as an atom (a compound node below the cut).
     fn is_cut(&self, s: Side) -> bool {
         s.level > CMP_DEPTH
-            && !matches!(self.node(s.id), Node::Num(_) | Node::Const(_) | Node::Var(_))
+            && !matches!(
+                self.node(s.id),
+                Node::Num(_) | Node::Const(_) | Node::Var(_)
+            )
     }
 
     fn cmp_at(&self, a: Side, b: Side) -> Ordering {
@@ -108,9 +111,7 @@ impl Store {
         if is_pow(na, cut_a) || is_pow(nb, cut_b) {
             let (ba, ea) = self.base_exp(a);
             let (bb, eb) = self.base_exp(b);
-            return self
-                .cmp_at(ba, bb)
-                .then_with(|| self.cmp_exponents(ea, eb));
+            return self.cmp_at(ba, bb).then_with(|| self.cmp_exponents(ea, eb));
         }
         let rank = |n: &Node, cut: bool| match n {
             _ if cut => 6,
@@ -121,20 +122,22 @@ impl Store {
             _ => 5,
         };
         if cut_a || cut_b {
-            return rank(na, cut_a).cmp(&rank(nb, cut_b)).then_with(|| {
-                self.fingerprint(a.id).cmp(&self.fingerprint(b.id))
-            });
+            return rank(na, cut_a)
+                .cmp(&rank(nb, cut_b))
+                .then_with(|| self.fingerprint(a.id).cmp(&self.fingerprint(b.id)));
         }
-        rank(na, false).cmp(&rank(nb, false)).then_with(|| match (na, nb) {
-            (Node::Const(x), Node::Const(y)) => x.cmp(y),
-            (Node::Var(x), Node::Var(y)) => natural_cmp(self.name(*x), self.name(*y)),
-            (Node::Call(f, xs), Node::Call(g, ys)) => f
-                .name()
-                .cmp(g.name())
-                .then_with(|| self.cmp_lists(xs, a.level + 1, ys, b.level + 1)),
-            (Node::Add(xs), Node::Add(ys)) => self.cmp_lists(xs, a.level + 1, ys, b.level + 1),
-            _ => Ordering::Equal,
-        })
+        rank(na, false)
+            .cmp(&rank(nb, false))
+            .then_with(|| match (na, nb) {
+                (Node::Const(x), Node::Const(y)) => x.cmp(y),
+                (Node::Var(x), Node::Var(y)) => natural_cmp(self.name(*x), self.name(*y)),
+                (Node::Call(f, xs), Node::Call(g, ys)) => f
+                    .name()
+                    .cmp(g.name())
+                    .then_with(|| self.cmp_lists(xs, a.level + 1, ys, b.level + 1)),
+                (Node::Add(xs), Node::Add(ys)) => self.cmp_lists(xs, a.level + 1, ys, b.level + 1),
+                _ => Ordering::Equal,
+            })
     }
 
     fn cmp_exponents(&self, ea: Option<Side>, eb: Option<Side>) -> Ordering {

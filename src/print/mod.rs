@@ -139,12 +139,24 @@ pub fn latex_polynomial(store: &mut Store, terms: &[(ExprId, Vec<(ExprId, u32)>)
         if !rest.is_empty() {
             let r = store.mul(&rest);
             let t = latex(store, r);
-            parts.push(if matches!(store.node(r), Node::Add(_)) { format!("\\left({t}\\right)") } else { t });
+            parts.push(if matches!(store.node(r), Node::Add(_)) {
+                format!("\\left({t}\\right)")
+            } else {
+                t
+            });
         }
         for &(b, k) in mono {
             let t = latex(store, b);
-            let base = if matches!(store.node(b), Node::Add(_)) { format!("\\left({t}\\right)") } else { t };
-            parts.push(if k == 1 { base } else { format!("{base}^{{{k}}}") });
+            let base = if matches!(store.node(b), Node::Add(_)) {
+                format!("\\left({t}\\right)")
+            } else {
+                t
+            };
+            parts.push(if k == 1 {
+                base
+            } else {
+                format!("{base}^{{{k}}}")
+            });
         }
         out.push_str(&parts.join(" "));
     }
