@@ -102,9 +102,9 @@ fn hessians_match_sympy_and_are_symmetric() {
             .hessian(&mut c.store, c.f, &c.vars)
             .expect("hessian");
         let n = c.vars.len();
-        for i in 0..n {
-            for j in 0..n {
-                assert_eq!(h[i][j], h[j][i], "{}: not symmetric", c.line["expr"]);
+        for (i, row) in h.iter().enumerate() {
+            for (j, hij) in row.iter().enumerate() {
+                assert_eq!(*hij, h[j][i], "{}: not symmetric", c.line["expr"]);
             }
         }
         let flat: Vec<ExprId> = h.iter().flatten().copied().collect();

@@ -170,7 +170,7 @@ fn monomials(
         .collect();
     let mut out = Vec::new();
     for (exps, c) in &t.terms {
-        let c = if numeric && !s.store.as_num(*c).is_some() && s.store.free_vars(&[*c]).is_empty() {
+        let c = if numeric && s.store.as_num(*c).is_none() && s.store.free_vars(&[*c]).is_empty() {
             let v = evaluate(s, &[*c], coords, warnings)[0];
             if v.is_finite() { s.store.float(v) } else { *c }
         } else {
