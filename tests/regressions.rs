@@ -143,3 +143,24 @@ fn taylor_with_huge_cancelling_terms() {
     let c = s.as_num(*c).expect("a float coefficient").to_f64();
     assert!((c + 0.042_662_521_473_941_41).abs() < 1e-12, "{c}");
 }
+
+/// fuzz/eval_series timeout: a Taylor expansion of `nt^nt^4*...` at
+/// `nt=21/2` made exact numbers of ~50,000 bits, and every rational
+/// operation on them spent its time in the gcd. Exact numbers are now
+/// bounded at 16,384 bits by default (`--max-exact-bits`).
+#[test]
+fn taylor_with_huge_exact_powers_is_quick() {
+    use deriv::series::{SeriesOptions, taylor};
+    quick(10, || {
+        let mut s = Store::new();
+        let f = deriv::parse::parse_expr(
+            &mut s,
+            "nt^nt^4*3/2**(-11t)^-24*3/2**(-11t)^-2",
+            &ParseOptions::default(),
+        )
+        .expect("parses");
+        let (nt, t) = (s.find_sym("nt").expect("nt"), s.find_sym("t").expect("t"));
+        let point = [(nt, s.frac(21, 2)), (t, s.frac(105, 4))];
+        let _ = taylor(&mut s, f, &point, 5, &SeriesOptions::default());
+    });
+}
