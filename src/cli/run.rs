@@ -637,11 +637,20 @@ pub(super) fn evaluate(
         && let Some(bad) = tape.first_nonfinite(&slots)
     {
         let v = slots[tape.ids().iter().position(|i| *i == bad).unwrap_or(0)];
+        let at = if coords.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", point_text(coords))
+        };
+        let why = if v.is_nan() {
+            "the value is outside the domain"
+        } else {
+            "the value is outside the domain or beyond the float range"
+        };
         warnings.push(format!(
-            "`{}` is {} at {}: the value is outside the domain",
+            "`{}` is {}{at}: {why}",
             short(&s.store, bad),
             number_text(v),
-            point_text(coords)
         ));
     }
     out
