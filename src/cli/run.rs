@@ -89,6 +89,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut warnings = Vec::new();
     match execute(cli, &mut warnings) {
         Ok(out) => {
+            let mut seen = std::collections::HashSet::new();
+            warnings.retain(|w| seen.insert(w.clone()));
             for w in &warnings {
                 match format {
                     Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
