@@ -147,7 +147,7 @@ fn taylor_with_huge_cancelling_terms() {
 /// fuzz/eval_series timeout: a Taylor expansion of `nt^nt^4*...` at
 /// `nt=21/2` made exact numbers of ~50,000 bits, and every rational
 /// operation on them spent its time in the gcd. Exact numbers are now
-/// bounded at 16,384 bits by default (`--max-exact-bits`).
+/// bounded at 32,768 bits by default (`--max-exact-bits`).
 #[test]
 fn taylor_with_huge_exact_powers_is_quick() {
     use deriv::series::{SeriesOptions, taylor};
