@@ -180,7 +180,10 @@ impl Infix<'_> {
         }
         for &f in fs {
             match self.store.node(f) {
-                Node::Pow([b, e]) if self.store.as_num(*e).is_some_and(Number::is_negative) => {
+                Node::Pow([b, e])
+                    if self.store.as_num(*e).is_some_and(Number::is_negative)
+                        && !nested_power(self.store, *b) =>
+                {
                     let e = self
                         .store
                         .as_num(*e)
@@ -242,6 +245,21 @@ impl Infix<'_> {
 
     fn power(&mut self, b: ExprId, e: ExprId) -> Prec {
         match self.store.as_num(e) {
+            Some(n) if n.is_negative() && nested_power(self.store, b) => {
+                // `(1/x)^-3`, not `1/(1/x)^3`: that reads back as `x^-3`,
+                // then inverted, a different (if equal) expression
+                let n = n.clone();
+                self.operand(b, Prec::Atom);
+                self.out.push('^');
+                if matches!(&n, Number::Rational(r) if r.is_integer()) {
+                    self.number(&n);
+                } else {
+                    self.out.push('(');
+                    self.number(&n);
+                    self.out.push(')');
+                }
+                Prec::Power
+            }
             Some(n) if n.is_negative() => {
                 self.out.push_str("1/");
                 let pos = n.neg();
@@ -302,4 +320,11 @@ fn split_product(store: &Store, id: ExprId) -> (Number, &[ExprId]) {
         Node::Num(n) => (n.clone(), &[]),
         _ => (Number::int(1), std::slice::from_ref(store.id_ref(id))),
     }
+}
+
+/// True when `b` is itself a power: a negative power of it prints with its
+/// exponent (`(1/x)^-3`) rather than as a quotient, so it reads back as the
+/// same expression.
+fn nested_power(store: &Store, b: ExprId) -> bool {
+    matches!(store.node(b), Node::Pow(_))
 }
