@@ -167,3 +167,25 @@ fn taylor_with_huge_exact_powers_is_quick() {
         let _ = taylor(&mut s, f, &point, 5, &SeriesOptions::default());
     });
 }
+
+/// fuzz/eval_series timeout (a slow unit under the sanitizer, with the
+/// harness's extra derivatives): an order-5 expansion of
+/// `ggg^(g2^(22*r))` at `103/4` works with 4,000-bit rationals. Bounded by
+/// the exact-number limit; well under a second in a release build.
+#[test]
+fn taylor_of_a_tower_of_powers_is_quick() {
+    use deriv::series::{SeriesOptions, taylor};
+    quick(30, || {
+        let mut s = Store::new();
+        let f = deriv::parse::parse_expr(&mut s, "x^(y^(22*r))", &ParseOptions::default())
+            .expect("parses");
+        let point: Vec<_> = ["x", "y", "r"]
+            .iter()
+            .map(|n| {
+                let v = s.find_sym(n).expect("var");
+                (v, s.frac(103, 4))
+            })
+            .collect();
+        let _ = taylor(&mut s, f, &point, 5, &SeriesOptions::default());
+    });
+}
