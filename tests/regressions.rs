@@ -189,3 +189,25 @@ fn taylor_of_a_tower_of_powers_is_quick() {
         let _ = taylor(&mut s, f, &point, 5, &SeriesOptions::default());
     });
 }
+
+/// Found by tests/hostile: with the canonical order cut off at a fixed
+/// recursion depth, a product compared against a single factor saw that
+/// factor's subtree at two different depths; sorting the factors of a
+/// derivative of a deep `sin` nest then panicked ("comparison does not
+/// implement a total order"). The cut now applies to each side at its own
+/// level.
+#[test]
+fn derivatives_of_deep_nests_sort() {
+    use deriv::diff::Differentiator;
+    quick(60, || {
+        let src = format!("{}t{}", "sin(".repeat(1000), ")".repeat(1000));
+        let opts = ParseOptions {
+            max_depth: 2000,
+            ..ParseOptions::default()
+        };
+        let mut s = Store::new();
+        let f = deriv::parse::parse_expr(&mut s, &src, &opts).expect("parses");
+        let t = s.find_sym("t").expect("t");
+        let _ = Differentiator::new(200_000).diff_many(&mut s, f, &[t, t, t]);
+    });
+}
