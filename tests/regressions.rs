@@ -87,8 +87,8 @@ fn float_overflow_is_not_folded() {
 /// fuzz/pipeline: the second derivative of `(3/t-t)^(123)/(3/log2)` by
 /// `log2` prints as a difference of two equal huge terms; reparsed, it
 /// evaluated differently only by rounding (the harness now ignores
-/// cancellation noise). The printed form must still parse back to an
-/// equivalent expression.
+/// cancellation noise). The printed form must parse back to the same
+/// expression.
 #[test]
 fn second_derivative_round_trips() {
     use deriv::diff::Differentiator;
@@ -103,6 +103,9 @@ fn second_derivative_round_trips() {
         .expect("small");
     let text = infix(&s, d2);
     let g = deriv::parse::parse_expr(&mut s, &text, &ParseOptions::default()).expect("reparses");
+    // it printed `(1/log2)^3` in a denominator, which reads back as
+    // `1/log2^-3`: equal, but not the same expression; now `(1/log2)^-3`
+    assert_eq!(g, d2, "{text} does not read back as itself");
     let mut env = Env::new();
     env.set(s.find_sym("t").expect("t"), 1.5);
     env.set(l, 0.7);
@@ -142,4 +145,69 @@ fn taylor_with_huge_cancelling_terms() {
         .expect("a term in v");
     let c = s.as_num(*c).expect("a float coefficient").to_f64();
     assert!((c + 0.042_662_521_473_941_41).abs() < 1e-12, "{c}");
+}
+
+/// fuzz/eval_series timeout: a Taylor expansion of `nt^nt^4*...` at
+/// `nt=21/2` made exact numbers of ~50,000 bits, and every rational
+/// operation on them spent its time in the gcd. Exact numbers are now
+/// bounded at 32,768 bits by default (`--max-exact-bits`).
+#[test]
+fn taylor_with_huge_exact_powers_is_quick() {
+    use deriv::series::{SeriesOptions, taylor};
+    quick(10, || {
+        let mut s = Store::new();
+        let f = deriv::parse::parse_expr(
+            &mut s,
+            "nt^nt^4*3/2**(-11t)^-24*3/2**(-11t)^-2",
+            &ParseOptions::default(),
+        )
+        .expect("parses");
+        let (nt, t) = (s.find_sym("nt").expect("nt"), s.find_sym("t").expect("t"));
+        let point = [(nt, s.frac(21, 2)), (t, s.frac(105, 4))];
+        let _ = taylor(&mut s, f, &point, 5, &SeriesOptions::default());
+    });
+}
+
+/// fuzz/eval_series timeout (a slow unit under the sanitizer, with the
+/// harness's extra derivatives): an order-5 expansion of
+/// `ggg^(g2^(22*r))` at `103/4` works with 4,000-bit rationals. Bounded by
+/// the exact-number limit; well under a second in a release build.
+#[test]
+fn taylor_of_a_tower_of_powers_is_quick() {
+    use deriv::series::{SeriesOptions, taylor};
+    quick(30, || {
+        let mut s = Store::new();
+        let f = deriv::parse::parse_expr(&mut s, "x^(y^(22*r))", &ParseOptions::default())
+            .expect("parses");
+        let point: Vec<_> = ["x", "y", "r"]
+            .iter()
+            .map(|n| {
+                let v = s.find_sym(n).expect("var");
+                (v, s.frac(103, 4))
+            })
+            .collect();
+        let _ = taylor(&mut s, f, &point, 5, &SeriesOptions::default());
+    });
+}
+
+/// Found by tests/hostile: with the canonical order cut off at a fixed
+/// recursion depth, a product compared against a single factor saw that
+/// factor's subtree at two different depths; sorting the factors of a
+/// derivative of a deep `sin` nest then panicked ("comparison does not
+/// implement a total order"). The cut now applies to each side at its own
+/// level.
+#[test]
+fn derivatives_of_deep_nests_sort() {
+    use deriv::diff::Differentiator;
+    quick(60, || {
+        let src = format!("{}t{}", "sin(".repeat(1000), ")".repeat(1000));
+        let opts = ParseOptions {
+            max_depth: 2000,
+            ..ParseOptions::default()
+        };
+        let mut s = Store::new();
+        let f = deriv::parse::parse_expr(&mut s, &src, &opts).expect("parses");
+        let t = s.find_sym("t").expect("t");
+        let _ = Differentiator::new(200_000).diff_many(&mut s, f, &[t, t, t]);
+    });
 }

@@ -25,7 +25,12 @@ pub fn disagree(a: f64, b: f64) -> bool {
 pub fn probe(k: usize) -> impl Fn(Sym) -> f64 {
     move |s: Sym| {
         let base = [0.7310, 1.3723, 0.4137, 2.1931, 0.2711];
-        base[(s.0 as usize + k) % base.len()] * if (s.0 as usize + k) % 3 == 2 { -1.0 } else { 1.0 }
+        base[(s.0 as usize + k) % base.len()]
+            * if (s.0 as usize + k) % 3 == 2 {
+                -1.0
+            } else {
+                1.0
+            }
     }
 }
 

@@ -91,6 +91,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let mut warnings = Vec::new();
     match execute(cli, &mut warnings) {
         Ok(Outcome { out, failed }) => {
+            let mut seen = std::collections::HashSet::new();
+            warnings.retain(|w| seen.insert(w.clone()));
             for w in &warnings {
                 match format {
                     Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
@@ -432,12 +434,22 @@ pub(super) fn evaluate(
     if out.iter().any(|v| !v.is_finite()) {
         let sources = tape.nonfinite_sources(&slots);
         let slot_of = |id: ExprId| tape.ids().iter().position(|i| *i == id).unwrap_or(0);
+        let at = if coords.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", point_text(coords))
+        };
         for bad in sources.iter().take(3) {
+            let v = slots[slot_of(*bad)];
+            let why = if v.is_nan() {
+                "the value is outside the domain"
+            } else {
+                "the value is outside the domain or beyond the float range"
+            };
             warnings.push(format!(
-                "`{}` is {} at {}: the value is outside the domain",
+                "`{}` is {}{at}: {why}",
                 short(&s.store, *bad),
-                number_text(slots[slot_of(*bad)]),
-                point_text(coords)
+                number_text(v)
             ));
         }
         if sources.len() > 3 {

@@ -18,7 +18,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// the default bound on every exact number a [`Store`](super::Store) holds
 /// (numerator and denominator): sums and products that would exceed it
 /// make the store report [`ExactOverflow`](super::ExactOverflow).
-pub const MAX_EXACT_BITS: u64 = 1 << 16;
+pub const MAX_EXACT_BITS: u64 = 1 << 15;
 
 /// A number: exact rational, or a finite `f64`.
 #[derive(Clone, Debug)]

@@ -115,6 +115,17 @@ pub enum ParseErrorKind {
     /// A float literal too large for `f64`.
     #[error("number `{0}` is out of range")]
     NumberOutOfRange(String),
+    /// An integer literal larger than the store's bound on exact numbers.
+    #[error(
+        "integer literal of {digits} digits is over the limit of {limit} bits \
+         (about {} digits); raise it with --max-exact-bits", limit * 30103 / 100_000
+    )]
+    IntegerTooLarge {
+        /// Significant digits of the literal.
+        digits: usize,
+        /// The bound in bits.
+        limit: u64,
+    },
     /// An assignment to a function or constant name.
     #[error("cannot assign to {what} `{name}`")]
     AssignToReserved {

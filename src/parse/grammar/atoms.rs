@@ -28,6 +28,17 @@ impl<'s> Grammar<'s> {
             )));
         };
         let id = if text.bytes().all(|b| b.is_ascii_digit()) {
+            // check the size before converting: a million digits take seconds
+            let digits = text.trim_start_matches('0').len();
+            let limit = self.store.borrow().max_exact_bits();
+            // 10^(d-1) needs more than 3.32*(d-1) bits
+            if (digits.saturating_sub(1) as u64).saturating_mul(332) / 100 >= limit {
+                return fail(
+                    i,
+                    text.len(),
+                    ParseErrorKind::IntegerTooLarge { digits, limit },
+                );
+            }
             let Ok(n) = text.parse::<BigInt>() else {
                 return fail(i, text.len(), ParseErrorKind::NumberOutOfRange(text.into()));
             };
