@@ -322,9 +322,9 @@ fn split_product(store: &Store, id: ExprId) -> (Number, &[ExprId]) {
     }
 }
 
-/// True when `b` is itself a power: a negative power of it prints with its
-/// exponent (`(1/x)^-3`) rather than as a quotient, so it reads back as the
-/// same expression.
+/// True when `b` is itself a power with a numeric exponent: a negative power
+/// of it prints with its exponent (`(1/x)^-3`) rather than as a quotient,
+/// which would read back as a different (if equal) expression.
 fn nested_power(store: &Store, b: ExprId) -> bool {
-    matches!(store.node(b), Node::Pow(_))
+    matches!(store.node(b), Node::Pow([_, e]) if store.as_num(*e).is_some())
 }
