@@ -343,10 +343,15 @@ impl Infix<'_> {
         (terms.len() - neg <= neg).then_some(f)
     }
 
-    /// A negative power whose base is a number or a power prints as
-    /// `b^(-n)`: `1/0^2` or `1/(1/x)^2` would parse back to something else.
+    /// A negative power whose base is a number or a power with a numeric
+    /// exponent prints as `b^(-n)`: `1/0^2` or `1/(1/x)^2` would parse back
+    /// to something else (`1/x^y` reads back as itself).
     fn keeps_negative_exponent(&self, b: ExprId) -> bool {
-        matches!(self.store.node(b), Node::Num(_) | Node::Pow(_))
+        match self.store.node(b) {
+            Node::Num(_) => true,
+            Node::Pow([_, e]) => self.store.as_num(*e).is_some(),
+            _ => false,
+        }
     }
 
     fn power(&mut self, b: ExprId, e: ExprId) -> Prec {
