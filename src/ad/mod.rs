@@ -62,6 +62,15 @@ fn per_var<S: Scalar>(tape: &Tape, slots: &[S], vars: &[Sym]) -> Vec<S> {
         .collect()
 }
 
+/// Dual-number values of every slot, seeded in the direction of `var`.
+fn seeded_values(tape: &Tape, point: &dyn Fn(Sym) -> f64, var: Sym) -> Vec<Dual> {
+    let seed = |s: Sym| Dual {
+        v: point(s),
+        d: if s == var { 1.0 } else { 0.0 },
+    };
+    values::<Dual>(tape, &seed)
+}
+
 /// The Jacobian of `roots` by reverse mode: one adjoint sweep per output.
 pub fn jacobian_reverse(
     store: &Store,
@@ -87,11 +96,7 @@ pub fn jacobian_forward(
     let tape = Tape::new(store, roots);
     let mut jac = vec![vec![0.0; vars.len()]; roots.len()];
     for (k, &var) in vars.iter().enumerate() {
-        let seed = |s: Sym| Dual {
-            v: point(s),
-            d: if s == var { 1.0 } else { 0.0 },
-        };
-        let v = values::<Dual>(&tape, &seed);
+        let v = seeded_values(&tape, point, var);
         for (row, &r) in tape.root_slots().iter().enumerate() {
             jac[row][k] = v[r as usize].d;
         }
@@ -112,11 +117,7 @@ pub fn hessian_forward_over_reverse(
     let n = vars.len();
     let mut h = vec![vec![0.0; n]; n];
     for (k, &var) in vars.iter().enumerate() {
-        let seed = |s: Sym| Dual {
-            v: point(s),
-            d: if s == var { 1.0 } else { 0.0 },
-        };
-        let v = values::<Dual>(&tape, &seed);
+        let v = seeded_values(&tape, point, var);
         let adj = adjoints(&tape, &v, root);
         for (i, a) in per_var(&tape, &adj, vars).into_iter().enumerate() {
             h[i][k] = a.d;
