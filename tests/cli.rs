@@ -215,6 +215,14 @@ const DOMAIN: &[Case] = &[
         "domain_vector",
         &["eval", "[1/x, -1/x, log(x-1)]", "--at", "x=0"],
     ),
+    // at an exact pole the value is inf (1/0), not tan(1.5707963267948966)
+    ("domain_tan_pole", &["eval", "tan(x)", "--at", "x=pi/2"]),
+    (
+        "domain_sec_pole_grad",
+        &["grad", "sec(x) + y", "--at", "x=-pi/2,y=1"],
+    ),
+    // 0 * 0^(-1): undefined, however the exact form folds
+    ("domain_zero_over_zero", &["eval", "t/t", "--at", "t=0"]),
 ];
 
 /// Bad input: exit 1, a message on stderr, nothing on stdout.

@@ -429,8 +429,23 @@ pub(super) fn evaluate(
             .find(|c| c.sym == sym)
             .map_or(f64::NAN, |c| c.float)
     };
-    let slots = tape.eval_slots(&value);
-    let mut out = tape.roots_of(&slots);
+    let mut slots = tape.eval_slots(&value);
+    // An exact point gives exact values where they fold: each subexpression
+    // is also evaluated with the point substituted exactly, so cos(pi/2) = 0
+    // and tan(pi/2) is a pole (1/0, inf) rather than tan(1.5707963267948966).
+    // A value that is NaN or inf in floats stays so: exact folding can drop a
+    // singularity (0 * 0^(-1) folds to 0), and t/t at t=0 is undefined.
+    if !coords.is_empty() && coords.iter().all(|c| !c.inexact) && s.store.len() < s.max_nodes / 2 {
+        let map = coords.iter().map(|c| (c.sym, c.value)).collect();
+        let exact = s.store.substitute_vars(tape.ids(), &map);
+        let exact_tape = crate::eval::Tape::new(&s.store, &exact);
+        for (v, e) in slots.iter_mut().zip(exact_tape.eval(&|_| f64::NAN)) {
+            if v.is_finite() {
+                *v = e;
+            }
+        }
+    }
+    let out = tape.roots_of(&slots);
     if out.iter().any(|v| !v.is_finite()) {
         let sources = tape.nonfinite_sources(&slots);
         let slot_of = |id: ExprId| tape.ids().iter().position(|i| *i == id).unwrap_or(0);
@@ -457,17 +472,6 @@ pub(super) fn evaluate(
                 "{} more subexpressions are outside the domain",
                 sources.len() - 3
             ));
-        }
-    }
-    // an exact point gives exact values where they fold (cos(pi/2) = 0)
-    if !coords.is_empty() && coords.iter().all(|c| !c.inexact) && s.store.len() < s.max_nodes / 2 {
-        let map = coords.iter().map(|c| (c.sym, c.value)).collect();
-        let exact = s.store.substitute_vars(roots, &map);
-        let tape = crate::eval::Tape::new(&s.store, &exact);
-        for (o, v) in out.iter_mut().zip(tape.eval(&|_| f64::NAN)) {
-            if o.is_finite() && v.is_finite() {
-                *o = v;
-            }
         }
     }
     out

@@ -6,12 +6,11 @@
 //! Only rewrites valid on the whole real domain are applied: `x/x`,
 //! `sqrt(x)^2` and `sqrt(x^2)` stay as they are.
 
-use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
 
-use super::{Constant, ExprId, Func, Node, Number, Store, Sym};
+use super::{Constant, ExprId, Func, Node, Number, Store, Sym, number};
 
 /// Where `x^e` is defined on the reals, for a numeric exponent `e`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -454,7 +453,11 @@ impl Store {
             }
             g = Some(match g {
                 None => r,
-                Some(g) => BigRational::new(g.numer().gcd(r.numer()), g.denom().lcm(r.denom())),
+                Some(g) => {
+                    let (gd, rd) = (g.denom(), r.denom());
+                    let lcm = gd / number::gcd(gd, rd) * rd;
+                    BigRational::new_raw(number::gcd(g.numer(), r.numer()), lcm)
+                }
             });
         }
         // the sign with fewer negative terms; at a tie, a positive first variable term

@@ -257,9 +257,8 @@ impl Store {
             Func::Sin => sin_at(self, k),
             Func::Cos => sin_at(self, (k + 6) % 24),
             _ => {
-                if (k % 12) == 6 {
-                    return None;
-                }
+                // at a pole (k = 6, 18) this is sin/0: the pole 0^(-1),
+                // as for 1/0, sec(pi/2) and cot(0), never tan(1.5707963267948966)
                 let s = sin_at(self, k)?;
                 let c = sin_at(self, (k + 6) % 24)?;
                 Some(self.div(s, c))

@@ -8,7 +8,9 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use num_bigint::BigInt;
+use dashu_int::UBig;
+use dashu_int::ops::Gcd;
+use num_bigint::{BigInt, BigUint};
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
@@ -140,7 +142,7 @@ impl Number {
     /// `self + other`, float if either is.
     pub fn add(&self, other: &Number) -> Number {
         match (self, other) {
-            (Number::Rational(a), Number::Rational(b)) => Number::Rational(a + b),
+            (Number::Rational(a), Number::Rational(b)) => Number::Rational(add_rational(a, b)),
             _ => Number::float(self.to_f64() + other.to_f64()),
         }
     }
@@ -148,7 +150,7 @@ impl Number {
     /// `self * other`, float if either is.
     pub fn mul(&self, other: &Number) -> Number {
         match (self, other) {
-            (Number::Rational(a), Number::Rational(b)) => Number::Rational(a * b),
+            (Number::Rational(a), Number::Rational(b)) => Number::Rational(mul_rational(a, b)),
             _ => Number::float(self.to_f64() * other.to_f64()),
         }
     }
@@ -236,6 +238,85 @@ impl Number {
             p
         }))
     }
+}
+
+/// Operands up to this many bits use num-bigint's own gcd; above it, the
+/// binary gcd there (a shift and a subtraction of the whole number per bit)
+/// is quadratic in bits rather than words, and [`gcd`] switches to
+/// dashu-int's Lehmer gcd: 40x faster at 20,000 bits.
+const SMALL_GCD_BITS: u64 = 256;
+
+/// The non-negative gcd of two integers (`gcd(0, 0) = 0`), fast for big ones.
+pub fn gcd(a: &BigInt, b: &BigInt) -> BigInt {
+    if a.bits().max(b.bits()) <= SMALL_GCD_BITS {
+        return a.gcd(b);
+    }
+    if a.is_zero() || b.is_zero() {
+        return (a + b).abs();
+    }
+    let to_dashu = |x: &BigInt| UBig::from_le_bytes(&x.magnitude().to_bytes_le());
+    let g = to_dashu(a).gcd(to_dashu(b));
+    BigInt::from(BigUint::from_bytes_le(&g.to_le_bytes()))
+}
+
+/// `n/d` in lowest terms with a positive denominator, using [`gcd`].
+///
+/// # Panics
+/// If `d` is zero.
+pub fn reduced(n: BigInt, d: BigInt) -> BigRational {
+    assert!(!d.is_zero(), "reduced: zero denominator");
+    let g = gcd(&n, &d);
+    let (n, d) = if g.is_one() { (n, d) } else { (n / &g, d / &g) };
+    if d.is_negative() {
+        BigRational::new_raw(-n, -d)
+    } else {
+        BigRational::new_raw(n, d)
+    }
+}
+
+fn small(a: &BigRational, b: &BigRational) -> bool {
+    let bits = |r: &BigRational| r.numer().bits().max(r.denom().bits());
+    bits(a).max(bits(b)) <= SMALL_GCD_BITS
+}
+
+/// `a + b`, as `Ratio`'s but with the fast [`gcd`] for big operands.
+pub fn add_rational(a: &BigRational, b: &BigRational) -> BigRational {
+    if small(a, b) {
+        return a + b;
+    }
+    if a.denom() == b.denom() {
+        return reduced(a.numer() + b.numer(), a.denom().clone());
+    }
+    // with g = gcd(d1, d2): n1/d1 + n2/d2 = (n1*(d2/g) + n2*(d1/g)) / (d1/g*d2),
+    // and only the factors of g can divide the new numerator and denominator
+    let g = gcd(a.denom(), b.denom());
+    if g.is_one() {
+        let n = a.numer() * b.denom() + b.numer() * a.denom();
+        return BigRational::new_raw(n, a.denom() * b.denom());
+    }
+    let (d1, d2) = (a.denom() / &g, b.denom() / &g);
+    let n = a.numer() * &d2 + b.numer() * &d1;
+    let g2 = gcd(&n, &g);
+    if g2.is_one() {
+        BigRational::new_raw(n, d1 * b.denom())
+    } else {
+        BigRational::new_raw(n / &g2, d1 * (b.denom() / &g2))
+    }
+}
+
+/// `a * b`, cancelling across before multiplying (already in lowest terms).
+pub fn mul_rational(a: &BigRational, b: &BigRational) -> BigRational {
+    if small(a, b) {
+        return a * b;
+    }
+    let g1 = gcd(a.numer(), b.denom());
+    let g2 = gcd(b.numer(), a.denom());
+    if a.numer().is_zero() || b.numer().is_zero() {
+        return BigRational::zero();
+    }
+    let n = (a.numer() / &g1) * (b.numer() / &g2);
+    let d = (a.denom() / &g2) * (b.denom() / &g1);
+    BigRational::new_raw(n, d)
 }
 
 /// Orders two rationals by cross-multiplying (denominators are positive);
@@ -348,6 +429,51 @@ mod tests {
             Number::int(-1).pow_int(&BigInt::from(1_000_000_001)),
             Some(Number::int(-1))
         );
+    }
+
+    #[test]
+    fn big_rational_arithmetic_matches_ratio() {
+        // operands well above SMALL_GCD_BITS, with common factors to cancel
+        let big = |b: u32, e: u32, k: i64| BigInt::from(b).pow(e) * BigInt::from(k);
+        let cases = [
+            (
+                big(3, 700, 10),
+                big(2, 900, 7),
+                big(6, 400, -35),
+                big(5, 300, 9),
+            ),
+            (
+                big(7, 400, 1),
+                big(7, 399, 2),
+                big(7, 400, 3),
+                big(7, 399, 4),
+            ),
+            (
+                big(2, 600, -1),
+                big(3, 500, 1),
+                big(3, 500, 1),
+                big(2, 600, 1),
+            ),
+            (
+                BigInt::from(0),
+                BigInt::from(1),
+                big(11, 300, 13),
+                big(13, 280, 1),
+            ),
+        ];
+        for (n1, d1, n2, d2) in cases {
+            let a = BigRational::new(n1, d1);
+            let b = BigRational::new(n2, d2);
+            for (x, y) in [(&a, &b), (&b, &a), (&a, &a)] {
+                let (s, p) = (add_rational(x, y), mul_rational(x, y));
+                assert_eq!((s.numer(), s.denom()), ((x + y).numer(), (x + y).denom()));
+                assert_eq!((p.numer(), p.denom()), ((x * y).numer(), (x * y).denom()));
+            }
+        }
+        let g = gcd(&big(6, 500, 5), &big(4, 450, -15));
+        // 6^500*5 = 2^500*3^500*5 and 4^450*15 = 2^900*3*5
+        assert_eq!(g, BigInt::from(2).pow(500) * 15);
+        assert_eq!(gcd(&BigInt::from(0), &big(5, 400, -1)), big(5, 400, 1));
     }
 
     #[test]
