@@ -60,8 +60,9 @@ impl Default for SeriesOptions {
 pub enum SeriesError {
     /// The polynomial would have more monomials than allowed.
     #[error(
-        "a taylor polynomial of order {order} in {vars} variables has {terms} terms; \
-         the limit is {limit} terms; raise it with --max-terms"
+        "a taylor polynomial of order {order} in {vars} variable{} has {terms} terms; \
+         the limit is {limit} terms; raise it with --max-terms",
+        if *vars == 1 { "" } else { "s" }
     )]
     TooManyTerms {
         /// Number of monomials, saturating at `u128::MAX`.
