@@ -690,6 +690,41 @@ proptest! {
 }
 
 // ---------------------------------------------------------------------------
+// 2b: `deriv simplify` (cancellation, sin^2 + cos^2) is idempotent and keeps
+// the value wherever the input is defined
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn simplify_is_idempotent_and_keeps_the_value(e in expr(), pts in points(6)) {
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let once = deriv::simplify::simplify(&mut store, f);
+        let twice = deriv::simplify::simplify(&mut store, once);
+        prop_assert_eq!(once, twice, "not idempotent:\n  once  {}\n  twice {}",
+            show(&store, once), show(&store, twice));
+        for p in &pts {
+            // the generated tree's value and rounding-error estimate: skip
+            // points where the input is undefined or ill-conditioned
+            // (acos(x/x) with x/x = 1 - 2^-53)
+            let mut kink = f64::INFINITY;
+            let want = naive(&e.tree, p, &mut kink);
+            let (a, b) = (value(&store, f, &syms, p), value(&store, once, &syms, p));
+            if !a.is_finite() || !want.v.is_finite() || a.abs() > 1e12 {
+                continue;
+            }
+            if want.err.is_nan() || want.err * EPS > 1e-11 * want.v.abs().max(1.0) {
+                continue;
+            }
+            let tol = 1e-9 * (1.0 + a.abs()) + 100.0 * EPS * want.err;
+            prop_assert!((a - b).abs() <= tol,
+                "at {:?}: input {} vs simplified {}\n  input: {}\n  simplified: {}",
+                &p[..e.nvars], a, b, show(&store, f), show(&store, once));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // 3: the canonical form keeps the value
 
 proptest! {

@@ -237,3 +237,19 @@ fn taylor_with_big_rational_coefficients() {
         );
     });
 }
+
+/// Found by the property `simplify_is_idempotent_and_keeps_the_value`:
+/// `simplify` cancelled `x/(x/(x/x))` to `x/x` in one bottom-up pass (the
+/// rebuilt power of a product was not cancelled again), and to 1 only in a
+/// second. It now repeats passes to a fixed point and settles rebuilt
+/// powers and calls.
+#[test]
+fn simplify_reaches_its_fixed_point() {
+    use deriv::simplify::simplify;
+    let mut s = Store::new();
+    let f =
+        deriv::parse::parse_expr(&mut s, "x/(x/(x/x))", &ParseOptions::default()).expect("parses");
+    let once = simplify(&mut s, f);
+    assert_eq!(deriv::print::infix(&s, once), "1");
+    assert_eq!(simplify(&mut s, once), once);
+}

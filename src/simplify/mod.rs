@@ -21,6 +21,24 @@ use crate::expr::{ExprId, Func, Node, Number, Store};
 /// assert_eq!(infix(&s, one), "1");
 /// ```
 pub fn simplify(store: &mut Store, e: ExprId) -> ExprId {
+    // one bottom-up pass can expose more to cancel (`x/(x/(x/x))`: the
+    // inner `x/x` becomes 1 only after its power was rebuilt), so passes
+    // repeat until nothing changes; each pass only shrinks or reorders
+    let mut cur = e;
+    for _ in 0..MAX_PASSES {
+        let next = pass(store, cur);
+        if next == cur {
+            break;
+        }
+        cur = next;
+    }
+    cur
+}
+
+/// More passes than any input has needed; a bound, not a tuning knob.
+const MAX_PASSES: usize = 32;
+
+fn pass(store: &mut Store, e: ExprId) -> ExprId {
     let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     for id in store.reachable(&[e]) {
         let node = store.node(id).clone();
@@ -32,12 +50,29 @@ pub fn simplify(store: &mut Store, e: ExprId) -> ExprId {
                 pythagoras(store, a)
             }
             Node::Mul(_) => cancel(store, &kids),
-            Node::Pow(_) => store.pow(kids[0], kids[1]),
-            Node::Call(f, _) => store.call(f, &kids),
+            Node::Pow(_) => {
+                // a power of a product distributes: cancel the result too
+                let p = store.pow(kids[0], kids[1]);
+                settle(store, p)
+            }
+            Node::Call(f, _) => {
+                let c = store.call(f, &kids);
+                settle(store, c)
+            }
         };
         done.insert(id, new);
     }
     done[&e]
+}
+
+/// A rebuilt node that came out as a product or a sum gets the rewrites of
+/// its kind.
+fn settle(store: &mut Store, id: ExprId) -> ExprId {
+    match store.node(id).clone() {
+        Node::Mul(xs) => cancel(store, &xs),
+        Node::Add(_) => pythagoras(store, id),
+        _ => id,
+    }
 }
 
 /// A product with like bases merged whatever the domain (`x^2 * x^-1 = x`).
