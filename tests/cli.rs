@@ -223,6 +223,26 @@ const DOMAIN: &[Case] = &[
     ),
     // 0 * 0^(-1): undefined, however the exact form folds
     ("domain_zero_over_zero", &["eval", "t/t", "--at", "t=0"]),
+    // AD modes warn too: about f's subexpressions and each non-finite derivative
+    (
+        "domain_reverse_mode",
+        &[
+            "hessian", "log(x)*y", "--at", "x=0,y=1", "--mode", "reverse",
+        ],
+    ),
+    (
+        "domain_forward_mode_pole",
+        &["grad", "tan(x)", "--at", "x=pi/2", "--mode", "forward"],
+    ),
+];
+
+/// `--check` that finds a disagreement: exit 1 with the full report.
+const CHECK_FAILS: &[Case] = &[
+    // inf (the exact pole) against 2.7e32 (AD at the nearest float)
+    (
+        "domain_check_pole",
+        &["grad", "tan(x)", "--at", "x=pi/2", "--check"],
+    ),
 ];
 
 /// Bad input: exit 1, a message on stderr, nothing on stdout.
@@ -365,6 +385,11 @@ fn kinks() {
 #[test]
 fn domain() {
     snapshot_all(DOMAIN, &["text", "json", "latex"]);
+}
+
+#[test]
+fn check_failures() {
+    snapshot_all(CHECK_FAILS, &["text", "json", "latex"]);
 }
 
 #[test]

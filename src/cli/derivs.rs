@@ -89,6 +89,7 @@ pub fn derivative_cmd(
         }
         let coords = coords.unwrap_or_default();
         let rows = numeric(&s, kind, a.mode, &outputs, &coords, &vars);
+        ad_warnings(&mut s, (kind, &outputs), &coords, &vars, &rows, warnings);
         r.field("mode", json!(mode_name(a.mode)));
         put_values(&mut r, kind, &rows, &s, head, &coords, &vars);
         return s.done(r).map(Outcome::from);
@@ -155,6 +156,52 @@ fn numeric(
     }
 }
 
+/// Warnings for `--mode forward|reverse`, which evaluate at the float
+/// nearest the point: the function's own subexpressions outside the domain
+/// (as the symbolic mode reports them, exact poles included), then each
+/// derivative that came out NaN or infinite.
+fn ad_warnings(
+    s: &mut Session,
+    (kind, outputs): (Kind, &[ExprId]),
+    coords: &[Coord],
+    vars: &[Sym],
+    rows: &[Vec<f64>],
+    warnings: &mut Vec<String>,
+) {
+    // the values are not printed: this is for the warnings
+    let _ = evaluate(s, outputs, coords, warnings);
+    let names = s.names(vars);
+    let pt = point_text(coords);
+    let mut bad = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if v.is_finite() {
+                continue;
+            }
+            bad.push(match kind {
+                Kind::Grad => format!("df/d{}", names[j]),
+                Kind::Hessian => format!("d2f/d{}d{}", names[i], names[j]),
+                Kind::Jacobian => format!("df{}/d{}", i + 1, names[j]),
+            });
+            bad.push(number_text(*v));
+        }
+    }
+    for pair in bad.chunks(2).take(3) {
+        warnings.push(format!(
+            "`{}` is {} at {pt}: the derivative is outside the domain or beyond the float range",
+            pair[0], pair[1]
+        ));
+    }
+    if bad.len() > 6 {
+        let more = bad.len() / 2 - 3;
+        warnings.push(if more == 1 {
+            "1 more derivative is not finite".to_string()
+        } else {
+            format!("{more} more derivatives are not finite")
+        });
+    }
+}
+
 /// Central finite differences: of the outputs (first derivatives), or of the
 /// reverse-mode gradient (Hessian).
 fn finite_differences(
@@ -196,7 +243,9 @@ fn finite_differences(
     out
 }
 
-/// The largest relative discrepancy between two matrices (NaN = NaN agrees).
+/// The largest relative discrepancy between two matrices: NaN = NaN and
+/// inf = inf agree; a non-finite value against anything else is an
+/// infinite discrepancy (inf against 2.7e32 is not agreement).
 fn discrepancy(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
     a.iter()
         .flatten()
@@ -204,6 +253,8 @@ fn discrepancy(a: &[Vec<f64>], b: &[Vec<f64>]) -> f64 {
         .map(|(x, y)| {
             if x == y || x.is_nan() && y.is_nan() {
                 0.0
+            } else if !x.is_finite() || !y.is_finite() {
+                f64::INFINITY
             } else {
                 (x - y).abs() / x.abs().max(y.abs()).max(1.0)
             }
@@ -235,8 +286,8 @@ fn check(
         "check",
         json!({
             "modes": ["symbolic", "forward", "reverse"],
-            "max_discrepancy_modes": modes,
-            "max_discrepancy_finite_difference": fd_gap,
+            "max_discrepancy_modes": number_json(modes),
+            "max_discrepancy_finite_difference": number_json(fd_gap),
             "agree": agree,
             "at_kink": at_kink,
         }),
@@ -256,7 +307,7 @@ fn check(
         number_text(fd_gap)
     ));
     if at_kink {
-        r.text("check: the point is a kink, where finite differences are not comparable; only the modes are compared".into());
+        r.tex("\\text{check: the point is a kink; only the modes are compared}".into());
     }
     !agree
 }

@@ -468,10 +468,14 @@ pub(super) fn evaluate(
             ));
         }
         if sources.len() > 3 {
-            warnings.push(format!(
-                "{} more subexpressions are outside the domain",
-                sources.len() - 3
-            ));
+            warnings.push(if sources.len() == 4 {
+                "1 more subexpression is outside the domain".to_string()
+            } else {
+                format!(
+                    "{} more subexpressions are outside the domain",
+                    sources.len() - 3
+                )
+            });
         }
     }
     out
