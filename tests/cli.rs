@@ -268,6 +268,12 @@ const INPUT_ERRORS: &[Case] = &[
         &["taylor", "[x, y]", "--at", "x=0,y=0"],
     ),
     ("error_eval_without_point", &["eval", "x + y"]),
+    // no real Taylor polynomial: a pole, a value outside the domain
+    ("error_taylor_pole", &["taylor", "tan(x)", "--at", "x=pi/2"]),
+    (
+        "error_linearize_outside_domain",
+        &["linearize", "sqrt(x) + y", "--at", "x=-1,y=0"],
+    ),
     ("error_point_missing", &["taylor", "x*y", "--at", "x=1"]),
     (
         "error_point_missing_parameter",

@@ -630,13 +630,13 @@ fn show(s: &Store, id: ExprId) -> String {
     format!("{}\n    = {}", infix(s, id), sexpr(s, id))
 }
 
-/// Rejects a series error that is a limit or a documented non-analytic
-/// point; anything else is a failure.
+/// Rejects a series error that is a limit, a documented non-analytic point
+/// or a value without a real value (`x/tan(0)`); anything else is a failure.
 fn series_ok<T>(r: Result<T, SeriesError>) -> Result<T, TestCaseError> {
     r.map_err(|e| match e {
-        SeriesError::TooLarge { .. } | SeriesError::NotAnalytic { .. } => {
-            TestCaseError::reject(format!("{e}"))
-        }
+        SeriesError::TooLarge { .. }
+        | SeriesError::NotAnalytic { .. }
+        | SeriesError::Undefined { .. } => TestCaseError::reject(format!("{e}")),
         e => TestCaseError::fail(format!("unexpected series error: {e}")),
     })
 }

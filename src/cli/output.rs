@@ -128,6 +128,11 @@ pub fn taylor_cmd(
             super::run::point_text(&coords),
             crate::print::infix(&s.store, at)
         )),
+        crate::series::SeriesError::Undefined { at } => CliError::plain(format!(
+            "cannot expand at {}: `{}` has no real value there (a pole, or outside the domain)",
+            super::run::point_text(&coords),
+            crate::print::infix(&s.store, at)
+        )),
         other => CliError::plain(other.to_string()),
     })?;
     let terms = monomials(s, &t, numeric, &coords, warnings);

@@ -15,6 +15,7 @@
 
 mod build;
 mod calls;
+pub mod domain;
 mod number;
 pub mod order;
 mod power;

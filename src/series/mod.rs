@@ -21,6 +21,7 @@ mod poly;
 mod power;
 mod rules;
 
+use crate::expr::domain::Undefined;
 use crate::expr::{ExprId, Node, Store, Sym};
 use basis::{Basis, monomial_count};
 use poly::{Ctx, Fail, Series};
@@ -87,6 +88,13 @@ pub enum SeriesError {
     #[error("the expression is not analytic at the point: subexpression #{} is singular there", at.0)]
     NotAnalytic {
         /// The subexpression (a power, `log`, `cbrt`, `atan2`, ...).
+        at: ExprId,
+    },
+    /// A subexpression has no real value at the point: a pole (`tan(x)` at
+    /// `pi/2`) or outside the domain (`sqrt(x)` at `-1`).
+    #[error("subexpression #{} has no real value at the point", at.0)]
+    Undefined {
+        /// The subexpression.
         at: ExprId,
     },
     /// A bound of the store was hit (exact number size, depth, graph size).
@@ -205,6 +213,7 @@ pub fn taylor(
     }
     let series = series.map_err(|(fail, at)| match fail {
         Fail::Singular => SeriesError::NotAnalytic { at },
+        Fail::Undefined => SeriesError::Undefined { at },
         Fail::TooLarge => SeriesError::TooLarge {
             limit: opts.max_nodes,
         },
@@ -274,6 +283,7 @@ fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series
         }
     }
     let mut depends = vec![false; ids.len()];
+    let mut undefined = Undefined::default();
     let mut series: Vec<Series> = vec![Vec::new(); ids.len()];
     for (i, &id) in ids.iter().enumerate() {
         let node = ctx.store.node(id).clone();
@@ -291,6 +301,13 @@ fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series
             rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?
         };
         ctx.check().map_err(|e| (e, id))?;
+        // a value without a real value at the point: sqrt(x) at x=-1 would
+        // otherwise give sqrt(-1) coefficients, tan(x) at pi/2 0^(-1) ones
+        if let Some(&c0) = series[i].first()
+            && ctx.store.is_undefined(c0, &mut undefined)
+        {
+            return Err((Fail::Undefined, id));
+        }
         for k in kids {
             uses[k] -= 1;
             if uses[k] == 0 {
@@ -298,7 +315,14 @@ fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series
             }
         }
     }
-    Ok(series.pop().unwrap_or_default())
+    let f_series = series.pop().unwrap_or_default();
+    if f_series
+        .iter()
+        .any(|&c| ctx.store.is_undefined(c, &mut undefined))
+    {
+        return Err((Fail::Undefined, f));
+    }
+    Ok(f_series)
 }
 
 /// The series of an expansion variable: `a_i + δ_i`.
