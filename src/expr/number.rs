@@ -231,7 +231,8 @@ impl Number {
             return None;
         }
         let e = u32::try_from(e).ok()?;
-        let p = BigRational::new(r.numer().pow(e), r.denom().pow(e));
+        // powers of coprime integers are coprime, and the denominator stays positive
+        let p = BigRational::new_raw(r.numer().pow(e), r.denom().pow(e));
         Some(Number::Rational(if n.is_negative() {
             p.recip()
         } else {
@@ -248,7 +249,14 @@ const SMALL_GCD_BITS: u64 = 256;
 
 /// The non-negative gcd of two integers (`gcd(0, 0) = 0`), fast for big ones.
 pub fn gcd(a: &BigInt, b: &BigInt) -> BigInt {
-    if a.bits().max(b.bits()) <= SMALL_GCD_BITS {
+    let bits = a.bits().max(b.bits());
+    if bits <= 128 {
+        // machine words: no allocation, no big shifts
+        let (x, y) = (a.magnitude(), b.magnitude());
+        let word = |v: &BigUint| v.to_u128().unwrap_or(0);
+        return BigInt::from(Integer::gcd(&word(x), &word(y)));
+    }
+    if bits <= SMALL_GCD_BITS {
         return a.gcd(b);
     }
     if a.is_zero() || b.is_zero() {

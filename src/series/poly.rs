@@ -237,6 +237,14 @@ impl<'s> Ctx<'s> {
     ) -> Result<(), Fail> {
         let mut part = self.part(k);
         for j in 1..=k {
+            // most arguments are low-degree polynomials (`exp(t)`: only
+            // j = 1): skip the factor j/k where every `a` is zero in degree j
+            let nonzero = pairs
+                .iter()
+                .any(|(a, _)| self.basis.part(j).any(|p| self.get(a, p) != self.zero));
+            if !nonzero {
+                continue;
+            }
             let f = self.store.frac(j as i64, k as i64);
             let f = self.store.mul(&[c, f]);
             for (a, w) in pairs {
