@@ -172,33 +172,30 @@ fn ad_warnings(
     let _ = evaluate(s, outputs, coords, warnings);
     let names = s.names(vars);
     let pt = point_text(coords);
-    let mut bad = Vec::new();
+    let mut bad: Vec<(String, f64)> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        for (j, v) in row.iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
             if v.is_finite() {
                 continue;
             }
-            bad.push(match kind {
+            let name = match kind {
                 Kind::Grad => format!("df/d{}", names[j]),
                 Kind::Hessian => format!("d2f/d{}d{}", names[i], names[j]),
                 Kind::Jacobian => format!("df{}/d{}", i + 1, names[j]),
-            });
-            bad.push(number_text(*v));
+            };
+            bad.push((name, v));
         }
     }
-    for pair in bad.chunks(2).take(3) {
+    for (name, v) in bad.iter().take(3) {
         warnings.push(format!(
-            "`{}` is {} at {pt}: the derivative is outside the domain or beyond the float range",
-            pair[0], pair[1]
+            "`{name}` is {} at {pt}: the derivative is outside the domain or beyond the float range",
+            number_text(*v)
         ));
     }
-    if bad.len() > 6 {
-        let more = bad.len() / 2 - 3;
-        warnings.push(if more == 1 {
-            "1 more derivative is not finite".to_string()
-        } else {
-            format!("{more} more derivatives are not finite")
-        });
+    match bad.len().saturating_sub(3) {
+        0 => {}
+        1 => warnings.push("1 more derivative is not finite".to_string()),
+        more => warnings.push(format!("{more} more derivatives are not finite")),
     }
 }
 
