@@ -128,13 +128,15 @@ pub fn taylor_cmd(
             super::run::point_text(&coords),
             crate::print::infix(&s.store, at)
         )),
-        crate::series::SeriesError::Undefined { at } => CliError::plain(format!(
-            "cannot expand at {}: `{}` has no real value there (a pole, or outside the domain)",
-            super::run::point_text(&coords),
-            crate::print::infix(&s.store, at)
-        )),
         other => CliError::plain(other.to_string()),
     })?;
+    for &u in &t.undefined {
+        warnings.push(format!(
+            "`{}` has no real value at {} (a pole, or outside the domain): the coefficients that depend on it are undefined",
+            super::run::short(&s.store, u),
+            super::run::point_text(&coords)
+        ));
+    }
     let terms = monomials(s, &t, numeric, &coords, warnings);
     let mut parts: Vec<ExprId> = Vec::new();
     for (c, mono) in &terms {

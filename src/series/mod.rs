@@ -90,13 +90,6 @@ pub enum SeriesError {
         /// The subexpression (a power, `log`, `cbrt`, `atan2`, ...).
         at: ExprId,
     },
-    /// A subexpression has no real value at the point: a pole (`tan(x)` at
-    /// `pi/2`) or outside the domain (`sqrt(x)` at `-1`).
-    #[error("subexpression #{} has no real value at the point", at.0)]
-    Undefined {
-        /// The subexpression.
-        at: ExprId,
-    },
     /// A bound of the store was hit (exact number size, depth, graph size).
     #[error(transparent)]
     Overflow(#[from] crate::expr::Overflow),
@@ -121,6 +114,12 @@ pub struct Taylor {
     /// total degree, then by exponents in descending lexicographic order
     /// (`x^2` before `x*y` before `y^2`).
     pub terms: Vec<(Vec<u32>, ExprId)>,
+    /// Subexpressions without a real value at the point (a pole such as
+    /// `tan(x)` at `pi/2`, or outside the domain such as `sqrt(x)` at `-1`),
+    /// at most three, innermost first: the coefficients that depend on them
+    /// are undefined (`sqrt(-1)`, `0^(-1)`). As for values outside the
+    /// domain, this is not an error; the CLI warns.
+    pub undefined: Vec<ExprId>,
 }
 
 impl Taylor {
@@ -211,9 +210,8 @@ pub fn taylor(
     if let Some(o) = ctx.store.overflowed() {
         return Err(SeriesError::Overflow(o));
     }
-    let series = series.map_err(|(fail, at)| match fail {
+    let (series, undefined) = series.map_err(|(fail, at)| match fail {
         Fail::Singular => SeriesError::NotAnalytic { at },
-        Fail::Undefined => SeriesError::Undefined { at },
         Fail::TooLarge => SeriesError::TooLarge {
             limit: opts.max_nodes,
         },
@@ -227,6 +225,7 @@ pub fn taylor(
         center: point.iter().map(|p| p.1).collect(),
         order,
         terms,
+        undefined,
     })
 }
 
@@ -271,7 +270,13 @@ fn check_point(store: &Store, point: &[(Sym, ExprId)]) -> Result<(), SeriesError
 
 /// The series of `f`, node by node in ascending id order; a child's series
 /// is dropped after its last use. The error carries the failing node.
-fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series, (Fail, ExprId)> {
+/// The series of `f`, and the innermost subexpressions whose value at the
+/// point has no real value.
+fn propagate(
+    ctx: &mut Ctx,
+    f: ExprId,
+    point: &[(Sym, ExprId)],
+) -> Result<(Series, Vec<ExprId>), (Fail, ExprId)> {
     let ids = ctx.store.reachable(&[f]);
     let pos = |id: ExprId| ids.binary_search(&id).ok();
     let mut uses = vec![0usize; ids.len()];
@@ -284,6 +289,8 @@ fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series
     }
     let mut depends = vec![false; ids.len()];
     let mut undefined = Undefined::default();
+    let mut bad = vec![false; ids.len()];
+    let mut sources = Vec::new();
     let mut series: Vec<Series> = vec![Vec::new(); ids.len()];
     for (i, &id) in ids.iter().enumerate() {
         let node = ctx.store.node(id).clone();
@@ -301,12 +308,13 @@ fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series
             rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?
         };
         ctx.check().map_err(|e| (e, id))?;
-        // a value without a real value at the point: sqrt(x) at x=-1 would
-        // otherwise give sqrt(-1) coefficients, tan(x) at pi/2 0^(-1) ones
-        if let Some(&c0) = series[i].first()
-            && ctx.store.is_undefined(c0, &mut undefined)
-        {
-            return Err((Fail::Undefined, id));
+        // no real value at the point (sqrt(x) at x=-1 gives sqrt(-1)
+        // coefficients, tan(x) at pi/2 0^(-1) ones): note the innermost
+        if let Some(&c0) = series[i].first() {
+            bad[i] = ctx.store.is_undefined(c0, &mut undefined);
+            if bad[i] && !kids.iter().any(|&k| bad[k]) && sources.len() < 3 {
+                sources.push(id);
+            }
         }
         for k in kids {
             uses[k] -= 1;
@@ -316,13 +324,14 @@ fn propagate(ctx: &mut Ctx, f: ExprId, point: &[(Sym, ExprId)]) -> Result<Series
         }
     }
     let f_series = series.pop().unwrap_or_default();
-    if f_series
-        .iter()
-        .any(|&c| ctx.store.is_undefined(c, &mut undefined))
+    if sources.is_empty()
+        && f_series
+            .iter()
+            .any(|&c| ctx.store.is_undefined(c, &mut undefined))
     {
-        return Err((Fail::Undefined, f));
+        sources.push(f);
     }
-    Ok(f_series)
+    Ok((f_series, sources))
 }
 
 /// The series of an expansion variable: `a_i + δ_i`.

@@ -20,8 +20,6 @@ pub enum Fail {
     Singular,
     /// The store grew past the node budget.
     TooLarge,
-    /// A coefficient has no real value (a pole or outside the domain).
-    Undefined,
 }
 
 /// Coefficient sums under construction for the monomials of one degree.
