@@ -71,7 +71,12 @@ pub fn trace(
     names: &[(String, ExprId)],
 ) -> Result<Trace, DiffError> {
     let inputs = store.free_vars(&[root]);
-    let order = store.dependent_ops(&[root]);
+    let mut order = store.dependent_ops(&[root]);
+    // a bare variable: one node, `f = x`, so that the sweeps give df/dx = 1
+    let bare = matches!(store.node(root), Node::Var(_));
+    if bare {
+        order.push(root);
+    }
     let given: FxHashMap<ExprId, &str> = names
         .iter()
         .rev()
@@ -91,7 +96,10 @@ pub fn trace(
         };
         taken.push(name.clone());
         let sym = store.sym(&name);
-        let (local, operands) = local_op(store, id, &index, &nodes);
+        let (local, operands) = match store.node(id) {
+            Node::Var(s) if bare => (id, vec![Operand::Input(*s)]),
+            _ => local_op(store, id, &index, &nodes),
+        };
         let mut partials = Vec::with_capacity(operands.len());
         for op in &operands {
             let s = match op {

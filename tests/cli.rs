@@ -534,6 +534,29 @@ fn gradient_of_x2y_at_3_2() {
     assert_eq!(v["value"], json!([12.0, 9.0]));
 }
 
+/// The variables are those written, even where the canonical form cancels
+/// one (`y - y = 0`): they are listed, accepted in the point, and their
+/// derivatives are 0; a point need not give them.
+#[test]
+fn cancelled_variables_are_still_variables() {
+    let v = json_of(&["grad", "x + y - y", "--at", "x=1,y=2"]);
+    assert_eq!(v["vars"], json!(["x", "y"]));
+    assert_eq!(v["gradient"], json!(["1", "0"]));
+    assert_eq!(v["value"], json!([1.0, 0.0]));
+    // through assigned names too, but not from statements the output skips
+    let v = json_of(&["hessian", "u = w; a = y - y; x^2 + a"]);
+    assert_eq!(v["vars"], json!(["x", "y"]));
+    assert_eq!(v["hessian"], json!([["2", "0"], ["0", "0"]]));
+    let v = json_of(&["linearize", "tanh(y - y) + x^2", "--at", "x=3,y=-1"]);
+    assert_eq!(v["vars"], json!(["x", "y"]));
+    assert_eq!(v["polynomial"], "9 + 6*(x - 3)");
+    let v = json_of(&["eval", "x + y - y", "--at", "x=1"]);
+    assert_eq!(v["value"], json!(1.0));
+    // trace: d(x)/dx = 1 for a bare variable, and 0 for the cancelled one
+    let v = json_of(&["trace", "x + y - y", "--at", "x=5,y=1"]);
+    assert_eq!(v["gradient"], json!([1.0, 0.0]));
+}
+
 #[test]
 fn implicit_multiplication_binds_like_times() {
     // `1/2t` is (1/2)*t, so at t=6 it is 3 (not 1/12).

@@ -69,7 +69,7 @@ pub fn derivative_cmd(
     // derivatives, or (AD, --check, --cse) all of the expression's
     let needed = match &matrix {
         Some(m) if !a.check => s.store.free_vars(&m.concat()),
-        _ => s.free_vars(),
+        _ => s.needed_vars(),
     };
     let mut at_kink = false;
     let coords = match &a.at {

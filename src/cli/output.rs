@@ -101,8 +101,8 @@ pub fn taylor_cmd(
     warnings: &mut Vec<String>,
 ) -> Result<String, CliError> {
     let f = s.scalar(command)?;
-    let vars = s.free_vars();
-    let coords = s.point(at, &vars)?;
+    let needed = s.needed_vars();
+    let coords = s.point(at, &needed)?;
     let numeric = numeric || coords.iter().any(|c| c.inexact);
     let point: Vec<(Sym, ExprId)> = coords
         .iter()
@@ -157,6 +157,7 @@ pub fn taylor_cmd(
     })?;
     let text = polynomial(&mut s.store, &terms);
     let tex = latex_polynomial(&mut s.store, &terms);
+    let vars = s.free_vars();
     let mut r = s.report(command, &vars);
     let mut at_obj = Map::new();
     for c in &coords {

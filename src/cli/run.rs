@@ -229,11 +229,12 @@ fn eval_cmd(
 ) -> Result<String, CliError> {
     let roots = s.roots();
     let vars = s.free_vars();
+    let needed = s.needed_vars();
     let coords = match at {
-        Some(text) => s.point(text, &vars)?,
-        None if vars.is_empty() => Vec::new(),
+        Some(text) => s.point(text, &needed)?,
+        None if needed.is_empty() => Vec::new(),
         None => {
-            let list = s.names(&vars).join(",");
+            let list = s.names(&needed).join(",");
             return Err(CliError::plain(format!(
                 "`eval` needs a value for every variable: add --at with {list}"
             )));
@@ -372,7 +373,8 @@ fn diff_cmd(
         latex(&s.store, df)
     ));
     if let Some(at) = at {
-        let coords = s.point(at, &vars)?;
+        let needed = s.needed_vars();
+        let coords = s.point(at, &needed)?;
         kink_warnings(s, &[f], &coords, warnings);
         let v = evaluate(s, &[df], &coords, warnings)[0];
         r.field("value", number_json(v));

@@ -19,6 +19,8 @@ pub(super) struct Session {
     pub output: Output,
     /// The program's named statements.
     pub statements: Vec<(String, ExprId)>,
+    /// The input variables of the output as written.
+    pub inputs: Vec<Sym>,
     pub opts: ParseOptions,
     pub format: Format,
     pub max_nodes: usize,
@@ -44,6 +46,7 @@ impl Session {
             store,
             src,
             output: program.output,
+            inputs: program.inputs,
             statements,
             opts,
             format: c.format,
@@ -110,7 +113,22 @@ impl Session {
         }
     }
 
+    /// The free variables: those of the expression as written (`y` in
+    /// `x + y - y`, whose canonical form cancels it), and any the canonical
+    /// form has, in natural order.
     pub(super) fn free_vars(&self) -> Vec<Sym> {
+        let mut vars = self.store.free_vars(&self.roots());
+        vars.extend_from_slice(&self.inputs);
+        vars.sort_by(|a, b| {
+            crate::expr::order::natural_cmp(self.store.name(*a), self.store.name(*b))
+        });
+        vars.dedup();
+        vars
+    }
+
+    /// The variables the canonical form depends on: what a point must give
+    /// (`x + y - y` needs only `x`, though `y` may be given).
+    pub(super) fn needed_vars(&self) -> Vec<Sym> {
         self.store.free_vars(&self.roots())
     }
 

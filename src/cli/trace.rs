@@ -19,8 +19,8 @@ pub fn trace_cmd(c: &Common, at: &str, warnings: &mut Vec<String>) -> Result<Str
     let mut s = Session::load(c)?;
     let f = s.scalar("trace")?;
     let names = s.statements.clone();
-    let vars = s.free_vars();
-    let coords = s.point(at, &vars)?;
+    let needed = s.needed_vars();
+    let coords = s.point(at, &needed)?;
     let t = trace(&mut s.store, f, &names).map_err(|e| CliError::plain(e.to_string()))?;
     let mut env = Env::new();
     for c in &coords {
@@ -35,6 +35,7 @@ pub fn trace_cmd(c: &Common, at: &str, warnings: &mut Vec<String>) -> Result<Str
             point_text(&coords)
         ));
     }
+    let vars = s.free_vars();
     let mut r = s.report("trace", &vars);
     let mut at_obj = Map::new();
     for c in &coords {
@@ -46,10 +47,13 @@ pub fn trace_cmd(c: &Common, at: &str, warnings: &mut Vec<String>) -> Result<Str
         "output",
         json!(t.nodes.last().map_or("", |n| n.name.as_str())),
     );
-    r.field(
-        "gradient",
-        Value::Array(sw.gradient.iter().map(|v| number_json(*v)).collect()),
-    );
+    // one entry per variable of "vars"; one that cancels (`y` in
+    // `x + y - y`) is not in the graph, and its derivative is 0
+    let gradient = vars.iter().map(|v| {
+        let k = t.inputs.iter().position(|x| x == v);
+        number_json(k.map_or(0.0, |k| sw.gradient[k]))
+    });
+    r.field("gradient", Value::Array(gradient.collect()));
     match s.format {
         Format::Text => text_table(&s.store, &t, &sw, &coords)
             .into_iter()

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::ParseOptions;
 use super::error::{Located, ParseErrorKind, Span, token};
-use crate::expr::{ExprId, Store};
+use crate::expr::{ExprId, Store, Sym};
 
 mod atoms;
 mod program;
@@ -43,6 +43,19 @@ pub(super) struct Grammar<'s> {
     brackets: Cell<usize>,
     assigned: RefCell<FxHashMap<&'s str, ExprId>>,
     inputs: RefCell<FxHashSet<&'s str>>,
+    /// What the statement or output being parsed uses as written, before
+    /// any cancellation: input variables, and assigned names (whose own
+    /// uses count too, resolved once at the end).
+    uses: RefCell<Uses<'s>>,
+    /// The same for each assigned name.
+    assigned_uses: RefCell<FxHashMap<&'s str, Uses<'s>>>,
+}
+
+/// Input variables and assigned names used by one statement, each once.
+#[derive(Default)]
+pub(super) struct Uses<'s> {
+    pub vars: FxHashSet<Sym>,
+    pub names: FxHashSet<&'s str>,
 }
 
 /// Fails at `at` (committed: no alternative is tried), covering `len` bytes.
@@ -111,6 +124,8 @@ impl<'s> Grammar<'s> {
             brackets: Cell::new(0),
             assigned: RefCell::default(),
             inputs: RefCell::default(),
+            uses: RefCell::default(),
+            assigned_uses: RefCell::default(),
         }
     }
 

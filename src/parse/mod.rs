@@ -19,7 +19,7 @@ pub use error::{ParseError, ParseErrorKind, Span};
 use nom::combinator::all_consuming;
 use nom::{Finish, Parser};
 
-use crate::expr::{ExprId, Store};
+use crate::expr::{ExprId, Store, Sym};
 use error::ascii_lookalike;
 use grammar::Grammar;
 
@@ -69,6 +69,10 @@ pub struct Program {
     pub statements: Vec<Statement>,
     /// The final expression or vector, with assigned names substituted.
     pub output: Output,
+    /// The input variables the output uses as written, through assigned
+    /// names too, in natural order: `y` in `x + y - y` although the
+    /// canonical form cancels it. (Commands list and accept these.)
+    pub inputs: Vec<Sym>,
 }
 
 /// Parses a program: statements `name = expr` separated by `;` or newlines,

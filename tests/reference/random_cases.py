@@ -11,9 +11,12 @@ compute the expected values, so this script only adds the generator.
 """
 import argparse
 import json
+import math
 import os
 import random
+import re
 import sys
+from fractions import Fraction
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'shared', 'acceptance'))
@@ -40,6 +43,24 @@ def gen(rng, names, depth):
 
 def point(rng, names):
     return {n: '%d/8' % rng.randint(-20, 20) for n in names}
+
+
+MATH = {'sin': math.sin, 'cos': math.cos, 'tan': math.tan, 'exp': math.exp, 'log': math.log,
+        'sqrt': math.sqrt, 'tanh': math.tanh, 'atan': math.atan,
+        'sigmoid': lambda x: 1 / (1 + math.exp(-x))}
+
+
+def raw_real(src, pt):
+    """As the kit's points: every subexpression of the expression as written
+    is real and finite there (SymPy's automatic `t/t = 1`, `sqrt(t)^2 = t`
+    must not let a point outside the real domain through)."""
+    env = dict(MATH)
+    env.update({n: float(Fraction(v)) for n, v in pt.items()})
+    try:
+        v = eval(src.replace('^', '**'), {'__builtins__': {}}, env)  # noqa: S307 - generated text
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        return False
+    return isinstance(v, float) and math.isfinite(v) or isinstance(v, int)
 
 
 def value(expr, pt):
@@ -69,14 +90,19 @@ def case(rng, i):
     f, free = check.parse_deriv(src)
     if isinstance(f, list) or not free:
         return None
-    vars_ = check.natural_sorted(free)
+    # the variables as written, as the kit has them: SymPy's free symbols
+    # lose `t` in `t/t`, which deriv keeps (its canonical form cancels only
+    # where the domain stays the same)
+    vars_ = check.natural_sorted(set(re.findall(r'[A-Za-z_][A-Za-z0-9_]*', src)) - set(FUNCS))
     syms = [sp.Symbol(n, real=True) for n in vars_]
     kind = rng.choice(['grad', 'hessian', 'diff', 'taylor', 'linearize', 'eval'])
     pt = point(rng, vars_)
+    if not raw_real(src, pt):
+        return None
     base = {'id': 'rnd%04d' % i, 'kind': kind, 'input': src, 'stdin': None, 'vars': vars_,
             'point': pt, 'input_exact': True, 'exact': None, 'ref_ops': [], 'kink': False}
     at = ','.join('%s=%s' % kv for kv in pt.items())
-    probes_at = [point(rng, vars_) for _ in range(2)]
+    probes_at = [p for p in (point(rng, vars_) for _ in range(2)) if raw_real(src, p)]
     if kind == 'eval':
         v = value(f, pt)
         if v is None:

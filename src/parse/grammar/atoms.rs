@@ -79,9 +79,12 @@ impl<'s> Grammar<'s> {
     /// variable = identifier ;
     fn variable(&self, name: &'s str) -> ExprId {
         if let Some(&value) = self.assigned.borrow().get(name) {
+            self.uses.borrow_mut().names.insert(name);
             return value;
         }
         self.inputs.borrow_mut().insert(name);
+        let sym = self.store.borrow_mut().sym(name);
+        self.uses.borrow_mut().vars.insert(sym);
         self.store.borrow_mut().var(name)
     }
 

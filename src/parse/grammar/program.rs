@@ -8,7 +8,10 @@ use nom::combinator::{cut, peek};
 use nom::sequence::preceded;
 
 use super::{Grammar, Res, fail, identifier, operand};
-use crate::expr::ExprId;
+use rustc_hash::FxHashSet;
+
+use crate::expr::order::natural_cmp;
+use crate::expr::{ExprId, Sym};
 use crate::parse::error::{Located, ParseErrorKind, Span, token};
 use crate::parse::functions::Callee;
 use crate::parse::{Output, Program, Statement};
@@ -52,11 +55,18 @@ impl<'s> Grammar<'s> {
 
     /// The output, then only separators up to the end of the input.
     fn final_output(&self, i: &'s str, statements: Vec<Statement>) -> Res<'s, Program> {
+        self.uses.take();
         let (rest, output) = self.output(i)?;
         let j = self.ws(rest);
         let k = self.separators(j);
         if k.is_empty() {
-            return Ok((k, Program { statements, output }));
+            let inputs = self.output_inputs();
+            let program = Program {
+                statements,
+                output,
+                inputs,
+            };
+            return Ok((k, program));
         }
         if k.len() == j.len() {
             return fail(
@@ -73,6 +83,30 @@ impl<'s> Grammar<'s> {
             start.len() - rest.len(),
             ParseErrorKind::ExpressionNotLast,
         )
+    }
+
+    /// The input variables the output uses as written: its own, and those
+    /// of the assigned names it uses, transitively (each statement once),
+    /// in natural order.
+    fn output_inputs(&self) -> Vec<Sym> {
+        let out = self.uses.take();
+        let assigned = self.assigned_uses.borrow();
+        let mut vars: FxHashSet<Sym> = out.vars;
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
+        let mut stack: Vec<&str> = out.names.into_iter().collect();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            if let Some(u) = assigned.get(name) {
+                vars.extend(u.vars.iter().copied());
+                stack.extend(u.names.iter().copied().filter(|n| !seen.contains(n)));
+            }
+        }
+        let store = self.store.borrow();
+        let mut vars: Vec<Sym> = vars.into_iter().collect();
+        vars.sort_by(|a, b| natural_cmp(store.name(*a), store.name(*b)));
+        vars
     }
 
     /// separator = ";" | newline ;  (any number of them, with blanks and comments)
@@ -104,6 +138,7 @@ impl<'s> Grammar<'s> {
             return fail(start, name.len(), ParseErrorKind::Reassigned(name.into()));
         }
         let (rest, _) = preceded(|i| self.blank(i), char('=')).parse(rest)?;
+        self.uses.take();
         let (rest, value) = cut(operand(Some("=".into()), |i| self.expr(i))).parse(rest)?;
         if self.inputs.borrow().contains(name) {
             return fail(
@@ -113,6 +148,8 @@ impl<'s> Grammar<'s> {
             );
         }
         self.assigned.borrow_mut().insert(name, value);
+        let uses = self.uses.take();
+        self.assigned_uses.borrow_mut().insert(name, uses);
         let span = self.span(start, rest);
         Ok((
             rest,
