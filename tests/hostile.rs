@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// Longest a single run may take (the test binary is a debug build).
-const LIMIT: Duration = Duration::from_secs(20);
+/// Longest a single run may take: a hang guard, not a speed target (the
+/// test binary is a debug build, and a loaded 2-core machine ran the
+/// graph-size cases in 11-20 s; `bench/slow_inputs.py` measures speed).
+const LIMIT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Class {
