@@ -9,7 +9,7 @@ use crate::expr::{ExprId, Sym};
 use crate::print::{infix, latex, latex_matrix};
 
 use super::output::{number_json, number_text};
-use super::point::Coord;
+use super::point::{Coord, coord_value};
 use super::run::{CliError, Outcome, evaluate, kink_warnings, point_tex, point_text};
 use super::session::Session;
 use super::{GradArgs, ModeArg};
@@ -143,12 +143,7 @@ fn numeric(
     coords: &[Coord],
     vars: &[Sym],
 ) -> Vec<Vec<f64>> {
-    let pt = |v: Sym| {
-        coords
-            .iter()
-            .find(|c| c.sym == v)
-            .map_or(f64::NAN, |c| c.float)
-    };
+    let pt = |v: Sym| coord_value(coords, v);
     match (kind, mode) {
         (Kind::Hessian, _) => hessian_forward_over_reverse(&s.store, outputs[0], &pt, vars),
         (_, ModeArg::Forward) => jacobian_forward(&s.store, outputs, &pt, vars),
@@ -208,12 +203,7 @@ fn finite_differences(
     coords: &[Coord],
     vars: &[Sym],
 ) -> Vec<Vec<f64>> {
-    let base = |v: Sym| {
-        coords
-            .iter()
-            .find(|c| c.sym == v)
-            .map_or(f64::NAN, |c| c.float)
-    };
+    let base = |v: Sym| coord_value(coords, v);
     let tape = crate::eval::Tape::new(&s.store, outputs);
     let n = vars.len();
     let rows = if kind == Kind::Hessian {

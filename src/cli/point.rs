@@ -159,3 +159,11 @@ pub fn parse_names(option: &str, text: &str, allow_repeats: bool) -> Result<Vec<
     }
     Ok(out)
 }
+
+/// The float value the point gives `v` (NaN when it gives none).
+pub fn coord_value(coords: &[Coord], v: Sym) -> f64 {
+    coords
+        .iter()
+        .find(|c| c.sym == v)
+        .map_or(f64::NAN, |c| c.float)
+}

@@ -15,7 +15,7 @@ use crate::print::{infix, latex, latex_matrix};
 
 use super::derivs::Kind;
 use super::output::{number_json, number_text};
-use super::point::{Coord, parse_names};
+use super::point::{Coord, coord_value, parse_names};
 use super::session::Session;
 use super::{Cli, Command, Common, Format};
 
@@ -425,12 +425,7 @@ pub(super) fn evaluate(
     warnings: &mut Vec<String>,
 ) -> Vec<f64> {
     let tape = crate::eval::Tape::new(&s.store, roots);
-    let value = |sym: Sym| {
-        coords
-            .iter()
-            .find(|c| c.sym == sym)
-            .map_or(f64::NAN, |c| c.float)
-    };
+    let value = |sym: Sym| coord_value(coords, sym);
     let mut slots = tape.eval_slots(&value);
     // An exact point gives exact values where they fold: each subexpression
     // is also evaluated with the point substituted exactly, so cos(pi/2) = 0
