@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 pub mod ad;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod cse;
 pub mod diff;
