@@ -1,9 +1,11 @@
 //! The `deriv` binary: parse the command line, run it, exit.
 
+mod cli;
+
 use std::process::ExitCode;
 
 use clap::Parser;
-use deriv::cli::{Cli, run};
+use cli::args::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -11,7 +13,7 @@ fn main() -> ExitCode {
     // recursively by the printers: the stack grows with the bound
     let worker = std::thread::Builder::new()
         .stack_size(cli.stack_size())
-        .spawn(move || run(cli));
+        .spawn(move || cli::run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         Ok(Err(_)) => {

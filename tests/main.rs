@@ -5,6 +5,7 @@ mod cse;
 mod diff;
 mod grammar;
 mod hostile;
+mod library;
 mod modes;
 mod props;
 mod regressions;

@@ -1,292 +1,116 @@
-//! The command line: clap types (what the user typed) and [`run`], which
-//! turns them into validated values, calls the library and prints.
+//! The command line, a client of the library's front door: each command
+//! is one file that reads its arguments, calls [`deriv::Session`] and
+//! returns a [`report::Report`]; `render` formats it; [`run`] prints it.
+//!
+//! Nothing is printed until the whole result is ready, so an error never
+//! leaves partial output on stdout.
 
+pub mod args;
 mod derivs;
-mod output;
-mod point;
-mod run;
-mod session;
+mod diff;
+mod error;
+mod eval;
+mod input;
+mod render;
+mod report;
+mod simplify;
+mod stats;
+mod taylor;
 mod trace;
 
-pub use run::run;
+use std::io::Write;
+use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use deriv::Warning;
+use serde_json::{Value, json};
 
-/// Symbolic differentiation: gradients, Hessians, Jacobians, Taylor
-/// polynomials and linearizations of expressions given as strings.
-#[derive(Parser, Debug)]
-#[command(name = "deriv", version, about, long_about = None)]
-pub struct Cli {
-    /// What to compute.
-    #[command(subcommand)]
-    pub command: Command,
-}
+use args::{Cli, Command, Format};
+use error::CliError;
+use report::Done;
 
-impl Cli {
-    /// The stack the worker thread needs: 256 MiB covers the default
-    /// limits with a wide margin; higher limits get more: 2 KiB a level of
-    /// `--max-graph-depth` (the recursive printers use well under 1 KiB a
-    /// level) and 16 KiB a level of `--max-depth` (the parser uses about
-    /// 3 KiB a level in a release build, more in a debug build).
-    pub fn stack_size(&self) -> usize {
-        let c = run::common(&self.command);
-        let graph = (c.max_graph_depth as usize).saturating_mul(2 << 10);
-        let syntax = c.max_depth.saturating_mul(16 << 10);
-        (256usize << 20).max(graph.saturating_add(syntax).saturating_add(64 << 20))
+/// Runs a command and prints its result; returns the exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let format = cli.command.common().format;
+    let mut warnings = Vec::new();
+    match execute(cli, &mut warnings) {
+        Ok(Done { mut input, report }) => {
+            let out = render::render(&report, &mut input.s, format);
+            print_warnings(&warnings, format);
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(out.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) if report.failed => ExitCode::from(1),
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("deriv: error: cannot write the result: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(CliError::Usage(e)) => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+        Err(CliError::Input {
+            message,
+            span,
+            context,
+        }) => {
+            match format {
+                Format::Json => {
+                    let span = span.map_or(Value::Null, |(s, e)| json!([s, e]));
+                    eprintln!(
+                        "{}",
+                        json!({ "error": { "message": message, "span": span } })
+                    );
+                }
+                _ if context.is_empty() => eprintln!("deriv: error: {message}"),
+                _ => eprintln!("deriv: error: {message}\n{context}"),
+            }
+            ExitCode::from(1)
+        }
     }
 }
 
-/// The subcommands.
-#[derive(Subcommand, Debug)]
-pub enum Command {
-    /// Evaluate an expression at a point.
-    Eval(EvalArgs),
-    /// Print an expression in canonical, simplified form.
-    Simplify(SimplifyArgs),
-    /// A partial derivative of any order: mixed in the order of --wrt.
-    Diff(DiffArgs),
-    /// The gradient.
-    Grad(GradArgs),
-    /// The Hessian matrix of second partial derivatives.
-    Hessian(GradArgs),
-    /// The Jacobian of a vector "[f1, f2, ...]": rows are outputs.
-    Jacobian(GradArgs),
-    /// The Taylor polynomial at a point (total degree --order).
-    Taylor(TaylorArgs),
-    /// The linearization f(a) + grad f(a)·(x - a) at a point.
-    Linearize(LinearizeArgs),
-    /// Operation counts of an expression, its gradient and its
-    /// reverse-sweep gradient program.
-    Stats(StatsArgs),
-    /// The computational graph: intermediate variables, local partials,
-    /// reverse (adjoint) and forward (tangent) sweeps at a point.
-    Trace(TraceArgs),
+/// Each distinct warning once, in order.
+fn print_warnings(warnings: &[Warning], format: Format) {
+    let mut seen = std::collections::HashSet::new();
+    for w in warnings {
+        let w = w.to_string();
+        if !seen.insert(w.clone()) {
+            continue;
+        }
+        match format {
+            Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
+            Format::Text | Format::Latex => eprintln!("deriv: warning: {w}"),
+        }
+    }
 }
 
-/// Options every command takes.
-#[derive(Args, Debug, Clone)]
-pub struct Common {
-    /// The expression or program; `-` reads standard input.
-    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
-    pub expr: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Deepest nesting the parser accepts.
-    #[arg(long, value_name = "N", default_value_t = 1000,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=u64::from(deriv_limits::MAX_DEPTH_CAP)))]
-    pub max_depth: usize,
-    /// Largest input accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 1_000_000)]
-    pub max_input: usize,
-    /// Largest expression graph built, in nodes.
-    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
-    pub max_nodes: usize,
-    /// Largest exact number (numerator or denominator), in bits.
-    #[arg(long, value_name = "BITS", default_value_t = crate::expr::MAX_EXACT_BITS)]
-    pub max_exact_bits: u64,
-    /// Deepest nesting of the expression graph (after substituting a
-    /// program's names, and in derivatives).
-    #[arg(long, value_name = "N", default_value_t = crate::expr::MAX_GRAPH_DEPTH,
-          value_parser = clap::value_parser!(u32).range(1..=deriv_limits::MAX_GRAPH_DEPTH_CAP as i64))]
-    pub max_graph_depth: u32,
-    /// Largest expression graph held, in nodes plus operands.
-    #[arg(long, value_name = "N", default_value_t = crate::expr::MAX_GRAPH_SIZE)]
-    pub max_graph_size: usize,
-    /// Largest output, in bytes (estimated before printing).
-    #[arg(long, value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
-    pub max_output: u64,
-}
-
-/// Limits shared by the options' defaults.
-pub mod deriv_limits {
-    /// Default bound on expression-graph nodes.
-    pub const MAX_NODES: usize = crate::diff::DEFAULT_MAX_NODES;
-    /// Default bound on the order of `diff --order`.
-    pub const MAX_ORDER: u32 = 1000;
-    /// Default bound on the output, in bytes.
-    pub const MAX_OUTPUT: u64 = 64 << 20;
-    /// Highest `--max-graph-depth` accepted: deeper graphs would not fit the
-    /// worker thread's stack.
-    pub const MAX_GRAPH_DEPTH_CAP: u32 = 1_000_000;
-    /// Highest `--max-depth` accepted (the worker's stack grows with it).
-    pub const MAX_DEPTH_CAP: u32 = 200_000;
-}
-
-/// Output formats.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// Readable, line-oriented text.
-    Text,
-    /// One JSON object per result, on one line.
-    Json,
-    /// LaTeX math, one equation per line (KaTeX-compatible).
-    Latex,
-}
-
-/// `eval`.
-#[derive(Args, Debug)]
-pub struct EvalArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-    /// The point: `x=1,y=pi/4`.
-    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
-    pub at: Option<String>,
-}
-
-/// `simplify`.
-#[derive(Args, Debug)]
-pub struct SimplifyArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-}
-
-/// `diff`.
-#[derive(Args, Debug)]
-pub struct DiffArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-    /// Variables to differentiate by, in order: `x` or `x,y,x`.
-    #[arg(long, value_name = "VARS", required = true)]
-    pub wrt: String,
-    /// Differentiate N times by the one variable of --wrt.
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub order: Option<u32>,
-    /// Highest --order accepted.
-    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_ORDER)]
-    pub max_order: u32,
-    /// Also evaluate at this point.
-    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
-    pub at: Option<String>,
-    /// Print the derivative as a straight-line program of shared subexpressions.
-    #[arg(long)]
-    pub cse: bool,
-}
-
-/// `grad`, `hessian`, `jacobian`.
-#[derive(Args, Debug)]
-pub struct GradArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-    /// Variables to differentiate by, in this order (default: all, in natural order).
-    #[arg(long, value_name = "VARS")]
-    pub vars: Option<String>,
-    /// Also evaluate at this point.
-    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
-    pub at: Option<String>,
-    /// How to compute values at --at: derivative expressions (symbolic), or
-    /// numeric automatic differentiation (forward, reverse; Hessians are
-    /// forward-over-reverse).
-    #[arg(long, value_enum, default_value_t = ModeArg::Symbolic)]
-    pub mode: ModeArg,
-    /// Compute at --at in every mode and by finite differences, print the
-    /// largest discrepancy, and exit 1 if they disagree.
-    #[arg(long)]
-    pub check: bool,
-    /// Print the result as a straight-line program (`t1 = ...`); the
-    /// gradient follows the reverse sweep.
-    #[arg(long)]
-    pub cse: bool,
-}
-
-/// `--mode`.
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ModeArg {
-    /// Derivative expressions, evaluated.
-    Symbolic,
-    /// Forward-mode automatic differentiation.
-    Forward,
-    /// Reverse-mode automatic differentiation.
-    Reverse,
-}
-
-/// `taylor`.
-#[derive(Args, Debug)]
-pub struct TaylorArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-    /// The expansion point: `x=1,y=2`.
-    #[arg(
-        long,
-        value_name = "POINT",
-        required = true,
-        allow_hyphen_values = true
-    )]
-    pub at: String,
-    /// Total degree of the polynomial.
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 2,
-        allow_negative_numbers = true
-    )]
-    pub order: u32,
-    /// Float coefficients instead of exact ones.
-    #[arg(long)]
-    pub numeric: bool,
-    /// Most monomials a Taylor polynomial may have.
-    #[arg(long, value_name = "N")]
-    pub max_terms: Option<usize>,
-}
-
-/// `stats`.
-#[derive(Args, Debug)]
-pub struct StatsArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-    /// Variables of the gradient (default: all, in natural order).
-    #[arg(long, value_name = "VARS")]
-    pub vars: Option<String>,
-}
-
-/// `trace`.
-#[derive(Args, Debug)]
-pub struct TraceArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-    /// The point: `x=1,y=2`.
-    #[arg(
-        long,
-        value_name = "POINT",
-        required = true,
-        allow_hyphen_values = true
-    )]
-    pub at: String,
-}
-
-/// `linearize`.
-#[derive(Args, Debug)]
-pub struct LinearizeArgs {
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub common: Common,
-    /// The point: `x=1,y=2`.
-    #[arg(
-        long,
-        value_name = "POINT",
-        required = true,
-        allow_hyphen_values = true
-    )]
-    pub at: String,
-    /// Float coefficients instead of exact ones.
-    #[arg(long)]
-    pub numeric: bool,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    #[test]
-    fn clap_definition_is_consistent() {
-        Cli::command().debug_assert();
+fn execute(cli: Cli, warnings: &mut Vec<Warning>) -> Result<Done, CliError> {
+    match cli.command {
+        Command::Eval(a) => eval::run(&a, warnings),
+        Command::Simplify(a) => simplify::run(&a),
+        Command::Diff(a) => diff::run(&a, warnings),
+        Command::Grad(a) => derivs::run(report::Kind::Grad, &a, warnings),
+        Command::Hessian(a) => derivs::run(report::Kind::Hessian, &a, warnings),
+        Command::Jacobian(a) => derivs::run(report::Kind::Jacobian, &a, warnings),
+        Command::Taylor(a) => taylor::run(
+            &a.common,
+            ("taylor", &a.at, a.order, a.numeric),
+            a.max_terms,
+            warnings,
+        ),
+        Command::Linearize(a) => taylor::run(
+            &a.common,
+            ("linearize", &a.at, 1, a.numeric),
+            None,
+            warnings,
+        ),
+        Command::Stats(a) => stats::run(&a),
+        Command::Trace(a) => trace::run(&a, warnings),
     }
 }

@@ -25,13 +25,13 @@ pub enum ParseErrorKind {
     #[error("empty input")]
     Empty,
     /// The input is longer than [`ParseOptions::max_len`](super::ParseOptions).
-    #[error("input is longer than {limit} bytes; raise the limit with --max-input")]
+    #[error("input is longer than {limit} bytes")]
     TooLong {
         /// The limit in bytes.
         limit: usize,
     },
     /// Nesting deeper than [`ParseOptions::max_depth`](super::ParseOptions).
-    #[error("expression is nested deeper than {limit} levels; raise the limit with --max-depth")]
+    #[error("expression is nested deeper than {limit} levels")]
     TooDeep {
         /// The limit.
         limit: usize,
@@ -118,7 +118,7 @@ pub enum ParseErrorKind {
     /// An integer literal larger than the store's bound on exact numbers.
     #[error(
         "integer literal of {digits} digits is over the limit of {limit} bits \
-         (about {} digits); raise it with --max-exact-bits", limit * 30103 / 100_000
+         (about {} digits)", limit * 30103 / 100_000
     )]
     IntegerTooLarge {
         /// Significant digits of the literal.

@@ -62,7 +62,7 @@ pub enum SeriesError {
     /// The polynomial would have more monomials than allowed.
     #[error(
         "a taylor polynomial of order {order} in {vars} variable{} has {terms} terms; \
-         the limit is {limit} terms; raise it with --max-terms",
+         the limit is {limit} terms",
         if *vars == 1 { "" } else { "s" }
     )]
     TooManyTerms {
@@ -76,10 +76,7 @@ pub enum SeriesError {
         vars: usize,
     },
     /// The coefficients grew past the node budget.
-    #[error(
-        "the taylor coefficients grew past {limit} expression nodes; \
-         lower the order or raise the limit with --max-nodes"
-    )]
+    #[error("the taylor coefficients grew past {limit} expression nodes (lower the order)")]
     TooLarge {
         /// The limit in force.
         limit: usize,

@@ -1,0 +1,316 @@
+//! What the user typed: the clap definition of every command and option.
+//! Doc comments are the help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use deriv::Limits;
+
+/// Symbolic differentiation: gradients, Hessians, Jacobians, Taylor
+/// polynomials and linearizations of expressions given as strings.
+#[derive(Parser, Debug)]
+#[command(name = "deriv", version, about, long_about = None)]
+pub struct Cli {
+    /// What to compute.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// The stack the worker thread needs: 256 MiB covers the default
+    /// limits with a wide margin; higher limits get more: 2 KiB a level of
+    /// `--max-graph-depth` (the recursive printers use well under 1 KiB a
+    /// level) and 16 KiB a level of `--max-depth` (the parser uses about
+    /// 3 KiB a level in a release build, more in a debug build).
+    pub fn stack_size(&self) -> usize {
+        let c = self.command.common();
+        let graph = (c.max_graph_depth as usize).saturating_mul(2 << 10);
+        let syntax = c.max_depth.saturating_mul(16 << 10);
+        (256usize << 20).max(graph.saturating_add(syntax).saturating_add(64 << 20))
+    }
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate an expression at a point.
+    Eval(EvalArgs),
+    /// Print an expression in canonical, simplified form.
+    Simplify(SimplifyArgs),
+    /// A partial derivative of any order: mixed in the order of --wrt.
+    Diff(DiffArgs),
+    /// The gradient.
+    Grad(GradArgs),
+    /// The Hessian matrix of second partial derivatives.
+    Hessian(GradArgs),
+    /// The Jacobian of a vector "[f1, f2, ...]": rows are outputs.
+    Jacobian(GradArgs),
+    /// The Taylor polynomial at a point (total degree --order).
+    Taylor(TaylorArgs),
+    /// The linearization f(a) + grad f(a)·(x - a) at a point.
+    Linearize(LinearizeArgs),
+    /// Operation counts of an expression, its gradient and its
+    /// reverse-sweep gradient program.
+    Stats(StatsArgs),
+    /// The computational graph: intermediate variables, local partials,
+    /// reverse (adjoint) and forward (tangent) sweeps at a point.
+    Trace(TraceArgs),
+}
+
+impl Command {
+    /// The options every command takes.
+    pub fn common(&self) -> &Common {
+        match self {
+            Command::Eval(a) => &a.common,
+            Command::Simplify(a) => &a.common,
+            Command::Diff(a) => &a.common,
+            Command::Grad(a) | Command::Hessian(a) | Command::Jacobian(a) => &a.common,
+            Command::Taylor(a) => &a.common,
+            Command::Linearize(a) => &a.common,
+            Command::Trace(a) => &a.common,
+            Command::Stats(a) => &a.common,
+        }
+    }
+}
+
+/// Options every command takes.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// The expression or program; `-` reads standard input.
+    #[arg(value_name = "EXPR", allow_hyphen_values = true)]
+    pub expr: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Deepest nesting the parser accepts.
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=u64::from(deriv_limits::MAX_DEPTH_CAP)))]
+    pub max_depth: usize,
+    /// Largest input accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1_000_000)]
+    pub max_input: usize,
+    /// Largest expression graph built, in nodes.
+    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
+    pub max_nodes: usize,
+    /// Largest exact number (numerator or denominator), in bits.
+    #[arg(long, value_name = "BITS", default_value_t = deriv::expr::MAX_EXACT_BITS)]
+    pub max_exact_bits: u64,
+    /// Deepest nesting of the expression graph (after substituting a
+    /// program's names, and in derivatives).
+    #[arg(long, value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_DEPTH,
+          value_parser = clap::value_parser!(u32).range(1..=deriv_limits::MAX_GRAPH_DEPTH_CAP as i64))]
+    pub max_graph_depth: u32,
+    /// Largest expression graph held, in nodes plus operands.
+    #[arg(long, value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_SIZE)]
+    pub max_graph_size: usize,
+    /// Largest output, in bytes (estimated before printing).
+    #[arg(long, value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
+    pub max_output: u64,
+}
+
+impl Common {
+    /// The library's limits as these options set them.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_input: self.max_input,
+            max_depth: self.max_depth,
+            max_nodes: self.max_nodes,
+            max_exact_bits: self.max_exact_bits,
+            max_graph_depth: self.max_graph_depth,
+            max_graph_size: self.max_graph_size,
+            max_output: self.max_output,
+            ..Limits::default()
+        }
+    }
+}
+
+/// Limits shared by the options' defaults.
+pub mod deriv_limits {
+    /// Default bound on expression-graph nodes.
+    pub const MAX_NODES: usize = deriv::diff::DEFAULT_MAX_NODES;
+    /// Default bound on the order of `diff --order`.
+    pub const MAX_ORDER: u32 = 1000;
+    /// Default bound on the output, in bytes.
+    pub const MAX_OUTPUT: u64 = 64 << 20;
+    /// Highest `--max-graph-depth` accepted: deeper graphs would not fit the
+    /// worker thread's stack.
+    pub const MAX_GRAPH_DEPTH_CAP: u32 = 1_000_000;
+    /// Highest `--max-depth` accepted (the worker's stack grows with it).
+    pub const MAX_DEPTH_CAP: u32 = 200_000;
+}
+
+/// Output formats.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Readable, line-oriented text.
+    Text,
+    /// One JSON object per result, on one line.
+    Json,
+    /// LaTeX math, one equation per line (KaTeX-compatible).
+    Latex,
+}
+
+/// `eval`.
+#[derive(Args, Debug)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The point: `x=1,y=pi/4`.
+    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+}
+
+/// `simplify`.
+#[derive(Args, Debug)]
+pub struct SimplifyArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+}
+
+/// `diff`.
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// Variables to differentiate by, in order: `x` or `x,y,x`.
+    #[arg(long, value_name = "VARS", required = true)]
+    pub wrt: String,
+    /// Differentiate N times by the one variable of --wrt.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub order: Option<u32>,
+    /// Highest --order accepted.
+    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_ORDER)]
+    pub max_order: u32,
+    /// Also evaluate at this point.
+    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// Print the derivative as a straight-line program of shared subexpressions.
+    #[arg(long)]
+    pub cse: bool,
+}
+
+/// `grad`, `hessian`, `jacobian`.
+#[derive(Args, Debug)]
+pub struct GradArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// Variables to differentiate by, in this order (default: all, in natural order).
+    #[arg(long, value_name = "VARS")]
+    pub vars: Option<String>,
+    /// Also evaluate at this point.
+    #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
+    pub at: Option<String>,
+    /// How to compute values at --at: derivative expressions (symbolic), or
+    /// numeric automatic differentiation (forward, reverse; Hessians are
+    /// forward-over-reverse).
+    #[arg(long, value_enum, default_value_t = ModeArg::Symbolic)]
+    pub mode: ModeArg,
+    /// Compute at --at in every mode and by finite differences, print the
+    /// largest discrepancy, and exit 1 if they disagree.
+    #[arg(long)]
+    pub check: bool,
+    /// Print the result as a straight-line program (`t1 = ...`); the
+    /// gradient follows the reverse sweep.
+    #[arg(long)]
+    pub cse: bool,
+}
+
+/// `--mode`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ModeArg {
+    /// Derivative expressions, evaluated.
+    Symbolic,
+    /// Forward-mode automatic differentiation.
+    Forward,
+    /// Reverse-mode automatic differentiation.
+    Reverse,
+}
+
+/// `taylor`.
+#[derive(Args, Debug)]
+pub struct TaylorArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The expansion point: `x=1,y=2`.
+    #[arg(
+        long,
+        value_name = "POINT",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub at: String,
+    /// Total degree of the polynomial.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 2,
+        allow_negative_numbers = true
+    )]
+    pub order: u32,
+    /// Float coefficients instead of exact ones.
+    #[arg(long)]
+    pub numeric: bool,
+    /// Most monomials a Taylor polynomial may have.
+    #[arg(long, value_name = "N")]
+    pub max_terms: Option<usize>,
+}
+
+/// `stats`.
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// Variables of the gradient (default: all, in natural order).
+    #[arg(long, value_name = "VARS")]
+    pub vars: Option<String>,
+}
+
+/// `trace`.
+#[derive(Args, Debug)]
+pub struct TraceArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The point: `x=1,y=2`.
+    #[arg(
+        long,
+        value_name = "POINT",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub at: String,
+}
+
+/// `linearize`.
+#[derive(Args, Debug)]
+pub struct LinearizeArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub common: Common,
+    /// The point: `x=1,y=2`.
+    #[arg(
+        long,
+        value_name = "POINT",
+        required = true,
+        allow_hyphen_values = true
+    )]
+    pub at: String,
+    /// Float coefficients instead of exact ones.
+    #[arg(long)]
+    pub numeric: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

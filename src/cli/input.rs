@@ -1,0 +1,95 @@
+//! The input of a command: EXPR read (from standard input for `-`) and
+//! parsed into a session, and the options that name variables and points,
+//! checked against it.
+
+use std::io::Read;
+
+use deriv::expr::Sym;
+use deriv::{Function, Point, Session};
+
+use super::args::{Common, Format};
+use super::error::CliError;
+
+/// A parsed input and the session that holds it.
+pub struct Input {
+    /// The front door.
+    pub s: Session,
+    /// The parsed expression or program.
+    pub f: Function,
+    /// The output format.
+    pub format: Format,
+}
+
+impl Input {
+    /// Reads and parses EXPR with the limits of the options.
+    pub fn load(c: &Common) -> Result<Input, CliError> {
+        Input::load_with(c, c.limits())
+    }
+
+    /// [`Input::load`] with limits the command adjusted.
+    pub fn load_with(c: &Common, limits: deriv::Limits) -> Result<Input, CliError> {
+        let src = read_source(&c.expr)?;
+        let mut s = Session::with_limits(limits);
+        let f = s
+            .parse(&src)
+            .map_err(|e| CliError::from_lib(e, &src, None))?;
+        Ok(Input {
+            s,
+            f,
+            format: c.format,
+        })
+    }
+
+    /// A library error, worded for the command line.
+    pub fn err(&self, e: deriv::Error) -> CliError {
+        CliError::from_lib(e, self.f.source(), None)
+    }
+
+    /// `--vars` as given, else all variables in natural order.
+    pub fn vars(&mut self, given: Option<&str>) -> Result<Vec<Sym>, CliError> {
+        match given {
+            None => Ok(self.s.variables(&self.f)),
+            Some(text) => self
+                .s
+                .vars(text)
+                .map_err(|e| CliError::from_lib(e, "", Some(("--vars", text)))),
+        }
+    }
+
+    /// `--at`, checked: every name a variable (or in `also`), every
+    /// variable of `needed` given.
+    pub fn point(&mut self, text: &str, needed: &[Sym], also: &[Sym]) -> Result<Point, CliError> {
+        self.s
+            .point_for(&self.f, text, needed, also)
+            .map_err(|e| CliError::from_lib(e, "", Some(("--at", text))))
+    }
+
+    /// The names of `syms`.
+    pub fn names(&self, syms: &[Sym]) -> Vec<String> {
+        self.s.names(syms)
+    }
+
+    /// An error if printing `roots` in this format would exceed `--max-output`.
+    pub fn check_output(&self, roots: &[deriv::expr::ExprId]) -> Result<(), CliError> {
+        let factor = if self.format == Format::Latex { 4 } else { 1 };
+        self.s.check_output(roots, factor).map_err(|e| self.err(e))
+    }
+}
+
+fn read_source(expr: &str) -> Result<String, CliError> {
+    if expr != "-" {
+        return Ok(expr.to_string());
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::plain(format!("cannot read standard input: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        CliError::Input {
+            message: format!("standard input is not valid UTF-8 at byte {at}; input is ASCII"),
+            span: Some((at, at + 1)),
+            context: String::new(),
+        }
+    })
+}

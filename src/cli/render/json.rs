@@ -1,0 +1,110 @@
+//! A report as one JSON object (SPEC's fields).
+
+use deriv::Session;
+use deriv::print::infix;
+use serde_json::{Map, Value, json};
+
+use super::format::{number_json, point_json};
+use super::trace;
+use crate::cli::report::{Block, Kind, Report};
+
+pub fn render(r: &Report, s: &mut Session) -> Value {
+    let mut m = Map::new();
+    m.insert("command".into(), json!(r.command));
+    m.insert("input".into(), json!(r.input));
+    m.insert("vars".into(), json!(s.names(&r.vars)));
+    for b in &r.blocks {
+        block(&mut m, b, s, r);
+    }
+    Value::Object(m)
+}
+
+fn put(m: &mut Map<String, Value>, k: &str, v: Value) {
+    m.insert(k.into(), v);
+}
+
+fn row(vs: &[f64]) -> Value {
+    Value::Array(vs.iter().map(|v| number_json(*v)).collect())
+}
+
+fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
+    let st = s.store();
+    match b {
+        Block::Value { values, vector } => put(
+            m,
+            "value",
+            if *vector {
+                row(values)
+            } else {
+                number_json(values[0])
+            },
+        ),
+        Block::Simplified { exprs, vector } => {
+            let texts: Vec<String> = exprs.iter().map(|e| infix(st, *e)).collect();
+            let text = if *vector {
+                format!("[{}]", texts.join(", "))
+            } else {
+                texts.join(", ")
+            };
+            put(m, "result", Value::String(text));
+        }
+        Block::Derivative { wrt, expr, program } => {
+            put(m, "wrt", json!(s.names(wrt)));
+            if let Some(p) = program {
+                put(m, "program", Value::String(p.text(st, false)));
+            }
+            put(m, "derivative", Value::String(infix(st, *expr)));
+        }
+        Block::DerivativeAt { value, .. } => put(m, "value", number_json(*value)),
+        Block::Matrix { kind, rows } => {
+            let strings: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(|e| infix(st, *e)).collect())
+                .collect();
+            match kind {
+                Kind::Grad => put(m, kind.key(), json!(strings[0])),
+                _ => put(m, kind.key(), json!(strings)),
+            }
+        }
+        Block::Program(p) => {
+            put(m, "program", Value::String(p.text(st, true)));
+            put(m, "ops", json!(p.ops(st)));
+        }
+        Block::Mode(mode) => put(m, "mode", json!(mode.name())),
+        Block::Values { kind, rows, .. } => match kind {
+            Kind::Grad => put(m, "value", row(&rows[0])),
+            _ => put(
+                m,
+                "value",
+                Value::Array(rows.iter().map(|r| row(r)).collect()),
+            ),
+        },
+        Block::Check(c) => put(
+            m,
+            "check",
+            json!({
+                "modes": ["symbolic", "forward", "reverse"],
+                "max_discrepancy_modes": number_json(c.modes),
+                "max_discrepancy_finite_difference": number_json(c.finite_difference),
+                "agree": c.agree(),
+                "at_kink": c.at_kink,
+            }),
+        ),
+        Block::Taylor(p) => {
+            put(m, "at", point_json(&p.point));
+            put(m, "order", json!(p.order));
+            put(m, "polynomial", Value::String(p.text.clone()));
+        }
+        Block::Stats(x) => {
+            let ratio = x.gradient_cse as f64 / (x.f.max(1)) as f64;
+            put(
+                m,
+                "ops",
+                json!({"f": x.f, "f_tree": x.f_tree, "gradient_tree": x.gradient_tree,
+                       "gradient_dag": x.gradient_dag, "gradient_cse": x.gradient_cse,
+                       "cse_ratio": ratio}),
+            );
+        }
+        Block::Trace(t) => trace::json(m, t, st, &r.vars),
+    }
+}

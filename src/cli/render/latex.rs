@@ -1,0 +1,155 @@
+//! A report as LaTeX math, one equation per line (KaTeX-compatible).
+
+use deriv::expr::Sym;
+use deriv::print::{latex, latex_matrix};
+use deriv::{Session, numeric::float_text};
+
+use super::format::{latex_var, point_tex, tex_number};
+use super::trace;
+use crate::cli::report::{Block, Kind, Report};
+
+pub fn render(r: &Report, s: &mut Session) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in &r.blocks {
+        block(&mut out, b, s);
+    }
+    out
+}
+
+fn column(cells: Vec<String>) -> String {
+    latex_matrix(&cells.into_iter().map(|c| vec![c]).collect::<Vec<_>>())
+}
+
+fn block(out: &mut Vec<String>, b: &Block, s: &mut Session) {
+    match b {
+        Block::Value { values, vector } => out.push(if *vector {
+            column(values.iter().map(|v| tex_number(*v)).collect())
+        } else {
+            tex_number(values[0])
+        }),
+        Block::Simplified { exprs, vector } => {
+            let cells: Vec<String> = exprs.iter().map(|e| latex(s.store(), *e)).collect();
+            out.push(if *vector {
+                column(cells)
+            } else {
+                cells.join(", ")
+            });
+        }
+        Block::Derivative { wrt, expr, .. } => {
+            let head = partial_tex(s, wrt);
+            out.push(format!("{head} = {}", latex(s.store(), *expr)));
+        }
+        Block::DerivativeAt { value, point } => out.push(format!(
+            "\\text{{at }} {}: \\quad {}",
+            point_tex(s, point),
+            float_text(*value)
+        )),
+        Block::Matrix { kind, rows } => {
+            let tex: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(|e| latex(s.store(), *e)).collect())
+                .collect();
+            out.push(format!("{} = {}", kind.head(), latex_matrix(&tex)));
+        }
+        Block::Program(p) => out.push(format!(
+            "\\begin{{aligned}}{}\\end{{aligned}}",
+            program_tex(s, p)
+        )),
+        Block::Mode(_) => {}
+        Block::Values { kind, rows, point } => {
+            let nums: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(|v| tex_number(*v)).collect())
+                .collect();
+            out.push(format!(
+                "{}\\left({}\\right) = {}",
+                head(*kind),
+                point_tex(s, point),
+                latex_matrix(&nums)
+            ));
+        }
+        Block::Check(c) => {
+            out.push(format!(
+                "\\text{{check: modes differ by at most }} {} \\text{{, finite differences by }} {}",
+                float_text(c.modes),
+                float_text(c.finite_difference)
+            ));
+            if c.at_kink {
+                out.push("\\text{check: the point is a kink; only the modes are compared}".into());
+            }
+        }
+        Block::Taylor(p) => {
+            let args = p
+                .point
+                .coords()
+                .iter()
+                .map(|c| latex_var(s, c.sym))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let tex = s.polynomial_latex(p);
+            out.push(format!("T_{{{}}}\\left({args}\\right) = {tex}", p.order));
+        }
+        Block::Stats(x) => {
+            for (k, v) in [
+                ("f (shared graph)", x.f),
+                ("f (as a tree)", x.f_tree),
+                ("gradient (as trees)", x.gradient_tree),
+                ("gradient (shared graph)", x.gradient_dag),
+                ("gradient --cse program", x.gradient_cse),
+            ] {
+                out.push(format!("\\text{{{k}}} & {v}"));
+            }
+        }
+        Block::Trace(t) => out.push(trace::latex_align(s, t)),
+    }
+}
+
+fn head(kind: Kind) -> &'static str {
+    kind.head()
+}
+
+fn program_tex(s: &mut Session, p: &deriv::cse::Program) -> String {
+    let mut lines: Vec<String> = p
+        .statements
+        .iter()
+        .map(|(n, e)| {
+            let v = latex_var(s, *n);
+            format!("{v} &= {}", latex(s.store(), *e))
+        })
+        .collect();
+    let rs: Vec<Vec<String>> = p
+        .results
+        .iter()
+        .map(|e| vec![latex(s.store(), *e)])
+        .collect();
+    lines.push(format!("\\text{{result}} &= {}", latex_matrix(&rs)));
+    lines.join(" \\\\ ")
+}
+
+/// `\frac{\partial^{2} f}{\partial y \partial x}` for differentiating by x, then y.
+fn partial_tex(s: &mut Session, syms: &[Sym]) -> String {
+    let mut groups: Vec<(Sym, usize)> = Vec::new();
+    for &v in syms.iter().rev() {
+        match groups.last_mut() {
+            Some((g, k)) if *g == v => *k += 1,
+            _ => groups.push((v, 1)),
+        }
+    }
+    let den = groups
+        .iter()
+        .map(|(v, k)| {
+            let name = latex_var(s, *v);
+            if *k == 1 {
+                format!("\\partial {name}")
+            } else {
+                format!("\\partial {name}^{{{k}}}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    match syms.len() {
+        0 => "f".to_string(),
+        1 => format!("\\frac{{\\partial f}}{{{den}}}"),
+        n => format!("\\frac{{\\partial^{{{n}}} f}}{{{den}}}"),
+    }
+}

@@ -1,0 +1,103 @@
+//! A report as readable text, line by line.
+
+use deriv::print::infix;
+use deriv::{Checked, Session};
+
+use super::format::number_text;
+use super::trace;
+use crate::cli::report::{Block, Kind, Report};
+
+pub fn render(r: &Report, s: &mut Session) -> Vec<String> {
+    let mut out = Vec::new();
+    for b in &r.blocks {
+        block(&mut out, b, s, r);
+    }
+    out
+}
+
+fn list(cells: Vec<String>, vector: bool) -> String {
+    if vector {
+        format!("[{}]", cells.join(", "))
+    } else {
+        cells.join(", ")
+    }
+}
+
+fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
+    let st = s.store();
+    match b {
+        Block::Value { values, vector } => {
+            out.push(list(
+                values.iter().map(|v| number_text(*v)).collect(),
+                *vector,
+            ));
+        }
+        Block::Simplified { exprs, vector } => {
+            out.push(list(exprs.iter().map(|e| infix(st, *e)).collect(), *vector));
+        }
+        Block::Derivative { expr, program, .. } => out.push(match program {
+            Some(p) => p.text(st, false),
+            None => infix(st, *expr),
+        }),
+        Block::DerivativeAt { value, point } => {
+            out.push(format!("= {} at {point}", number_text(*value)));
+        }
+        Block::Matrix { kind, rows } => {
+            if *kind == Kind::Grad {
+                for (n, e) in s.names(&r.vars).iter().zip(&rows[0]) {
+                    out.push(format!("df/d{n} = {}", infix(st, *e)));
+                }
+            } else {
+                for row in rows {
+                    let cells: Vec<String> = row.iter().map(|e| infix(st, *e)).collect();
+                    out.push(format!("[{}]", cells.join(", ")));
+                }
+            }
+        }
+        Block::Program(p) => out.push(p.text(st, true)),
+        Block::Mode(_) => {}
+        Block::Values { kind, rows, point } => {
+            out.push(format!("at {point}:"));
+            if *kind == Kind::Grad {
+                for (n, v) in s.names(&r.vars).iter().zip(&rows[0]) {
+                    out.push(format!("df/d{n} = {}", number_text(*v)));
+                }
+            } else {
+                for row in rows {
+                    let cells: Vec<String> = row.iter().map(|v| number_text(*v)).collect();
+                    out.push(format!("[{}]", cells.join(", ")));
+                }
+            }
+        }
+        Block::Check(c) => check(out, c),
+        Block::Taylor(p) => out.push(p.text.clone()),
+        Block::Stats(x) => {
+            for (k, v) in [
+                ("f (shared graph)", x.f),
+                ("f (as a tree)", x.f_tree),
+                ("gradient (as trees)", x.gradient_tree),
+                ("gradient (shared graph)", x.gradient_dag),
+                ("gradient --cse program", x.gradient_cse),
+            ] {
+                out.push(format!("{k:<24} {v} ops"));
+            }
+            let ratio = x.gradient_cse as f64 / (x.f.max(1)) as f64;
+            out.push(format!("{:<24} {ratio:.2}", "gradient --cse / f"));
+        }
+        Block::Trace(t) => out.extend(trace::text_table(st, t)),
+    }
+}
+
+fn check(out: &mut Vec<String>, c: &Checked) {
+    let verdict = if c.agree() { "agree" } else { "DISAGREE" };
+    out.push(format!(
+        "check: symbolic, forward and reverse {verdict}: largest relative discrepancy {} between modes (tolerance {:e}), {} against central finite differences (tolerance {:e})",
+        number_text(c.modes),
+        Checked::MODES_TOL,
+        number_text(c.finite_difference),
+        Checked::FD_TOL,
+    ));
+    if c.at_kink {
+        out.push("check: the point is a kink, where finite differences are not comparable; only the modes are compared".into());
+    }
+}

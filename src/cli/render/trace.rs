@@ -1,0 +1,270 @@
+//! The trace's renderings: the notes' table (text), its data (JSON) and
+//! an `align*` block (LaTeX).
+
+use deriv::expr::{Store, Sym};
+use deriv::print::{infix, latex};
+use deriv::trace::{Operand, Sweeps, Trace};
+use deriv::{Session, TraceReport};
+use serde_json::{Map, Value, json};
+
+use super::format::{number_json, number_text, point_json};
+
+/// The JSON fields of a trace.
+pub fn json(m: &mut Map<String, Value>, r: &TraceReport, store: &Store, vars: &[Sym]) {
+    let (t, sw) = (&r.trace, &r.sweeps);
+    m.insert("at".into(), point_json(&r.point));
+    m.insert("nodes".into(), nodes_json(store, t, sw));
+    m.insert(
+        "output".into(),
+        json!(t.nodes.last().map_or("", |n| n.name.as_str())),
+    );
+    // one entry per variable of "vars"; one that cancels (`y` in
+    // `x + y - y`) is not in the graph, and its derivative is 0
+    let gradient = vars.iter().map(|v| {
+        let k = t.inputs.iter().position(|x| x == v);
+        number_json(k.map_or(0.0, |k| sw.gradient[k]))
+    });
+    m.insert("gradient".into(), Value::Array(gradient.collect()));
+}
+
+/// The text table.
+pub fn text_table(store: &Store, r: &TraceReport) -> Vec<String> {
+    table(store, &r.trace, &r.sweeps, &r.point.to_string())
+}
+
+/// The LaTeX block.
+pub fn latex_align(s: &mut Session, r: &TraceReport) -> String {
+    align(s.store_mut(), &r.trace, &r.sweeps)
+}
+
+fn nodes_json(store: &Store, t: &Trace, sw: &Sweeps) -> Value {
+    let nodes: Vec<Value> = t
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let partials: Vec<Value> = n
+                .operands
+                .iter()
+                .zip(&n.partials)
+                .zip(&sw.partials[i])
+                .map(|((op, p), v)| json!({"wrt": t.operand_name(store, *op), "expr": infix(store, *p), "value": number_json(*v)}))
+                .collect();
+            let mut tangents = Map::new();
+            for (k, x) in t.inputs.iter().enumerate() {
+                tangents.insert(store.name(*x).to_string(), number_json(sw.tangents[k][i]));
+            }
+            json!({
+                "name": n.name,
+                "expr": infix(store, n.local),
+                "inputs": n.operands.iter().map(|o| t.operand_name(store, *o)).collect::<Vec<_>>(),
+                "value": number_json(sw.values[i]),
+                "partials": partials,
+                "adjoint": number_json(sw.adjoints[i]),
+                "adjoint_expr": adjoint_formula(store, t, Operand::Node(i), "f"),
+                "tangents": tangents,
+            })
+        })
+        .collect();
+    Value::Array(nodes)
+}
+
+/// `df/dc = df/dd*dd/dc + df/dg*dg/dc` (the notes' eqs. 43-46).
+fn adjoint_formula(store: &Store, t: &Trace, op: Operand, out: &str) -> String {
+    let me = t.operand_name(store, op);
+    let users = t.users(op);
+    if users.is_empty() {
+        return "1".to_string();
+    }
+    users
+        .iter()
+        .map(|&(u, _)| {
+            let un = &t.nodes[u].name;
+            if u + 1 == t.nodes.len() {
+                format!("d{un}/d{me}")
+            } else {
+                format!("d{out}/d{un}*d{un}/d{me}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// `dc/dx = dc/da*da/dx + dc/db*db/dx` (forward sweep, input `x`).
+fn tangent_formula(store: &Store, t: &Trace, i: usize, x: &str) -> String {
+    let n = &t.nodes[i];
+    let terms: Vec<String> = n
+        .operands
+        .iter()
+        .filter_map(|op| {
+            let on = t.operand_name(store, *op);
+            match op {
+                Operand::Input(s) if store.name(*s) == x => Some(format!("d{}/d{on}", n.name)),
+                Operand::Input(_) => None,
+                Operand::Node(_) => Some(format!("d{}/d{on}*d{on}/d{x}", n.name)),
+            }
+        })
+        .collect();
+    if terms.is_empty() {
+        "0".to_string()
+    } else {
+        terms.join(" + ")
+    }
+}
+
+fn table(store: &Store, t: &Trace, sw: &Sweeps, point: &str) -> Vec<String> {
+    let mut out = vec![format!("intermediate variables at {point}")];
+    let rows: Vec<(String, f64)> = t
+        .nodes
+        .iter()
+        .zip(&sw.values)
+        .map(|(n, v)| (format!("{} = {}", n.name, infix(store, n.local)), *v))
+        .collect();
+    out.extend(aligned(rows));
+    out.push("local partial derivatives".into());
+    let mut rows = Vec::new();
+    for (i, n) in t.nodes.iter().enumerate() {
+        for ((op, p), v) in n.operands.iter().zip(&n.partials).zip(&sw.partials[i]) {
+            rows.push((
+                format!(
+                    "d{}/d{} = {}",
+                    n.name,
+                    t.operand_name(store, *op),
+                    infix(store, *p)
+                ),
+                *v,
+            ));
+        }
+    }
+    out.extend(aligned(rows));
+    let f = t.nodes.last().map_or("f", |n| n.name.as_str());
+    out.push(format!("reverse sweep (adjoints d{f}/dv)"));
+    let mut rows = Vec::new();
+    for i in (0..t.nodes.len()).rev() {
+        let n = &t.nodes[i];
+        rows.push((
+            format!(
+                "d{f}/d{} = {}",
+                n.name,
+                adjoint_formula(store, t, Operand::Node(i), f)
+            ),
+            sw.adjoints[i],
+        ));
+    }
+    for (k, x) in t.inputs.iter().enumerate() {
+        rows.push((
+            format!(
+                "d{f}/d{} = {}",
+                store.name(*x),
+                adjoint_formula(store, t, Operand::Input(*x), f)
+            ),
+            sw.gradient[k],
+        ));
+    }
+    out.extend(aligned(rows));
+    for (k, x) in t.inputs.iter().enumerate() {
+        let x = store.name(*x);
+        out.push(format!("forward sweep (tangents dv/d{x})"));
+        let rows = (0..t.nodes.len())
+            .map(|i| {
+                (
+                    format!(
+                        "d{}/d{x} = {}",
+                        t.nodes[i].name,
+                        tangent_formula(store, t, i, x)
+                    ),
+                    sw.tangents[k][i],
+                )
+            })
+            .collect();
+        out.extend(aligned(rows));
+    }
+    for (k, x) in t.inputs.iter().enumerate() {
+        out.push(format!(
+            "d{f}/d{} = {}",
+            store.name(*x),
+            number_text(sw.gradient[k])
+        ));
+    }
+    out
+}
+
+/// `  left   = value` lines with the values in one column.
+fn aligned(rows: Vec<(String, f64)>) -> Vec<String> {
+    let w = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    rows.into_iter()
+        .map(|(l, v)| format!("  {l:<w$}  = {}", number_text(v)))
+        .collect()
+}
+
+fn align(store: &mut Store, t: &Trace, sw: &Sweeps) -> String {
+    let mut lines = Vec::new();
+    let name = |store: &mut Store, op: Operand| -> String {
+        let sym = match op {
+            Operand::Input(s) => s,
+            Operand::Node(k) => t.nodes[k].sym,
+        };
+        let v = store.var_sym(sym);
+        latex(store, v)
+    };
+    let frac = |a: &str, b: &str| format!("\\frac{{\\partial {a}}}{{\\partial {b}}}");
+    for (i, n) in t.nodes.iter().enumerate() {
+        let me = name(store, Operand::Node(i));
+        lines.push(format!(
+            "{me} &= {} = {}",
+            latex(store, n.local),
+            number_text(sw.values[i])
+        ));
+    }
+    for (i, n) in t.nodes.iter().enumerate() {
+        let me = name(store, Operand::Node(i));
+        for ((op, p), v) in n.operands.iter().zip(&n.partials).zip(&sw.partials[i]) {
+            let on = name(store, *op);
+            lines.push(format!(
+                "{} &= {} = {}",
+                frac(&me, &on),
+                latex(store, *p),
+                number_text(*v)
+            ));
+        }
+    }
+    let f = name(store, Operand::Node(t.nodes.len().saturating_sub(1)));
+    let ops: Vec<Operand> = (0..t.nodes.len())
+        .rev()
+        .map(Operand::Node)
+        .chain(t.inputs.iter().map(|s| Operand::Input(*s)))
+        .collect();
+    for op in ops {
+        let me = name(store, op);
+        let users = t.users(op);
+        let rhs = if users.is_empty() {
+            "1".to_string()
+        } else {
+            users
+                .iter()
+                .map(|&(u, _)| {
+                    let un = name(store, Operand::Node(u));
+                    if u + 1 == t.nodes.len() {
+                        frac(&un, &me)
+                    } else {
+                        format!("{} {}", frac(&f, &un), frac(&un, &me))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        let value = match op {
+            Operand::Node(k) => sw.adjoints[k],
+            Operand::Input(s) => sw.gradient[t.inputs.iter().position(|x| *x == s).unwrap_or(0)],
+        };
+        lines.push(format!(
+            "{} &= {rhs} = {}",
+            frac(&f, &me),
+            number_text(value)
+        ));
+    }
+    format!(
+        "\\begin{{align*}}\n{}\n\\end{{align*}}",
+        lines.join(" \\\\\n")
+    )
+}

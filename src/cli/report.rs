@@ -1,0 +1,151 @@
+//! The one value every command produces: what it computed, as data. The
+//! renderers (`render`) turn it into JSON, text or LaTeX; none of the
+//! commands formats its own output.
+
+use deriv::cse::Program;
+use deriv::expr::{ExprId, Sym};
+use deriv::{Checked, Mode, Point, Polynomial, Stats, TraceReport};
+
+use super::input::Input;
+
+/// A finished command: the session its results live in, and the report.
+pub struct Done {
+    /// The session and the parsed input.
+    pub input: Input,
+    /// The result.
+    pub report: Report,
+}
+
+/// Which derivative object a block holds.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    /// The gradient of a scalar.
+    Grad,
+    /// The Hessian of a scalar.
+    Hessian,
+    /// The Jacobian of a vector (or of a scalar: one row).
+    Jacobian,
+}
+
+impl Kind {
+    /// The command's name.
+    pub fn command(self) -> &'static str {
+        match self {
+            Kind::Grad => "grad",
+            Kind::Hessian => "hessian",
+            Kind::Jacobian => "jacobian",
+        }
+    }
+
+    /// The JSON key of the expressions.
+    pub fn key(self) -> &'static str {
+        match self {
+            Kind::Grad => "gradient",
+            Kind::Hessian => "hessian",
+            Kind::Jacobian => "jacobian",
+        }
+    }
+
+    /// The symbol in LaTeX.
+    pub fn head(self) -> &'static str {
+        match self {
+            Kind::Grad => "\\nabla f",
+            Kind::Hessian => "H",
+            Kind::Jacobian => "J",
+        }
+    }
+}
+
+/// One part of a result.
+pub enum Block {
+    /// `eval`: the values.
+    Value {
+        /// One per component.
+        values: Vec<f64>,
+        /// The input is a vector.
+        vector: bool,
+    },
+    /// `simplify`: the simplified expressions.
+    Simplified {
+        /// One per component.
+        exprs: Vec<ExprId>,
+        /// The input is a vector.
+        vector: bool,
+    },
+    /// `diff`: the derivative (and with `--cse` its program, printed as text).
+    Derivative {
+        /// The variables, one per differentiation.
+        wrt: Vec<Sym>,
+        /// The derivative.
+        expr: ExprId,
+        /// `--cse`.
+        program: Option<Program>,
+    },
+    /// `diff --at`: the derivative's value.
+    DerivativeAt {
+        /// The value.
+        value: f64,
+        /// The point.
+        point: Point,
+    },
+    /// `grad`, `hessian`, `jacobian`: the expressions.
+    Matrix {
+        /// Which object.
+        kind: Kind,
+        /// Rows of entries (one row for a gradient).
+        rows: Vec<Vec<ExprId>>,
+    },
+    /// `--cse`: the derivatives as a straight-line program.
+    Program(Program),
+    /// `--mode forward|reverse`.
+    Mode(Mode),
+    /// Derivative values at a point.
+    Values {
+        /// Which object.
+        kind: Kind,
+        /// Rows of values (one row for a gradient).
+        rows: Vec<Vec<f64>>,
+        /// The point.
+        point: Point,
+    },
+    /// `--check`.
+    Check(Checked),
+    /// `taylor`, `linearize`.
+    Taylor(Polynomial),
+    /// `stats`.
+    Stats(Stats),
+    /// `trace`.
+    Trace(TraceReport),
+}
+
+/// A command's result.
+pub struct Report {
+    /// The command's name.
+    pub command: &'static str,
+    /// The input as given.
+    pub input: String,
+    /// The variables used.
+    pub vars: Vec<Sym>,
+    /// What was computed, in output order.
+    pub blocks: Vec<Block>,
+    /// Whether the result reports a failed check (exit 1 with output).
+    pub failed: bool,
+}
+
+impl Report {
+    /// A result with no blocks yet.
+    pub fn new(command: &'static str, input: &str, vars: Vec<Sym>) -> Report {
+        Report {
+            command,
+            input: input.to_string(),
+            vars,
+            blocks: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// Adds a block.
+    pub fn push(&mut self, b: Block) {
+        self.blocks.push(b);
+    }
+}

@@ -1,0 +1,52 @@
+//! `deriv taylor` and `deriv linearize`.
+
+use deriv::Warning;
+
+use super::args::Common;
+use super::error::CliError;
+use super::input::Input;
+use super::report::{Block, Done, Report};
+
+/// `(command, point, order, numeric)`.
+type Ask<'a> = (&'static str, &'a str, u32, bool);
+
+pub fn run(
+    c: &Common,
+    (command, at, order, numeric): Ask<'_>,
+    max_terms: Option<usize>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Done, CliError> {
+    let mut limits = c.limits();
+    if let Some(t) = max_terms {
+        limits.max_terms = t;
+    }
+    let mut i = Input::load_with(c, limits)?;
+    let f = i.f.clone();
+    i.s.scalar(&f, command).map_err(|e| i.err(e))?;
+    let needed = i.s.needed(&f.roots());
+    let point = i.point(at, &needed, &[])?;
+    let numeric = numeric || !point.is_exact();
+    let p = i.s.taylor(&f, &point, order, numeric).map_err(|e| {
+        let limit = e.limit();
+        let e = i.err(e);
+        match limit {
+            Some((deriv::Limit::Output, _)) if !numeric => {
+                e.hint("--numeric gives float coefficients")
+            }
+            _ => e,
+        }
+    })?;
+    if i.format == super::args::Format::Latex {
+        let ids: Vec<deriv::expr::ExprId> = p
+            .terms
+            .iter()
+            .flat_map(|(c, mono)| std::iter::once(c.id()).chain(mono.iter().map(|m| m.0.id())))
+            .collect();
+        i.check_output(&ids)?;
+    }
+    warnings.extend(p.warnings.iter().cloned());
+    let vars = i.s.variables(&f);
+    let mut report = Report::new(command, f.source(), vars);
+    report.push(Block::Taylor(p));
+    Ok(Done { input: i, report })
+}

@@ -1,0 +1,293 @@
+//! Points (`x=1/2,y=pi/4`) and lists of variable names (`x,y`): from text
+//! to validated values, the one form every stage takes a point in.
+//!
+//! A coordinate keeps its value twice: exactly, as an expression of the
+//! store (`pi/4`), and as the nearest float. Exact evaluation, Taylor
+//! expansion, the tape, the AD modes and finite differences all read the
+//! same [`Point`].
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::eval::Env;
+use crate::expr::{ExprId, Func, Store, Sym};
+use crate::parse::{ParseOptions, parse_expr};
+
+/// One `name=value` of a point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coord {
+    /// The variable.
+    pub sym: Sym,
+    /// Its name.
+    pub name: String,
+    /// The value as an expression of the store (exact unless written with
+    /// a float literal).
+    pub value: ExprId,
+    /// The nearest float.
+    pub float: f64,
+    /// The value was written with a float literal (`0.5`, `1e-3`).
+    pub inexact: bool,
+    /// The value as written, trimmed.
+    pub text: String,
+}
+
+/// A point: a value for each of some variables, in the order written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Point {
+    coords: Vec<Coord>,
+}
+
+impl Point {
+    /// Parses `x=1,y=pi/4` into `store`. Values are constant expressions
+    /// (no variables), defined and finite.
+    ///
+    /// # Errors
+    /// [`Error::Point`] with the byte span in `text` of what is wrong: not
+    /// `name=value`, a bad name, a name given twice, a value that does not
+    /// parse, has a variable in it, or is not finite.
+    ///
+    /// ```
+    /// use deriv::{Point, expr::Store};
+    /// let mut store = Store::new();
+    /// let p = Point::parse(&mut store, "x=1/2, y=pi", &Default::default())?;
+    /// assert_eq!(p.coords()[1].name, "y");
+    /// assert_eq!(p.coords()[0].float, 0.5);
+    /// assert!(p.is_exact());
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    pub fn parse(store: &mut Store, text: &str, opts: &ParseOptions) -> Result<Point, Error> {
+        let mut coords: Vec<Coord> = Vec::new();
+        for (start, piece) in split_top(text) {
+            coords.push(parse_coord(store, start, piece, opts, &coords)?);
+        }
+        Ok(Point { coords })
+    }
+
+    /// The coordinates, in the order written.
+    pub fn coords(&self) -> &[Coord] {
+        &self.coords
+    }
+
+    /// True when no coordinate is given.
+    pub fn is_empty(&self) -> bool {
+        self.coords.is_empty()
+    }
+
+    /// The coordinate of `v`, if given.
+    pub fn get(&self, v: Sym) -> Option<&Coord> {
+        self.coords.iter().find(|c| c.sym == v)
+    }
+
+    /// The float value of `v` (NaN when the point does not give it).
+    pub fn float(&self, v: Sym) -> f64 {
+        self.get(v).map_or(f64::NAN, |c| c.float)
+    }
+
+    /// True when every value is exact (no float literal).
+    pub fn is_exact(&self) -> bool {
+        self.coords.iter().all(|c| !c.inexact)
+    }
+
+    /// The float values as an evaluation environment.
+    pub fn env(&self) -> Env {
+        let mut env = Env::new();
+        for c in &self.coords {
+            env.set(c.sym, c.float);
+        }
+        env
+    }
+
+    /// The exact values, for substitution.
+    pub fn exact_values(&self) -> Vec<(Sym, ExprId)> {
+        self.coords.iter().map(|c| (c.sym, c.value)).collect()
+    }
+}
+
+/// `x=1, y=pi/4`: the values as written.
+impl fmt::Display for Point {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, c) in self.coords.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}={}", c.name, c.text)?;
+        }
+        Ok(())
+    }
+}
+
+fn parse_coord(
+    store: &mut Store,
+    start: usize,
+    piece: &str,
+    opts: &ParseOptions,
+    before: &[Coord],
+) -> Result<Coord, Error> {
+    let err = |message: String, s: usize, e: usize| Error::Point {
+        message,
+        span: Some(s..e),
+    };
+    let Some(eq) = piece.find('=') else {
+        let t = piece.trim();
+        return Err(err(
+            format!("expected `name=value` in the point, found `{t}`"),
+            start,
+            start + piece.len(),
+        ));
+    };
+    let name = piece[..eq].trim();
+    let lead = piece[..eq].len() - piece[..eq].trim_start().len();
+    let nstart = start + lead;
+    check_name(name).map_err(|m| err(m, nstart, nstart + name.len().max(1)))?;
+    if before.iter().any(|c| c.name == name) {
+        return Err(err(
+            format!("`{name}` is given twice in the point"),
+            nstart,
+            nstart + name.len(),
+        ));
+    }
+    let vtext = &piece[eq + 1..];
+    let vstart = start + eq + 1;
+    let value = parse_expr(store, vtext, opts).map_err(|e| {
+        err(
+            format!("bad value for `{name}`: {}", e.message()),
+            vstart + e.span.start,
+            vstart + e.span.end.max(e.span.start + 1),
+        )
+    })?;
+    if let Some(v) = store.free_vars(&[value]).first() {
+        let v = store.name(*v).to_string();
+        return Err(err(
+            format!("the value of `{name}` must be a number, but `{v}` is a variable"),
+            vstart,
+            start + piece.len(),
+        ));
+    }
+    let float = crate::eval::eval(store, value, &Env::new()).unwrap_or(f64::NAN);
+    if !float.is_finite() {
+        return Err(err(
+            format!("the value of `{name}` must be finite, got {float}"),
+            vstart,
+            start + piece.len(),
+        ));
+    }
+    let inexact = store
+        .reachable(&[value])
+        .iter()
+        .any(|&n| store.as_num(n).is_some_and(|x| !x.is_exact()));
+    Ok(Coord {
+        sym: store.sym(name),
+        name: name.to_string(),
+        value,
+        float,
+        inexact,
+        text: vtext.trim().to_string(),
+    })
+}
+
+/// Checks that `name` can be a variable: an identifier that is not a
+/// function or constant name.
+///
+/// # Errors
+/// The message saying why not.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !ok {
+        return Err(format!("`{name}` is not a variable name"));
+    }
+    if is_reserved(name) {
+        return Err(format!(
+            "`{name}` is a function or constant, not a variable"
+        ));
+    }
+    Ok(())
+}
+
+fn is_reserved(name: &str) -> bool {
+    const EXTRA: &[&str] = &["pi", "e", "ln", "sqrt", "pow", "sec", "csc", "cot"];
+    Func::from_name(name).is_some() || EXTRA.contains(&name)
+}
+
+/// Splits on commas outside parentheses, with each piece's byte offset.
+fn split_top(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push((start, &text[start..i]));
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push((start, &text[start..]));
+    out
+}
+
+/// Parses a comma list of variable names (`x,y`); with `allow_repeats`
+/// a name may come more than once (`x,y,x` for a mixed partial).
+///
+/// # Errors
+/// [`Error::Names`] with the byte span in `text` of a bad or repeated name.
+///
+/// ```
+/// let names = deriv::point::parse_names("x, y2", false)?;
+/// assert_eq!(names, ["x", "y2"]);
+/// assert!(deriv::point::parse_names("x,x", false).is_err());
+/// # Ok::<(), deriv::Error>(())
+/// ```
+pub fn parse_names(text: &str, allow_repeats: bool) -> Result<Vec<String>, Error> {
+    let mut out: Vec<String> = Vec::new();
+    for (start, piece) in split_top(text) {
+        let name = piece.trim();
+        let s = start + piece.len() - piece.trim_start().len();
+        check_name(name).map_err(|message| Error::Names {
+            message,
+            span: s..s + name.len().max(1),
+        })?;
+        if !allow_repeats && out.iter().any(|n| n == name) {
+            return Err(Error::Names {
+                message: format!("`{name}` is named twice"),
+                span: s..s + name.len(),
+            });
+        }
+        out.push(name.to_string());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_exact_and_float() {
+        let mut s = Store::new();
+        let p = Point::parse(&mut s, "x=1/4,y=0.5", &ParseOptions::default()).unwrap();
+        assert_eq!(p.float(s.find_sym("x").unwrap()), 0.25);
+        assert!(!p.is_exact());
+        assert_eq!(p.to_string(), "x=1/4, y=0.5");
+    }
+
+    #[test]
+    fn errors_point_at_the_text() {
+        let mut s = Store::new();
+        let e = Point::parse(&mut s, "x=1,x=2", &ParseOptions::default()).unwrap_err();
+        assert_eq!(
+            e,
+            Error::Point {
+                message: "`x` is given twice in the point".into(),
+                span: Some(4..5)
+            }
+        );
+        let e = Point::parse(&mut s, "x=y", &ParseOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("`y` is a variable"));
+    }
+}

@@ -1,0 +1,136 @@
+//! Warnings as data: what the library noticed about a result without
+//! failing (values outside the domain, kinks, undefined Taylor
+//! coefficients). The library never prints them; `Display` words them the
+//! way the command line shows them.
+
+use std::fmt;
+
+use crate::numeric::float_text;
+use crate::point::Point;
+use crate::session::Expr;
+
+/// Which convention a derivative at a kink follows (SPEC).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KinkRule {
+    /// `abs'(0) = sign(0) = 0`.
+    Sign,
+    /// `relu'(0) = step(0) = 0`.
+    Step,
+    /// `min`/`max` at a tie: the derivative splits equally.
+    EqualSplit,
+    /// `sign`, `step`: the derivative is 0.
+    Zero,
+}
+
+/// Something a result carries with it.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// A subexpression has no real value at the point (NaN), or is
+    /// infinite (a pole, or beyond the float range).
+    Domain {
+        /// The subexpression.
+        expr: Expr,
+        /// Its value there.
+        value: f64,
+        /// The point (empty for a constant expression).
+        point: Point,
+    },
+    /// More subexpressions are outside the domain than were named.
+    MoreDomain {
+        /// How many more.
+        count: usize,
+    },
+    /// A non-smooth function evaluated exactly at its kink.
+    Kink {
+        /// The subexpression (`abs(x)`, `max(x, y)`, ...).
+        expr: Expr,
+        /// The convention used.
+        rule: KinkRule,
+        /// The point.
+        point: Point,
+    },
+    /// A Taylor coefficient depends on a subexpression with no real value
+    /// at the expansion point.
+    Undefined {
+        /// The subexpression.
+        expr: Expr,
+        /// The expansion point.
+        point: Point,
+    },
+    /// A derivative computed numerically (`--mode forward|reverse`) is NaN
+    /// or infinite.
+    NonFinite {
+        /// The entry, as `df/dx`, `d2f/dxdy` or `df2/dx`.
+        name: String,
+        /// Its value.
+        value: f64,
+        /// The point.
+        point: Point,
+    },
+    /// More derivatives are not finite than were named.
+    MoreNonFinite {
+        /// How many more.
+        count: usize,
+    },
+    /// A value of the computational graph is outside the domain.
+    TraceDomain {
+        /// The point.
+        point: Point,
+    },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::Domain { expr, value, point } => {
+                let at = if point.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {point}")
+                };
+                let why = if value.is_nan() {
+                    "the value is outside the domain"
+                } else {
+                    "the value is outside the domain or beyond the float range"
+                };
+                write!(f, "`{}` is {}{at}: {why}", expr.short(), float_text(*value))
+            }
+            Warning::MoreDomain { count: 1 } => {
+                f.write_str("1 more subexpression is outside the domain")
+            }
+            Warning::MoreDomain { count } => {
+                write!(f, "{count} more subexpressions are outside the domain")
+            }
+            Warning::Kink { expr, rule, point } => {
+                let rule = match rule {
+                    KinkRule::Sign => "abs'(0) = sign(0) = 0",
+                    KinkRule::Step => "relu'(0) = step(0) = 0",
+                    KinkRule::EqualSplit => {
+                        "an equal split of the derivative between the tied arguments"
+                    }
+                    KinkRule::Zero => "the derivative is 0",
+                };
+                write!(f, "`{}` has a kink at {point}; using {rule}", expr.short())
+            }
+            Warning::Undefined { expr, point } => write!(
+                f,
+                "`{}` has no real value at {point} (a pole, or outside the domain): \
+                 the coefficients that depend on it are undefined",
+                expr.short()
+            ),
+            Warning::NonFinite { name, value, point } => write!(
+                f,
+                "`{name}` is {} at {point}: the derivative is outside the domain or beyond the float range",
+                float_text(*value)
+            ),
+            Warning::MoreNonFinite { count: 1 } => f.write_str("1 more derivative is not finite"),
+            Warning::MoreNonFinite { count } => {
+                write!(f, "{count} more derivatives are not finite")
+            }
+            Warning::TraceDomain { point } => {
+                write!(f, "a value is outside the domain at {point}")
+            }
+        }
+    }
+}
