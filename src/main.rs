@@ -1,28 +1,54 @@
-//! The `deriv` binary: parse the command line, run it, exit.
+//! The `deriv` binary: parse the command line, run it on a worker thread
+//! with a stack to match the limits, exit.
 
 mod cli;
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
-use cli::args::Cli;
+use cli::args::{Cli, Format};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // deep (but bounded, --max-graph-depth) expressions are walked
-    // recursively by the printers: the stack grows with the bound
-    let worker = std::thread::Builder::new()
-        .stack_size(cli.stack_size())
-        .spawn(move || cli::run(cli));
-    match worker.map(|h| h.join()) {
-        Ok(Ok(code)) => code,
-        Ok(Err(_)) => {
-            eprintln!("deriv: error: internal error (a bug: please report it with the input)");
+    let json = cli.command.common().format == Format::Json;
+    match start(cli) {
+        Ok(code) => code,
+        Err(e) if json => {
+            let message = format!("{e:#}");
+            eprintln!(
+                "{}",
+                serde_json::json!({ "error": { "message": message, "span": null } })
+            );
             ExitCode::from(1)
         }
         Err(e) => {
-            eprintln!("deriv: error: cannot start: {e}");
+            eprintln!("deriv: error: {e:#}");
             ExitCode::from(1)
         }
     }
+}
+
+/// Runs the command on a thread whose stack grows with the limits (deep,
+/// but bounded, expressions are walked recursively by the printers);
+/// where the address space cannot hold that stack, on a smaller one.
+fn start(cli: Cli) -> anyhow::Result<ExitCode> {
+    let wanted = cli.stack_size();
+    let mut last = None;
+    for size in [wanted, wanted.min(256 << 20), 64 << 20] {
+        let args = cli.clone();
+        match std::thread::Builder::new()
+            .stack_size(size)
+            .spawn(move || cli::run(args))
+        {
+            Ok(handle) => {
+                return handle.join().map_err(|_| {
+                    anyhow::anyhow!("internal error (a bug: please report it with the input)")
+                });
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.map_or_else(|| anyhow::anyhow!("no thread"), anyhow::Error::from))
+        .context("cannot start a worker thread with a large enough stack")
 }

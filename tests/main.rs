@@ -9,7 +9,6 @@ mod library;
 mod modes;
 mod props;
 mod regressions;
-mod series;
 mod trace;
 
 /// insta settings for every snapshot of this binary: files go to the

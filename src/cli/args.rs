@@ -6,7 +6,7 @@ use deriv::Limits;
 
 /// Symbolic differentiation: gradients, Hessians, Jacobians, Taylor
 /// polynomials and linearizations of expressions given as strings.
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(name = "deriv", version, about, long_about = None)]
 pub struct Cli {
     /// What to compute.
@@ -29,7 +29,7 @@ impl Cli {
 }
 
 /// The subcommands.
-#[derive(Subcommand, Debug)]
+#[derive(Subcommand, Debug, Clone)]
 pub enum Command {
     /// Evaluate an expression at a point.
     Eval(EvalArgs),
@@ -149,7 +149,7 @@ pub enum Format {
 }
 
 /// `eval`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct EvalArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -160,7 +160,7 @@ pub struct EvalArgs {
 }
 
 /// `simplify`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct SimplifyArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -168,7 +168,7 @@ pub struct SimplifyArgs {
 }
 
 /// `diff`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct DiffArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -191,7 +191,7 @@ pub struct DiffArgs {
 }
 
 /// `grad`, `hessian`, `jacobian`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct GradArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -229,7 +229,7 @@ pub enum ModeArg {
 }
 
 /// `taylor`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct TaylorArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -259,7 +259,7 @@ pub struct TaylorArgs {
 }
 
 /// `stats`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct StatsArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -270,7 +270,7 @@ pub struct StatsArgs {
 }
 
 /// `trace`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct TraceArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -286,7 +286,7 @@ pub struct TraceArgs {
 }
 
 /// `linearize`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct LinearizeArgs {
     #[command(flatten)]
     #[allow(missing_docs)]

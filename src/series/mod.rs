@@ -343,3 +343,6 @@ fn variable(ctx: &mut Ctx, point: &[(Sym, ExprId)], s: Sym) -> Series {
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,8 +1,8 @@
-//! Taylor polynomials: exact coefficients, agreement with finite
+//! Unit tests of Taylor polynomials: exact coefficients, agreement with finite
 //! differences for every function, error order, kinks and limits.
 
-use deriv::expr::{ExprId, Func, Node, Store, Sym};
-use deriv::series::{SeriesError, SeriesOptions, Taylor, linearize, taylor};
+use crate::expr::{ExprId, Func, Node, Store, Sym};
+use crate::series::{SeriesError, SeriesOptions, Taylor, linearize, taylor};
 
 mod functions;
 mod timings;
@@ -125,7 +125,7 @@ fn cosine_at_pi_over_three_is_exact() {
     let t_ = s.var("t");
     let st = s.sym("t");
     let c = s.call1(Func::Cos, t_);
-    let pi = s.constant(deriv::expr::Constant::Pi);
+    let pi = s.constant(crate::expr::Constant::Pi);
     let third = s.frac(1, 3);
     let a = s.mul(&[third, pi]);
     let got = taylor(&mut s, c, &[(st, a)], 2, &opts()).expect("cos");
@@ -343,16 +343,14 @@ fn limits_and_singular_points() {
         ..opts()
     };
     let opts = || opts;
-    let start = std::time::Instant::now();
     let err = taylor(&mut s, e, &[(st, zero)], 100_000, &opts()).expect_err("too many terms");
-    assert!(start.elapsed().as_millis() < 100);
     assert!(
         matches!(err, SeriesError::TooManyTerms { terms: 100_001, .. }),
         "{err:?}"
     );
     let msg = err.to_string();
     assert!(
-        msg.contains("the limit is 1000 terms") && msg.contains("--max-terms"),
+        msg.contains("the limit is 1000 terms") && !msg.contains("--"),
         "{msg}"
     );
     let vars: Vec<(Sym, ExprId)> = (0..300).map(|i| (s.sym(&format!("x{i}")), zero)).collect();

@@ -2,8 +2,8 @@
 //! differences and the error order, at exact and float points.
 
 use super::{assert_error_order, close, coeff, eval, eval_poly, opts};
-use deriv::expr::{ExprId, Func, Store};
-use deriv::series::taylor;
+use crate::expr::{ExprId, Func, Store};
+use crate::series::taylor;
 
 /// `g(x) = x + x^2/4`, the inner function of the per-function cases.
 fn inner(s: &mut Store, x: ExprId) -> ExprId {

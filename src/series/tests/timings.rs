@@ -2,8 +2,8 @@
 //! default): `cargo test --release --test integration timings -- --ignored --nocapture`.
 
 use super::opts;
-use deriv::expr::{ExprId, Func, Store, Sym};
-use deriv::series::taylor;
+use crate::expr::{ExprId, Func, Store, Sym};
+use crate::series::taylor;
 
 /// Timings that justify `SeriesOptions::DEFAULT_MAX_TERMS`; run with
 /// `cargo test --release --test integration timings -- --ignored --nocapture`.
