@@ -56,6 +56,20 @@ pub enum Command {
 }
 
 impl Command {
+    /// The options every command takes, to change.
+    pub fn common_mut(&mut self) -> &mut Common {
+        match self {
+            Command::Eval(a) => &mut a.common,
+            Command::Simplify(a) => &mut a.common,
+            Command::Diff(a) => &mut a.common,
+            Command::Grad(a) | Command::Hessian(a) | Command::Jacobian(a) => &mut a.common,
+            Command::Taylor(a) => &mut a.common,
+            Command::Linearize(a) => &mut a.common,
+            Command::Trace(a) => &mut a.common,
+            Command::Stats(a) => &mut a.common,
+        }
+    }
+
     /// The options every command takes.
     pub fn common(&self) -> &Common {
         match self {
@@ -74,35 +88,52 @@ impl Command {
 /// Options every command takes.
 #[derive(Args, Debug, Clone)]
 pub struct Common {
+    /// Standard input's text, read once when EXPR is `-`.
+    #[arg(skip)]
+    pub stdin: Option<String>,
     /// The expression or program; `-` reads standard input.
     #[arg(value_name = "EXPR", allow_hyphen_values = true)]
     pub expr: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// After the result, print one JSON line of in-process timings on
+    /// standard error (parse, compute, eval, read, write, output, total;
+    /// medians over --repeat runs).
+    #[arg(long)]
+    pub timings: bool,
+    /// Run the whole job N times in one process (for --timings).
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub repeat: u32,
     /// Deepest nesting the parser accepts.
-    #[arg(long, value_name = "N", default_value_t = 1000,
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = 1000,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=u64::from(deriv_limits::MAX_DEPTH_CAP)))]
     pub max_depth: usize,
     /// Largest input accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 1_000_000)]
+    #[arg(
+        long,
+        help_heading = "Limits",
+        value_name = "BYTES",
+        default_value_t = 1_000_000
+    )]
     pub max_input: usize,
     /// Largest expression graph built, in nodes.
-    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
     pub max_nodes: usize,
     /// Largest exact number (numerator or denominator), in bits.
-    #[arg(long, value_name = "BITS", default_value_t = deriv::expr::MAX_EXACT_BITS)]
+    #[arg(long, help_heading = "Limits", value_name = "BITS", default_value_t = deriv::expr::MAX_EXACT_BITS)]
     pub max_exact_bits: u64,
     /// Deepest nesting of the expression graph (after substituting a
     /// program's names, and in derivatives).
-    #[arg(long, value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_DEPTH,
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_DEPTH,
           value_parser = clap::value_parser!(u32).range(1..=deriv_limits::MAX_GRAPH_DEPTH_CAP as i64))]
     pub max_graph_depth: u32,
     /// Largest expression graph held, in nodes plus operands.
-    #[arg(long, value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_SIZE)]
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_SIZE)]
     pub max_graph_size: usize,
     /// Largest output, in bytes (estimated before printing).
-    #[arg(long, value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
+    #[arg(long, help_heading = "Limits", value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
     pub max_output: u64,
 }
 
@@ -180,7 +211,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub order: Option<u32>,
     /// Highest --order accepted.
-    #[arg(long, value_name = "N", default_value_t = deriv_limits::MAX_ORDER)]
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv_limits::MAX_ORDER)]
     pub max_order: u32,
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
@@ -254,7 +285,7 @@ pub struct TaylorArgs {
     #[arg(long)]
     pub numeric: bool,
     /// Most monomials a Taylor polynomial may have.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", help_heading = "Limits")]
     pub max_terms: Option<usize>,
 }
 

@@ -6,6 +6,7 @@ use deriv::expr::{ExprId, Sym};
 use deriv::{Mode, Point, Warning};
 
 use super::args::{GradArgs, ModeArg};
+use super::clock::{Ctx, Phase};
 use super::error::{CliError, usage_error};
 use super::input::Input;
 use super::report::{Block, Done, Kind, Report};
@@ -19,7 +20,7 @@ fn mode(m: ModeArg) -> Mode {
 }
 
 /// Runs `grad`, `hessian` or `jacobian`.
-pub fn run(kind: Kind, a: &GradArgs, warnings: &mut Vec<Warning>) -> Result<Done, CliError> {
+pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let command = kind.command();
     if (a.mode != ModeArg::Symbolic || a.check) && a.at.is_none() {
         return Err(usage_error(
@@ -27,7 +28,7 @@ pub fn run(kind: Kind, a: &GradArgs, warnings: &mut Vec<Warning>) -> Result<Done
             "--mode forward|reverse and --check need a point: add --at",
         ));
     }
-    let mut i = Input::load(&a.common)?;
+    let mut i = Input::load(&a.common, ctx)?;
     let f = i.f.clone();
     let vars = i.vars(a.vars.as_deref())?;
     let outputs = match kind {
@@ -35,7 +36,10 @@ pub fn run(kind: Kind, a: &GradArgs, warnings: &mut Vec<Warning>) -> Result<Done
         _ => vec![i.s.scalar(&f, command).map_err(|e| i.err(e))?],
     };
     let matrix = if a.mode == ModeArg::Symbolic && !a.cse {
-        Some(symbolic(&mut i, kind, &vars)?)
+        Some(
+            ctx.clock
+                .time(Phase::Compute, || symbolic(&mut i, kind, &vars))?,
+        )
     } else {
         None
     };
@@ -51,7 +55,7 @@ pub fn run(kind: Kind, a: &GradArgs, warnings: &mut Vec<Warning>) -> Result<Done
             let p = i.point(at, &needed, &vars)?;
             let kinks = i.s.kinks(&outputs, &p);
             at_kink = !kinks.is_empty();
-            warnings.extend(kinks);
+            ctx.warnings.extend(kinks);
             Some(p)
         }
         None => None,
@@ -59,12 +63,14 @@ pub fn run(kind: Kind, a: &GradArgs, warnings: &mut Vec<Warning>) -> Result<Done
     let mut report = Report::new(command, f.source(), vars.clone());
     let Some(matrix) = matrix else {
         if a.cse {
-            cse(&mut i, &mut report, kind, &vars, point)?;
+            cse(&mut i, &mut report, kind, &vars, point, ctx)?;
         } else {
             let point = point.unwrap_or_default();
-            let rows =
-                i.s.ad(&outputs, &point, &vars, mode(a.mode), kind == Kind::Hessian);
-            warnings.extend(ad_warnings(&mut i, (kind, &outputs), &point, &vars, &rows));
+            let rows = ctx.clock.time(Phase::Eval, || {
+                i.s.ad(&outputs, &point, &vars, mode(a.mode), kind == Kind::Hessian)
+            });
+            ctx.warnings
+                .extend(ad_warnings(&mut i, (kind, &outputs), &point, &vars, &rows));
             report.push(Block::Mode(mode(a.mode)));
             report.push(Block::Values { kind, rows, point });
         }
@@ -81,17 +87,19 @@ pub fn run(kind: Kind, a: &GradArgs, warnings: &mut Vec<Warning>) -> Result<Done
     });
     if let Some(point) = point {
         let flat: Vec<ExprId> = matrix.concat();
-        let (vals, w) = i.s.values(&flat, &point);
-        warnings.extend(w);
+        let (vals, w) = ctx.clock.time(Phase::Eval, || i.s.values(&flat, &point));
+        ctx.warnings.extend(w);
         let rows = reshape(&vals, matrix.len(), vars.len());
         if a.check {
-            let c = i.s.check_modes(
-                (&outputs, kind == Kind::Hessian),
-                &point,
-                &vars,
-                &rows,
-                at_kink,
-            );
+            let c = ctx.clock.time(Phase::Eval, || {
+                i.s.check_modes(
+                    (&outputs, kind == Kind::Hessian),
+                    &point,
+                    &vars,
+                    &rows,
+                    at_kink,
+                )
+            });
             report.failed = !c.agree();
             report.push(Block::Values { kind, rows, point });
             report.push(Block::Check(c));
@@ -175,8 +183,10 @@ fn cse(
     kind: Kind,
     vars: &[Sym],
     point: Option<Point>,
+    ctx: &mut Ctx,
 ) -> Result<(), CliError> {
     let f = i.f.clone();
+    let start = std::time::Instant::now();
     let program = match kind {
         Kind::Grad => i.s.gradient_program(&f, vars),
         Kind::Hessian | Kind::Jacobian => {
@@ -192,7 +202,13 @@ fn cse(
         }
     }
     .map_err(|e| i.err(e))?;
-    let values = point.map(|p| (i.s.program_values(&program, &p), p));
+    ctx.clock.add(Phase::Compute, start.elapsed());
+    let values = point.map(|p| {
+        let v = ctx
+            .clock
+            .time(Phase::Eval, || i.s.program_values(&program, &p));
+        (v, p)
+    });
     report.push(Block::Program(program));
     if let Some((vals, point)) = values {
         let cols = vars.len();

@@ -1,14 +1,14 @@
 //! `deriv diff`: a partial derivative of any order, mixed in the order of `--wrt`.
 
-use deriv::Warning;
 use deriv::point::parse_names;
 
 use super::args::DiffArgs;
+use super::clock::{Ctx, Phase};
 use super::error::{CliError, usage_error};
 use super::input::Input;
 use super::report::{Block, Done, Report};
 
-pub fn run(a: &DiffArgs, warnings: &mut Vec<Warning>) -> Result<Done, CliError> {
+pub fn run(a: &DiffArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     if a.order.is_some() && a.wrt.contains(',') {
         return Err(usage_error(
             "diff",
@@ -19,7 +19,7 @@ pub fn run(a: &DiffArgs, warnings: &mut Vec<Warning>) -> Result<Done, CliError> 
         max_order: a.max_order,
         ..a.common.limits()
     };
-    let mut i = Input::load_with(&a.common, limits)?;
+    let mut i = Input::load_with(&a.common, limits, ctx)?;
     let f = i.f.clone();
     let e = i.s.scalar(&f, "diff").map_err(|e| i.err(e))?;
     let names = parse_names(&a.wrt, true)
@@ -35,11 +35,19 @@ pub fn run(a: &DiffArgs, warnings: &mut Vec<Warning>) -> Result<Done, CliError> 
         None => names,
     };
     let wrt = i.s.syms(&names);
-    let df = i.s.diff(&f, &wrt).map_err(|e| i.err(e))?.id();
+    let df = ctx
+        .clock
+        .time(Phase::Compute, || i.s.diff(&f, &wrt))
+        .map_err(|e| i.err(e))?
+        .id();
     i.check_output(&[df])?;
     let vars = i.s.variables(&f);
     let program = if a.cse {
-        Some(i.s.program(&[df]).map_err(|e| i.err(e))?)
+        Some(
+            ctx.clock
+                .time(Phase::Compute, || i.s.program(&[df]))
+                .map_err(|e| i.err(e))?,
+        )
     } else {
         None
     };
@@ -52,9 +60,9 @@ pub fn run(a: &DiffArgs, warnings: &mut Vec<Warning>) -> Result<Done, CliError> 
     if let Some(at) = &a.at {
         let needed = i.s.needed(&f.roots());
         let point = i.point(at, &needed, &[])?;
-        warnings.extend(i.s.kinks(&[e], &point));
-        let (v, w) = i.s.values(&[df], &point);
-        warnings.extend(w);
+        ctx.warnings.extend(i.s.kinks(&[e], &point));
+        let (v, w) = ctx.clock.time(Phase::Eval, || i.s.values(&[df], &point));
+        ctx.warnings.extend(w);
         report.push(Block::DerivativeAt { value: v[0], point });
     }
     i.s.check().map_err(|e| i.err(e))?;

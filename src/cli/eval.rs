@@ -1,14 +1,13 @@
 //! `deriv eval`: the value at a point, exact where the input is exact.
 
-use deriv::Warning;
-
 use super::args::EvalArgs;
+use super::clock::{Ctx, Phase};
 use super::error::CliError;
 use super::input::Input;
 use super::report::{Block, Done, Report};
 
-pub fn run(a: &EvalArgs, warnings: &mut Vec<Warning>) -> Result<Done, CliError> {
-    let mut i = Input::load(&a.common)?;
+pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
+    let mut i = Input::load(&a.common, ctx)?;
     let roots = i.f.roots();
     let vars = i.s.variables(&i.f);
     let needed = i.s.needed(&roots);
@@ -23,8 +22,11 @@ pub fn run(a: &EvalArgs, warnings: &mut Vec<Warning>) -> Result<Done, CliError> 
         }
     };
     let f = i.f.clone();
-    let v = i.s.eval(&f, &point).map_err(|e| i.err(e))?;
-    warnings.extend(v.warnings);
+    let v = ctx
+        .clock
+        .time(Phase::Eval, || i.s.eval(&f, &point))
+        .map_err(|e| i.err(e))?;
+    ctx.warnings.extend(v.warnings);
     let mut report = Report::new("eval", f.source(), vars);
     report.push(Block::Value {
         values: v.values,

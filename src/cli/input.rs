@@ -7,7 +7,8 @@ use std::io::Read;
 use deriv::expr::Sym;
 use deriv::{Function, Point, Session};
 
-use super::args::{Common, Format};
+use super::args::{Cli, Common, Format};
+use super::clock::{Ctx, Phase};
 use super::error::CliError;
 
 /// A parsed input and the session that holds it.
@@ -21,18 +22,19 @@ pub struct Input {
 }
 
 impl Input {
-    /// Reads and parses EXPR with the limits of the options.
-    pub fn load(c: &Common) -> Result<Input, CliError> {
-        Input::load_with(c, c.limits())
+    /// Parses EXPR with the limits of the options.
+    pub fn load(c: &Common, ctx: &mut Ctx) -> Result<Input, CliError> {
+        Input::load_with(c, c.limits(), ctx)
     }
 
     /// [`Input::load`] with limits the command adjusted.
-    pub fn load_with(c: &Common, limits: deriv::Limits) -> Result<Input, CliError> {
-        let src = read_source(&c.expr)?;
+    pub fn load_with(c: &Common, limits: deriv::Limits, ctx: &mut Ctx) -> Result<Input, CliError> {
+        let src = c.stdin.as_deref().unwrap_or(&c.expr);
         let mut s = Session::with_limits(limits);
-        let f = s
-            .parse(&src)
-            .map_err(|e| CliError::from_lib(e, &src, None))?;
+        let f = ctx
+            .clock
+            .time(Phase::Parse, || s.parse(src))
+            .map_err(|e| CliError::from_lib(e, src, None))?;
         Ok(Input {
             s,
             f,
@@ -76,10 +78,17 @@ impl Input {
     }
 }
 
-fn read_source(expr: &str) -> Result<String, CliError> {
-    if expr != "-" {
-        return Ok(expr.to_string());
+/// Reads standard input for EXPR `-`, once, into the command's options
+/// (so that `--repeat` runs parse the same text).
+pub fn read_stdin(cli: &mut Cli) -> Result<(), CliError> {
+    let c = cli.command.common_mut();
+    if c.expr == "-" {
+        c.stdin = Some(read_all()?);
     }
+    Ok(())
+}
+
+fn read_all() -> Result<String, CliError> {
     let mut bytes = Vec::new();
     std::io::stdin()
         .read_to_end(&mut bytes)

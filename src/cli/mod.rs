@@ -6,6 +6,7 @@
 //! leaves partial output on stdout.
 
 pub mod args;
+mod clock;
 mod derivs;
 mod diff;
 mod error;
@@ -20,45 +21,86 @@ mod trace;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use deriv::Warning;
 use serde_json::{Value, json};
 
 use args::{Cli, Command, Format};
+use clock::{Ctx, Phase};
 use error::CliError;
 use report::Done;
 
-/// Runs a command and prints its result; returns the exit code.
-pub fn run(cli: Cli) -> ExitCode {
+/// Runs a command (`--repeat` times) and prints its result; returns the
+/// exit code.
+pub fn run(mut cli: Cli) -> ExitCode {
     let format = cli.command.common().format;
-    let mut warnings = Vec::new();
-    match execute(cli, &mut warnings) {
-        Ok(Done { mut input, report }) => {
-            let out = render::render(&report, &mut input.s, format);
-            print_warnings(&warnings, format);
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(out.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                Ok(()) if report.failed => ExitCode::from(1),
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("deriv: error: cannot write the result: {e}");
-                    ExitCode::from(1)
-                }
-            }
+    if let Err(e) = input::read_stdin(&mut cli) {
+        return report_error(e, format);
+    }
+    let c = cli.command.common();
+    let (timings, repeat) = (c.timings, c.repeat);
+    let mut runs = Vec::new();
+    let mut last = None;
+    for _ in 0..repeat {
+        let start = Instant::now();
+        let mut ctx = Ctx::default();
+        let out = execute(&cli, &mut ctx).map(|Done { mut input, report }| {
+            let text = ctx.clock.time(Phase::Output, || {
+                render::render(&report, &mut input.s, format)
+            });
+            (text, report.failed)
+        });
+        runs.push((ctx.clock, start.elapsed()));
+        let stop = out.is_err();
+        last = Some((out, ctx.warnings));
+        if stop {
+            break;
         }
-        Err(CliError::Usage(e)) => {
+    }
+    let Some((out, warnings)) = last else {
+        return ExitCode::SUCCESS;
+    };
+    let code = match out {
+        Ok((text, failed)) => {
+            print_warnings(&warnings, format);
+            write_out(&text, failed)
+        }
+        Err(e) => report_error(e, format),
+    };
+    if timings {
+        eprintln!("{}", clock::timings_json(&runs));
+    }
+    code
+}
+
+fn write_out(text: &str, failed: bool) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) if failed => ExitCode::from(1),
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("deriv: error: cannot write the result: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report_error(e: CliError, format: Format) -> ExitCode {
+    match e {
+        CliError::Usage(e) => {
             let _ = e.print();
             ExitCode::from(2)
         }
-        Err(CliError::Input {
+        CliError::Input {
             message,
             span,
             context,
-        }) => {
+        } => {
             match format {
                 Format::Json => {
                     let span = span.map_or(Value::Null, |(s, e)| json!([s, e]));
@@ -90,27 +132,24 @@ fn print_warnings(warnings: &[Warning], format: Format) {
     }
 }
 
-fn execute(cli: Cli, warnings: &mut Vec<Warning>) -> Result<Done, CliError> {
-    match cli.command {
-        Command::Eval(a) => eval::run(&a, warnings),
-        Command::Simplify(a) => simplify::run(&a),
-        Command::Diff(a) => diff::run(&a, warnings),
-        Command::Grad(a) => derivs::run(report::Kind::Grad, &a, warnings),
-        Command::Hessian(a) => derivs::run(report::Kind::Hessian, &a, warnings),
-        Command::Jacobian(a) => derivs::run(report::Kind::Jacobian, &a, warnings),
+fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
+    match &cli.command {
+        Command::Eval(a) => eval::run(a, ctx),
+        Command::Simplify(a) => simplify::run(a, ctx),
+        Command::Diff(a) => diff::run(a, ctx),
+        Command::Grad(a) => derivs::run(report::Kind::Grad, a, ctx),
+        Command::Hessian(a) => derivs::run(report::Kind::Hessian, a, ctx),
+        Command::Jacobian(a) => derivs::run(report::Kind::Jacobian, a, ctx),
         Command::Taylor(a) => taylor::run(
             &a.common,
             ("taylor", &a.at, a.order, a.numeric),
             a.max_terms,
-            warnings,
+            ctx,
         ),
-        Command::Linearize(a) => taylor::run(
-            &a.common,
-            ("linearize", &a.at, 1, a.numeric),
-            None,
-            warnings,
-        ),
-        Command::Stats(a) => stats::run(&a),
-        Command::Trace(a) => trace::run(&a, warnings),
+        Command::Linearize(a) => {
+            taylor::run(&a.common, ("linearize", &a.at, 1, a.numeric), None, ctx)
+        }
+        Command::Stats(a) => stats::run(a, ctx),
+        Command::Trace(a) => trace::run(a, ctx),
     }
 }

@@ -1,8 +1,7 @@
 //! `deriv taylor` and `deriv linearize`.
 
-use deriv::Warning;
-
 use super::args::Common;
+use super::clock::{Ctx, Phase};
 use super::error::CliError;
 use super::input::Input;
 use super::report::{Block, Done, Report};
@@ -14,28 +13,31 @@ pub fn run(
     c: &Common,
     (command, at, order, numeric): Ask<'_>,
     max_terms: Option<usize>,
-    warnings: &mut Vec<Warning>,
+    ctx: &mut Ctx,
 ) -> Result<Done, CliError> {
     let mut limits = c.limits();
     if let Some(t) = max_terms {
         limits.max_terms = t;
     }
-    let mut i = Input::load_with(c, limits)?;
+    let mut i = Input::load_with(c, limits, ctx)?;
     let f = i.f.clone();
     i.s.scalar(&f, command).map_err(|e| i.err(e))?;
     let needed = i.s.needed(&f.roots());
     let point = i.point(at, &needed, &[])?;
     let numeric = numeric || !point.is_exact();
-    let p = i.s.taylor(&f, &point, order, numeric).map_err(|e| {
-        let limit = e.limit();
-        let e = i.err(e);
-        match limit {
-            Some((deriv::Limit::Output, _)) if !numeric => {
-                e.hint("--numeric gives float coefficients")
+    let p = ctx
+        .clock
+        .time(Phase::Compute, || i.s.taylor(&f, &point, order, numeric))
+        .map_err(|e| {
+            let limit = e.limit();
+            let e = i.err(e);
+            match limit {
+                Some((deriv::Limit::Output, _)) if !numeric => {
+                    e.hint("--numeric gives float coefficients")
+                }
+                _ => e,
             }
-            _ => e,
-        }
-    })?;
+        })?;
     if i.format == super::args::Format::Latex {
         let ids: Vec<deriv::expr::ExprId> = p
             .terms
@@ -44,7 +46,7 @@ pub fn run(
             .collect();
         i.check_output(&ids)?;
     }
-    warnings.extend(p.warnings.iter().cloned());
+    ctx.warnings.extend(p.warnings.iter().cloned());
     let vars = i.s.variables(&f);
     let mut report = Report::new(command, f.source(), vars);
     report.push(Block::Taylor(p));
