@@ -4,8 +4,10 @@
 //! ±inf, never an error, so batch evaluation goes on; [`Tape::first_nonfinite`]
 //! names the subexpression where it happened.
 
+mod batch;
 mod tape;
 
+pub use batch::{Batch, BatchError, NonFinite, Rows, Source, Stream, Workers};
 pub use tape::{Op, Tape};
 
 use rustc_hash::FxHashMap;

@@ -101,20 +101,7 @@ impl Tape {
         let mut v: Vec<f64> = Vec::with_capacity(self.ops.len());
         let mut args: Vec<f64> = Vec::new();
         for op in &self.ops {
-            let x = match op {
-                Op::Const(c) => *c,
-                Op::Input(s) => value(*s),
-                Op::Add(xs) => xs.iter().map(|&i| v[i as usize]).sum(),
-                Op::Mul(xs) => xs.iter().map(|&i| v[i as usize]).product(),
-                Op::Powi(b, n) => v[*b as usize].powi(*n),
-                Op::Sqrt(b) => v[*b as usize].sqrt(),
-                Op::Powf(b, e) => v[*b as usize].powf(v[*e as usize]),
-                Op::Call(f, xs) => {
-                    args.clear();
-                    args.extend(xs.iter().map(|&i| v[i as usize]));
-                    f.apply_f64(&args)
-                }
-            };
+            let x = eval_op(op, &v, value, &mut args);
             v.push(x);
         }
         v
@@ -174,4 +161,81 @@ impl Tape {
     pub fn ids(&self) -> &[ExprId] {
         &self.ids
     }
+}
+
+/// The value of one instruction, given the values `v` of the slots before
+/// it. The scalar tape and the batch evaluator ([`super::Batch`]) share this
+/// and the functions below, so the two give the same bits.
+pub(crate) fn eval_op(op: &Op, v: &[f64], value: &dyn Fn(Sym) -> f64, args: &mut Vec<f64>) -> f64 {
+    let at = |i: &u32| v[*i as usize];
+    match op {
+        Op::Const(c) => *c,
+        Op::Input(s) => value(*s),
+        Op::Add(xs) => fold(xs.iter().map(at), add, -0.0),
+        Op::Mul(xs) => fold(xs.iter().map(at), mul, 1.0),
+        Op::Powi(b, n) => powi(at(b), *n),
+        Op::Sqrt(b) => sqrt(at(b)),
+        Op::Powf(b, e) => powf(at(b), at(e)),
+        Op::Call(f, xs) => {
+            args.clear();
+            args.extend(xs.iter().map(at));
+            f.apply_f64(args)
+        }
+    }
+}
+
+/// A left fold from the first operand: `((x0 ∘ x1) ∘ x2) ∘ ...`; `empty`
+/// when there is none. The order is part of the result (floats do not
+/// associate), and the batch evaluator follows it.
+fn fold(mut xs: impl Iterator<Item = f64>, op: fn(f64, f64) -> f64, empty: f64) -> f64 {
+    match xs.next() {
+        Some(first) => xs.fold(first, op),
+        None => empty,
+    }
+}
+
+/// `a + b`.
+#[inline(always)]
+pub(crate) fn add(a: f64, b: f64) -> f64 {
+    a + b
+}
+
+/// `a * b`.
+#[inline(always)]
+pub(crate) fn mul(a: f64, b: f64) -> f64 {
+    a * b
+}
+
+/// `sqrt(x)`, correctly rounded.
+#[inline(always)]
+pub(crate) fn sqrt(x: f64) -> f64 {
+    x.sqrt()
+}
+
+/// `b ^ e` for a non-integer exponent.
+#[inline(always)]
+pub(crate) fn powf(b: f64, e: f64) -> f64 {
+    b.powf(e)
+}
+
+/// `x ^ n` by binary powering: the factors `x, x², x⁴, ...` of the set bits
+/// of `|n|`, multiplied from the lowest bit up, then `1 / r` for `n < 0`.
+/// This is the sequence of `f64::powi` (compiler-rt's `__powidf2`), written
+/// out so that the batch evaluator's specialised loops compute the same one.
+#[inline(always)]
+pub(crate) fn powi(x: f64, n: i32) -> f64 {
+    let mut base = x;
+    let mut bits = n.unsigned_abs();
+    let mut r = 1.0;
+    loop {
+        if bits & 1 == 1 {
+            r *= base;
+        }
+        bits >>= 1;
+        if bits == 0 {
+            break;
+        }
+        base *= base;
+    }
+    if n < 0 { 1.0 / r } else { r }
 }

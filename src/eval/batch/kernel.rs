@@ -1,0 +1,263 @@
+//! Register code for a block of points, and the loops that run it: each
+//! instruction is one loop over the block, column by column (a struct of
+//! arrays), which the compiler vectorizes where the operation allows
+//! (`+ * /`, `sqrt`, small integer powers); other functions are the scalar
+//! tape's own, called once per point.
+
+use std::ops::Range;
+
+use crate::eval::tape::{add, mul, powf, powi, sqrt};
+use crate::expr::Func;
+
+/// Points per block: 256 values of a register are 2 KiB, so a few dozen
+/// live registers fit in the L1 cache.
+pub(super) const WIDTH: usize = 256;
+
+/// One instruction over operands `R` (values before register allocation,
+/// registers after).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Inst<R> {
+    /// An input column.
+    Load(u32),
+    /// `a + b`.
+    Add(R, R),
+    /// `c + a` for a constant `c`.
+    AddC(f64, R),
+    /// `a * b`.
+    Mul(R, R),
+    /// `c * a` for a constant `c`.
+    MulC(f64, R),
+    /// `sqrt(a)`.
+    Sqrt(R),
+    /// `a ^ n`.
+    Powi(R, i32),
+    /// `a ^ b`.
+    Powf(R, R),
+    /// A function of one argument.
+    Unary(Func, R),
+    /// A function of several arguments.
+    Call(Func, Box<[R]>),
+}
+
+impl<R: Copy> Inst<R> {
+    /// The operands, in order.
+    pub(super) fn operands(&self) -> Vec<R> {
+        match self {
+            Inst::Load(_) => vec![],
+            Inst::AddC(_, a) | Inst::MulC(_, a) | Inst::Sqrt(a) | Inst::Powi(a, _) => vec![*a],
+            Inst::Unary(_, a) => vec![*a],
+            Inst::Add(a, b) | Inst::Mul(a, b) | Inst::Powf(a, b) => vec![*a, *b],
+            Inst::Call(_, xs) => xs.to_vec(),
+        }
+    }
+
+    /// The same instruction over other operands.
+    pub(super) fn map<S>(&self, mut f: impl FnMut(R) -> S) -> Inst<S> {
+        match self {
+            Inst::Load(c) => Inst::Load(*c),
+            Inst::Add(a, b) => Inst::Add(f(*a), f(*b)),
+            Inst::AddC(c, a) => Inst::AddC(*c, f(*a)),
+            Inst::Mul(a, b) => Inst::Mul(f(*a), f(*b)),
+            Inst::MulC(c, a) => Inst::MulC(*c, f(*a)),
+            Inst::Sqrt(a) => Inst::Sqrt(f(*a)),
+            Inst::Powi(a, n) => Inst::Powi(f(*a), *n),
+            Inst::Powf(a, b) => Inst::Powf(f(*a), f(*b)),
+            Inst::Unary(g, a) => Inst::Unary(*g, f(*a)),
+            Inst::Call(g, xs) => Inst::Call(*g, xs.iter().map(|x| f(*x)).collect()),
+        }
+    }
+}
+
+/// A step of the register code.
+#[derive(Clone, Debug)]
+pub(super) enum Line {
+    /// Computes `inst` into register `dst` (never one of its operands).
+    Exec { dst: u32, inst: Inst<u32> },
+    /// Hands register `reg` out as output `root`.
+    Store { root: u32, reg: u32 },
+}
+
+/// Register code for a tape.
+#[derive(Clone, Debug)]
+pub(super) struct Program {
+    lines: Vec<Line>,
+    /// The constants, in registers `0..pinned.len()`.
+    pinned: Vec<f64>,
+    registers: usize,
+    outputs: usize,
+}
+
+impl Program {
+    pub(super) fn new(
+        lines: Vec<Line>,
+        pinned: Vec<f64>,
+        registers: usize,
+        outputs: usize,
+    ) -> Self {
+        Program {
+            lines,
+            pinned,
+            registers,
+            outputs,
+        }
+    }
+
+    /// Number of outputs per point.
+    pub(super) fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    /// Number of registers (constants included).
+    pub(super) fn registers(&self) -> usize {
+        self.registers
+    }
+
+    /// Number of instructions.
+    pub(super) fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The instructions.
+    #[cfg(test)]
+    pub(super) fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// A worker's registers, with the constants in place.
+    pub(super) fn registers_for_worker(&self) -> Vec<f64> {
+        let mut regs = vec![0.0; self.registers.max(1) * WIDTH];
+        for (r, c) in regs.chunks_mut(WIDTH).zip(&self.pinned) {
+            r.fill(*c);
+        }
+        regs
+    }
+
+    /// Runs the code on the points `rows` (at most [`WIDTH`]) of the input
+    /// columns; `store(root, values)` receives each output.
+    pub(super) fn run(
+        &self,
+        regs: &mut [f64],
+        columns: &[&[f64]],
+        rows: Range<usize>,
+        store: &mut dyn FnMut(usize, &[f64]),
+    ) {
+        let len = rows.len();
+        debug_assert!(len <= WIDTH);
+        for line in &self.lines {
+            match line {
+                Line::Store { root, reg } => {
+                    store(*root as usize, &regs[*reg as usize * WIDTH..][..len]);
+                }
+                Line::Exec { dst, inst } => {
+                    let (d, r) = split(regs, *dst as usize, len);
+                    exec(inst, d, &r, columns, rows.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The registers other than the destination, readable while it is written.
+struct Regs<'a> {
+    below: &'a [f64],
+    above: &'a [f64],
+    dst: usize,
+    len: usize,
+}
+
+impl<'a> Regs<'a> {
+    fn get(&self, r: u32) -> &'a [f64] {
+        let r = r as usize;
+        let s = if r < self.dst {
+            &self.below[r * WIDTH..]
+        } else {
+            &self.above[(r - self.dst - 1) * WIDTH..]
+        };
+        &s[..self.len]
+    }
+}
+
+fn split(regs: &mut [f64], dst: usize, len: usize) -> (&mut [f64], Regs<'_>) {
+    let (below, rest) = regs.split_at_mut(dst * WIDTH);
+    let (d, above) = rest.split_at_mut(WIDTH);
+    let r = Regs {
+        below,
+        above,
+        dst,
+        len,
+    };
+    (&mut d[..len], r)
+}
+
+fn exec(inst: &Inst<u32>, d: &mut [f64], r: &Regs, columns: &[&[f64]], rows: Range<usize>) {
+    match inst {
+        Inst::Load(c) => d.copy_from_slice(&columns[*c as usize][rows]),
+        Inst::Add(a, b) => map2(d, r.get(*a), r.get(*b), add),
+        Inst::AddC(c, a) => map1(d, r.get(*a), |x| add(*c, x)),
+        Inst::Mul(a, b) => map2(d, r.get(*a), r.get(*b), mul),
+        Inst::MulC(c, a) => map1(d, r.get(*a), |x| mul(*c, x)),
+        Inst::Sqrt(a) => map1(d, r.get(*a), sqrt),
+        Inst::Powi(a, n) => powi_block(d, r.get(*a), *n),
+        Inst::Powf(a, b) => map2(d, r.get(*a), r.get(*b), powf),
+        Inst::Unary(f, a) => unary_block(*f, d, r.get(*a)),
+        Inst::Call(f, xs) => {
+            let args: Vec<&[f64]> = xs.iter().map(|x| r.get(*x)).collect();
+            let mut point = vec![0.0; xs.len()];
+            for (i, y) in d.iter_mut().enumerate() {
+                for (p, a) in point.iter_mut().zip(&args) {
+                    *p = a[i];
+                }
+                *y = f.apply_f64(&point);
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn map1(d: &mut [f64], a: &[f64], f: impl Fn(f64) -> f64) {
+    let a = &a[..d.len()];
+    for (y, x) in d.iter_mut().zip(a) {
+        *y = f(*x);
+    }
+}
+
+#[inline(always)]
+fn map2(d: &mut [f64], a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
+    let n = d.len();
+    let (a, b) = (&a[..n], &b[..n]);
+    for i in 0..n {
+        d[i] = f(a[i], b[i]);
+    }
+}
+
+/// `a ^ n` through [`powi`]; a loop per small exponent, so that the
+/// multiplications unroll and vectorize.
+fn powi_block(d: &mut [f64], a: &[f64], n: i32) {
+    macro_rules! by_exponent {
+        ($($k:literal)*) => {
+            match n {
+                $($k => map1(d, a, |x| powi(x, $k)),)*
+                _ => map1(d, a, |x| powi(x, n)),
+            }
+        };
+    }
+    by_exponent!(-4 -3 -2 -1 0 1 2 3 4 5 6 8);
+}
+
+/// `f(a)` through [`Func::apply_f64`]; a loop per function, so that the
+/// match on `f` leaves the loop and the cheap ones (`abs`, `sign`, ...)
+/// vectorize.
+fn unary_block(f: Func, d: &mut [f64], a: &[f64]) {
+    macro_rules! by_function {
+        ($($v:ident)*) => {
+            match f {
+                $(Func::$v => map1(d, a, |x| Func::$v.apply_f64(&[x])),)*
+                _ => map1(d, a, |x| f.apply_f64(&[x])),
+            }
+        };
+    }
+    by_function!(
+        Sin Cos Tan Asin Acos Atan Sinh Cosh Tanh Asinh Acosh Atanh
+        Exp Ln Cbrt Abs Sign Step Sigmoid Relu Softplus Erf
+    );
+}

@@ -1,0 +1,366 @@
+//! Running the register code over many points: blocks split over the
+//! cores, outputs by column or by row, and the report of values outside
+//! the domain.
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use super::Batch;
+use super::kernel::WIDTH;
+use crate::expr::ExprId;
+
+/// Errors of batch evaluation: the shape of the data, or the threads.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum BatchError {
+    /// Not one input column per tape input.
+    #[error("expected {expected} input columns, got {found}")]
+    Columns {
+        /// The tape's inputs.
+        expected: usize,
+        /// The columns given.
+        found: usize,
+    },
+    /// An input column shorter or longer than the number of points.
+    #[error("input column {column} has {found} values for {expected} points")]
+    ColumnLength {
+        /// The column, counted from 0.
+        column: usize,
+        /// The number of points.
+        expected: usize,
+        /// The column's length.
+        found: usize,
+    },
+    /// Not one output column per tape root.
+    #[error("expected {expected} output columns, got {found}")]
+    Outputs {
+        /// The tape's roots.
+        expected: usize,
+        /// The columns given.
+        found: usize,
+    },
+    /// A streamed row with the wrong number of values.
+    #[error("expected {expected} values in a row, got {found}")]
+    Row {
+        /// The tape's inputs.
+        expected: usize,
+        /// The values given.
+        found: usize,
+    },
+    /// The thread pool could not start.
+    #[error("cannot start {threads} worker threads: {reason}")]
+    Threads {
+        /// The threads asked for.
+        threads: usize,
+        /// Why not.
+        reason: String,
+    },
+}
+
+/// Where the blocks run: on the calling thread, on rayon's global pool
+/// (all cores), or on a pool of its own. Make one and reuse it: starting a
+/// pool costs more than evaluating a small batch.
+#[derive(Debug)]
+pub struct Workers {
+    mode: Mode,
+}
+
+#[derive(Debug)]
+enum Mode {
+    Inline,
+    Global,
+    Pool(rayon::ThreadPool),
+}
+
+impl Workers {
+    /// `threads` workers: 0 for all cores (rayon's global pool), 1 for the
+    /// calling thread alone, more for a pool of that many threads.
+    ///
+    /// # Errors
+    /// [`BatchError::Threads`] when the pool cannot start.
+    pub fn new(threads: usize) -> Result<Workers, BatchError> {
+        let mode = match threads {
+            0 => Mode::Global,
+            1 => Mode::Inline,
+            n => rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map(Mode::Pool)
+                .map_err(|e| BatchError::Threads {
+                    threads: n,
+                    reason: e.to_string(),
+                })?,
+        };
+        Ok(Workers { mode })
+    }
+
+    /// Number of threads the blocks are split over.
+    pub fn threads(&self) -> usize {
+        match &self.mode {
+            Mode::Inline => 1,
+            Mode::Global => rayon::current_num_threads(),
+            Mode::Pool(p) => p.current_num_threads(),
+        }
+    }
+
+    /// Runs `task(first, items)` over runs of consecutive items, on the
+    /// workers, and merges the reports.
+    fn run<T: Send>(
+        &self,
+        items: &mut [T],
+        task: impl Fn(usize, &mut [T]) -> NonFinite + Sync,
+    ) -> NonFinite {
+        let threads = self.threads();
+        if threads == 1 || items.len() <= 1 {
+            return task(0, items);
+        }
+        // Several runs per thread, so that a thread slowed by other work
+        // does not hold the others up; one register file per run.
+        let per = items.len().div_ceil(threads * 8).max(1);
+        let mut go = || {
+            items
+                .par_chunks_mut(per)
+                .enumerate()
+                .map(|(i, run)| task(i * per, run))
+                .reduce(NonFinite::default, NonFinite::merged)
+        };
+        match &self.mode {
+            Mode::Pool(p) => p.install(go),
+            _ => go(),
+        }
+    }
+}
+
+/// Where the values outside the domain came from: per subexpression whose
+/// value is NaN or infinite although its operands are finite
+/// ([`crate::eval::Tape::nonfinite_sources`]), the points where that
+/// happened. Only points with a non-finite output are examined.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NonFinite {
+    /// Number of points with at least one non-finite output.
+    pub rows: usize,
+    /// One entry per subexpression, in evaluation (id) order.
+    pub sources: Vec<Source>,
+}
+
+/// A subexpression where values left the domain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The subexpression.
+    pub at: ExprId,
+    /// At how many points.
+    pub rows: usize,
+    /// The first of them, counted from 0.
+    pub first_row: usize,
+}
+
+impl NonFinite {
+    /// No output was non-finite.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Adds the counts of `other`.
+    pub fn merge(&mut self, other: NonFinite) {
+        if other.is_empty() {
+            return;
+        }
+        self.rows += other.rows;
+        self.sources.extend(other.sources);
+        self.sources.sort_by_key(|s| (s.at, s.first_row));
+        self.sources.dedup_by(|later, kept| {
+            let same = later.at == kept.at;
+            if same {
+                kept.rows += later.rows;
+            }
+            same
+        });
+    }
+
+    fn merged(mut self, other: NonFinite) -> NonFinite {
+        self.merge(other);
+        self
+    }
+}
+
+/// The outputs of one block.
+enum BlockOut<'a> {
+    /// One slice per output.
+    Columns(Vec<&'a mut [f64]>),
+    /// Row-major, `outputs` values per point.
+    Rows(&'a mut [f64]),
+}
+
+impl BlockOut<'_> {
+    fn store(&mut self, root: usize, values: &[f64], outputs: usize) {
+        match self {
+            BlockOut::Columns(cols) => cols[root].copy_from_slice(values),
+            BlockOut::Rows(out) => {
+                for (y, v) in out[root..].iter_mut().step_by(outputs).zip(values) {
+                    *y = *v;
+                }
+            }
+        }
+    }
+
+    fn get(&self, root: usize, i: usize, outputs: usize) -> f64 {
+        match self {
+            BlockOut::Columns(cols) => cols[root][i],
+            BlockOut::Rows(out) => out[i * outputs + root],
+        }
+    }
+}
+
+impl Batch {
+    /// Evaluates the outputs at `rows` points: `inputs` holds one column
+    /// per input ([`Batch::inputs`] order), `out` gets one column per
+    /// output, `rows` long.
+    ///
+    /// # Errors
+    /// [`BatchError`] when the number or length of the columns is wrong.
+    pub fn eval_columns(
+        &self,
+        rows: usize,
+        inputs: &[&[f64]],
+        out: &mut [Vec<f64>],
+        workers: &Workers,
+    ) -> Result<NonFinite, BatchError> {
+        self.check(rows, inputs)?;
+        if out.len() != self.outputs() {
+            return Err(BatchError::Outputs {
+                expected: self.outputs(),
+                found: out.len(),
+            });
+        }
+        let mut blocks: Vec<BlockOut> = (0..rows.div_ceil(WIDTH))
+            .map(|_| BlockOut::Columns(Vec::with_capacity(out.len())))
+            .collect();
+        for col in out.iter_mut() {
+            col.clear();
+            col.resize(rows, 0.0);
+            for (b, chunk) in blocks.iter_mut().zip(col.chunks_mut(WIDTH)) {
+                if let BlockOut::Columns(v) = b {
+                    v.push(chunk);
+                }
+            }
+        }
+        Ok(self.drive(rows, inputs, blocks, workers, 0))
+    }
+
+    /// Evaluates the outputs at `rows` points into `out`, row-major:
+    /// [`Batch::outputs`] values per point, point after point.
+    ///
+    /// # Errors
+    /// [`BatchError`] when the number or length of the columns is wrong.
+    pub fn eval_rows(
+        &self,
+        rows: usize,
+        inputs: &[&[f64]],
+        out: &mut Vec<f64>,
+        workers: &Workers,
+    ) -> Result<NonFinite, BatchError> {
+        self.check(rows, inputs)?;
+        Ok(self.rows_from(rows, inputs, out, workers, 0))
+    }
+
+    /// [`Batch::eval_rows`] without the checks, the points counted from
+    /// `first_row` in the report.
+    pub(super) fn rows_from(
+        &self,
+        rows: usize,
+        inputs: &[&[f64]],
+        out: &mut Vec<f64>,
+        workers: &Workers,
+        first_row: usize,
+    ) -> NonFinite {
+        let n = self.outputs();
+        out.clear();
+        out.resize(rows * n, 0.0);
+        let blocks: Vec<BlockOut> = if n == 0 {
+            (0..rows.div_ceil(WIDTH))
+                .map(|_| BlockOut::Rows(&mut []))
+                .collect()
+        } else {
+            out.chunks_mut(WIDTH * n).map(BlockOut::Rows).collect()
+        };
+        self.drive(rows, inputs, blocks, workers, first_row)
+    }
+
+    fn check(&self, rows: usize, inputs: &[&[f64]]) -> Result<(), BatchError> {
+        if inputs.len() != self.inputs().len() {
+            return Err(BatchError::Columns {
+                expected: self.inputs().len(),
+                found: inputs.len(),
+            });
+        }
+        match inputs.iter().position(|c| c.len() != rows) {
+            Some(column) => Err(BatchError::ColumnLength {
+                column,
+                expected: rows,
+                found: inputs[column].len(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn drive(
+        &self,
+        rows: usize,
+        inputs: &[&[f64]],
+        mut blocks: Vec<BlockOut>,
+        workers: &Workers,
+        first_row: usize,
+    ) -> NonFinite {
+        let task = |first: usize, run: &mut [BlockOut]| {
+            let mut regs = self.program.registers_for_worker();
+            let mut report = NonFinite::default();
+            for (b, out) in (first..).zip(run.iter_mut()) {
+                let range = b * WIDTH..((b + 1) * WIDTH).min(rows);
+                report.merge(self.block(&mut regs, inputs, range, out, first_row));
+            }
+            report
+        };
+        workers.run(&mut blocks, task)
+    }
+
+    fn block(
+        &self,
+        regs: &mut [f64],
+        inputs: &[&[f64]],
+        rows: Range<usize>,
+        out: &mut BlockOut,
+        first_row: usize,
+    ) -> NonFinite {
+        let n = self.outputs();
+        let mut bad = false;
+        self.program
+            .run(regs, inputs, rows.clone(), &mut |root, values| {
+                bad |= values.iter().fold(false, |acc, v| acc | !v.is_finite());
+                out.store(root, values, n);
+            });
+        if !bad {
+            return NonFinite::default();
+        }
+        let mut report = NonFinite::default();
+        for (i, row) in rows.enumerate() {
+            if (0..n).all(|r| out.get(r, i, n).is_finite()) {
+                continue;
+            }
+            let value = |s| inputs[self.columns[&s]][row];
+            let slots = self.tape.eval_slots(&value);
+            let sources = self.tape.nonfinite_sources(&slots);
+            report.merge(NonFinite {
+                rows: 1,
+                sources: sources
+                    .into_iter()
+                    .map(|at| Source {
+                        at,
+                        rows: 1,
+                        first_row: first_row + row,
+                    })
+                    .collect(),
+            });
+        }
+        report
+    }
+}
