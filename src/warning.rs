@@ -73,6 +73,16 @@ pub enum Warning {
         /// How many more.
         count: usize,
     },
+    /// Over many points (`--points`): a subexpression outside the domain
+    /// at some of them.
+    Rows {
+        /// The subexpression.
+        expr: Expr,
+        /// At how many points.
+        rows: usize,
+        /// The first of them, counted from 0.
+        first_row: usize,
+    },
     /// A value of the computational graph is outside the domain.
     TraceDomain {
         /// The point.
@@ -128,6 +138,18 @@ impl fmt::Display for Warning {
             Warning::MoreNonFinite { count } => {
                 write!(f, "{count} more derivatives are not finite")
             }
+            Warning::Rows {
+                expr,
+                rows,
+                first_row,
+            } => write!(
+                f,
+                "`{}` is outside the domain or beyond the float range at {rows} point{} \
+                 (the first is data row {})",
+                expr.short(),
+                if *rows == 1 { "" } else { "s" },
+                first_row + 1
+            ),
             Warning::TraceDomain { point } => {
                 write!(f, "a value is outside the domain at {point}")
             }

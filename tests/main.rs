@@ -7,6 +7,7 @@ mod grammar;
 mod hostile;
 mod library;
 mod modes;
+mod points;
 mod props;
 mod regressions;
 mod trace;

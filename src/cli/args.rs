@@ -56,6 +56,18 @@ pub enum Command {
 }
 
 impl Command {
+    /// The `--points` options, for the commands that take them.
+    pub fn batch_mut(&mut self) -> Option<&mut Batch> {
+        match self {
+            Command::Eval(a) => Some(&mut a.batch),
+            Command::Diff(a) => Some(&mut a.batch),
+            Command::Grad(a) | Command::Hessian(a) | Command::Jacobian(a) => Some(&mut a.batch),
+            Command::Taylor(a) => Some(&mut a.batch),
+            Command::Linearize(a) => Some(&mut a.batch),
+            Command::Trace(_) | Command::Stats(_) | Command::Simplify(_) => None,
+        }
+    }
+
     /// The options every command takes, to change.
     pub fn common_mut(&mut self) -> &mut Common {
         match self {
@@ -179,12 +191,31 @@ pub enum Format {
     Latex,
 }
 
+/// `--points` and `--threads`: evaluation at many points.
+#[derive(Args, Debug, Clone)]
+pub struct Batch {
+    /// Evaluate the result at every row of a CSV file (`-`: standard
+    /// input) whose header names the variables; print CSV (or JSON Lines
+    /// with --format json), one row per input row.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    pub points: Option<String>,
+    /// Threads for --points (0: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Standard input's points, read once when `--points -` is repeated.
+    #[arg(skip)]
+    pub stdin: Option<std::sync::Arc<Vec<u8>>>,
+}
+
 /// `eval`.
 #[derive(Args, Debug, Clone)]
 pub struct EvalArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: Common,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub batch: Batch,
     /// The point: `x=1,y=pi/4`.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
     pub at: Option<String>,
@@ -204,6 +235,9 @@ pub struct DiffArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: Common,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub batch: Batch,
     /// Variables to differentiate by, in order: `x` or `x,y,x`.
     #[arg(long, value_name = "VARS", required = true)]
     pub wrt: String,
@@ -227,6 +261,9 @@ pub struct GradArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: Common,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub batch: Batch,
     /// Variables to differentiate by, in this order (default: all, in natural order).
     #[arg(long, value_name = "VARS")]
     pub vars: Option<String>,
@@ -265,6 +302,9 @@ pub struct TaylorArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: Common,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub batch: Batch,
     /// The expansion point: `x=1,y=2`.
     #[arg(
         long,
@@ -322,6 +362,9 @@ pub struct LinearizeArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub common: Common,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub batch: Batch,
     /// The point: `x=1,y=2`.
     #[arg(
         long,

@@ -65,6 +65,8 @@ pub struct Ctx {
     pub warnings: Vec<Warning>,
     /// Phase times of this run.
     pub clock: Clock,
+    /// A `--repeat` run before the last: streamed output goes nowhere.
+    pub quiet: bool,
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {

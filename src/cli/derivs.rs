@@ -9,6 +9,7 @@ use super::args::{GradArgs, ModeArg};
 use super::clock::{Ctx, Phase};
 use super::error::{CliError, usage_error};
 use super::input::Input;
+use super::points::{self, Shape, Target};
 use super::report::{Block, Done, Kind, Report};
 
 fn mode(m: ModeArg) -> Mode {
@@ -22,6 +23,12 @@ fn mode(m: ModeArg) -> Mode {
 /// Runs `grad`, `hessian` or `jacobian`.
 pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let command = kind.command();
+    if a.batch.points.is_some() && (a.mode != ModeArg::Symbolic || a.check || a.cse) {
+        return Err(usage_error(
+            command,
+            "--points evaluates the derivative expressions: it does not go with --mode, --check or --cse",
+        ));
+    }
     if (a.mode != ModeArg::Symbolic || a.check) && a.at.is_none() {
         return Err(usage_error(
             command,
@@ -77,6 +84,21 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         i.s.check().map_err(|e| i.err(e))?;
         return Ok(Done { input: i, report });
     };
+    if a.batch.points.is_some() {
+        let names = entry_names(kind, &i.names(&vars), matrix.len());
+        let flat = matrix.concat();
+        let shape = match kind {
+            Kind::Grad => Shape::Vector,
+            _ => Shape::Matrix(matrix.len()),
+        };
+        let t = Target {
+            roots: &flat,
+            names,
+            shape,
+        };
+        points::run(&mut i, &t, &a.batch, ctx)?;
+        return Ok(Done::streamed(i, command));
+    }
     i.check_output(&matrix.concat()).map_err(|e| match &a.at {
         Some(_) => e.hint("for values only, use --mode reverse (or --cse for a compact program)"),
         None => e,
@@ -128,6 +150,21 @@ fn symbolic(i: &mut Input, kind: Kind, vars: &[Sym]) -> Result<Vec<Vec<ExprId>>,
         Kind::Jacobian => i.s.jacobian_wrt(&f, vars).map(ids),
     };
     m.map_err(|e| i.err(e))
+}
+
+/// `df/dx`, `d2f/dxdy`, `df1/dx`: the names of a result's entries.
+fn entry_names(kind: Kind, vars: &[String], rows: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in 0..rows {
+        for (j, v) in vars.iter().enumerate() {
+            out.push(match kind {
+                Kind::Grad => format!("df/d{v}"),
+                Kind::Hessian => format!("d2f/d{}d{v}", vars[r]),
+                Kind::Jacobian => format!("df{}/d{}", r + 1, vars[j]),
+            });
+        }
+    }
+    out
 }
 
 fn reshape(vals: &[f64], rows: usize, cols: usize) -> Vec<Vec<f64>> {

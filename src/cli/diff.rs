@@ -6,6 +6,7 @@ use super::args::DiffArgs;
 use super::clock::{Ctx, Phase};
 use super::error::{CliError, usage_error};
 use super::input::Input;
+use super::points::{self, Shape, Target};
 use super::report::{Block, Done, Report};
 
 pub fn run(a: &DiffArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
@@ -40,6 +41,20 @@ pub fn run(a: &DiffArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         .time(Phase::Compute, || i.s.diff(&f, &wrt))
         .map_err(|e| i.err(e))?
         .id();
+    if a.batch.points.is_some() {
+        let names = i.names(&wrt);
+        let name = match names.len() {
+            1 => format!("df/d{}", names[0]),
+            n => format!("d{n}f/d{}", names.join("d")),
+        };
+        let t = Target {
+            roots: &[df],
+            names: vec![name],
+            shape: Shape::Scalar,
+        };
+        points::run(&mut i, &t, &a.batch, ctx)?;
+        return Ok(Done::streamed(i, "diff"));
+    }
     i.check_output(&[df])?;
     let vars = i.s.variables(&f);
     let program = if a.cse {

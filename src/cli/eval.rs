@@ -4,6 +4,7 @@ use super::args::EvalArgs;
 use super::clock::{Ctx, Phase};
 use super::error::CliError;
 use super::input::Input;
+use super::points::{self, Shape, Target};
 use super::report::{Block, Done, Report};
 
 pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
@@ -11,6 +12,25 @@ pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let roots = i.f.roots();
     let vars = i.s.variables(&i.f);
     let needed = i.s.needed(&roots);
+    if a.batch.points.is_some() {
+        let names = if i.f.is_vector() {
+            (1..=roots.len()).map(|k| format!("f{k}")).collect()
+        } else {
+            vec!["f".to_string()]
+        };
+        let shape = if i.f.is_vector() {
+            Shape::Vector
+        } else {
+            Shape::Scalar
+        };
+        let t = Target {
+            roots: &roots,
+            names,
+            shape,
+        };
+        points::run(&mut i, &t, &a.batch, ctx)?;
+        return Ok(Done::streamed(i, "eval"));
+    }
     let point = match &a.at {
         Some(text) => i.point(text, &needed, &[])?,
         None if needed.is_empty() => deriv::Point::default(),

@@ -12,6 +12,7 @@ mod diff;
 mod error;
 mod eval;
 mod input;
+mod points;
 mod render;
 mod report;
 mod simplify;
@@ -38,6 +39,9 @@ pub fn run(mut cli: Cli) -> ExitCode {
     if let Err(e) = input::read_stdin(&mut cli) {
         return report_error(e, format);
     }
+    if let Err(e) = points::cache_stdin(&mut cli) {
+        return report_error(e, format);
+    }
     let c = cli.command.common();
     let (timings, repeat) = (c.timings, c.repeat);
     let mut runs = Vec::new();
@@ -45,10 +49,16 @@ pub fn run(mut cli: Cli) -> ExitCode {
     for _ in 0..repeat {
         let start = Instant::now();
         let mut ctx = Ctx::default();
+        // a repetition before the last writes its streamed rows nowhere
+        ctx.quiet = runs.len() + 1 < repeat as usize;
         let out = execute(&cli, &mut ctx).map(|Done { mut input, report }| {
-            let text = ctx.clock.time(Phase::Output, || {
-                render::render(&report, &mut input.s, format)
-            });
+            let text = if report.streamed {
+                String::new()
+            } else {
+                ctx.clock.time(Phase::Output, || {
+                    render::render(&report, &mut input.s, format)
+                })
+            };
             (text, report.failed)
         });
         runs.push((ctx.clock, start.elapsed()));
@@ -143,11 +153,12 @@ fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
         Command::Taylor(a) => taylor::run(
             &a.common,
             ("taylor", &a.at, a.order, a.numeric),
-            a.max_terms,
+            (a.max_terms, &a.batch),
             ctx,
         ),
         Command::Linearize(a) => {
-            taylor::run(&a.common, ("linearize", &a.at, 1, a.numeric), None, ctx)
+            let batch = (None, &a.batch);
+            taylor::run(&a.common, ("linearize", &a.at, 1, a.numeric), batch, ctx)
         }
         Command::Stats(a) => stats::run(a, ctx),
         Command::Trace(a) => trace::run(a, ctx),

@@ -16,6 +16,15 @@ pub struct Done {
     pub report: Report,
 }
 
+impl Done {
+    /// A result already written (`--points`).
+    pub fn streamed(input: Input, command: &'static str) -> Done {
+        let mut report = Report::new(command, "", Vec::new());
+        report.streamed = true;
+        Done { input, report }
+    }
+}
+
 /// Which derivative object a block holds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -130,6 +139,8 @@ pub struct Report {
     pub blocks: Vec<Block>,
     /// Whether the result reports a failed check (exit 1 with output).
     pub failed: bool,
+    /// The result was written as it was computed (`--points`).
+    pub streamed: bool,
 }
 
 impl Report {
@@ -141,6 +152,7 @@ impl Report {
             vars,
             blocks: Vec::new(),
             failed: false,
+            streamed: false,
         }
     }
 

@@ -4,6 +4,7 @@ use super::args::Common;
 use super::clock::{Ctx, Phase};
 use super::error::CliError;
 use super::input::Input;
+use super::points::{self, Shape, Target};
 use super::report::{Block, Done, Report};
 
 /// `(command, point, order, numeric)`.
@@ -12,7 +13,7 @@ type Ask<'a> = (&'static str, &'a str, u32, bool);
 pub fn run(
     c: &Common,
     (command, at, order, numeric): Ask<'_>,
-    max_terms: Option<usize>,
+    (max_terms, batch): (Option<usize>, &super::args::Batch),
     ctx: &mut Ctx,
 ) -> Result<Done, CliError> {
     let mut limits = c.limits();
@@ -38,6 +39,16 @@ pub fn run(
                 _ => e,
             }
         })?;
+    if batch.points.is_some() {
+        let poly = i.s.polynomial_expr(&p);
+        let t = Target {
+            roots: &[poly],
+            names: vec![command.to_string()],
+            shape: Shape::Scalar,
+        };
+        points::run(&mut i, &t, batch, ctx)?;
+        return Ok(Done::streamed(i, command));
+    }
     if i.format == super::args::Format::Latex {
         let ids: Vec<deriv::expr::ExprId> = p
             .terms

@@ -124,6 +124,22 @@ fn monomials(
 }
 
 impl Session {
+    /// A polynomial as one expression of the store (its monomials
+    /// multiplied out into the canonical form), e.g. to evaluate it.
+    pub fn polynomial_expr(&mut self, p: &Polynomial) -> ExprId {
+        let st = self.store_mut();
+        let sum: Vec<ExprId> = p
+            .terms
+            .iter()
+            .map(|(c, mono)| {
+                let mut factors = vec![c.id()];
+                factors.extend(mono.iter().map(|(b, k)| st.powi(b.id(), i64::from(*k))));
+                st.mul(&factors)
+            })
+            .collect();
+        st.add(&sum)
+    }
+
     /// A polynomial in LaTeX (`13 + 6 \left(x - 1\right) + ...`); check
     /// its size first with [`Session::check_output`] (factor 4) if it may
     /// be large.

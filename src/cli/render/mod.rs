@@ -7,6 +7,8 @@ mod latex;
 mod text;
 mod trace;
 
+pub use format::{number_json, number_text};
+
 use deriv::Session;
 
 use super::args::Format;

@@ -1,0 +1,247 @@
+//! `--points FILE`: a result evaluated at every row of a CSV file (a
+//! header naming the variables), through one compiled batch tape, streamed
+//! out in order as CSV (header: the result's entries) or JSON Lines.
+//!
+//! Rows are read, evaluated and written a chunk at a time, so a long input
+//! is never in memory at once and the first results appear before the
+//! input ends. A malformed row is an error naming its line; the rows
+//! before it have been written by then (it is a stream).
+
+use std::io::{BufWriter, Read, Write};
+use std::time::Instant;
+
+use deriv::Warning;
+use deriv::eval::{Batch, NonFinite, Tape, Workers};
+use deriv::expr::{ExprId, Sym};
+
+use super::args::Format;
+use super::clock::{Ctx, Phase};
+use super::error::CliError;
+use super::input::Input;
+use super::render::{number_json, number_text};
+
+/// Rows evaluated per chunk: enough to keep both cores busy, small
+/// enough to stream.
+const CHUNK: usize = 1 << 14;
+
+/// How a row's values are shaped in JSON: one number, a list, or rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One number.
+    Scalar,
+    /// A list of numbers.
+    Vector,
+    /// `rows` lists of numbers.
+    Matrix(usize),
+}
+
+/// What to evaluate: the expressions, their column names, their JSON shape.
+pub struct Target<'a> {
+    /// The result's entries, in output order.
+    pub roots: &'a [ExprId],
+    /// One CSV header name per entry.
+    pub names: Vec<String>,
+    /// The JSON shape of one row's values.
+    pub shape: Shape,
+}
+
+/// With `--points -` and `--repeat` above 1, reads standard input once
+/// so that every repetition reads the same rows.
+pub fn cache_stdin(cli: &mut super::args::Cli) -> Result<(), CliError> {
+    if cli.command.common().repeat < 2 {
+        return Ok(());
+    }
+    if let Some(b) = cli.command.batch_mut()
+        && b.points.as_deref() == Some("-")
+    {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::plain(format!("cannot read standard input: {e}")))?;
+        b.stdin = Some(std::sync::Arc::new(bytes));
+    }
+    Ok(())
+}
+
+/// Evaluates `t` at every row of `file` and writes the results to stdout.
+pub fn run(
+    i: &mut Input,
+    t: &Target<'_>,
+    b: &super::args::Batch,
+    ctx: &mut Ctx,
+) -> Result<(), CliError> {
+    let (file, threads) = (b.points.as_deref().unwrap_or("-"), b.threads);
+    let batch = ctx.clock.time(Phase::Compute, || {
+        Batch::new(&Tape::new(i.s.store(), t.roots))
+    });
+    let workers = Workers::new(threads).map_err(|e| CliError::plain(e.to_string()))?;
+    let reader: Box<dyn Read> = if let Some(bytes) = &b.stdin {
+        Box::new(std::io::Cursor::new(bytes.as_slice().to_vec()))
+    } else if file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(file)
+                .map_err(|e| CliError::plain(format!("cannot read --points {file}: {e}")))?,
+        )
+    };
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let columns = header_columns(i, &mut csv, batch.inputs())?;
+    let sink: Box<dyn Write> = if ctx.quiet {
+        Box::new(std::io::sink())
+    } else {
+        Box::new(std::io::stdout().lock())
+    };
+    let mut out = BufWriter::with_capacity(1 << 16, sink);
+    if i.format != Format::Json {
+        write(&mut out, format!("{}\n", t.names.join(",")).as_bytes())?;
+    }
+    let mut stream = batch.stream(&workers, CHUNK);
+    let mut record = csv::ByteRecord::new();
+    let mut row = vec![0.0; columns.len()];
+    let mut text = String::new();
+    loop {
+        let start = Instant::now();
+        let more = csv
+            .read_byte_record(&mut record)
+            .map_err(|e| CliError::plain(format!("--points: {e}")))?;
+        if more {
+            let line = record.position().map_or(0, csv::Position::line);
+            parse_row(&record, &columns, &mut row, line)?;
+            stream
+                .push(&row)
+                .map_err(|e| CliError::plain(e.to_string()))?;
+        }
+        ctx.clock.add(Phase::Read, start.elapsed());
+        if stream.is_full() || (!more && !stream.is_empty()) {
+            let start = Instant::now();
+            let rows = stream.evaluate();
+            ctx.clock.add(Phase::Eval, start.elapsed());
+            let start = Instant::now();
+            text.clear();
+            for values in rows.iter() {
+                row_text(&mut text, values, t, i.format);
+            }
+            write(&mut out, text.as_bytes())?;
+            ctx.clock.add(Phase::Write, start.elapsed());
+        }
+        if !more {
+            break;
+        }
+    }
+    let start = Instant::now();
+    out.flush().map_err(write_error)?;
+    ctx.clock.add(Phase::Write, start.elapsed());
+    ctx.warnings.extend(nonfinite_warnings(i, stream.report()));
+    Ok(())
+}
+
+fn write(out: &mut impl Write, bytes: &[u8]) -> Result<(), CliError> {
+    out.write_all(bytes).map_err(write_error)
+}
+
+fn write_error(e: std::io::Error) -> CliError {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        // the reader has gone: stop quietly, as for a single result
+        std::process::exit(0);
+    }
+    CliError::plain(format!("cannot write the result: {e}"))
+}
+
+/// For each tape input, its column in the CSV header.
+fn header_columns<R: Read>(
+    i: &Input,
+    csv: &mut csv::Reader<R>,
+    inputs: &[Sym],
+) -> Result<Vec<usize>, CliError> {
+    let header = csv
+        .byte_headers()
+        .map_err(|e| CliError::plain(format!("--points: {e}")))?
+        .clone();
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect();
+    let mut cols = Vec::with_capacity(inputs.len());
+    let mut missing = Vec::new();
+    for v in inputs {
+        let name = i.s.store().name(*v);
+        match names.iter().position(|n| n == name) {
+            Some(c) => cols.push(c),
+            None => missing.push(format!("`{name}`")),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(CliError::plain(format!(
+            "--points: the header (line 1) has no column for {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(cols)
+}
+
+fn parse_row(
+    record: &csv::ByteRecord,
+    columns: &[usize],
+    row: &mut [f64],
+    line: u64,
+) -> Result<(), CliError> {
+    for (slot, &c) in row.iter_mut().zip(columns) {
+        let field = record.get(c).unwrap_or(b"");
+        let text = std::str::from_utf8(field).unwrap_or("");
+        *slot = text.trim().parse::<f64>().map_err(|_| {
+            CliError::plain(format!(
+                "--points: line {line}, column {}: `{}` is not a number",
+                c + 1,
+                String::from_utf8_lossy(field)
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+fn row_text(out: &mut String, values: &[f64], t: &Target<'_>, format: Format) {
+    use std::fmt::Write as _;
+    if format != Format::Json {
+        for (k, v) in values.iter().enumerate() {
+            if k > 0 {
+                out.push(',');
+            }
+            out.push_str(&number_text(*v));
+        }
+        out.push('\n');
+        return;
+    }
+    let value = match t.shape {
+        Shape::Scalar => number_json(values.first().copied().unwrap_or(f64::NAN)),
+        Shape::Vector => values.iter().map(|v| number_json(*v)).collect(),
+        Shape::Matrix(rows) => {
+            let cols = values.len() / rows.max(1);
+            values
+                .chunks(cols.max(1))
+                .map(|r| {
+                    r.iter()
+                        .map(|v| number_json(*v))
+                        .collect::<serde_json::Value>()
+                })
+                .collect()
+        }
+    };
+    let _ = writeln!(out, "{}", serde_json::json!({ "value": value }));
+}
+
+/// One warning per subexpression that left the domain, with a count.
+fn nonfinite_warnings(i: &Input, report: &NonFinite) -> Vec<Warning> {
+    report
+        .sources
+        .iter()
+        .map(|s| Warning::Rows {
+            expr: i.s.expr(s.at),
+            rows: s.rows,
+            first_row: s.first_row,
+        })
+        .collect()
+}
