@@ -152,3 +152,123 @@ fn mixed_partials_commute() {
         );
     }
 }
+
+/// The bench workloads (bench/scaling.py builds the same inputs).
+mod workloads {
+    pub fn rosenbrock(n: usize) -> String {
+        (1..n)
+            .map(|i| format!("100*(x{} - x{i}^2)^2 + (1 - x{i})^2", i + 1))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    pub fn product(n: usize) -> String {
+        (1..=n)
+            .map(|i| format!("(x{i} + {i})"))
+            .collect::<Vec<_>>()
+            .join("*")
+    }
+
+    pub fn network(inputs: usize, hidden: usize) -> String {
+        let units: Vec<String> = (1..=hidden)
+            .map(|j| {
+                let pre: Vec<String> = (1..=inputs).map(|i| format!("w1_{j}_{i}*x{i}")).collect();
+                format!("w2_{j}*tanh({} + b1_{j})", pre.join(" + "))
+            })
+            .collect();
+        format!("(y - ({}) - b2)^2", units.join(" + "))
+    }
+
+    pub fn network_vars(inputs: usize, hidden: usize) -> Vec<String> {
+        let mut v = Vec::new();
+        for j in 1..=hidden {
+            v.extend((1..=inputs).map(|i| format!("w1_{j}_{i}")));
+        }
+        v.extend((1..=hidden).map(|j| format!("b1_{j}")));
+        v.extend((1..=hidden).map(|j| format!("w2_{j}")));
+        v.push("b2".to_string());
+        v
+    }
+}
+
+/// In-process figures for the symbolic step alone (parse excluded), best
+/// of several runs on a fresh store. A measurement, not a test: run with
+/// `cargo test --release --test diff -- --ignored --nocapture timings`.
+#[test]
+#[ignore]
+fn timings() {
+    use std::time::Instant;
+    let w1 = "sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))".to_string();
+    let jobs: Vec<(&str, String, Option<Vec<String>>, bool, usize)> = vec![
+        ("W1 gradient", w1, None, false, 2000),
+        (
+            "W4 gradient",
+            workloads::network(4, 8),
+            Some(workloads::network_vars(4, 8)),
+            false,
+            200,
+        ),
+        (
+            "W5 product gradient",
+            workloads::product(50),
+            None,
+            false,
+            200,
+        ),
+        (
+            "W3 gradient N=1000",
+            workloads::rosenbrock(1000),
+            None,
+            false,
+            20,
+        ),
+        (
+            "W3 gradient N=10000",
+            workloads::rosenbrock(10000),
+            None,
+            false,
+            3,
+        ),
+        (
+            "W3 Hessian N=100",
+            workloads::rosenbrock(100),
+            None,
+            true,
+            50,
+        ),
+        (
+            "W3 Hessian N=1000",
+            workloads::rosenbrock(1000),
+            None,
+            true,
+            3,
+        ),
+    ];
+    for (name, src, vars, hessian, runs) in jobs {
+        let mut best = f64::INFINITY;
+        for _ in 0..runs {
+            let mut s = Store::new();
+            let opts = ParseOptions {
+                max_len: usize::MAX,
+                ..ParseOptions::default()
+            };
+            let Output::Scalar(f) = parse_program(&mut s, &src, &opts).expect("parses").output
+            else {
+                panic!("scalar")
+            };
+            let vars: Vec<Sym> = match &vars {
+                Some(names) => names.iter().map(|n| s.sym(n)).collect(),
+                None => s.free_vars(&[f]),
+            };
+            let t = Instant::now();
+            let mut d = Differentiator::default();
+            if hessian {
+                d.hessian(&mut s, f, &vars).expect("hessian");
+            } else {
+                d.gradient(&mut s, f, &vars).expect("gradient");
+            }
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        println!("{name:<24} {:>12.1} µs", best * 1e6);
+    }
+}
