@@ -2,6 +2,11 @@
 //! intermediate variables in evaluation order (each shared subexpression
 //! once), their local partial derivatives, and the forward (tangent) and
 //! reverse (adjoint) sweeps of automatic differentiation at a point.
+//!
+//! Cost: building the trace and its reverse sweep are linear in the graph
+//! (names and operands are kept in hash sets, users indexed once, all local
+//! partials evaluated by one tape); the forward sweeps give one tangent per
+//! input and node, inputs × nodes numbers, the size of what they return.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 

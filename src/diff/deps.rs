@@ -209,3 +209,71 @@ pub fn reachable_where(s: &Store, roots: &[ExprId], enter: impl Fn(ExprId) -> bo
     out.sort_unstable();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_are_sorted_shared_and_indexed() {
+        let mut s = Store::new();
+        let (x, y, z) = (s.var("x"), s.var("y"), s.var("z"));
+        let [sx, sy, sz] = ["x", "y", "z"].map(|n| s.find_sym(n).expect("interned"));
+        let sin_z = s.call1(crate::expr::Func::Sin, z);
+        let xy = s.mul(&[x, y]);
+        let two = s.int(2);
+        let f = s.add(&[xy, sin_z, two]);
+        let mut d = Deps::default();
+        d.index(&s, f);
+        let mut all = vec![sx, sy, sz];
+        all.sort_unstable();
+        assert_eq!(d.get(f), Some(all.as_slice()));
+        assert_eq!(d.get(two), Some(&[][..]));
+        // sin(z) holds z's set, not a copy
+        let (a, b) = (d.get(sin_z).expect("set"), d.get(z).expect("set"));
+        assert_eq!(a.as_ptr(), b.as_ptr());
+        assert!(d.depends(xy, sx) && !d.depends(xy, sz));
+        let pos = d.operands_on(&s, f, sz);
+        assert_eq!(pos.len(), 1);
+        assert_eq!(s.node(f).children()[pos[0]], sin_z);
+    }
+
+    #[test]
+    fn wide_nodes_answer_from_the_inverted_index() {
+        let mut s = Store::new();
+        let y = s.var("y");
+        let terms: Vec<ExprId> = (1..=20)
+            .map(|i| {
+                let x = s.var(&format!("x{i}"));
+                s.mul(&[x, y])
+            })
+            .collect();
+        let f = s.add(&terms);
+        let mut d = Deps::default();
+        d.index(&s, f);
+        let sy = s.find_sym("y").expect("y");
+        assert_eq!(d.operands_on(&s, f, sy), (0..20).collect::<Vec<_>>());
+        let s7 = s.find_sym("x7").expect("x7");
+        let on = d.operands_on(&s, f, s7);
+        assert_eq!(on.len(), 1);
+        let x7 = s.var("x7");
+        let want = s.mul(&[x7, y]);
+        assert_eq!(s.node(f).children()[on[0]], want);
+        let nobody = s.sym("nobody");
+        assert!(d.operands_on(&s, f, nobody).is_empty());
+    }
+
+    #[test]
+    fn walks_forget_between_runs() {
+        let mut s = Store::new();
+        let x = s.var("x");
+        let sq = s.powi(x, 2);
+        let f = s.call1(crate::expr::Func::Exp, sq);
+        let mut w = Walk::default();
+        let first = reachable(&mut w, &s, &[f]);
+        assert_eq!(first, reachable(&mut w, &s, &[f]));
+        assert_eq!(first, s.reachable(&[f]));
+        assert_eq!(reachable_where(&s, &[f], |_| true), first);
+        assert_eq!(reachable_where(&s, &[f], |id| id != sq), vec![f]);
+    }
+}

@@ -1,11 +1,12 @@
-//! Derivatives against SymPy: gradients and Hessians of the curated
-//! expressions in `reference/derivatives.jsonl` (made by
-//! `reference/make_reference.py`), evaluated at exact points.
+//! Unit tests of `diff`: gradients and Hessians against SymPy, for the
+//! curated expressions in `tests/reference/derivatives.jsonl` (made by
+//! `tests/reference/make_reference.py`), evaluated at exact points; the
+//! sparse Hessian against the dense one.
 
-use deriv::diff::Differentiator;
-use deriv::eval::{Env, eval_many};
-use deriv::expr::{ExprId, Store, Sym};
-use deriv::parse::{Output, ParseOptions, parse_expr, parse_program};
+use super::Differentiator;
+use crate::eval::{Env, eval_many};
+use crate::expr::{ExprId, Store, Sym};
+use crate::parse::{Output, ParseOptions, parse_expr, parse_program};
 use serde_json::Value;
 
 fn close(got: f64, want: f64) -> bool {
@@ -31,7 +32,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let data = include_str!("reference/derivatives.jsonl");
+    let data = include_str!("../../tests/reference/derivatives.jsonl");
     data.lines()
         .map(|line| {
             let line: Value = serde_json::from_str(line).expect("json");
@@ -51,7 +52,7 @@ fn cases() -> Vec<Case> {
                     &ParseOptions::default(),
                 )
                 .expect("value");
-                let x = deriv::eval::eval(&store, value, &Env::new()).expect("closed");
+                let x = crate::eval::eval(&store, value, &Env::new()).expect("closed");
                 let s = store.sym(k);
                 env.set(s, x);
             }
@@ -153,6 +154,37 @@ fn mixed_partials_commute() {
     }
 }
 
+/// The Hessian visits only the pairs that can be non-zero; every entry is
+/// the same node as differentiating each pair in turn with a fresh
+/// differentiator (the dense sweep), zeros included.
+#[test]
+fn sparse_hessian_is_the_dense_one() {
+    let sources = [
+        workloads::rosenbrock(12),
+        "x*y*z + sin(x*y)*exp(z) - tanh(x - z)^2 + w".to_string(),
+        "max(a, b, c)*abs(a - d) + atan2(b, e)".to_string(),
+    ];
+    for src in sources {
+        let mut s = Store::new();
+        let f = scalar(&mut s, &src);
+        let vars = s.free_vars(&[f]);
+        let h = Differentiator::default()
+            .hessian(&mut s, f, &vars)
+            .expect("hessian");
+        let mut d = Differentiator::default();
+        let g = d.gradient(&mut s, f, &vars).expect("gradient");
+        for (i, gi) in g.iter().enumerate() {
+            for (j, v) in vars.iter().enumerate() {
+                let want = Differentiator::default()
+                    .diff(&mut s, *gi, *v)
+                    .expect("diff");
+                assert_eq!(h[i][j], want, "{src}: H[{i}][{j}]");
+                assert_eq!(h[j][i], h[i][j], "{src}: not symmetric");
+            }
+        }
+    }
+}
+
 /// The bench workloads (bench/scaling.py builds the same inputs).
 mod workloads {
     pub fn rosenbrock(n: usize) -> String {
@@ -193,7 +225,7 @@ mod workloads {
 
 /// In-process figures for the symbolic step alone (parse excluded), best
 /// of several runs on a fresh store. A measurement, not a test: run with
-/// `cargo test --release --test diff -- --ignored --nocapture timings`.
+/// `cargo test --release --lib -- --ignored --nocapture diff::tests::timings`.
 #[test]
 #[ignore]
 fn timings() {

@@ -6,6 +6,14 @@
 //! of the function's, the cheap-gradient principle of reverse-mode AD.
 //! [`common_subexpressions`] names every subexpression that several results
 //! share. [`ops_dag`], [`ops_tree`] and [`Program::ops`] count operations.
+//!
+//! Cost: every pass here visits each node of the graph once: walks are
+//! marked with hash sets sized by what they visit (never an array the size
+//! of the whole store per statement), counts are memoized across roots, and
+//! the local partials of a step come from a [`Differentiator`] shared over
+//! the sweep. `gradient_program`, `common_subexpressions`, `ops_*` (and so
+//! `deriv stats` and `grad --cse`) are linear in the graph size.
+//! [`Program::eval`] still compiles one tape per statement.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -401,3 +409,6 @@ pub fn common_subexpressions(store: &mut Store, roots: &[ExprId]) -> Program {
     program.results = roots.iter().map(|r| rewritten[r]).collect();
     program
 }
+
+#[cfg(test)]
+mod tests;
