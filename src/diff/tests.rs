@@ -231,7 +231,9 @@ mod workloads {
 fn timings() {
     use std::time::Instant;
     let w1 = "sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))".to_string();
-    let jobs: Vec<(&str, String, Option<Vec<String>>, bool, usize)> = vec![
+    /// name, source, variables (default: all), Hessian?, runs
+    type Job = (&'static str, String, Option<Vec<String>>, bool, usize);
+    let jobs: Vec<Job> = vec![
         ("W1 gradient", w1, None, false, 2000),
         (
             "W4 gradient",
