@@ -2,15 +2,20 @@
 //! intermediate variables in evaluation order (each shared subexpression
 //! once), their local partial derivatives, and the forward (tangent) and
 //! reverse (adjoint) sweeps of automatic differentiation at a point.
+//!
+//! Cost: building the trace and its reverse sweep are linear in the graph
+//! (names and operands are kept in hash sets, users indexed once, all local
+//! partials evaluated by one tape); the forward sweeps give one tangent per
+//! input and node, inputs × nodes numbers, the size of what they return.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diff::{DiffError, Differentiator};
 use crate::eval::{Env, eval_many};
 use crate::expr::{ExprId, Func, Node, Store, Sym};
 
 /// What an intermediate variable reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Operand {
     /// An input variable.
     Input(Sym),
@@ -42,6 +47,8 @@ pub struct Trace {
     pub inputs: Vec<Sym>,
     /// Intermediates in evaluation order; the last is the output.
     pub nodes: Vec<TraceNode>,
+    /// The users of each operand (see [`Trace::users`]), built once.
+    users: FxHashMap<Operand, Vec<(usize, usize)>>,
 }
 
 /// Values of a trace at a point.
@@ -82,7 +89,7 @@ pub fn trace(
         .rev()
         .map(|(n, id)| (*id, n.as_str()))
         .collect();
-    let mut taken: Vec<String> = inputs.iter().map(|s| store.name(*s).to_string()).collect();
+    let mut taken: FxHashSet<String> = inputs.iter().map(|s| store.name(*s).to_string()).collect();
     taken.extend(names.iter().map(|(n, _)| n.clone()));
     let mut auto = AutoNames::default();
     let mut index: FxHashMap<ExprId, usize> = FxHashMap::default();
@@ -91,10 +98,10 @@ pub fn trace(
     for &id in &order {
         let name = match given.get(&id) {
             Some(n) => n.to_string(),
-            None if id == root && !taken.iter().any(|t| t == "f") => "f".to_string(),
+            None if id == root && !taken.contains("f") => "f".to_string(),
             None => auto.next(&taken),
         };
-        taken.push(name.clone());
+        taken.insert(name.clone());
         let sym = store.sym(&name);
         let (local, operands) = match store.node(id) {
             Node::Var(s) if bare => (id, vec![Operand::Input(*s)]),
@@ -118,7 +125,23 @@ pub fn trace(
             partials,
         });
     }
-    Ok(Trace { inputs, nodes })
+    let users = users_of(&nodes);
+    Ok(Trace {
+        inputs,
+        nodes,
+        users,
+    })
+}
+
+/// `operand → [(user node, operand position)]`, users in order.
+fn users_of(nodes: &[TraceNode]) -> FxHashMap<Operand, Vec<(usize, usize)>> {
+    let mut users: FxHashMap<Operand, Vec<(usize, usize)>> = FxHashMap::default();
+    for (i, n) in nodes.iter().enumerate() {
+        for (k, op) in n.operands.iter().enumerate() {
+            users.entry(*op).or_default().push((i, k));
+        }
+    }
+    users
 }
 
 /// The node `id` rebuilt over its operands' names, and the operands.
@@ -130,16 +153,22 @@ fn local_op(
 ) -> (ExprId, Vec<Operand>) {
     let node = store.node(id).clone();
     let mut operands = Vec::new();
+    let mut seen = FxHashSet::default();
+    let mut push_unique = |o: Operand| {
+        if seen.insert(o) {
+            operands.push(o);
+        }
+    };
     let children: Vec<ExprId> = node
         .children()
         .iter()
         .map(|&c| match (index.get(&c), store.node(c)) {
             (Some(&k), _) => {
-                push_unique(&mut operands, Operand::Node(k));
+                push_unique(Operand::Node(k));
                 store.var_sym(nodes[k].sym)
             }
             (None, Node::Var(s)) => {
-                push_unique(&mut operands, Operand::Input(*s));
+                push_unique(Operand::Input(*s));
                 c
             }
             _ => c,
@@ -147,12 +176,6 @@ fn local_op(
         .collect();
     let local = store.rebuild(id, &children);
     (local, operands)
-}
-
-fn push_unique(v: &mut Vec<Operand>, o: Operand) {
-    if !v.contains(&o) {
-        v.push(o);
-    }
 }
 
 /// `a, b, c, d, g, h, ...`: skips `e` (Euler's number), `f` (the output) and
@@ -163,7 +186,7 @@ struct AutoNames {
 }
 
 impl AutoNames {
-    fn next(&mut self, taken: &[String]) -> String {
+    fn next(&mut self, taken: &FxHashSet<String>) -> String {
         loop {
             let i = self.next;
             self.next += 1;
@@ -192,11 +215,18 @@ impl Trace {
         for (n, v) in self.nodes.iter().zip(&values) {
             local_env.set(n.sym, *v);
         }
+        // every local partial in one tape: one pass over the graph
+        let all: Vec<ExprId> = self
+            .nodes
+            .iter()
+            .flat_map(|n| n.partials.iter().copied())
+            .collect();
+        let mut flat = eval_many(store, &all, &local_env)?.into_iter();
         let partials: Vec<Vec<f64>> = self
             .nodes
             .iter()
-            .map(|n| eval_many(store, &n.partials, &local_env))
-            .collect::<Result<_, _>>()?;
+            .map(|n| flat.by_ref().take(n.partials.len()).collect())
+            .collect();
         let (adjoints, gradient) = self.reverse(&partials);
         let tangents = (0..self.inputs.len())
             .map(|k| self.forward(&partials, k))
@@ -214,6 +244,12 @@ impl Trace {
         let n = self.nodes.len();
         let mut adj = vec![0.0; n];
         let mut grad = vec![0.0; self.inputs.len()];
+        let slot: FxHashMap<Sym, usize> = self
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(j, s)| (*s, j))
+            .collect();
         if n == 0 {
             return (adj, grad);
         }
@@ -224,7 +260,7 @@ impl Trace {
                 match op {
                     Operand::Node(k) => adj[*k] += contribution,
                     Operand::Input(s) => {
-                        if let Some(j) = self.inputs.iter().position(|x| x == s) {
+                        if let Some(&j) = slot.get(s) {
                             grad[j] += contribution;
                         }
                     }
@@ -263,13 +299,7 @@ impl Trace {
 
     /// The users of each node and input: `(user node, operand position)`.
     pub fn users(&self, op: Operand) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        for (i, n) in self.nodes.iter().enumerate() {
-            if let Some(k) = n.operands.iter().position(|o| *o == op) {
-                out.push((i, k));
-            }
-        }
-        out
+        self.users.get(&op).cloned().unwrap_or_default()
     }
 }
 

@@ -1,8 +1,6 @@
 //! The integration test binary: one module per area.
 
 mod cli;
-mod cse;
-mod diff;
 mod grammar;
 mod hostile;
 mod library;

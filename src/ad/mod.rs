@@ -51,14 +51,17 @@ fn adjoints<S: Scalar>(tape: &Tape, v: &[S], root: usize) -> Vec<S> {
 }
 
 /// Reads the adjoints or tangents of the input slots, per variable.
+/// One pass over the tape (a map from variable to its first input slot),
+/// not one per variable.
 fn per_var<S: Scalar>(tape: &Tape, slots: &[S], vars: &[Sym]) -> Vec<S> {
+    let mut slot: rustc_hash::FxHashMap<Sym, usize> = rustc_hash::FxHashMap::default();
+    for (i, op) in tape.ops().iter().enumerate() {
+        if let Op::Input(t) = op {
+            slot.entry(*t).or_insert(i);
+        }
+    }
     vars.iter()
-        .map(|s| {
-            tape.ops()
-                .iter()
-                .position(|op| matches!(op, Op::Input(t) if t == s))
-                .map_or(S::from_f64(0.0), |i| slots[i])
-        })
+        .map(|s| slot.get(s).map_or(S::from_f64(0.0), |&i| slots[i]))
         .collect()
 }
 

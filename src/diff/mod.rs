@@ -2,14 +2,40 @@
 //! Hessians and Jacobians.
 //!
 //! A [`Differentiator`] memoizes `(node, variable) → derivative`, so a
-//! subexpression shared in the graph is differentiated once per variable, and
-//! a subterm that does not depend on the variable is `0` without being
-//! visited twice. Nodes are processed in ascending id order (children first),
-//! never by recursion, so deep expressions cannot overflow the stack.
+//! subexpression shared in the graph is differentiated once per variable.
+//! Nodes are processed in ascending id order (children first), never by
+//! recursion, so deep expressions cannot overflow the stack.
+//!
+//! # Cost
+//!
+//! Each node knows the set of variables below it ([`deps::Deps`], built
+//! once, bottom-up, sets shared between a node and a child that holds them
+//! all), and a wide sum or product keeps an inverted index from a variable
+//! to the operands that depend on it. Differentiating by `v` therefore
+//! visits only the nodes on paths that lead to `v` (its *cone*), and a rule
+//! reads only the operands that depend on `v`: `∂f/∂v` costs the size of
+//! the cone of `v` plus the size of what it builds, never the size of the
+//! graph. A gradient costs `Σ_v |cone(v)|` = the total size of the
+//! dependency sets, which is linear in the graph when each node depends on
+//! a bounded number of variables (a sum of local terms, such as the
+//! Rosenbrock function: 2N terms, each of two variables), and at worst
+//! nodes × variables when every node depends on every variable. A Hessian
+//! differentiates only the pairs `(i, j)` where gradient component `i`
+//! depends on variable `j`; the others are `0` without a visit.
+//!
+//! Why forward rules and not a reverse sweep: an adjoint accumulated over
+//! the shared graph distributes products over sums (`cos(g*h)*h*g' +
+//! cos(g*h)*g*h'` where the forward rule gives `cos(g*h)*(g'*h + g*h')`), so
+//! its canonical form can be larger than the forward rule's. The printed
+//! results keep the forward rule's compact form; the reverse sweep is
+//! `--cse` ([`crate::cse::gradient_program`]).
 
+pub mod deps;
 pub mod rules;
 
 use rustc_hash::FxHashMap;
+
+use deps::{Deps, Walk};
 
 use crate::expr::{ExprId, Node, Store, Sym};
 
@@ -34,7 +60,8 @@ pub const DEFAULT_MAX_NODES: usize = 4_000_000;
 #[derive(Debug, Clone)]
 pub struct Differentiator {
     memo: FxHashMap<(ExprId, Sym), ExprId>,
-    deps: FxHashMap<ExprId, Box<[Sym]>>,
+    deps: Deps,
+    walk: Walk,
     max_nodes: usize,
 }
 
@@ -49,7 +76,8 @@ impl Differentiator {
     pub fn new(max_nodes: usize) -> Differentiator {
         Differentiator {
             memo: FxHashMap::default(),
-            deps: FxHashMap::default(),
+            deps: Deps::default(),
+            walk: Walk::default(),
             max_nodes,
         }
     }
@@ -74,25 +102,11 @@ impl Differentiator {
             return Ok(d);
         }
         let zero = s.int(0);
-        self.index_deps(s, f);
-        // the nodes below f that depend on var and are not memoized yet;
-        // subgraphs that do not depend on var are never visited
-        let mut order = Vec::new();
-        let mut stack = vec![f];
-        let mut seen = rustc_hash::FxHashSet::default();
-        while let Some(id) = stack.pop() {
-            if self.memo.contains_key(&(id, var)) || !seen.insert(id) {
-                continue;
-            }
-            if !self.depends(id, var) {
-                // no memo entry: a missing derivative reads as zero
-                continue;
-            }
-            order.push(id);
-            stack.extend_from_slice(s.node(id).children());
+        self.deps.index(s, f);
+        if !self.deps.depends(f, var) {
+            return Ok(zero);
         }
-        order.sort_unstable();
-        for id in order {
+        for id in self.cone(s, f, var) {
             // children come first (smaller ids), so their derivatives are memoized
             let d = self.rule(s, id, var);
             self.memo.insert((id, var), d);
@@ -108,56 +122,54 @@ impl Differentiator {
         Ok(self.memo.get(&(f, var)).copied().unwrap_or(zero))
     }
 
-    /// Records, for every node below `f`, the variables it depends on.
-    fn index_deps(&mut self, s: &Store, f: ExprId) {
-        if self.deps.contains_key(&f) {
-            return;
-        }
-        for id in s.reachable(&[f]) {
-            if self.deps.contains_key(&id) {
+    /// The nodes below `f` that depend on `var` and are not memoized yet, in
+    /// ascending id order. Only the operands that lead to `var` are walked
+    /// (wide nodes through their inverted index), so this costs the size of
+    /// the answer, not of the graph below `f`.
+    fn cone(&mut self, s: &Store, f: ExprId, var: Sym) -> Vec<ExprId> {
+        self.walk.reset(s.len());
+        let mut order = Vec::new();
+        let mut stack = vec![f];
+        while let Some(id) = stack.pop() {
+            if self.memo.contains_key(&(id, var)) || !self.walk.visit(id) {
                 continue;
             }
-            let mut vars: Vec<Sym> = match s.node(id) {
-                Node::Var(v) => vec![*v],
-                n => n
-                    .children()
-                    .iter()
-                    .flat_map(|c| self.deps[c].iter().copied())
-                    .collect(),
-            };
-            vars.sort_unstable();
-            vars.dedup();
-            self.deps.insert(id, vars.into());
+            order.push(id);
+            let kids = s.node(id).children();
+            stack.extend(self.deps.operands_on(s, id, var).iter().map(|&p| kids[p]));
         }
+        order.sort_unstable();
+        order
     }
 
-    fn depends(&self, id: ExprId, var: Sym) -> bool {
-        self.deps
-            .get(&id)
-            .is_some_and(|v| v.binary_search(&var).is_ok())
-    }
-
-    /// The derivative of one node from its children's (already memoized).
+    /// The derivative of one node from its children's (already memoized;
+    /// a child with no entry does not depend on `var`: its derivative is 0).
     fn rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
         let zero = s.int(0);
         let d = |me: &Self, c: &ExprId| me.memo.get(&(*c, var)).copied().unwrap_or(zero);
-        match s.node(id).clone() {
-            Node::Num(_) | Node::Const(_) => s.int(0),
-            Node::Var(v) => s.int(i64::from(v == var)),
-            Node::Add(xs) => {
-                let ds: Vec<ExprId> = xs
-                    .iter()
-                    .filter(|c| self.depends(**c, var))
-                    .map(|c| d(self, c))
-                    .collect();
-                s.add(&ds)
+        match s.node(id) {
+            Node::Num(_) | Node::Const(_) => zero,
+            Node::Var(v) => {
+                let one = *v == var;
+                s.int(i64::from(one))
             }
-            Node::Mul(xs) => self.product_rule(s, &xs, var),
-            Node::Pow([b, e]) => {
+            Node::Add(_) => {
+                let on = self.deps.operands_on(s, id, var);
+                let xs = s.node(id).children();
+                let ds: Vec<ExprId> = on.iter().map(|&p| d(self, &xs[p])).collect();
+                match ds[..] {
+                    // a canonical term is its own sum: skip the constructor
+                    [one] => one,
+                    _ => s.add(&ds),
+                }
+            }
+            Node::Mul(_) => self.product_rule(s, id, var),
+            &Node::Pow([b, e]) => {
                 let (db, de) = (d(self, &b), d(self, &e));
                 power_rule(s, id, b, e, db, de)
             }
             Node::Call(f, args) => {
+                let (f, args) = (*f, args.clone());
                 let mut terms = Vec::new();
                 for (i, a) in args.iter().enumerate() {
                     let da = d(self, a);
@@ -172,21 +184,21 @@ impl Differentiator {
         }
     }
 
-    fn product_rule(&self, s: &mut Store, xs: &[ExprId], var: Sym) -> ExprId {
+    /// `(x1*...*xk)' = sum_i x1*..*xi'*..*xk` over the factors that depend
+    /// on `var`.
+    fn product_rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
         let mut terms = Vec::new();
-        for (i, x) in xs.iter().enumerate() {
-            let Some(&dx) = self.memo.get(&(*x, var)) else {
+        for i in self.deps.operands_on(s, id, var) {
+            let xs = s.node(id).children();
+            let Some(&dx) = self.memo.get(&(xs[i], var)) else {
                 continue;
             };
             if s.as_num(dx).is_some_and(|n| n.is_zero()) {
                 continue;
             }
-            let mut factors: Vec<ExprId> = xs
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, y)| *y)
-                .collect();
+            let mut factors: Vec<ExprId> = Vec::with_capacity(xs.len());
+            factors.extend_from_slice(&xs[..i]);
+            factors.extend_from_slice(&xs[i + 1..]);
             factors.push(dx);
             terms.push(s.mul(&factors));
         }
@@ -220,7 +232,9 @@ impl Differentiator {
         vars.iter().map(|&v| self.diff(s, f, v)).collect()
     }
 
-    /// The Hessian; each pair `i <= j` is differentiated once and mirrored.
+    /// The Hessian; each pair `i <= j` whose entry can be non-zero (the
+    /// gradient component `i` depends on variable `j`) is differentiated
+    /// once and mirrored; the others are `0` without a visit.
     ///
     /// # Errors
     /// [`DiffError::TooLarge`] when the store outgrows the bound.
@@ -232,9 +246,26 @@ impl Differentiator {
     ) -> Result<Vec<Vec<ExprId>>, DiffError> {
         let g = self.gradient(s, f, vars)?;
         let n = vars.len();
-        let mut h = vec![vec![ExprId(0); n]; n];
+        let zero = s.int(0);
+        let mut column: FxHashMap<Sym, Vec<usize>> = FxHashMap::default();
+        for (j, v) in vars.iter().enumerate() {
+            column.entry(*v).or_default().push(j);
+        }
+        let mut h = vec![vec![zero; n]; n];
         for i in 0..n {
-            for j in i..n {
+            self.deps.index(s, g[i]);
+            let on = self.deps.get(g[i]).unwrap_or(&[]);
+            let mut js: Vec<usize> = on
+                .iter()
+                .filter_map(|v| column.get(v))
+                .flatten()
+                .copied()
+                .filter(|&j| j >= i)
+                .collect();
+            // in column order, as a dense sweep would: the same nodes are
+            // made in the same order, so the output is the same
+            js.sort_unstable();
+            for j in js {
                 let d = self.diff(s, g[i], vars[j])?;
                 h[i][j] = d;
                 h[j][i] = d;
@@ -276,3 +307,6 @@ fn power_rule(s: &mut Store, id: ExprId, b: ExprId, e: ExprId, db: ExprId, de: E
     let sum = s.add(&[t1, t2]);
     s.mul(&[id, sum])
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,9 +6,18 @@
 //! of the function's, the cheap-gradient principle of reverse-mode AD.
 //! [`common_subexpressions`] names every subexpression that several results
 //! share. [`ops_dag`], [`ops_tree`] and [`Program::ops`] count operations.
+//!
+//! Cost: every pass here visits each node of the graph once: walks are
+//! marked with hash sets sized by what they visit (never an array the size
+//! of the whole store per statement), counts are memoized across roots, and
+//! the local partials of a step come from a [`Differentiator`] shared over
+//! the sweep. `gradient_program`, `common_subexpressions`, `ops_*` (and so
+//! `deriv stats` and `grad --cse`) are linear in the graph size.
+//! [`Program::eval`] still compiles one tape per statement.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::diff::deps::reachable_where;
 use crate::diff::{DiffError, Differentiator};
 use crate::expr::{ExprId, Func, Node, Store, Sym};
 use crate::print::infix;
@@ -80,8 +89,7 @@ fn own_ops(store: &Store, id: ExprId) -> u128 {
 
 /// Operations of the expression graph, each shared node once.
 pub fn ops_dag(store: &Store, roots: &[ExprId]) -> u128 {
-    store
-        .reachable(roots)
+    reachable_where(store, roots, |_| true)
         .into_iter()
         .map(|id| own_ops(store, id))
         .sum()
@@ -96,11 +104,9 @@ pub fn ops_tree(store: &Store, roots: &[ExprId]) -> u128 {
         .fold(0u128, u128::saturating_add)
 }
 
+/// Tree ops of `root`, visiting only the nodes not in `memo` yet.
 fn tree(store: &Store, root: ExprId, memo: &mut FxHashMap<ExprId, u128>) -> u128 {
-    for id in store.reachable(&[root]) {
-        if memo.contains_key(&id) {
-            continue;
-        }
+    for id in reachable_where(store, &[root], |id| !memo.contains_key(&id)) {
         let kids: u128 = store
             .node(id)
             .children()
@@ -212,7 +218,7 @@ pub fn substitute(store: &mut Store, e: ExprId, from: ExprId, to: ExprId) -> Exp
         return e;
     }
     let mut map: FxHashMap<ExprId, ExprId> = FxHashMap::default();
-    for id in store.reachable(&[e]) {
+    for id in reachable_where(store, &[e], |_| true) {
         let new = if id == from {
             to
         } else {
@@ -228,8 +234,11 @@ impl Program {
     /// Removes statements that no later statement or result uses.
     fn drop_unused(&mut self, store: &Store) {
         let mut used: FxHashSet<Sym> = FxHashSet::default();
-        let mark = |used: &mut FxHashSet<Sym>, e: ExprId| {
-            for id in store.reachable(&[e]) {
+        // nodes already walked: each is visited once over all the marks
+        let mut seen: FxHashSet<ExprId> = FxHashSet::default();
+        let mut mark = |used: &mut FxHashSet<Sym>, e: ExprId| {
+            for id in reachable_where(store, &[e], |id| !seen.contains(&id)) {
+                seen.insert(id);
                 if let Node::Var(s) = store.node(id) {
                     used.insert(*s);
                 }
@@ -381,13 +390,14 @@ pub fn common_subexpressions(store: &mut Store, roots: &[ExprId]) -> Program {
         next: 0,
         prefix: "t",
     };
+    let is_root: FxHashSet<ExprId> = roots.iter().copied().collect();
     let mut rewritten: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     let mut program = Program::default();
     for id in order {
         let node = store.node(id).clone();
         let kids: Vec<ExprId> = node.children().iter().map(|c| rewritten[c]).collect();
         let e = store.rebuild(id, &kids);
-        let e = if shared.contains(&id) && !roots.contains(&id) {
+        let e = if shared.contains(&id) && !is_root.contains(&id) {
             let s = names.fresh(store);
             program.statements.push((s, e));
             store.var_sym(s)
@@ -399,3 +409,6 @@ pub fn common_subexpressions(store: &mut Store, roots: &[ExprId]) -> Program {
     program.results = roots.iter().map(|r| rewritten[r]).collect();
     program
 }
+
+#[cfg(test)]
+mod tests;

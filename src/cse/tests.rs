@@ -1,11 +1,11 @@
-//! Derivatives as programs (`--cse`): they parse back to the same values,
+//! Unit tests of `cse`: derivatives as programs (`--cse`): they parse back to the same values,
 //! and the reverse-sweep gradient stays within the cheap-gradient bound.
 
-use deriv::cse::{common_subexpressions, gradient_program, ops_dag};
-use deriv::diff::Differentiator;
-use deriv::eval::{Env, eval_many};
-use deriv::expr::{ExprId, Store, Sym};
-use deriv::parse::{Output, ParseOptions, parse_program};
+use super::{common_subexpressions, gradient_program, ops_dag};
+use crate::diff::Differentiator;
+use crate::eval::{Env, eval_many};
+use crate::expr::{ExprId, Store, Sym};
+use crate::parse::{Output, ParseOptions, parse_program};
 
 fn parse(s: &mut Store, src: &str) -> Output {
     parse_program(s, src, &ParseOptions::default())

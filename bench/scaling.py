@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""How the symbolic commands scale with the size of the graph (issue 9, item 1).
+
+    cargo build --release && python3 bench/scaling.py [--deriv target/release/deriv] [--runs 3] [--quick]
+
+Times whole `deriv` processes (best of --runs wall times, input on standard
+input, output discarded) on:
+
+- W3, the Rosenbrock sum written out, for N = 1000, 2000, 5000, 10000:
+  `grad`, `stats` and `grad --cse`; and its Hessian for N = 10, 100, 1000;
+- W4, a two-layer network loss (4 inputs, 8 hidden units): gradient;
+- W5, the product (x1+1)*...*(x50+50): gradient;
+- W1, sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2)): gradient;
+- `deriv grad x`, the cost of a process start, to subtract from the rest.
+
+Prints one row per run and then the N=10000 / N=1000 ratio of each W3
+command; linear cost means a ratio near 10 (the brief asks for at most 12).
+`--quick` leaves out N = 5000 and 10000 (for a build whose cost is quadratic).
+"""
+import argparse
+import subprocess
+import time
+
+
+def rosenbrock(n):
+    return ' + '.join('100*(x%d - x%d^2)^2 + (1 - x%d)^2' % (i + 1, i, i) for i in range(1, n))
+
+
+def product(n):
+    return '*'.join('(x%d + %d)' % (i, i) for i in range(1, n + 1))
+
+
+def network(inputs, hidden):
+    units = []
+    for j in range(1, hidden + 1):
+        pre = ' + '.join('w1_%d_%d*x%d' % (j, i, i) for i in range(1, inputs + 1))
+        units.append('w2_%d*tanh(%s + b1_%d)' % (j, pre, j))
+    return '(y - (%s) - b2)^2' % ' + '.join(units)
+
+
+def network_vars(inputs, hidden):
+    ws = ['w1_%d_%d' % (j, i) for j in range(1, hidden + 1) for i in range(1, inputs + 1)]
+    return ws + ['b1_%d' % j for j in range(1, hidden + 1)] + \
+        ['w2_%d' % j for j in range(1, hidden + 1)] + ['b2']
+
+
+W1 = 'sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))'
+LIMITS = ['--max-input', '100000000', '--max-output', '4000000000']
+
+
+def best_time(deriv, argv, text, runs):
+    """Best wall time of `runs` runs, and the exit code of the last."""
+    best, code = float('inf'), None
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.run([deriv] + argv + ['-'] + LIMITS, input=text.encode(),
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        best = min(best, time.perf_counter() - t)
+        code = p.returncode
+        if code != 0:
+            raise SystemExit('deriv %s failed (%d): %s' % (' '.join(argv), code, p.stderr.decode()[:300]))
+    return best, code
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--deriv', default='target/release/deriv')
+    ap.add_argument('--runs', type=int, default=3)
+    ap.add_argument('--quick', action='store_true')
+    args = ap.parse_args()
+    sizes = [1000, 2000] if args.quick else [1000, 2000, 5000, 10000]
+    rows = []
+
+    def run(name, argv, text, runs=args.runs):
+        secs, _ = best_time(args.deriv, argv, text, runs)
+        rows.append((name, secs))
+        print('%-36s %10.4f s' % (name, secs), flush=True)
+        return secs
+
+    run('start-up: grad x', ['grad'], 'x', max(args.runs, 5))
+    run('W1 grad', ['grad'], W1, max(args.runs, 5))
+    run('W4 grad (all weights)', ['grad', '--vars', ','.join(network_vars(4, 8))], network(4, 8))
+    run('W5 product grad', ['grad'], product(50))
+    for n in (10, 100, 1000):
+        runs = 1 if n == 1000 else args.runs
+        run('W3 hessian N=%d' % n, ['hessian'], rosenbrock(n), runs)
+    table = {}
+    for cmd, argv in (('grad', ['grad']), ('stats', ['stats']), ('grad --cse', ['grad', '--cse'])):
+        for n in sizes:
+            runs = args.runs if n <= 2000 else 1
+            table[(cmd, n)] = run('W3 %s N=%d' % (cmd, n), argv, rosenbrock(n), runs)
+    top = sizes[-1]
+    print()
+    for cmd in ('grad', 'stats', 'grad --cse'):
+        r = table[(cmd, top)] / table[(cmd, 1000)]
+        print('W3 %-12s N=%d / N=1000: %6.1f' % (cmd, top, r))
+
+
+if __name__ == '__main__':
+    main()

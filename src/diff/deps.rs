@@ -1,0 +1,279 @@
+//! Which variables each node depends on, computed once per node.
+//!
+//! [`Deps`] keeps, for every node it has seen, the sorted set of variables
+//! below it. Sets are built bottom-up in id order (a node's children have
+//! smaller ids) and shared: a node whose variables are those of one child
+//! holds the child's set, not a copy. For a wide sum or product (more than
+//! [`WIDE`] operands) it also keeps an inverted index, variable → the
+//! positions of the operands that depend on it, so that "which operands of
+//! this node depend on `v`" costs the size of the answer, not the width of
+//! the node.
+//!
+//! Cost: building the sets is linear in the number of nodes plus the total
+//! size of the sets that are not shared; a lookup is a binary search.
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use crate::expr::{ExprId, Node, Store, Sym};
+
+/// Operands above which a node gets an inverted index.
+pub const WIDE: usize = 8;
+
+/// The variables below each node, and inverted indexes of wide nodes.
+#[derive(Debug, Clone, Default)]
+pub struct Deps {
+    sets: Vec<Option<Arc<[Sym]>>>,
+    wide: FxHashMap<ExprId, FxHashMap<Sym, Vec<u32>>>,
+    walk: Walk,
+}
+
+impl Deps {
+    /// Indexes every node below `root` that is not indexed yet.
+    pub fn index(&mut self, s: &Store, root: ExprId) {
+        if self.get(root).is_some() {
+            return;
+        }
+        if self.sets.len() < s.len() {
+            self.sets.resize(s.len(), None);
+        }
+        // every descendant of an indexed node is indexed: stop there
+        let sets = &self.sets;
+        let mut order = self
+            .walk
+            .collect(s, &[root], |id| sets[id.index()].is_none());
+        order.sort_unstable();
+        for id in order {
+            let set = self.union(s, id);
+            self.sets[id.index()] = Some(set);
+        }
+    }
+
+    /// The variables of `id` (sorted), if `id` is indexed.
+    pub fn get(&self, id: ExprId) -> Option<&[Sym]> {
+        self.sets.get(id.index()).and_then(|o| o.as_deref())
+    }
+
+    /// Whether the indexed node `id` depends on `v` (false if not indexed).
+    pub fn depends(&self, id: ExprId, v: Sym) -> bool {
+        self.get(id)
+            .is_some_and(|set| set.binary_search(&v).is_ok())
+    }
+
+    /// The positions of the operands of the indexed node `id` that depend on
+    /// `v`, in increasing order.
+    pub fn operands_on(&mut self, s: &Store, id: ExprId, v: Sym) -> Vec<usize> {
+        let kids = s.node(id).children();
+        if kids.len() <= WIDE {
+            return (0..kids.len())
+                .filter(|&p| self.depends(kids[p], v))
+                .collect();
+        }
+        if !self.wide.contains_key(&id) {
+            let mut inv: FxHashMap<Sym, Vec<u32>> = FxHashMap::default();
+            for (p, c) in kids.iter().enumerate() {
+                for &w in self.get(*c).unwrap_or(&[]) {
+                    inv.entry(w).or_default().push(p as u32);
+                }
+            }
+            self.wide.insert(id, inv);
+        }
+        self.wide[&id]
+            .get(&v)
+            .map(|ps| ps.iter().map(|&p| p as usize).collect())
+            .unwrap_or_default()
+    }
+
+    /// The set of `id` from its children's: shared when one child holds
+    /// all of it.
+    fn union(&self, s: &Store, id: ExprId) -> Arc<[Sym]> {
+        let kids = match s.node(id) {
+            Node::Var(v) => return Arc::from([*v].as_slice()),
+            n => n.children(),
+        };
+        let mut widest: Option<&Arc<[Sym]>> = None;
+        let mut total = 0;
+        for c in kids {
+            let Some(set) = self.sets[c.index()].as_ref() else {
+                continue;
+            };
+            total += set.len();
+            if widest.is_none_or(|w| set.len() > w.len()) {
+                widest = Some(set);
+            }
+        }
+        let Some(widest) = widest else {
+            return Arc::from([].as_slice());
+        };
+        if total == widest.len()
+            || kids.iter().all(|c| {
+                self.sets[c.index()]
+                    .as_ref()
+                    .is_none_or(|set| set.iter().all(|v| widest.binary_search(v).is_ok()))
+            })
+        {
+            return Arc::clone(widest);
+        }
+        let mut all: Vec<Sym> = Vec::with_capacity(total);
+        for c in kids {
+            all.extend_from_slice(self.sets[c.index()].as_deref().unwrap_or(&[]));
+        }
+        all.sort_unstable();
+        all.dedup();
+        all.into()
+    }
+}
+
+/// A reusable depth-first walk over the graph with a visited mark per node
+/// that is reset in O(1) (an epoch counter), so a walk costs the size of
+/// what it visits, not the size of the store.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    mark: Vec<u32>,
+    epoch: u32,
+}
+
+impl Walk {
+    /// Starts a new walk over a store of `len` nodes: nothing is visited.
+    pub fn reset(&mut self, len: usize) {
+        if self.mark.len() < len {
+            self.mark.resize(len, 0);
+        }
+        self.next_epoch();
+    }
+
+    fn next_epoch(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.mark.iter_mut().for_each(|m| *m = 0);
+            self.epoch = 1;
+        }
+    }
+
+    /// Marks `id` visited; true if it was not visited before in this walk.
+    pub fn visit(&mut self, id: ExprId) -> bool {
+        let i = id.index();
+        if i >= self.mark.len() {
+            self.mark.resize(i + 1, 0);
+        }
+        std::mem::replace(&mut self.mark[i], self.epoch) != self.epoch
+    }
+
+    /// The nodes reachable from `roots` through nodes that pass `enter`
+    /// (a node that fails it is neither returned nor walked through), in no
+    /// particular order.
+    pub fn collect(
+        &mut self,
+        s: &Store,
+        roots: &[ExprId],
+        enter: impl Fn(ExprId) -> bool,
+    ) -> Vec<ExprId> {
+        self.reset(s.len());
+        let mut out = Vec::new();
+        let mut stack: Vec<ExprId> = roots.to_vec();
+        while let Some(id) = stack.pop() {
+            if !enter(id) || !self.visit(id) {
+                continue;
+            }
+            out.push(id);
+            stack.extend_from_slice(s.node(id).children());
+        }
+        out
+    }
+}
+
+/// The nodes reachable from `roots`, in ascending id order (children before
+/// parents), like `Store::reachable`; with a [`Walk`] kept across calls,
+/// each call costs the size of its result rather than the size of the store.
+pub fn reachable(walk: &mut Walk, s: &Store, roots: &[ExprId]) -> Vec<ExprId> {
+    let mut out = walk.collect(s, roots, |_| true);
+    out.sort_unstable();
+    out
+}
+
+/// The nodes reachable from `roots` that pass `enter` (walking through
+/// those only), in ascending id order, with no [`Walk`] to keep: a hash set
+/// marks the visited nodes, so the cost is the size of the result.
+pub fn reachable_where(s: &Store, roots: &[ExprId], enter: impl Fn(ExprId) -> bool) -> Vec<ExprId> {
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut out = Vec::new();
+    let mut stack: Vec<ExprId> = roots.to_vec();
+    while let Some(id) = stack.pop() {
+        if !enter(id) || !seen.insert(id) {
+            continue;
+        }
+        out.push(id);
+        stack.extend_from_slice(s.node(id).children());
+    }
+    out.sort_unstable();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_are_sorted_shared_and_indexed() {
+        let mut s = Store::new();
+        let (x, y, z) = (s.var("x"), s.var("y"), s.var("z"));
+        let [sx, sy, sz] = ["x", "y", "z"].map(|n| s.find_sym(n).expect("interned"));
+        let sin_z = s.call1(crate::expr::Func::Sin, z);
+        let xy = s.mul(&[x, y]);
+        let two = s.int(2);
+        let f = s.add(&[xy, sin_z, two]);
+        let mut d = Deps::default();
+        d.index(&s, f);
+        let mut all = vec![sx, sy, sz];
+        all.sort_unstable();
+        assert_eq!(d.get(f), Some(all.as_slice()));
+        assert_eq!(d.get(two), Some(&[][..]));
+        // sin(z) holds z's set, not a copy
+        let (a, b) = (d.get(sin_z).expect("set"), d.get(z).expect("set"));
+        assert_eq!(a.as_ptr(), b.as_ptr());
+        assert!(d.depends(xy, sx) && !d.depends(xy, sz));
+        let pos = d.operands_on(&s, f, sz);
+        assert_eq!(pos.len(), 1);
+        assert_eq!(s.node(f).children()[pos[0]], sin_z);
+    }
+
+    #[test]
+    fn wide_nodes_answer_from_the_inverted_index() {
+        let mut s = Store::new();
+        let y = s.var("y");
+        let terms: Vec<ExprId> = (1..=20)
+            .map(|i| {
+                let x = s.var(&format!("x{i}"));
+                s.mul(&[x, y])
+            })
+            .collect();
+        let f = s.add(&terms);
+        let mut d = Deps::default();
+        d.index(&s, f);
+        let sy = s.find_sym("y").expect("y");
+        assert_eq!(d.operands_on(&s, f, sy), (0..20).collect::<Vec<_>>());
+        let s7 = s.find_sym("x7").expect("x7");
+        let on = d.operands_on(&s, f, s7);
+        assert_eq!(on.len(), 1);
+        let x7 = s.var("x7");
+        let want = s.mul(&[x7, y]);
+        assert_eq!(s.node(f).children()[on[0]], want);
+        let nobody = s.sym("nobody");
+        assert!(d.operands_on(&s, f, nobody).is_empty());
+    }
+
+    #[test]
+    fn walks_forget_between_runs() {
+        let mut s = Store::new();
+        let x = s.var("x");
+        let sq = s.powi(x, 2);
+        let f = s.call1(crate::expr::Func::Exp, sq);
+        let mut w = Walk::default();
+        let first = reachable(&mut w, &s, &[f]);
+        assert_eq!(first, reachable(&mut w, &s, &[f]));
+        assert_eq!(first, s.reachable(&[f]));
+        assert_eq!(reachable_where(&s, &[f], |_| true), first);
+        assert_eq!(reachable_where(&s, &[f], |id| id != sq), vec![f]);
+    }
+}
