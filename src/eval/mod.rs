@@ -4,8 +4,10 @@
 //! ±inf, never an error, so batch evaluation goes on; [`Tape::first_nonfinite`]
 //! names the subexpression where it happened.
 
+mod precise;
 mod tape;
 
+pub use precise::{PreciseError, PreciseOptions, Precise, Rounding, eval_exact};
 pub use tape::{Op, Tape};
 
 use rustc_hash::FxHashMap;
