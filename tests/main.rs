@@ -6,6 +6,7 @@ mod diff;
 mod grammar;
 mod hostile;
 mod modes;
+mod precise;
 mod props;
 mod regressions;
 mod series;
