@@ -62,13 +62,19 @@ fn exact_evaluation_matches_200_digits() {
             ),
             Rounding::Uncertain => {
                 // flagged, and the true value still lies within its bounds
-                assert!(got.lo <= case.value && case.value <= got.hi, "{what}: {got:?}");
+                assert!(
+                    got.lo <= case.value && case.value <= got.hi,
+                    "{what}: {got:?}"
+                );
                 uncertain.push(what);
             }
         }
     }
     // the bound is rarely reached: the flag is not a way out
-    assert!(uncertain.len() * 20 <= cases.len(), "uncertain: {uncertain:#?}");
+    assert!(
+        uncertain.len() * 20 <= cases.len(),
+        "uncertain: {uncertain:#?}"
+    );
 }
 
 #[test]

@@ -113,7 +113,11 @@ pub enum PreciseError {
 ///
 /// # Errors
 /// [`PreciseError::FreeVariable`] when `id` has a variable.
-pub fn eval_exact(store: &Store, id: ExprId, opts: &PreciseOptions) -> Result<Precise, PreciseError> {
+pub fn eval_exact(
+    store: &Store,
+    id: ExprId,
+    opts: &PreciseOptions,
+) -> Result<Precise, PreciseError> {
     if let Some(s) = store.free_vars(&[id]).first() {
         return Err(PreciseError::FreeVariable(store.name(*s).to_string()));
     }
@@ -161,9 +165,17 @@ fn uncertain(ctx: &mut Ctx, iv: &Iv) -> Precise {
     let mid = iv.lo.add(&iv.hi, ctx.p, interval::RM);
     let mid = mid.div(&interval::word(2), ctx.p, interval::RM);
     let (lo, hi) = (round::nearest(&iv.lo), round::nearest(&iv.hi));
-    let value = if mid.is_nan() { f64::NAN } else { round::nearest(&mid) };
+    let value = if mid.is_nan() {
+        f64::NAN
+    } else {
+        round::nearest(&mid)
+    };
     Precise {
-        value: if value.is_nan() && lo == hi { lo } else { value },
+        value: if value.is_nan() && lo == hi {
+            lo
+        } else {
+            value
+        },
         rounding: Rounding::Uncertain,
         bits: ctx.p,
         lo: round::next_down(lo),

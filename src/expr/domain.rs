@@ -84,8 +84,16 @@ impl Store {
             .children()
             .iter()
             .fold(0, |f, c| f | self.flags[c.index()]);
-        let var = if matches!(node, Node::Var(_)) { HAS_VAR } else { 0 };
-        let here = if self.singular_here(node) { SINGULAR } else { 0 };
+        let var = if matches!(node, Node::Var(_)) {
+            HAS_VAR
+        } else {
+            0
+        };
+        let here = if self.singular_here(node) {
+            SINGULAR
+        } else {
+            0
+        };
         inherited | var | here
     }
 
@@ -276,7 +284,11 @@ mod tests {
         ] {
             let mut s = Store::new();
             let e = build(&mut s, src);
-            assert!(s.is_nan(e), "{src} is {}", crate::print::infix::infix(&s, e));
+            assert!(
+                s.is_nan(e),
+                "{src} is {}",
+                crate::print::infix::infix(&s, e)
+            );
             assert!(undefined(src), "{src}");
         }
     }
@@ -308,11 +320,25 @@ mod tests {
     #[test]
     fn singular_and_closed_flags() {
         let mut s = Store::new();
-        for src in ["1/0", "sqrt(-1)", "log(0)", "1e308*10", "exp(1000.0)", "x + log(-pi)"] {
+        for src in [
+            "1/0",
+            "sqrt(-1)",
+            "log(0)",
+            "1e308*10",
+            "exp(1000.0)",
+            "x + log(-pi)",
+        ] {
             let e = build(&mut s, src);
             assert!(s.is_singular(e), "{src}");
         }
-        for src in ["1/x", "log(x)", "sqrt(2)", "exp(1000)", "log(pi - 4)", "2^(10^9)"] {
+        for src in [
+            "1/x",
+            "log(x)",
+            "sqrt(2)",
+            "exp(1000)",
+            "log(pi - 4)",
+            "2^(10^9)",
+        ] {
             let e = build(&mut s, src);
             assert!(!s.is_singular(e), "{src}");
         }

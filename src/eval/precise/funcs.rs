@@ -217,7 +217,11 @@ impl Ctx {
         } else {
             out.lo
         };
-        out.hi = if r.hi == one { astro_float::INF_POS } else { out.hi };
+        out.hi = if r.hi == one {
+            astro_float::INF_POS
+        } else {
+            out.hi
+        };
         Val::Iv(out)
     }
 }

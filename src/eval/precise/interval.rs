@@ -15,6 +15,10 @@ use num_bigint::{BigInt, BigUint};
 use num_rational::BigRational;
 use num_traits::Signed;
 
+// astro-float's words are 64 bits on the targets deriv builds for; the
+// conversions here and in `round.rs` rely on it
+const _: () = assert!(Word::BITS == 64, "astro-float words must be 64 bits");
+
 /// Rounding of every astro-float call: to nearest, ties to even.
 pub(super) const RM: RoundingMode = RoundingMode::ToEven;
 
@@ -57,14 +61,16 @@ fn max_f(a: BigFloat, b: BigFloat) -> BigFloat {
 /// `2^e` (clamped to astro-float's exponent range).
 pub(super) fn pow2(e: i64) -> BigFloat {
     let mut one = BigFloat::from_word(1, 64);
-    let e = e.saturating_add(1).clamp(i64::from(i32::MIN), i64::from(i32::MAX));
+    let e = e
+        .saturating_add(1)
+        .clamp(i64::from(i32::MIN), i64::from(i32::MAX));
     one.set_exponent(e as i32);
     one
 }
 
 /// A small integer as an exact point.
 pub(super) fn word(w: u64) -> BigFloat {
-    BigFloat::from_word(w as Word, 64)
+    BigFloat::from_word(w, 64)
 }
 
 /// The exact value of a finite `f64` (astro-float's own `from_f64` is off
@@ -83,7 +89,7 @@ pub(super) fn from_f64(f: f64) -> BigFloat {
         (frac | (1 << 52), exp - 1075)
     };
     let sign = if f < 0.0 { Sign::Neg } else { Sign::Pos };
-    let mut x = BigFloat::from_words(&[m as Word], sign, (64 + k) as i32);
+    let mut x = BigFloat::from_words(&[m], sign, (64 + k) as i32);
     x.set_inexact(false);
     x
 }
@@ -232,8 +238,16 @@ impl Ctx {
     pub fn mul(&self, a: &Iv, b: &Iv) -> Iv {
         let mut lo = astro_float::INF_POS;
         let mut hi = astro_float::INF_NEG;
-        let xs = if a.is_point() { vec![&a.lo] } else { vec![&a.lo, &a.hi] };
-        let ys = if b.is_point() { vec![&b.lo] } else { vec![&b.lo, &b.hi] };
+        let xs = if a.is_point() {
+            vec![&a.lo]
+        } else {
+            vec![&a.lo, &a.hi]
+        };
+        let ys = if b.is_point() {
+            vec![&b.lo]
+        } else {
+            vec![&b.lo, &b.hi]
+        };
         for x in &xs {
             for y in &ys {
                 let r = x.mul(y, self.p, RM);
@@ -315,11 +329,7 @@ fn integer_bounds(m: &BigUint, bits: usize) -> (BigFloat, BigFloat) {
 
 /// The exact float `m * 2^shift`.
 fn biguint_float(m: &BigUint, shift: u64) -> BigFloat {
-    let words: Vec<Word> = if Word::BITS == 64 {
-        m.iter_u64_digits().map(|d| d as Word).collect()
-    } else {
-        m.iter_u32_digits().map(|d| d as Word).collect()
-    };
+    let words: Vec<Word> = m.iter_u64_digits().collect();
     if words.is_empty() {
         return word(0);
     }

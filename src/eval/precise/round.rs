@@ -26,16 +26,11 @@ pub(super) fn nearest(x: &BigFloat) -> f64 {
 }
 
 /// The magnitude `0.m * 2^e` rounded to nearest (`m` need not be
-/// normalized: astro-float keeps subnormals as they are).
+/// normalized: astro-float keeps subnormals as they are; words are 64
+/// bits, checked in `interval.rs`).
 fn magnitude(m: &[Word], e: i64) -> f64 {
-    let bits: Vec<u64> = if Word::BITS == 64 {
-        m.iter().map(|w| *w as u64).collect()
-    } else {
-        m.chunks(2)
-            .map(|c| c.iter().rev().fold(0u64, |acc, w| (acc << 32) | *w as u64))
-            .collect()
-    };
-    let width = if Word::BITS == 64 { 64 } else { 32 };
+    let bits: &[u64] = m;
+    let width = 64;
     let Some(i) = bits.iter().rposition(|w| *w != 0) else {
         return 0.0;
     };
@@ -61,7 +56,7 @@ fn round_top(top: u64, sticky: bool, e: i64) -> f64 {
     if e - 1 > 1023 {
         return f64::INFINITY;
     }
-    let keep = if e - 1 >= -1022 { 53 } else { e + 1074 };
+    let keep = if e > -1022 { 53 } else { e + 1074 };
     if keep < 0 {
         return 0.0;
     }
@@ -144,12 +139,24 @@ mod tests {
         let half_ulp = BigFloat::from_f64(2f64.powi(-53), 128);
         let tie = one.add(&half_ulp, 128, astro_float::RoundingMode::ToEven);
         assert_eq!(nearest(&tie), 1.0);
-        let more = tie.add(&BigFloat::from_f64(2f64.powi(-100), 128), 128, super::super::interval::RM);
+        let more = tie.add(
+            &BigFloat::from_f64(2f64.powi(-100), 128),
+            128,
+            super::super::interval::RM,
+        );
         assert_eq!(nearest(&more), 1.0 + f64::EPSILON);
         // 2^-1075 ties to 0; above it, the smallest subnormal
-        let t = from_f64(5e-324).div(&BigFloat::from_f64(2.0, 64), 128, super::super::interval::RM);
+        let t = from_f64(5e-324).div(
+            &BigFloat::from_f64(2.0, 64),
+            128,
+            super::super::interval::RM,
+        );
         assert_eq!(nearest(&t), 0.0);
-        let big = BigFloat::from_f64(f64::MAX, 128).mul(&BigFloat::from_f64(2.0, 64), 128, super::super::interval::RM);
+        let big = BigFloat::from_f64(f64::MAX, 128).mul(
+            &BigFloat::from_f64(2.0, 64),
+            128,
+            super::super::interval::RM,
+        );
         assert_eq!(nearest(&big), f64::INFINITY);
     }
 }
