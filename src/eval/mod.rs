@@ -7,7 +7,7 @@
 mod precise;
 mod tape;
 
-pub use precise::{Precise, PreciseError, PreciseOptions, Rounding, eval_exact};
+pub use precise::{Precise, PreciseError, PreciseOptions, Rounding, eval_exact, eval_exact_at};
 pub use tape::{Op, Tape};
 
 use rustc_hash::FxHashMap;

@@ -48,7 +48,9 @@ mod special;
 
 use astro_float::Consts;
 
-use crate::expr::{Constant, ExprId, Func, Node, Number, Store};
+use rustc_hash::FxHashMap;
+
+use crate::expr::{Constant, ExprId, Func, Node, Number, Store, Sym};
 
 use interval::{Ctx, Iv, Val};
 
@@ -107,9 +109,44 @@ pub enum PreciseError {
     FreeVariable(String),
 }
 
+/// Evaluates `roots` at an exact point: the point's values (exact
+/// expressions such as `1/2` or `pi/4`, with no variables) are substituted
+/// through the constructors ([`Store::substitute_vars`], so exact values
+/// fold: `cos(x)` at `x = pi/2` is `0`, `(x-1)/(x-1)` at `x = 1` is
+/// undefined), then each root is evaluated by [`eval_exact`].
+///
+/// This is the one call for evaluating at an exact point (`eval --at`):
+/// a result flagged [`Rounding::Uncertain`] deserves a warning that it may
+/// not be correctly rounded.
+///
+/// # Errors
+/// [`PreciseError::FreeVariable`] when the point leaves a variable of
+/// `roots` without a value, or a value has a variable.
+///
+/// ```
+/// use deriv::{eval::{eval_exact_at, PreciseOptions}, expr::Store, parse};
+/// use rustc_hash::FxHashMap;
+/// let mut s = Store::new();
+/// let f = parse::parse_expr(&mut s, "1/(x - pi)", &Default::default())?;
+/// let at = parse::parse_expr(&mut s, "pi + 1/10^30", &Default::default())?;
+/// let point: FxHashMap<_, _> = [(s.sym("x"), at)].into_iter().collect();
+/// let v = eval_exact_at(&mut s, &[f], &point, &PreciseOptions::default())?;
+/// assert_eq!(v[0].value, 1e30); // floats give -inf
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn eval_exact_at(
+    store: &mut Store,
+    roots: &[ExprId],
+    point: &FxHashMap<Sym, ExprId>,
+    opts: &PreciseOptions,
+) -> Result<Vec<Precise>, PreciseError> {
+    let closed = store.substitute_vars(roots, point);
+    closed.iter().map(|&r| eval_exact(store, r, opts)).collect()
+}
+
 /// Evaluates a closed expression with raising precision until its value
 /// rounded to `f64` is certain (see the module docs). To evaluate at an
-/// exact point, substitute it first ([`Store::substitute_vars`]).
+/// exact point, use [`eval_exact_at`].
 ///
 /// # Errors
 /// [`PreciseError::FreeVariable`] when `id` has a variable.
