@@ -6,6 +6,7 @@ mod hostile;
 mod library;
 mod modes;
 mod points;
+mod precise;
 mod props;
 mod regressions;
 mod trace;

@@ -5,9 +5,11 @@
 //! names the subexpression where it happened.
 
 mod batch;
+mod precise;
 mod tape;
 
 pub use batch::{Batch, BatchError, NonFinite, Rows, Source, Stream, Workers};
+pub use precise::{Precise, PreciseError, PreciseOptions, Rounding, eval_exact, eval_exact_at};
 pub use tape::{Op, Tape};
 
 use rustc_hash::FxHashMap;

@@ -7,10 +7,9 @@
 //! `sqrt(x)^2` and `sqrt(x^2)` stay as they are.
 
 use num_rational::BigRational;
-use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
 
-use super::{Constant, ExprId, Func, Node, Number, Store, Sym, number};
+use super::{Constant, ExprId, Func, Node, Number, Store, Sym};
 
 /// Where `x^e` is defined on the reals, for a numeric exponent `e`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -35,7 +34,7 @@ impl Domain {
         }
     }
 
-    fn meet(self, other: Domain) -> Domain {
+    pub(super) fn meet(self, other: Domain) -> Domain {
         use Domain::*;
         match (self, other) {
             (All, d) | (d, All) => d,
@@ -48,7 +47,7 @@ impl Domain {
 impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
-        debug_assert!(n.to_f64().is_finite() || n.is_exact());
+        debug_assert!(!n.to_f64().is_infinite() || n.is_exact());
         let n = self.bounded(n);
         self.intern(Node::Num(n))
     }
@@ -71,7 +70,7 @@ impl Store {
         self.number(Number::Rational(r))
     }
 
-    /// A float (finite).
+    /// A float (finite, or NaN for the undefined constant).
     pub fn float(&mut self, f: f64) -> ExprId {
         self.number(Number::float(f))
     }
@@ -174,30 +173,13 @@ impl Store {
         roots.iter().map(|r| done[r]).collect()
     }
 
-    /// A sum.
+    /// A sum. Like terms that cancel are `0`, or the undefined constant
+    /// when they are singular (`1/0 - 1/0`; see [`Store::is_singular`]).
     pub fn add(&mut self, terms: &[ExprId]) -> ExprId {
         if self.overflow.is_some() {
             // the result is discarded: stay cheap
             return self.zero();
         }
-        let mut constant = Number::int(0);
-        let mut rests: Vec<ExprId> = Vec::new();
-        let mut coeffs: FxHashMap<ExprId, Number> = FxHashMap::default();
-        // terms left unmerged because merging them overflows a float
-        let mut extra: Vec<ExprId> = Vec::new();
-        let visit =
-            |store: &mut Store, t: ExprId, constant: &mut Number, extra: &mut Vec<ExprId>| {
-                if let Node::Num(n) = store.node(t) {
-                    let sum = constant.add(n);
-                    if overflows(&sum) {
-                        extra.push(t);
-                    } else {
-                        *constant = store.bounded(sum);
-                    }
-                    return None;
-                }
-                Some(t)
-            };
         let mut flat = Vec::with_capacity(terms.len());
         for &t in terms {
             match self.node(t) {
@@ -205,32 +187,51 @@ impl Store {
                 _ => flat.push(t),
             }
         }
+        if flat.iter().any(|t| self.is_nan(*t)) {
+            return self.nan();
+        }
+        let mut constant = Number::int(0);
+        let mut rests: Vec<ExprId> = Vec::new();
+        // coefficient of each rest, and whether a term with it is singular
+        let mut coeffs: FxHashMap<ExprId, (Number, bool)> = FxHashMap::default();
+        // terms left unmerged because merging them overflows a float
+        let mut extra: Vec<ExprId> = Vec::new();
         for t in flat {
-            let Some(t) = visit(self, t, &mut constant, &mut extra) else {
+            if let Node::Num(n) = self.node(t) {
+                let sum = constant.add(n);
+                if overflows(&sum) {
+                    extra.push(t);
+                } else {
+                    constant = self.bounded(sum);
+                }
                 continue;
-            };
+            }
+            let singular = self.is_singular(t);
             let (c, rest) = self.split_coeff(t);
             match coeffs.get_mut(&rest) {
-                Some(old) => {
+                Some((old, bad)) => {
                     let sum = old.add(&c);
                     if overflows(&sum) {
                         extra.push(t);
                     } else {
                         *old = self.bounded(sum);
+                        *bad |= singular;
                     }
                 }
                 None => {
                     rests.push(rest);
-                    coeffs.insert(rest, c);
+                    coeffs.insert(rest, (c, singular));
                 }
             }
         }
         let mut out = Vec::with_capacity(rests.len() + 1);
         for rest in rests {
-            let c = &coeffs[&rest];
+            let (c, bad) = coeffs[&rest].clone();
             if !c.is_zero() {
-                let c = c.clone();
                 out.push(self.scale(c, rest));
+            } else if bad {
+                // inf - inf, or an undefined value minus itself
+                return self.nan();
             }
         }
         out.extend(extra);
@@ -271,7 +272,7 @@ impl Store {
     }
 
     /// `c * rest` for a canonical, coefficient-free, non-sum `rest`.
-    fn scale(&mut self, c: Number, rest: ExprId) -> ExprId {
+    pub(super) fn scale(&mut self, c: Number, rest: ExprId) -> ExprId {
         if c.is_one() {
             return rest;
         }
@@ -282,207 +283,6 @@ impl Store {
             _ => xs.push(rest),
         }
         self.intern(Node::Mul(xs.into()))
-    }
-
-    /// A product.
-    pub fn mul(&mut self, factors: &[ExprId]) -> ExprId {
-        if self.overflow.is_some() {
-            // the result is discarded: stay cheap
-            return self.zero();
-        }
-        let mut work = factors.to_vec();
-        for _ in 0..16 {
-            match self.mul_pass(&work) {
-                Ok(id) => return id,
-                Err(next) => work = next,
-            }
-        }
-        self.mul_pass(&work)
-            .unwrap_or_else(|next| self.intern(Node::Mul(next.into())))
-    }
-
-    /// One round of product canonicalization; `Err` asks for another round
-    /// because merging powers produced numbers or products.
-    fn mul_pass(&mut self, factors: &[ExprId]) -> Result<ExprId, Vec<ExprId>> {
-        let mut coeff = Number::int(1);
-        let mut flat = Vec::with_capacity(factors.len());
-        for &f in factors {
-            match self.node(f) {
-                Node::Mul(xs) => flat.extend_from_slice(xs),
-                _ => flat.push(f),
-            }
-        }
-        // in a product of several factors every sum is primitive, its
-        // content joining the coefficient: (2*x + 2)*y = 2*(x + 1)*y, so the
-        // result does not depend on how the product was grouped
-        let symbolic = flat
-            .iter()
-            .filter(|f| !matches!(self.node(**f), Node::Num(_)))
-            .count();
-        if symbolic >= 2 {
-            for f in flat.iter_mut() {
-                if let Some((c, primitive)) = self.content(*f) {
-                    coeff = coeff.mul(&c);
-                    *f = primitive;
-                }
-            }
-        }
-        // numbers left unfolded because folding them overflows a float:
-        // `1e300*1e300*x` stays as written, and evaluates to inf
-        let mut extra: Vec<ExprId> = Vec::new();
-        let mut bases: Vec<ExprId> = Vec::new();
-        let mut groups: FxHashMap<ExprId, Vec<(ExprId, Option<Number>)>> = FxHashMap::default();
-        for f in flat {
-            let (b, e) = match self.node(f) {
-                Node::Num(n) => {
-                    let prod = coeff.mul(n);
-                    if overflows(&prod) {
-                        extra.push(f);
-                    } else {
-                        coeff = self.bounded(prod);
-                    }
-                    continue;
-                }
-                Node::Pow([b, e]) => match self.node(*e) {
-                    Node::Num(n) => (*b, Some(n.clone())),
-                    _ => (f, None),
-                },
-                _ => (f, None),
-            };
-            groups.entry(b).or_insert_with(|| {
-                bases.push(b);
-                Vec::new()
-            });
-            groups.get_mut(&b).expect("group").push((f, e));
-        }
-        if coeff.is_zero() {
-            return Ok(self.number(if coeff.is_exact() {
-                Number::int(0)
-            } else {
-                Number::float(0.0)
-            }));
-        }
-        let mut out = extra;
-        let mut again = false;
-        for b in bases {
-            let group = groups.remove(&b).expect("group");
-            if group.len() == 1 {
-                out.push(group[0].0);
-                continue;
-            }
-            for p in self.merge_powers(b, &group) {
-                again |= matches!(self.node(p), Node::Num(_) | Node::Mul(_));
-                out.push(p);
-            }
-        }
-        if again {
-            let c = self.number(coeff);
-            out.push(c);
-            return Err(out);
-        }
-        out.sort_by(|a, b| self.cmp_expr(*a, *b));
-        if let Some(id) = self.distribute(&coeff, &out) {
-            return Ok(id);
-        }
-        Ok(match (out.len(), coeff.is_one()) {
-            (0, _) => self.number(coeff),
-            (1, true) => out[0],
-            (_, one) => {
-                if !one {
-                    let c = self.number(coeff);
-                    out.insert(0, c);
-                }
-                self.intern(Node::Mul(out.into()))
-            }
-        })
-    }
-
-    /// Merges `b^e1 * b^e2 * ...` (numeric exponents, sum `s`). When `b^s`
-    /// has the domain of the product it is `b^s`; otherwise the canonical
-    /// pair `b^(s - k) * b^k` with the smallest `k` that keeps the domain
-    /// (`x^2 * x^-1 = x^2 * x^-1`, `x^3 * x^-2 = x^2 * x^-1`: `x` is not
-    /// either of them at `x = 0`), so the result never depends on grouping.
-    /// A float sum that overflows keeps the factors apart.
-    fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<Number>)]) -> Vec<ExprId> {
-        let exps: Vec<Number> = group
-            .iter()
-            .map(|(_, e)| e.clone().unwrap_or(Number::int(1)))
-            .collect();
-        let mut sum = Number::int(0);
-        for e in &exps {
-            sum = self.bounded(sum.add(e));
-        }
-        if overflows(&sum) {
-            return group.iter().map(|g| g.0).collect();
-        }
-        let dom = exps.iter().fold(Domain::All, |d, e| d.meet(Domain::of(e)));
-        if self.is_positive(b) || Domain::of(&sum) == dom || exps.iter().any(|e| !e.is_exact()) {
-            let e = self.number(sum);
-            return vec![self.pow(b, e)];
-        }
-        let k = match dom {
-            Domain::NonZero => Number::int(-1),
-            Domain::Pos => Number::frac(-1, 2),
-            Domain::NonNeg | Domain::All => Number::frac(1, 2),
-        };
-        let rest = sum.add(&k.neg());
-        let (e1, e2) = (self.number(rest), self.number(k));
-        vec![self.pow(b, e1), self.pow(b, e2)]
-    }
-
-    /// A sum as `c * A` with `A` primitive: the gcd of its exact coefficients
-    /// taken out, signed so that `A` has fewer negative terms than `-A` (at
-    /// a tie, a positive first non-constant term): `-2*x - 4 = -2*(x + 2)`;
-    /// with a float coefficient, only the sign. `None` when `c` would be 1.
-    pub fn content(&mut self, sum: ExprId) -> Option<(Number, ExprId)> {
-        let Node::Add(terms) = self.node(sum).clone() else {
-            return None;
-        };
-        let mut g: Option<BigRational> = None;
-        let mut lead_negative = None;
-        let mut negatives = 0usize;
-        let mut floats = false;
-        for &t in terms.iter() {
-            let (c, _) = self.split_coeff(t);
-            // a float coefficient: only the sign is normalized
-            let r = c.as_rational().map_or_else(BigRational::one, |r| r.abs());
-            floats |= !c.is_exact();
-            negatives += usize::from(c.is_negative());
-            if lead_negative.is_none() && !matches!(self.node(t), Node::Num(_)) {
-                lead_negative = Some(c.is_negative());
-            }
-            g = Some(match g {
-                None => r,
-                Some(g) => {
-                    let (gd, rd) = (g.denom(), r.denom());
-                    let lcm = gd / number::gcd(gd, rd) * rd;
-                    BigRational::new_raw(number::gcd(g.numer(), r.numer()), lcm)
-                }
-            });
-        }
-        // the sign with fewer negative terms; at a tie, a positive first variable term
-        let flip = 2 * negatives > terms.len()
-            || (2 * negatives == terms.len() && lead_negative == Some(true));
-        let g = if floats { BigRational::one() } else { g? };
-        let c = if flip { -g } else { g };
-        if c.is_one() || c.is_zero() {
-            return None;
-        }
-        let inv = self.rational(c.recip());
-        let scaled: Vec<ExprId> = terms.iter().map(|&t| self.mul(&[inv, t])).collect();
-        Some((Number::Rational(c), self.add(&scaled)))
-    }
-
-    /// Distributes a numeric coefficient over a sum that is the whole rest of
-    /// the product, as SymPy does: `2*(x + y) = 2*x + 2*y`, `-(x - y) = y - x`.
-    fn distribute(&mut self, coeff: &Number, out: &[ExprId]) -> Option<ExprId> {
-        if coeff.is_one() || out.len() != 1 || !matches!(self.node(out[0]), Node::Add(_)) {
-            return None;
-        }
-        let terms: Vec<ExprId> = self.node(out[0]).children().to_vec();
-        let c = self.number(coeff.clone());
-        let scaled: Vec<ExprId> = terms.iter().map(|&t| self.mul(&[c, t])).collect();
-        Some(self.add(&scaled))
     }
 
     /// True when `a` is positive wherever it is defined (a cheap structural test).

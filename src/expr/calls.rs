@@ -1,6 +1,8 @@
 //! Smart constructors for function applications: exact values at special
 //! points (`exp(0) = 1`, `cos(pi/3) = 1/2`), floats folded, odd and even
-//! symmetry (`sin(-x) = -sin(x)`), flattened and sorted `min`/`max`.
+//! symmetry (`sin(-x) = -sin(x)`), flattened and sorted `min`/`max`. A
+//! function of the undefined constant is undefined, and `sign(u)` of a
+//! singular `u` is not folded (see [`Store::is_singular`]).
 
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -18,6 +20,9 @@ impl Store {
             return self.zero();
         }
         debug_assert!(f.arity().is_none_or(|n| n == args.len()));
+        if args.iter().any(|a| self.is_nan(*a)) {
+            return self.nan();
+        }
         match f {
             Func::Min | Func::Max => return self.min_max(f, args),
             Func::Atan2 => return self.atan2(args[0], args[1]),
@@ -159,7 +164,7 @@ impl Store {
         {
             return self.trig_special(f, &r);
         }
-        if self.is_positive(a) {
+        if self.is_positive(a) && !self.is_singular(a) {
             return match f {
                 Abs | Relu => Some(a),
                 Sign | Step => Some(self.int(1)),

@@ -1,14 +1,49 @@
-//! Constant subexpressions that have no real value: a pole (`0^(-1)`,
+//! Constant subexpressions that have no real value, and the undefined
+//! constant.
+//!
+//! A constant subexpression may have no real value: a pole (`0^(-1)`,
 //! `log(0)`, `tan(pi/2)`, which folds to `0^(-1)`) or an argument outside
 //! the domain (`(-1)^(1/2)`, `log(-2)`, `asin(2)`, `acosh(0)`,
-//! `atanh(1)`). The Taylor expansion uses it to refuse a polynomial whose
-//! coefficients would be undefined, rather than print `sqrt(-1)`.
+//! `atanh(1)`). The Taylor expansion uses [`Store::is_undefined`] to refuse
+//! a polynomial whose coefficients would be undefined, rather than print
+//! `sqrt(-1)`.
+//!
+//! # The undefined constant
+//!
+//! An undefined form (`0/0`, `inf - inf`, `0*inf`) is the number node
+//! holding a float NaN ([`Store::nan`]). It is what a constructor returns
+//! when folding would otherwise throw an undefined value away:
+//!
+//! - anything combined with NaN is NaN (`x + 0/0`, `sin(0/0)`, `(0/0)^0`);
+//! - `0*u` is NaN when `u` is *singular* ([`Store::is_singular`]): it
+//!   contains NaN, a pole, a constant outside the domain, or a float
+//!   overflow kept unfolded (`1e308*10`, `exp(1000.0)`); so `0/0`,
+//!   `0*(1/0)`, `0.0*(1e308*10)` are NaN;
+//! - like terms that cancel are NaN when they are singular:
+//!   `1/0 - 1/0` and `sqrt(-1) - sqrt(-1)` are NaN, `x - x` is `0`;
+//! - `u^0` and `1^u` are NaN for a singular `u`, and `sign(u)` or
+//!   `step(u)` of a positive-looking singular `u` is not folded to `1`.
+//!
+//! With free variables nothing changes: `0*log(t)` is `0` and `x/x` stays
+//! `x/x`, because the expression is defined for some values. A pole or a
+//! domain error that only a numeric evaluation can see (`log(pi - 4)`,
+//! whose argument is neither a number nor a visibly negative product, or
+//! `asin(pi)`) is not singular: it is left to evaluation, NaN with a
+//! warning.
+//!
+//! The undefined constant evaluates to NaN in [`crate::eval`], and prints
+//! as `0/0` ([`super::format_float`] of a NaN), which parses back to it.
 
 use std::cmp::Ordering;
 
 use rustc_hash::FxHashMap;
 
 use super::{ExprId, Func, Node, Number, Store};
+
+/// Flag bit: the node is singular (see [`Store::is_singular`]).
+const SINGULAR: u8 = 1;
+/// Flag bit: the node contains a variable.
+const HAS_VAR: u8 = 2;
 
 /// Memoized answers of [`Store::is_undefined`] for one store.
 #[derive(Default)]
@@ -17,6 +52,94 @@ pub struct Undefined {
 }
 
 impl Store {
+    /// The undefined constant: the number node holding NaN (see the module
+    /// docs).
+    pub fn nan(&mut self) -> ExprId {
+        self.number(Number::float(f64::NAN))
+    }
+
+    /// True for the undefined constant.
+    pub fn is_nan(&self, id: ExprId) -> bool {
+        matches!(self.node(id), Node::Num(Number::Float(f)) if f.is_nan())
+    }
+
+    /// True when `id` contains a subexpression that has no finite real
+    /// value wherever it appears: the undefined constant, a constant pole
+    /// (`0^(-1)`), a number outside a function's domain (`sqrt(-1)`,
+    /// `log(-2*pi)`), or a float overflow kept unfolded (`1e308*10`,
+    /// `exp(1000.0)`). Constant time (a flag set when the node is made).
+    pub fn is_singular(&self, id: ExprId) -> bool {
+        self.flags[id.index()] & SINGULAR != 0
+    }
+
+    /// True when `id` has no free variable (a closed constant expression).
+    /// Constant time.
+    pub fn is_closed(&self, id: ExprId) -> bool {
+        self.flags[id.index()] & HAS_VAR == 0
+    }
+
+    /// The flags of a node about to be interned, from its operands'.
+    pub(super) fn flags_of(&self, node: &Node) -> u8 {
+        let inherited = node
+            .children()
+            .iter()
+            .fold(0, |f, c| f | self.flags[c.index()]);
+        let var = if matches!(node, Node::Var(_)) {
+            HAS_VAR
+        } else {
+            0
+        };
+        let here = if self.singular_here(node) {
+            SINGULAR
+        } else {
+            0
+        };
+        inherited | var | here
+    }
+
+    fn singular_here(&self, node: &Node) -> bool {
+        match node {
+            Node::Num(n) => n.to_f64().is_nan(),
+            // two numbers in one sum or product: their float result overflowed
+            Node::Add(xs) | Node::Mul(xs) => xs.len() > 1 && self.as_num(xs[1]).is_some(),
+            Node::Pow([b, e]) => {
+                let e_fractional = self.as_num(*e).is_some_and(|e| !is_integral(e));
+                match (self.as_num(*b), self.as_num(*e)) {
+                    (Some(nb), Some(ne)) if !nb.is_exact() || !ne.is_exact() => {
+                        !nb.to_f64().powf(ne.to_f64()).is_finite()
+                    }
+                    (Some(nb), Some(ne)) => {
+                        (nb.is_zero() && ne.is_negative()) || (nb.is_negative() && e_fractional)
+                    }
+                    _ => e_fractional && self.is_negative_constant(*b),
+                }
+            }
+            Node::Call(f, args) if args.len() == 1 => match self.node(args[0]) {
+                Node::Num(Number::Float(x)) => !f.apply_f64(&[*x]).is_finite(),
+                Node::Num(_) => self.undefined_call(*f, args[0]),
+                _ => *f == Func::Ln && self.is_negative_constant(args[0]),
+            },
+            _ => false,
+        }
+    }
+
+    /// True for a closed expression visibly below zero: a negative number,
+    /// or a negative number times factors positive wherever defined
+    /// (`-2*pi`, `-exp(2)`).
+    fn is_negative_constant(&self, id: ExprId) -> bool {
+        if !self.is_closed(id) {
+            return false;
+        }
+        match self.node(id) {
+            Node::Num(n) => n.is_negative(),
+            Node::Mul(xs) => {
+                self.as_num(xs[0]).is_some_and(Number::is_negative)
+                    && xs[1..].iter().all(|x| self.is_positive(*x))
+            }
+            _ => false,
+        }
+    }
+
     /// True when `id` contains a numeric subexpression without a real
     /// value (see the module docs). Only operands that are numbers are
     /// judged: `log(x)` is not undefined, and neither is `log(-pi)`, which
@@ -44,8 +167,8 @@ impl Store {
     }
 
     fn undefined_here(&self, id: ExprId) -> bool {
-        let one = Number::int(1);
         match self.node(id) {
+            Node::Num(n) => n.to_f64().is_nan(),
             Node::Pow([b, e]) => match (self.as_num(*b), self.as_num(*e)) {
                 (Some(b), Some(e)) => {
                     let fractional = !e.is_integer() && e.to_f64().fract() != 0.0;
@@ -53,21 +176,33 @@ impl Store {
                 }
                 _ => false,
             },
-            Node::Call(f, args) if args.len() == 1 => {
-                let Some(v) = self.as_num(args[0]) else {
-                    return false;
-                };
-                let abs_vs_one = v.abs().cmp_value(&one);
-                match f {
-                    Func::Ln => v.is_negative() || v.is_zero(),
-                    Func::Asin | Func::Acos => abs_vs_one == Ordering::Greater,
-                    Func::Acosh => v.cmp_value(&one) == Ordering::Less,
-                    Func::Atanh => abs_vs_one != Ordering::Less,
-                    _ => false,
-                }
-            }
+            Node::Call(f, args) if args.len() == 1 => self.undefined_call(*f, args[0]),
             _ => false,
         }
+    }
+
+    /// A function of one numeric argument outside its domain or at a pole.
+    fn undefined_call(&self, f: Func, arg: ExprId) -> bool {
+        let one = Number::int(1);
+        let Some(v) = self.as_num(arg) else {
+            return false;
+        };
+        let abs_vs_one = v.abs().cmp_value(&one);
+        match f {
+            Func::Ln => v.is_negative() || v.is_zero(),
+            Func::Asin | Func::Acos => abs_vs_one == Ordering::Greater,
+            Func::Acosh => v.cmp_value(&one) == Ordering::Less,
+            Func::Atanh => abs_vs_one != Ordering::Less,
+            _ => false,
+        }
+    }
+}
+
+/// True for an integer value (exact, or a float without a fraction).
+fn is_integral(e: &Number) -> bool {
+    match e {
+        Number::Rational(r) => r.is_integer(),
+        Number::Float(f) => f.fract() == 0.0,
     }
 }
 
@@ -115,5 +250,122 @@ mod tests {
         ] {
             assert!(!undefined(src), "{src}");
         }
+    }
+
+    fn build(s: &mut Store, src: &str) -> ExprId {
+        parse_expr(s, src, &ParseOptions::default()).expect("parses")
+    }
+
+    #[test]
+    fn undefined_forms_are_nan() {
+        for src in [
+            "0/0",
+            "0.0/0.0",
+            "(1/0)-(1/0)",
+            "0*(1/0)",
+            "0.0*(1e308*10)",
+            "1e308*10 - 1e308*10",
+            "sqrt(-1)-sqrt(-1)",
+            "(x-x)/(x-x)",
+            "0.0/0.0 + x",
+            "sin(0/0)",
+            "(0/0)^0",
+            "(1/0)^0",
+            "1^(1/0)",
+            "2^(0/0)",
+            "max(0/0, 1)",
+            "atan2(0/0, 1)",
+            "0*log(-2)",
+            "0*log(-2*pi)",
+            "sqrt(-pi) - sqrt(-pi)",
+            "0*exp(1000.0)",
+            "0*(x + 1/0)",
+            "x*(1/0) - x*(1/0)",
+        ] {
+            let mut s = Store::new();
+            let e = build(&mut s, src);
+            assert!(
+                s.is_nan(e),
+                "{src} is {}",
+                crate::print::infix::infix(&s, e)
+            );
+            assert!(undefined(src), "{src}");
+        }
+    }
+
+    #[test]
+    fn defined_forms_fold_as_before() {
+        let mut s = Store::new();
+        for (src, want) in [
+            ("x - x", "0"),
+            ("0*log(t)", "0"),
+            ("0*(1/t)", "0"),
+            ("0*exp(1000)", "0"),
+            ("0*2^(10^9)", "0"),
+            ("x^0", "1"),
+            ("1^x", "1"),
+            ("sign(exp(x))", "1"),
+            ("0^0", "1"),
+        ] {
+            let (e, w) = (build(&mut s, src), build(&mut s, want));
+            assert_eq!(e, w, "{src}");
+            assert!(!s.is_singular(e), "{src}");
+        }
+        let q = build(&mut s, "x/x");
+        assert!(matches!(s.node(q), Node::Mul(_)));
+        let sign = build(&mut s, "sign(exp(log(-1)))");
+        assert!(matches!(s.node(sign), Node::Call(Func::Sign, _)));
+    }
+
+    #[test]
+    fn singular_and_closed_flags() {
+        let mut s = Store::new();
+        for src in [
+            "1/0",
+            "sqrt(-1)",
+            "log(0)",
+            "1e308*10",
+            "exp(1000.0)",
+            "x + log(-pi)",
+        ] {
+            let e = build(&mut s, src);
+            assert!(s.is_singular(e), "{src}");
+        }
+        for src in [
+            "1/x",
+            "log(x)",
+            "sqrt(2)",
+            "exp(1000)",
+            "log(pi - 4)",
+            "2^(10^9)",
+        ] {
+            let e = build(&mut s, src);
+            assert!(!s.is_singular(e), "{src}");
+        }
+        let c = build(&mut s, "sin(pi/7) + 2");
+        let v = build(&mut s, "sin(pi/7) + y");
+        assert!(s.is_closed(c) && !s.is_closed(v));
+    }
+
+    #[test]
+    fn nan_prints_as_text_that_parses_back() {
+        let mut s = Store::new();
+        let e = build(&mut s, "0/0 + y");
+        let text = crate::print::infix::infix(&s, e);
+        assert_eq!(text, "0/0");
+        assert_eq!(build(&mut s, &text), e);
+    }
+
+    #[test]
+    fn substituted_point_gives_nan() {
+        // x/x at x = 1 stays x/x until the point is put in: then 1
+        let mut s = Store::new();
+        let (e, one) = (build(&mut s, "(x-1)/(x-1)"), s.int(1));
+        let x = s.find_sym("x").expect("x");
+        let map = [(x, one)].into_iter().collect();
+        let at = s.substitute_vars(&[e], &map)[0];
+        assert!(s.is_nan(at));
+        let env = crate::eval::Env::new();
+        assert!(crate::eval::eval(&s, at, &env).expect("closed").is_nan());
     }
 }

@@ -20,6 +20,7 @@ mod number;
 pub mod order;
 mod power;
 pub mod split;
+mod product;
 
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
@@ -198,6 +199,7 @@ pub struct Store {
     syms: FxHashMap<String, Sym>,
     depths: Vec<u32>,
     prints: Vec<u64>,
+    flags: Vec<u8>,
     operands: usize,
     max_bits: u64,
     max_depth: u32,
@@ -214,6 +216,7 @@ impl Default for Store {
             syms: FxHashMap::default(),
             depths: Vec::new(),
             prints: Vec::new(),
+            flags: Vec::new(),
             operands: 0,
             max_bits: MAX_EXACT_BITS,
             max_depth: MAX_GRAPH_DEPTH,
@@ -303,6 +306,7 @@ impl Store {
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
         self.depths.push(1);
         self.prints.push(self.fingerprint_of(&node));
+        self.flags.push(0);
         self.nodes.push(node.clone());
         self.index.insert(node, id);
         id
@@ -408,6 +412,7 @@ impl Store {
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
         self.depths.push(depth);
         self.prints.push(self.fingerprint_of(&node));
+        self.flags.push(self.flags_of(&node));
         self.operands += node.children().len();
         self.nodes.push(node.clone());
         self.index.insert(node, id);

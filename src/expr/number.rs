@@ -22,12 +22,14 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// make the store report [`ExactOverflow`](super::ExactOverflow).
 pub const MAX_EXACT_BITS: u64 = 1 << 15;
 
-/// A number: exact rational, or a finite `f64`.
+/// A number: exact rational, or an `f64` that is finite or NaN (the
+/// undefined constant, see [`Store::nan`](super::Store::nan)).
 #[derive(Clone, Debug)]
 pub enum Number {
     /// An exact rational number (integers included).
     Rational(BigRational),
-    /// A finite float, from a literal with a decimal point or exponent.
+    /// A float, from a literal with a decimal point or exponent; NaN for
+    /// the undefined constant.
     Float(f64),
 }
 
@@ -79,9 +81,15 @@ impl Number {
         Number::Rational(BigRational::new(BigInt::from(n), BigInt::from(d)))
     }
 
-    /// A float; `-0.0` is stored as `0.0`.
+    /// A float; `-0.0` is stored as `0.0`, and every NaN as `f64::NAN`.
     pub fn float(f: f64) -> Number {
-        Number::Float(if f == 0.0 { 0.0 } else { f })
+        Number::Float(if f == 0.0 {
+            0.0
+        } else if f.is_nan() {
+            f64::NAN
+        } else {
+            f
+        })
     }
 
     /// True for an exact number.
@@ -398,8 +406,12 @@ impl fmt::Display for Number {
 }
 
 /// Formats a float so that it reads back as the same float literal: always
-/// with a decimal point or an exponent (`2.0`, `1e300`, `0.1`).
+/// with a decimal point or an exponent (`2.0`, `1e300`, `0.1`). NaN, the
+/// undefined constant, is `0/0`, which the constructors fold back to it.
 pub fn format_float(x: f64) -> String {
+    if x.is_nan() {
+        return "0/0".to_string();
+    }
     let s = format!("{x:?}");
     if s.contains(['.', 'e', 'E']) || !x.is_finite() {
         s
@@ -505,5 +517,7 @@ mod tests {
         assert_eq!(format_float(2.0), "2.0");
         assert_eq!(format_float(0.1), "0.1");
         assert_eq!(format_float(1e300), "1e300");
+        assert_eq!(format_float(f64::NAN), "0/0");
+        assert_eq!(Number::float(-f64::NAN), Number::float(f64::NAN));
     }
 }

@@ -1,6 +1,8 @@
 //! Smart constructors for powers: exact folding of numeric powers and
 //! roots (`sqrt(8) = 2*sqrt(2)`, `(1/2)^(1/2) = sqrt(2)/2`), `e^x = exp(x)`,
-//! powers of powers and of products where that keeps the domain.
+//! powers of powers and of products where that keeps the domain. A power
+//! of the undefined constant is undefined, and so are `u^0` and `1^u` for
+//! a singular `u` (see [`Store::is_singular`]).
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
@@ -17,16 +19,26 @@ impl Store {
             // the result is discarded: stay cheap
             return self.zero();
         }
+        if self.is_nan(b) || self.is_nan(e) {
+            return self.nan();
+        }
         if let Node::Num(n) = self.node(e) {
             if n.is_zero() && n.is_exact() {
-                return self.int(1);
+                // u^0 = 1 only where u is defined
+                return if self.is_singular(b) {
+                    self.nan()
+                } else {
+                    self.int(1)
+                };
             }
             if n.is_one() {
                 return b;
             }
         }
         match self.node(b) {
-            Node::Num(n) if n.is_one() => return b,
+            Node::Num(n) if n.is_one() => {
+                return if self.is_singular(e) { self.nan() } else { b };
+            }
             Node::Const(Constant::E) => return self.call1(Func::Exp, e),
             _ => {}
         }

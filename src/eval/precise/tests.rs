@@ -1,0 +1,95 @@
+//! The cases of issue 11, by hand.
+
+use super::*;
+use crate::parse::{ParseOptions, parse_expr};
+
+fn exact(src: &str) -> Precise {
+    let mut s = Store::new();
+    let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+    eval_exact(&s, e, &PreciseOptions::default()).expect("closed")
+}
+
+fn correct(src: &str, want: f64) {
+    let v = exact(src);
+    assert_eq!(v.rounding, Rounding::Correct, "{src}: {v:?}");
+    assert!(
+        v.value == want || (v.value.is_nan() && want.is_nan()),
+        "{src}: {} != {want}",
+        v.value
+    );
+}
+
+#[test]
+fn issue_cases() {
+    correct("sin(10^30)", -0.09011690191213806);
+    correct("tan(pi/2 + 1/10^30)", -1e30);
+    correct("(1 + 1/10^20)^(10^20)", std::f64::consts::E);
+    correct("1/(pi + 1/10^30 - pi)", 1e30);
+    correct("cos(pi/2)", 0.0);
+    correct("sqrt(2)^2", 2.0);
+    correct("sqrt(2)*sqrt(3)", 6f64.sqrt());
+}
+
+#[test]
+fn undefined_and_poles() {
+    correct("0/0", f64::NAN);
+    correct("sqrt(-1)", f64::NAN);
+    correct("log(-2)", f64::NAN);
+    correct("(-8)^(1/3)", f64::NAN);
+    correct("1/0", f64::INFINITY);
+    correct("log(0)", f64::NEG_INFINITY);
+    correct("atanh(1)", f64::INFINITY);
+    correct("asin(2)", f64::NAN);
+}
+
+#[test]
+fn functions_round_correctly() {
+    correct("exp(1)", std::f64::consts::E);
+    correct("pi", std::f64::consts::PI);
+    correct("log(2)", std::f64::consts::LN_2);
+    correct("atan(1)*4", std::f64::consts::PI);
+    correct("erf(1/2)", 0.5204998778130465);
+    correct("erf(3)", 0.9999779095030014);
+    correct("erf(10)", 1.0);
+    correct("erf(1/10^30)", 1.1283791670955125e-30);
+    correct("sigmoid(1)", 0.7310585786300049);
+    correct("softplus(-100)", 3.720075976020836e-44);
+    correct("softplus(100)", 100.0);
+    correct("softplus(1)", 1.3132616875182228);
+    correct("atan2(1, -1)", 3.0 * std::f64::consts::FRAC_PI_4);
+    correct("atan2(-1, 0)", -std::f64::consts::FRAC_PI_2);
+    correct("min(pi, 3, e)", std::f64::consts::E);
+    correct("max(pi, 3)", std::f64::consts::PI);
+    correct("cbrt(2)", 2f64.cbrt());
+    correct("asinh(1)", 0.881373587019543);
+    correct("acosh(2)", 1.3169578969248168);
+    correct("cosh(-1)", 1.5430806348152437);
+    correct("abs(sin(4))", 0.7568024953079282);
+    correct("sign(sin(4))", -1.0);
+    correct("step(cos(1))", 1.0);
+    correct("relu(sin(4))", 0.0);
+    correct("2^(1/3)", 2f64.cbrt());
+    correct("exp(1000)", f64::INFINITY);
+    correct("exp(-1000)", 0.0);
+    correct("sinh(1) - (e - 1/e)/2", 0.0);
+}
+
+#[test]
+fn huge_inputs_return_quickly() {
+    let start = std::time::Instant::now();
+    let v = exact("sin(2^(10^5))");
+    assert_eq!(v.rounding, Rounding::Uncertain, "{v:?}");
+    correct("2^(10^9)", f64::INFINITY);
+    correct("(1/2)^(10^20)", 0.0);
+    correct("exp(10^30)", f64::INFINITY);
+    correct("sin(10^100)", -0.3723761236612767);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+}
+
+#[test]
+fn free_variables_are_an_error() {
+    let mut s = Store::new();
+    let e = parse_expr(&mut s, "x + 1", &ParseOptions::default()).expect("parses");
+    let err = eval_exact(&s, e, &PreciseOptions::default()).unwrap_err();
+    assert_eq!(err, PreciseError::FreeVariable("x".into()));
+}
