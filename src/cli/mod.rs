@@ -48,9 +48,11 @@ pub fn run(mut cli: Cli) -> ExitCode {
     let mut last = None;
     for _ in 0..repeat {
         let start = Instant::now();
-        let mut ctx = Ctx::default();
         // a repetition before the last writes its streamed rows nowhere
-        ctx.quiet = runs.len() + 1 < repeat as usize;
+        let mut ctx = Ctx {
+            quiet: runs.len() + 1 < repeat as usize,
+            ..Ctx::default()
+        };
         let out = execute(&cli, &mut ctx).map(|Done { mut input, report }| {
             let text = if report.streamed {
                 String::new()
