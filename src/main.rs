@@ -7,11 +7,24 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::args::{Cli, Format};
+use cli::args::{Cli, Command, Format};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let json = cli.command.common().format == Format::Json;
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = Cli::parse_from(&argv);
+    match &cli.command {
+        Command::Completions(a) => return cli::shell::completions(a.shell),
+        Command::Man => return cli::shell::man(),
+        Command::Help(a) => return cli::shell::help(a),
+        _ => {}
+    }
+    if let Some(code) = cli::shell::option_as_expr(&cli, &argv) {
+        return code;
+    }
+    let json = cli
+        .command
+        .common()
+        .is_some_and(|c| c.format == Format::Json);
     match start(cli) {
         Ok(code) => code,
         Err(e) if json => {

@@ -7,12 +7,19 @@ use deriv::Limits;
 /// Symbolic differentiation: gradients, Hessians, Jacobians, Taylor
 /// polynomials and linearizations of expressions given as strings.
 #[derive(Parser, Debug, Clone)]
-#[command(name = "deriv", version, about, long_about = None)]
+#[command(name = "deriv", version, about, long_about = None, disable_help_subcommand = true,
+          after_help = EXAMPLES)]
 pub struct Cli {
     /// What to compute.
     #[command(subcommand)]
     pub command: Command,
 }
+
+const EXAMPLES: &str = "Examples:
+  deriv grad \"sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))\"
+  deriv hessian \"x^2*y + sin(y)\" --at x=1,y=2
+  deriv taylor \"x^2 + 2*x*y + y^3\" --at x=1,y=2 --order 3
+  deriv help functions";
 
 impl Cli {
     /// The stack the worker thread needs: 256 MiB covers the default
@@ -21,7 +28,9 @@ impl Cli {
     /// level) and 16 KiB a level of `--max-depth` (the parser uses about
     /// 3 KiB a level in a release build, more in a debug build).
     pub fn stack_size(&self) -> usize {
-        let c = self.command.common();
+        let Some(c) = self.command.common() else {
+            return 8 << 20;
+        };
         let graph = (c.max_graph_depth as usize).saturating_mul(2 << 10);
         let syntax = c.max_depth.saturating_mul(16 << 10);
         (256usize << 20).max(graph.saturating_add(syntax).saturating_add(64 << 20))
@@ -32,27 +41,94 @@ impl Cli {
 #[derive(Subcommand, Debug, Clone)]
 pub enum Command {
     /// Evaluate an expression at a point.
+    #[command(
+        after_help = "Examples:\n  deriv eval \"cos(t) + sin(s)\" --at t=pi/3,s=pi/6\n  deriv eval \"[x+y, x*y]\" --at x=2,y=3 --format json\n  deriv eval \"exp(x)\" --points points.csv"
+    )]
     Eval(EvalArgs),
     /// Print an expression in canonical, simplified form.
+    #[command(
+        after_help = "Examples:\n  deriv simplify \"x*x + x^2 - 3*x/x\"\n  deriv simplify \"sin(x)^2 + cos(x)^2\" --format latex"
+    )]
     Simplify(SimplifyArgs),
     /// A partial derivative of any order: mixed in the order of --wrt.
+    #[command(
+        after_help = "Examples:\n  deriv diff \"x^3*y^2\" --wrt x,y\n  deriv diff \"sin(t)\" --wrt t --order 3 --at t=0\n  deriv diff \"exp(2*x)\" --wrt x --order 1000000"
+    )]
     Diff(DiffArgs),
     /// The gradient.
+    #[command(
+        after_help = "Examples:\n  deriv grad \"sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))\" --at x=1/2\n  deriv grad \"(target - (w*u + c))^2\" --vars w,c --format json\n  deriv grad \"x^2*y\" --points points.csv > gradients.csv"
+    )]
     Grad(GradArgs),
     /// The Hessian matrix of second partial derivatives.
+    #[command(
+        after_help = "Examples:\n  deriv hessian \"x^2*y + sin(y)\" --at x=1,y=2\n  deriv hessian \"x^2*y + sin(x*y)\" --at x=1,y=2 --check"
+    )]
     Hessian(GradArgs),
     /// The Jacobian of a vector "[f1, f2, ...]": rows are outputs.
+    #[command(
+        after_help = "Examples:\n  deriv jacobian \"[r*cos(theta), r*sin(theta)]\"\n  deriv jacobian \"[x*y, x+y]\" --at x=1,y=2 --mode forward"
+    )]
     Jacobian(GradArgs),
     /// The Taylor polynomial at a point (total degree --order).
+    #[command(
+        after_help = "Examples:\n  deriv taylor \"x^2 + 2*x*y + y^3\" --at x=1,y=2 --order 3\n  deriv taylor \"cos(t)\" --at t=pi/3\n  deriv taylor \"exp(x)*sin(y)\" --at x=0,y=0 --order 4 --numeric"
+    )]
     Taylor(TaylorArgs),
     /// The linearization f(a) + grad f(a)·(x - a) at a point.
+    #[command(
+        after_help = "Examples:\n  deriv linearize \"u^2*v\" --at u=1,v=3\n  deriv linearize \"sqrt(x)\" --at x=4 --format latex"
+    )]
     Linearize(LinearizeArgs),
     /// Operation counts of an expression, its gradient and its
     /// reverse-sweep gradient program.
+    #[command(
+        after_help = "Examples:\n  deriv stats \"sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))\"\n  deriv stats \"x1*x2*x3*x4\" --format json"
+    )]
     Stats(StatsArgs),
     /// The computational graph: intermediate variables, local partials,
     /// reverse (adjoint) and forward (tangent) sweeps at a point.
+    #[command(
+        after_help = "Examples:\n  deriv trace \"sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))\" --at x=0.5\n  printf 'a = x^2\\nb = exp(a)\\nsqrt(a + b)\\n' | deriv trace - --at x=1"
+    )]
     Trace(TraceArgs),
+    /// Shell completions: `deriv completions bash > /etc/bash_completion.d/deriv`.
+    Completions(CompletionsArgs),
+    /// The man page (roff): `deriv man | man -l -`.
+    Man,
+    /// Help on a command, or `deriv help functions` for every function
+    /// with its domain and derivative convention.
+    Help(HelpArgs),
+}
+
+/// `completions`.
+#[derive(Args, Debug, Clone)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `completions` knows.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shell {
+    /// Bash.
+    Bash,
+    /// Zsh.
+    Zsh,
+    /// Fish.
+    Fish,
+    /// Elvish.
+    Elvish,
+    /// PowerShell.
+    Powershell,
+}
+
+/// `help`.
+#[derive(Args, Debug, Clone)]
+pub struct HelpArgs {
+    /// A command, or `functions`.
+    pub topic: Option<String>,
 }
 
 impl Command {
@@ -64,13 +140,13 @@ impl Command {
             Command::Grad(a) | Command::Hessian(a) | Command::Jacobian(a) => Some(&mut a.batch),
             Command::Taylor(a) => Some(&mut a.batch),
             Command::Linearize(a) => Some(&mut a.batch),
-            Command::Trace(_) | Command::Stats(_) | Command::Simplify(_) => None,
+            _ => None,
         }
     }
 
     /// The options every command takes, to change.
-    pub fn common_mut(&mut self) -> &mut Common {
-        match self {
+    pub fn common_mut(&mut self) -> Option<&mut Common> {
+        Some(match self {
             Command::Eval(a) => &mut a.common,
             Command::Simplify(a) => &mut a.common,
             Command::Diff(a) => &mut a.common,
@@ -79,12 +155,13 @@ impl Command {
             Command::Linearize(a) => &mut a.common,
             Command::Trace(a) => &mut a.common,
             Command::Stats(a) => &mut a.common,
-        }
+            Command::Completions(_) | Command::Man | Command::Help(_) => return None,
+        })
     }
 
     /// The options every command takes.
-    pub fn common(&self) -> &Common {
-        match self {
+    pub fn common(&self) -> Option<&Common> {
+        Some(match self {
             Command::Eval(a) => &a.common,
             Command::Simplify(a) => &a.common,
             Command::Diff(a) => &a.common,
@@ -93,7 +170,8 @@ impl Command {
             Command::Linearize(a) => &a.common,
             Command::Trace(a) => &a.common,
             Command::Stats(a) => &a.common,
-        }
+            Command::Completions(_) | Command::Man | Command::Help(_) => return None,
+        })
     }
 }
 

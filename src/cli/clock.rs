@@ -65,6 +65,8 @@ pub struct Ctx {
     pub warnings: Vec<Warning>,
     /// Phase times of this run.
     pub clock: Clock,
+    /// Notes about the input (not about values): printed like warnings.
+    pub notes: Vec<String>,
     /// A `--repeat` run before the last: streamed output goes nowhere.
     pub quiet: bool,
 }

@@ -38,6 +38,7 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let mut i = Input::load(&a.common, ctx)?;
     let f = i.f.clone();
     let vars = i.vars(a.vars.as_deref())?;
+    notes(&mut i, &vars, ctx);
     let outputs = match kind {
         Kind::Jacobian => f.roots(),
         _ => vec![i.s.scalar(&f, command).map_err(|e| i.err(e))?],
@@ -131,6 +132,23 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     }
     i.s.check().map_err(|e| i.err(e))?;
     Ok(Done { input: i, report })
+}
+
+/// Notes about the variables: none at all (an empty result), or some
+/// named in --vars that the expression does not have (derivative 0).
+fn notes(i: &mut Input, vars: &[Sym], ctx: &mut Ctx) {
+    if vars.is_empty() {
+        ctx.notes
+            .push("f has no variables: the result is empty".to_string());
+        return;
+    }
+    let own = i.s.variables(&i.f);
+    for v in vars.iter().filter(|v| !own.contains(v)) {
+        ctx.notes.push(format!(
+            "`{}` does not occur in the expression: its derivative is 0",
+            i.s.store().name(*v)
+        ));
+    }
 }
 
 fn symbolic(i: &mut Input, kind: Kind, vars: &[Sym]) -> Result<Vec<Vec<ExprId>>, CliError> {

@@ -81,8 +81,9 @@ impl Input {
 /// Reads standard input for EXPR `-`, once, into the command's options
 /// (so that `--repeat` runs parse the same text).
 pub fn read_stdin(cli: &mut Cli) -> Result<(), CliError> {
-    let c = cli.command.common_mut();
-    if c.expr == "-" {
+    if let Some(c) = cli.command.common_mut()
+        && c.expr == "-"
+    {
         c.stdin = Some(read_all()?);
     }
     Ok(())

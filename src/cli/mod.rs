@@ -15,6 +15,7 @@ mod input;
 mod points;
 mod render;
 mod report;
+pub mod shell;
 mod simplify;
 mod stats;
 mod taylor;
@@ -35,15 +36,19 @@ use report::Done;
 /// Runs a command (`--repeat` times) and prints its result; returns the
 /// exit code.
 pub fn run(mut cli: Cli) -> ExitCode {
-    let format = cli.command.common().format;
+    let Some(format) = cli.command.common().map(|c| c.format) else {
+        return ExitCode::SUCCESS;
+    };
     if let Err(e) = input::read_stdin(&mut cli) {
         return report_error(e, format);
     }
     if let Err(e) = points::cache_stdin(&mut cli) {
         return report_error(e, format);
     }
-    let c = cli.command.common();
-    let (timings, repeat) = (c.timings, c.repeat);
+    let (timings, repeat) = cli
+        .command
+        .common()
+        .map_or((false, 1), |c| (c.timings, c.repeat));
     let mut runs = Vec::new();
     let mut last = None;
     for _ in 0..repeat {
@@ -65,17 +70,17 @@ pub fn run(mut cli: Cli) -> ExitCode {
         });
         runs.push((ctx.clock, start.elapsed()));
         let stop = out.is_err();
-        last = Some((out, ctx.warnings));
+        last = Some((out, ctx.warnings, ctx.notes));
         if stop {
             break;
         }
     }
-    let Some((out, warnings)) = last else {
+    let Some((out, warnings, notes)) = last else {
         return ExitCode::SUCCESS;
     };
     let code = match out {
         Ok((text, failed)) => {
-            print_warnings(&warnings, format);
+            print_warnings(&warnings, &notes, format);
             write_out(&text, failed)
         }
         Err(e) => report_error(e, format),
@@ -130,10 +135,13 @@ fn report_error(e: CliError, format: Format) -> ExitCode {
 }
 
 /// Each distinct warning once, in order.
-fn print_warnings(warnings: &[Warning], format: Format) {
+fn print_warnings(warnings: &[Warning], notes: &[String], format: Format) {
     let mut seen = std::collections::HashSet::new();
-    for w in warnings {
-        let w = w.to_string();
+    let texts = warnings
+        .iter()
+        .map(ToString::to_string)
+        .chain(notes.iter().cloned());
+    for w in texts {
         if !seen.insert(w.clone()) {
             continue;
         }
@@ -164,5 +172,8 @@ fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
         }
         Command::Stats(a) => stats::run(a, ctx),
         Command::Trace(a) => trace::run(a, ctx),
+        Command::Completions(_) | Command::Man | Command::Help(_) => {
+            Err(CliError::plain("not a computation"))
+        }
     }
 }

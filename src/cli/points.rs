@@ -48,7 +48,7 @@ pub struct Target<'a> {
 /// With `--points -` and `--repeat` above 1, reads standard input once
 /// so that every repetition reads the same rows.
 pub fn cache_stdin(cli: &mut super::args::Cli) -> Result<(), CliError> {
-    if cli.command.common().repeat < 2 {
+    if cli.command.common().is_none_or(|c| c.repeat < 2) {
         return Ok(());
     }
     if let Some(b) = cli.command.batch_mut()

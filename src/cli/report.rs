@@ -85,6 +85,9 @@ pub enum Block {
     Derivative {
         /// The variables, one per differentiation.
         wrt: Vec<Sym>,
+        /// An order too high to list `wrt` that many times: `wrt` holds
+        /// the one variable.
+        order: Option<u32>,
         /// The derivative.
         expr: ExprId,
         /// `--cse`.

@@ -43,7 +43,7 @@ use crate::expr::{ExprId, Node, Store, Sym};
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum DiffError {
     /// The expression graph outgrew its bound.
-    #[error("the expression grew past {limit} nodes; raise the limit with --max-nodes")]
+    #[error("the expression grew past {limit} nodes")]
     TooLarge {
         /// The bound in nodes.
         limit: usize,

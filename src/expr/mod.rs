@@ -19,8 +19,8 @@ pub mod domain;
 mod number;
 pub mod order;
 mod power;
-pub mod split;
 mod product;
+pub mod split;
 
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
@@ -149,8 +149,8 @@ impl Node {
 pub enum Overflow {
     /// An exact number needs more bits than allowed.
     #[error(
-        "an exact number needs {bits} bits, over the limit of {limit} bits; \
-         raise it with --max-exact-bits, or write a float literal (`2.0`) for float arithmetic"
+        "an exact number needs {bits} bits, over the limit of {limit} bits \
+         (a float literal such as `2.0` gives float arithmetic)"
     )]
     ExactBits {
         /// Bits the number needed (at least).
@@ -160,19 +160,13 @@ pub enum Overflow {
     },
     /// An expression is nested deeper than allowed (counting the nesting
     /// that substituting a program's names and differentiating create).
-    #[error(
-        "the expression graph is nested deeper than {limit} levels; \
-         raise the limit with --max-graph-depth"
-    )]
+    #[error("the expression graph is nested deeper than {limit} levels")]
     Depth {
         /// The bound in force.
         limit: u32,
     },
     /// The graph holds more nodes and operands than allowed.
-    #[error(
-        "the expression graph grew past {limit} nodes and operands; \
-         raise the limit with --max-graph-size"
-    )]
+    #[error("the expression graph grew past {limit} nodes and operands")]
     Size {
         /// The bound in force.
         limit: usize,

@@ -11,6 +11,7 @@
 
 mod expr;
 mod ops;
+mod order;
 mod results;
 mod taylor;
 

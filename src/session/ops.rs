@@ -16,7 +16,7 @@ use super::results::{
 use super::{Expr, Function, Session};
 
 impl Session {
-    fn differentiator(&self) -> Differentiator {
+    pub(super) fn differentiator(&self) -> Differentiator {
         Differentiator::new(self.limits.max_nodes)
     }
 

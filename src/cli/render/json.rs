@@ -48,8 +48,16 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
             };
             put(m, "result", Value::String(text));
         }
-        Block::Derivative { wrt, expr, program } => {
+        Block::Derivative {
+            wrt,
+            order,
+            expr,
+            program,
+        } => {
             put(m, "wrt", json!(s.names(wrt)));
+            if let Some(n) = order {
+                put(m, "order", json!(n));
+            }
             if let Some(p) = program {
                 put(m, "program", Value::String(p.text(st, false)));
             }

@@ -35,8 +35,16 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session) {
                 cells.join(", ")
             });
         }
-        Block::Derivative { wrt, expr, .. } => {
-            let head = partial_tex(s, wrt);
+        Block::Derivative {
+            wrt, order, expr, ..
+        } => {
+            let head = match order {
+                Some(n) => {
+                    let name = latex_var(s, wrt[0]);
+                    format!("\\frac{{\\partial^{{{n}}} f}}{{\\partial {name}^{{{n}}}}}")
+                }
+                None => partial_tex(s, wrt),
+            };
             out.push(format!("{head} = {}", latex(s.store(), *expr)));
         }
         Block::DerivativeAt { value, point } => out.push(format!(

@@ -42,6 +42,9 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
         Block::DerivativeAt { value, point } => {
             out.push(format!("= {} at {point}", number_text(*value)));
         }
+        Block::Matrix { rows, .. } if rows.iter().all(Vec::is_empty) => {
+            out.push("[]".to_string());
+        }
         Block::Matrix { kind, rows } => {
             if *kind == Kind::Grad {
                 for (n, e) in s.names(&r.vars).iter().zip(&rows[0]) {
@@ -58,7 +61,9 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
         Block::Mode(_) => {}
         Block::Values { kind, rows, point } => {
             out.push(format!("at {point}:"));
-            if *kind == Kind::Grad {
+            if rows.iter().all(Vec::is_empty) {
+                out.push("[]".to_string());
+            } else if *kind == Kind::Grad {
                 for (n, v) in s.names(&r.vars).iter().zip(&rows[0]) {
                     out.push(format!("df/d{n} = {}", number_text(*v)));
                 }
