@@ -79,7 +79,7 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
             });
             ctx.warnings
                 .extend(ad_warnings(&mut i, (kind, &outputs), &point, &vars, &rows));
-            report.push(Block::Mode(mode(a.mode)));
+            report.push(Block::Mode(kind, mode(a.mode)));
             report.push(Block::Values { kind, rows, point });
         }
         i.s.check().map_err(|e| i.err(e))?;
@@ -242,19 +242,10 @@ fn cse(
 ) -> Result<(), CliError> {
     let f = i.f.clone();
     let start = std::time::Instant::now();
+    let rows = symbolic(i, kind, vars)?;
     let program = match kind {
         Kind::Grad => i.s.gradient_program(&f, vars),
-        Kind::Hessian | Kind::Jacobian => {
-            let m = if kind == Kind::Hessian {
-                i.s.hessian_wrt(&f, vars)
-            } else {
-                i.s.jacobian_wrt(&f, vars)
-            };
-            m.and_then(|m| {
-                let ids: Vec<ExprId> = m.rows.concat().iter().map(deriv::Expr::id).collect();
-                i.s.program(&ids)
-            })
-        }
+        Kind::Hessian | Kind::Jacobian => i.s.program(&rows.concat()),
     }
     .map_err(|e| i.err(e))?;
     ctx.clock.add(Phase::Compute, start.elapsed());
@@ -264,7 +255,11 @@ fn cse(
             .time(Phase::Eval, || i.s.program_values(&program, &p));
         (v, p)
     });
-    report.push(Block::Program(program));
+    report.push(Block::Program {
+        kind,
+        program,
+        rows,
+    });
     if let Some((vals, point)) = values {
         let cols = vars.len();
         let rows = if cols == 0 {

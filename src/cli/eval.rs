@@ -51,6 +51,7 @@ pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     report.push(Block::Value {
         values: v.values,
         vector: v.vector,
+        point: (!point.is_empty()).then_some(point),
     });
     Ok(Done { input: i, report })
 }

@@ -73,6 +73,8 @@ pub enum Block {
         values: Vec<f64>,
         /// The input is a vector.
         vector: bool,
+        /// The point, if one was given.
+        point: Option<Point>,
     },
     /// `simplify`: the simplified expressions.
     Simplified {
@@ -107,10 +109,18 @@ pub enum Block {
         /// Rows of entries (one row for a gradient).
         rows: Vec<Vec<ExprId>>,
     },
-    /// `--cse`: the derivatives as a straight-line program.
-    Program(Program),
-    /// `--mode forward|reverse`.
-    Mode(Mode),
+    /// `--cse`: the derivatives as a straight-line program, its results
+    /// in the shape of `rows` (the derivative expressions, for JSON).
+    Program {
+        /// Which object.
+        kind: Kind,
+        /// The program.
+        program: Program,
+        /// The derivative expressions, rows of entries.
+        rows: Vec<Vec<ExprId>>,
+    },
+    /// `--mode forward|reverse`: no expressions were computed.
+    Mode(Kind, Mode),
     /// Derivative values at a point.
     Values {
         /// Which object.

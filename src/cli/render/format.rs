@@ -63,3 +63,29 @@ pub fn point_json(p: &Point) -> Value {
     }
     Value::Object(at)
 }
+
+/// A `--cse` program: its statements, then its results as one line `[...]`
+/// for a gradient, one line per row for a Hessian or Jacobian.
+pub fn program_text(
+    st: &deriv::expr::Store,
+    p: &deriv::cse::Program,
+    kind: crate::cli::report::Kind,
+    cols: usize,
+) -> String {
+    use deriv::print::infix;
+    let mut out = String::new();
+    for (name, e) in &p.statements {
+        out.push_str(&format!("{} = {}\n", st.name(*name), infix(st, *e)));
+    }
+    let cells: Vec<String> = p.results.iter().map(|e| infix(st, *e)).collect();
+    let rows: Vec<String> = if kind == crate::cli::report::Kind::Grad || cols == 0 {
+        vec![format!("[{}]", cells.join(", "))]
+    } else {
+        cells
+            .chunks(cols)
+            .map(|r| format!("[{}]", r.join(", ")))
+            .collect()
+    };
+    out.push_str(&rows.join("\n"));
+    out
+}

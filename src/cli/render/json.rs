@@ -4,7 +4,7 @@ use deriv::Session;
 use deriv::print::infix;
 use serde_json::{Map, Value, json};
 
-use super::format::{number_json, point_json};
+use super::format::{number_json, point_json, program_text};
 use super::trace;
 use crate::cli::report::{Block, Kind, Report};
 
@@ -23,6 +23,17 @@ fn put(m: &mut Map<String, Value>, k: &str, v: Value) {
     m.insert(k.into(), v);
 }
 
+fn exprs(st: &deriv::expr::Store, kind: Kind, rows: &[Vec<deriv::expr::ExprId>]) -> Value {
+    let strings: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|e| infix(st, *e)).collect())
+        .collect();
+    match kind {
+        Kind::Grad => json!(strings.first().cloned().unwrap_or_default()),
+        _ => json!(strings),
+    }
+}
+
 fn row(vs: &[f64]) -> Value {
     Value::Array(vs.iter().map(|v| number_json(*v)).collect())
 }
@@ -30,15 +41,21 @@ fn row(vs: &[f64]) -> Value {
 fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
     let st = s.store();
     match b {
-        Block::Value { values, vector } => put(
-            m,
-            "value",
-            if *vector {
+        Block::Value {
+            values,
+            vector,
+            point,
+        } => {
+            let v = if *vector {
                 row(values)
             } else {
                 number_json(values[0])
-            },
-        ),
+            };
+            put(m, "value", v);
+            if let Some(p) = point {
+                put(m, "at", point_json(p));
+            }
+        }
         Block::Simplified { exprs, vector } => {
             let texts: Vec<String> = exprs.iter().map(|e| infix(st, *e)).collect();
             let text = if *vector {
@@ -63,30 +80,40 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
             }
             put(m, "derivative", Value::String(infix(st, *expr)));
         }
-        Block::DerivativeAt { value, .. } => put(m, "value", number_json(*value)),
-        Block::Matrix { kind, rows } => {
-            let strings: Vec<Vec<String>> = rows
-                .iter()
-                .map(|row| row.iter().map(|e| infix(st, *e)).collect())
-                .collect();
-            match kind {
-                Kind::Grad => put(m, kind.key(), json!(strings[0])),
-                _ => put(m, kind.key(), json!(strings)),
-            }
+        Block::DerivativeAt { value, point } => {
+            put(m, "value", number_json(*value));
+            put(m, "at", point_json(point));
         }
-        Block::Program(p) => {
-            put(m, "program", Value::String(p.text(st, true)));
-            put(m, "ops", json!(p.ops(st)));
-        }
-        Block::Mode(mode) => put(m, "mode", json!(mode.name())),
-        Block::Values { kind, rows, .. } => match kind {
-            Kind::Grad => put(m, "value", row(&rows[0])),
-            _ => put(
+        Block::Matrix { kind, rows } => put(m, kind.key(), exprs(st, *kind, rows)),
+        Block::Program {
+            kind,
+            program,
+            rows,
+        } => {
+            put(m, kind.key(), exprs(st, *kind, rows));
+            let cols = r.vars.len();
+            put(
                 m,
-                "value",
-                Value::Array(rows.iter().map(|r| row(r)).collect()),
-            ),
-        },
+                "program",
+                Value::String(program_text(st, program, *kind, cols)),
+            );
+            put(m, "ops", json!(program.ops(st)));
+        }
+        Block::Mode(kind, mode) => {
+            put(m, kind.key(), Value::Null);
+            put(m, "mode", json!(mode.name()));
+        }
+        Block::Values { kind, rows, point } => {
+            match kind {
+                Kind::Grad => put(m, "value", row(&rows[0])),
+                _ => put(
+                    m,
+                    "value",
+                    Value::Array(rows.iter().map(|r| row(r)).collect()),
+                ),
+            }
+            put(m, "at", point_json(point));
+        }
         Block::Check(c) => put(
             m,
             "check",
@@ -95,6 +122,8 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
                 "max_discrepancy_modes": number_json(c.modes),
                 "max_discrepancy_finite_difference": number_json(c.finite_difference),
                 "agree": c.agree(),
+                "agree_modes": c.modes <= deriv::Checked::MODES_TOL,
+                "agree_finite_difference": c.finite_difference <= deriv::Checked::FD_TOL,
                 "at_kink": c.at_kink,
             }),
         ),

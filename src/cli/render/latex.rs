@@ -11,7 +11,7 @@ use crate::cli::report::{Block, Kind, Report};
 pub fn render(r: &Report, s: &mut Session) -> Vec<String> {
     let mut out = Vec::new();
     for b in &r.blocks {
-        block(&mut out, b, s);
+        block(&mut out, b, s, r.vars.len());
     }
     out
 }
@@ -20,9 +20,9 @@ fn column(cells: Vec<String>) -> String {
     latex_matrix(&cells.into_iter().map(|c| vec![c]).collect::<Vec<_>>())
 }
 
-fn block(out: &mut Vec<String>, b: &Block, s: &mut Session) {
+fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
     match b {
-        Block::Value { values, vector } => out.push(if *vector {
+        Block::Value { values, vector, .. } => out.push(if *vector {
             column(values.iter().map(|v| tex_number(*v)).collect())
         } else {
             tex_number(values[0])
@@ -59,11 +59,11 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session) {
                 .collect();
             out.push(format!("{} = {}", kind.head(), latex_matrix(&tex)));
         }
-        Block::Program(p) => out.push(format!(
+        Block::Program { kind, program, .. } => out.push(format!(
             "\\begin{{aligned}}{}\\end{{aligned}}",
-            program_tex(s, p)
+            program_tex(s, program, *kind, cols)
         )),
-        Block::Mode(_) => {}
+        Block::Mode(..) => {}
         Block::Values { kind, rows, point } => {
             let nums: Vec<Vec<String>> = rows
                 .iter()
@@ -116,7 +116,7 @@ fn head(kind: Kind) -> &'static str {
     kind.head()
 }
 
-fn program_tex(s: &mut Session, p: &deriv::cse::Program) -> String {
+fn program_tex(s: &mut Session, p: &deriv::cse::Program, kind: Kind, cols: usize) -> String {
     let mut lines: Vec<String> = p
         .statements
         .iter()
@@ -125,11 +125,12 @@ fn program_tex(s: &mut Session, p: &deriv::cse::Program) -> String {
             format!("{v} &= {}", latex(s.store(), *e))
         })
         .collect();
-    let rs: Vec<Vec<String>> = p
-        .results
-        .iter()
-        .map(|e| vec![latex(s.store(), *e)])
-        .collect();
+    let cells: Vec<String> = p.results.iter().map(|e| latex(s.store(), *e)).collect();
+    let rs: Vec<Vec<String>> = if kind == Kind::Grad || cols == 0 {
+        cells.into_iter().map(|c| vec![c]).collect()
+    } else {
+        cells.chunks(cols).map(<[String]>::to_vec).collect()
+    };
     lines.push(format!("\\text{{result}} &= {}", latex_matrix(&rs)));
     lines.join(" \\\\ ")
 }

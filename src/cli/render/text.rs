@@ -3,7 +3,7 @@
 use deriv::print::infix;
 use deriv::{Checked, Session};
 
-use super::format::number_text;
+use super::format::{number_text, program_text};
 use super::trace;
 use crate::cli::report::{Block, Kind, Report};
 
@@ -26,7 +26,7 @@ fn list(cells: Vec<String>, vector: bool) -> String {
 fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
     let st = s.store();
     match b {
-        Block::Value { values, vector } => {
+        Block::Value { values, vector, .. } => {
             out.push(list(
                 values.iter().map(|v| number_text(*v)).collect(),
                 *vector,
@@ -57,8 +57,10 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
                 }
             }
         }
-        Block::Program(p) => out.push(p.text(st, true)),
-        Block::Mode(_) => {}
+        Block::Program { kind, program, .. } => {
+            out.push(program_text(st, program, *kind, r.vars.len()));
+        }
+        Block::Mode(..) => {}
         Block::Values { kind, rows, point } => {
             out.push(format!("at {point}:"));
             if rows.iter().all(Vec::is_empty) {
@@ -94,13 +96,24 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
 }
 
 fn check(out: &mut Vec<String>, c: &Checked) {
-    let verdict = if c.agree() { "agree" } else { "DISAGREE" };
+    let modes_agree = c.modes <= Checked::MODES_TOL;
+    let verdict = if modes_agree { "agree" } else { "DISAGREE" };
+    let fd = number_text(c.finite_difference);
+    let tail = if !modes_agree || c.agree() {
+        format!(
+            ", {fd} against central finite differences (tolerance {:e})",
+            Checked::FD_TOL
+        )
+    } else {
+        format!(
+            "; central finite differences DISAGREE: {fd} (tolerance {:e})",
+            Checked::FD_TOL
+        )
+    };
     out.push(format!(
-        "check: symbolic, forward and reverse {verdict}: largest relative discrepancy {} between modes (tolerance {:e}), {} against central finite differences (tolerance {:e})",
+        "check: symbolic, forward and reverse {verdict}: largest relative discrepancy {} between modes (tolerance {:e}){tail}",
         number_text(c.modes),
         Checked::MODES_TOL,
-        number_text(c.finite_difference),
-        Checked::FD_TOL,
     ));
     if c.at_kink {
         out.push("check: the point is a kink, where finite differences are not comparable; only the modes are compared".into());
