@@ -309,7 +309,7 @@ const INPUT_ERRORS: &[Case] = &[
     ("error_vars_empty", &["grad", "x^2", "--vars", ""]),
     (
         "error_order_above_limit",
-        &["diff", "x", "--wrt", "x", "--order", "1001"],
+        &["diff", "x^x", "--wrt", "x", "--order", "4", "--max-order", "3"],
     ),
     (
         "error_taylor_not_analytic",
@@ -809,4 +809,80 @@ fn broken_pipe_exits_0() {
     let o = child.wait_with_output().expect("deriv finishes");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
+}
+
+/// Issue 10: orders far above --max-order are answered where the
+/// derivatives vanish or repeat (by hand: the derivatives of x are 1, 0;
+/// of sin are cos, -sin, -cos, sin with period 4; of exp(2x) 2^n exp(2x)).
+#[test]
+fn high_orders_stop_where_derivatives_vanish_or_repeat() {
+    for (args, want) in [
+        (&["diff", "x", "--wrt", "x", "--order", "100000000"][..], "0"),
+        (&["diff", "x^3", "--wrt", "x", "--order", "1001"][..], "0"),
+        (&["diff", "sin(t)", "--wrt", "t", "--order", "100000003"][..], "-cos(t)"),
+        (&["diff", "exp(2*x)", "--wrt", "x", "--order", "10"][..], "1024*exp(2*x)"),
+        (&["diff", "sinh(x)", "--wrt", "x", "--order", "100001"][..], "cosh(x)"),
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stdout(&o).trim(), want, "{args:?}");
+    }
+    let o = run(&["diff", "x", "--wrt", "x", "--order", "100000000", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+    assert_eq!(v["order"], 100000000);
+    assert_eq!(v["wrt"], serde_json::json!(["x"]));
+}
+
+/// Issue 10: an option typed in the expression's place, empty results,
+/// --vars naming a variable the expression lacks, --check's verdicts.
+#[test]
+fn rough_edges_of_a_new_user() {
+    let o = run(&["grad", "--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("deriv "), "{}", stdout(&o));
+    let o = run(&["grad", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("'--bogus'"), "{}", stderr(&o));
+    let o = run(&["grad", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Examples:"), "{}", stdout(&o));
+    // -x^2 and -v*x stay expressions, and after -- so does --x
+    assert_eq!(stdout(&run(&["grad", "-v*x", "--vars", "x"])).trim(), "df/dx = -v");
+    assert_eq!(stdout(&run(&["grad", "--", "--x"])).trim(), "df/dx = 1");
+    for src in ["5", "x = 2; x^2"] {
+        let o = run(&["grad", src]);
+        assert_eq!(o.status.code(), Some(0));
+        assert_eq!(stdout(&o).trim(), "[]", "{src}");
+        assert!(stderr(&o).contains("no variables"), "{}", stderr(&o));
+    }
+    let o = run(&["hessian", "5", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+    assert_eq!(v["hessian"], serde_json::json!([]));
+    let o = run(&["grad", "x*y", "--vars", "x,X"]);
+    assert_eq!(stdout(&o), "df/dx = y\ndf/dX = 0\n");
+    assert!(stderr(&o).contains("`X` does not occur"), "{}", stderr(&o));
+    // the modes agree at x = 0; only finite differences fail there
+    let o = run(&["grad", "sqrt(x)", "--at", "x=0", "--check"]);
+    let text = stdout(&o);
+    assert!(text.contains("forward and reverse agree"), "{text}");
+    assert!(text.contains("finite differences DISAGREE"), "{text}");
+}
+
+/// Issue 10: completions and a man page from the clap definition, and
+/// the list of functions.
+#[test]
+fn shell_niceties() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = run(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}");
+        assert!(stdout(&o).contains("taylor"), "{shell}");
+    }
+    let o = run(&["man"]);
+    assert!(stdout(&o).contains(".TH deriv 1"));
+    let o = run(&["help", "functions"]);
+    assert!(stdout(&o).contains("relu'(0) = step(0) = 0"), "{}", stdout(&o));
+    let help = stdout(&run(&["taylor", "--help"]));
+    let limits = help.find("Limits:").expect("a Limits heading");
+    assert!(help.find("--at").expect("--at") < limits, "{help}");
 }

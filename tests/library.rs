@@ -189,3 +189,36 @@ fn ad_modes_through_the_front_door() {
     let h = s.ad(&f.roots(), &p, &vars, deriv::Mode::Reverse, true);
     assert_eq!(h, [vec![4.0, 6.0], vec![6.0, 0.0]]);
 }
+
+/// A library user on an ordinary thread (8 MiB, as `main`'s): parsing the
+/// deepest nesting and printing, differentiating and dropping the deepest
+/// graph that the default limits allow do not overflow the stack.
+#[test]
+fn default_limits_fit_an_ordinary_stack() {
+    let run = || {
+        let limits = Limits::default();
+        let mut s = Session::new();
+        let depth = limits.max_depth - 1;
+        let src = format!("{}x{}", "sin(".repeat(depth), ")".repeat(depth));
+        let f = s.parse(&src).expect("parses at the default depth");
+        assert_eq!(s.gradient(&f).unwrap().entries.len(), 1);
+        // the deepest graph: a chain of calls built directly, one below the bound
+        let st = s.store_mut();
+        let mut e = st.var("x");
+        for _ in 0..limits.max_graph_depth - 2 {
+            e = st.call1(deriv::expr::Func::Tanh, e);
+        }
+        assert!(s.check().is_ok());
+        let text = s.expr(e).to_string();
+        assert!(text.starts_with("tanh(tanh(") && text.ends_with("))"));
+        let tex = s.expr(e).latex();
+        assert!(tex.len() > text.len());
+        drop(s);
+    };
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(run)
+        .expect("thread")
+        .join()
+        .expect("no stack overflow");
+}

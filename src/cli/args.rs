@@ -192,6 +192,11 @@ pub struct Common {
     /// medians over --repeat runs).
     #[arg(long)]
     pub timings: bool,
+    /// EXPR is a file (or `-`) of expressions, one per line: one output
+    /// line per input line, in order, streamed; a bad line gives its error
+    /// in place.
+    #[arg(long)]
+    pub each_line: bool,
     /// Run the whole job N times in one process (for --timings).
     #[arg(long, value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]

@@ -74,30 +74,20 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
             cse(&mut i, &mut report, kind, &vars, point, ctx)?;
         } else {
             let point = point.unwrap_or_default();
-            let rows = ctx.clock.time(Phase::Eval, || {
-                i.s.ad(&outputs, &point, &vars, mode(a.mode), kind == Kind::Hessian)
-            });
-            ctx.warnings
-                .extend(ad_warnings(&mut i, (kind, &outputs), &point, &vars, &rows));
-            report.push(Block::Mode(kind, mode(a.mode)));
-            report.push(Block::Values { kind, rows, point });
+            automatic(
+                &mut i,
+                &mut report,
+                (kind, a.mode),
+                (&outputs, &vars),
+                point,
+                ctx,
+            );
         }
         i.s.check().map_err(|e| i.err(e))?;
         return Ok(Done { input: i, report });
     };
     if a.batch.points.is_some() {
-        let names = entry_names(kind, &i.names(&vars), matrix.len());
-        let flat = matrix.concat();
-        let shape = match kind {
-            Kind::Grad => Shape::Vector,
-            _ => Shape::Matrix(matrix.len()),
-        };
-        let t = Target {
-            roots: &flat,
-            names,
-            shape,
-        };
-        points::run(&mut i, &t, &a.batch, ctx)?;
+        batch(&mut i, kind, &matrix, &vars, a, ctx)?;
         return Ok(Done::streamed(i, command));
     }
     i.check_output(&matrix.concat()).map_err(|e| match &a.at {
@@ -113,25 +103,63 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         let (vals, w) = ctx.clock.time(Phase::Eval, || i.s.values(&flat, &point));
         ctx.warnings.extend(w);
         let rows = reshape(&vals, matrix.len(), vars.len());
-        if a.check {
-            let c = ctx.clock.time(Phase::Eval, || {
-                i.s.check_modes(
-                    (&outputs, kind == Kind::Hessian),
-                    &point,
-                    &vars,
-                    &rows,
-                    at_kink,
-                )
-            });
+        let check = a.check.then(|| {
+            ctx.clock.time(Phase::Eval, || {
+                let hessian = kind == Kind::Hessian;
+                i.s.check_modes((&outputs, hessian), &point, &vars, &rows, at_kink)
+            })
+        });
+        report.push(Block::Values { kind, rows, point });
+        if let Some(c) = check {
             report.failed = !c.agree();
-            report.push(Block::Values { kind, rows, point });
             report.push(Block::Check(c));
-        } else {
-            report.push(Block::Values { kind, rows, point });
         }
     }
     i.s.check().map_err(|e| i.err(e))?;
     Ok(Done { input: i, report })
+}
+
+/// `--mode forward|reverse`: values by automatic differentiation, no
+/// expressions.
+fn automatic(
+    i: &mut Input,
+    report: &mut Report,
+    (kind, m): (Kind, ModeArg),
+    (outputs, vars): (&[ExprId], &[Sym]),
+    point: Point,
+    ctx: &mut Ctx,
+) {
+    let hessian = kind == Kind::Hessian;
+    let rows = ctx.clock.time(Phase::Eval, || {
+        i.s.ad(outputs, &point, vars, mode(m), hessian)
+    });
+    ctx.warnings
+        .extend(ad_warnings(i, (kind, outputs), &point, vars, &rows));
+    report.push(Block::Mode(kind, mode(m)));
+    report.push(Block::Values { kind, rows, point });
+}
+
+/// `--points`: the derivative expressions at every row.
+fn batch(
+    i: &mut Input,
+    kind: Kind,
+    matrix: &[Vec<ExprId>],
+    vars: &[Sym],
+    a: &GradArgs,
+    ctx: &mut Ctx,
+) -> Result<(), CliError> {
+    let names = entry_names(kind, &i.names(vars), matrix.len());
+    let flat = matrix.concat();
+    let shape = match kind {
+        Kind::Grad => Shape::Vector,
+        _ => Shape::Matrix(matrix.len()),
+    };
+    let t = Target {
+        roots: &flat,
+        names,
+        shape,
+    };
+    points::run(i, &t, &a.batch, ctx)
 }
 
 /// Notes about the variables: none at all (an empty result), or some

@@ -12,6 +12,7 @@ mod diff;
 mod error;
 mod eval;
 mod input;
+mod lines;
 mod points;
 mod render;
 mod report;
@@ -39,6 +40,9 @@ pub fn run(mut cli: Cli) -> ExitCode {
     let Some(format) = cli.command.common().map(|c| c.format) else {
         return ExitCode::SUCCESS;
     };
+    if cli.command.common().is_some_and(|c| c.each_line) {
+        return lines::run(&cli, format);
+    }
     if let Err(e) = input::read_stdin(&mut cli) {
         return report_error(e, format);
     }

@@ -9,14 +9,16 @@
 //! write), so handles stay valid and cheap to keep, and a session that
 //! holds no handles never copies.
 
+mod at_point;
 mod expr;
 mod ops;
 mod order;
+mod programs;
 mod results;
 mod taylor;
 
 pub use expr::Expr;
-pub use ops::Stats;
+pub use programs::Stats;
 pub use results::{
     Checked, Evaluation, Gradient, Matrix, Mode, Polynomial, Simplified, TraceReport,
 };

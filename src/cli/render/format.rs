@@ -89,3 +89,14 @@ pub fn program_text(
     out.push_str(&rows.join("\n"));
     out
 }
+
+/// The operation counts of `stats`, labelled.
+pub fn stats_rows(x: &deriv::Stats) -> [(&'static str, u128); 5] {
+    [
+        ("f (shared graph)", x.f),
+        ("f (as a tree)", x.f_tree),
+        ("gradient (as trees)", x.gradient_tree),
+        ("gradient (shared graph)", x.gradient_dag),
+        ("gradient --cse program", x.gradient_cse),
+    ]
+}

@@ -114,34 +114,32 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
             }
             put(m, "at", point_json(point));
         }
-        Block::Check(c) => put(
-            m,
-            "check",
-            json!({
-                "modes": ["symbolic", "forward", "reverse"],
-                "max_discrepancy_modes": number_json(c.modes),
-                "max_discrepancy_finite_difference": number_json(c.finite_difference),
-                "agree": c.agree(),
-                "agree_modes": c.modes <= deriv::Checked::MODES_TOL,
-                "agree_finite_difference": c.finite_difference <= deriv::Checked::FD_TOL,
-                "at_kink": c.at_kink,
-            }),
-        ),
+        Block::Check(c) => put(m, "check", check(c)),
         Block::Taylor(p) => {
             put(m, "at", point_json(&p.point));
             put(m, "order", json!(p.order));
             put(m, "polynomial", Value::String(p.text.clone()));
         }
-        Block::Stats(x) => {
-            let ratio = x.gradient_cse as f64 / (x.f.max(1)) as f64;
-            put(
-                m,
-                "ops",
-                json!({"f": x.f, "f_tree": x.f_tree, "gradient_tree": x.gradient_tree,
-                       "gradient_dag": x.gradient_dag, "gradient_cse": x.gradient_cse,
-                       "cse_ratio": ratio}),
-            );
-        }
+        Block::Stats(x) => put(m, "ops", stats(x)),
         Block::Trace(t) => trace::json(m, t, st, &r.vars),
     }
+}
+
+fn check(c: &deriv::Checked) -> Value {
+    json!({
+        "modes": ["symbolic", "forward", "reverse"],
+        "max_discrepancy_modes": number_json(c.modes),
+        "max_discrepancy_finite_difference": number_json(c.finite_difference),
+        "agree": c.agree(),
+        "agree_modes": c.modes <= deriv::Checked::MODES_TOL,
+        "agree_finite_difference": c.finite_difference <= deriv::Checked::FD_TOL,
+        "at_kink": c.at_kink,
+    })
+}
+
+fn stats(x: &deriv::Stats) -> Value {
+    let ratio = x.gradient_cse as f64 / (x.f.max(1)) as f64;
+    json!({"f": x.f, "f_tree": x.f_tree, "gradient_tree": x.gradient_tree,
+           "gradient_dag": x.gradient_dag, "gradient_cse": x.gradient_cse,
+           "cse_ratio": ratio})
 }

@@ -4,7 +4,7 @@ use deriv::expr::Sym;
 use deriv::print::{latex, latex_matrix};
 use deriv::{Session, numeric::float_text};
 
-use super::format::{latex_var, point_tex, tex_number};
+use super::format::{latex_var, point_tex, stats_rows, tex_number};
 use super::trace;
 use crate::cli::report::{Block, Kind, Report};
 
@@ -86,25 +86,9 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
                 out.push("\\text{check: the point is a kink; only the modes are compared}".into());
             }
         }
-        Block::Taylor(p) => {
-            let args = p
-                .point
-                .coords()
-                .iter()
-                .map(|c| latex_var(s, c.sym))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let tex = s.polynomial_latex(p);
-            out.push(format!("T_{{{}}}\\left({args}\\right) = {tex}", p.order));
-        }
+        Block::Taylor(p) => out.push(taylor(s, p)),
         Block::Stats(x) => {
-            for (k, v) in [
-                ("f (shared graph)", x.f),
-                ("f (as a tree)", x.f_tree),
-                ("gradient (as trees)", x.gradient_tree),
-                ("gradient (shared graph)", x.gradient_dag),
-                ("gradient --cse program", x.gradient_cse),
-            ] {
+            for (k, v) in stats_rows(x) {
                 out.push(format!("\\text{{{k}}} & {v}"));
             }
         }
@@ -161,4 +145,16 @@ fn partial_tex(s: &mut Session, syms: &[Sym]) -> String {
         1 => format!("\\frac{{\\partial f}}{{{den}}}"),
         n => format!("\\frac{{\\partial^{{{n}}} f}}{{{den}}}"),
     }
+}
+
+fn taylor(s: &mut Session, p: &deriv::Polynomial) -> String {
+    let args = p
+        .point
+        .coords()
+        .iter()
+        .map(|c| latex_var(s, c.sym))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let tex = s.polynomial_latex(p);
+    format!("T_{{{}}}\\left({args}\\right) = {tex}", p.order)
 }

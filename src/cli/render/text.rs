@@ -3,7 +3,7 @@
 use deriv::print::infix;
 use deriv::{Checked, Session};
 
-use super::format::{number_text, program_text};
+use super::format::{number_text, program_text, stats_rows};
 use super::trace;
 use crate::cli::report::{Block, Kind, Report};
 
@@ -79,13 +79,7 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
         Block::Check(c) => check(out, c),
         Block::Taylor(p) => out.push(p.text.clone()),
         Block::Stats(x) => {
-            for (k, v) in [
-                ("f (shared graph)", x.f),
-                ("f (as a tree)", x.f_tree),
-                ("gradient (as trees)", x.gradient_tree),
-                ("gradient (shared graph)", x.gradient_dag),
-                ("gradient --cse program", x.gradient_cse),
-            ] {
+            for (k, v) in stats_rows(x) {
                 out.push(format!("{k:<24} {v} ops"));
             }
             let ratio = x.gradient_cse as f64 / (x.f.max(1)) as f64;

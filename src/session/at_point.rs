@@ -1,0 +1,180 @@
+//! Values at a point through the front door: with exact folding, the
+//! warnings that go with them, kinks, the AD modes and `--check`.
+
+use crate::error::Error;
+use crate::expr::{ExprId, Sym};
+use crate::point::Point;
+use crate::warning::Warning;
+
+use super::results::{Checked, Evaluation, Mode};
+use super::{Expr, Function, Session};
+
+impl Session {
+    /// The value of `f` at a point, exactly folded where the point is
+    /// exact (`cos(x)` at `x=pi/2` is exactly 0), with warnings for values
+    /// outside the domain.
+    ///
+    /// ```
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("cos(x)")?;
+    /// let p = s.point("x=pi/2")?;
+    /// assert_eq!(s.eval(&f, &p)?.values, [0.0]);
+    /// let g = s.parse("log(x)")?;
+    /// let p = s.point("x=0")?;
+    /// let v = s.eval(&g, &p)?;
+    /// assert_eq!(v.values, [f64::NEG_INFINITY]);
+    /// assert_eq!(v.warnings.len(), 1);
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::MissingValues`] when the point lacks a variable `f` needs.
+    pub fn eval(&mut self, f: &Function, point: &Point) -> Result<Evaluation, Error> {
+        self.own(f)?;
+        let roots = f.roots();
+        self.require(&roots, point)?;
+        let (values, warnings) = self.values(&roots, point);
+        self.check()?;
+        Ok(Evaluation {
+            values,
+            vector: f.is_vector(),
+            warnings,
+        })
+    }
+
+    /// Values of result expressions (gradient entries, matrix entries) at a
+    /// point, as [`Session::eval`] computes them.
+    ///
+    /// ```
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("x^2*y")?;
+    /// let g = s.gradient(&f)?;
+    /// let p = s.point("x=3,y=2")?;
+    /// assert_eq!(s.eval_exprs(&g.entries, &p).values, [12.0, 9.0]);
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    pub fn eval_exprs(&mut self, exprs: &[Expr], point: &Point) -> Evaluation {
+        let ids: Vec<ExprId> = exprs.iter().map(Expr::id).collect();
+        if self.foreign(&ids) {
+            return Evaluation {
+                values: vec![f64::NAN; ids.len()],
+                vector: true,
+                warnings: Vec::new(),
+            };
+        }
+        let (values, warnings) = self.values(&ids, point);
+        Evaluation {
+            values,
+            vector: true,
+            warnings,
+        }
+    }
+
+    fn require(&self, roots: &[ExprId], point: &Point) -> Result<(), Error> {
+        let names: Vec<String> = self
+            .needed(roots)
+            .into_iter()
+            .filter(|v| point.get(*v).is_none())
+            .map(|v| self.store.name(v).to_string())
+            .collect();
+        if names.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::MissingValues { names })
+        }
+    }
+
+    /// Values of any expressions of the store at a point, as
+    /// [`Session::eval`] computes them (variables without a value are NaN).
+    pub fn values(&mut self, roots: &[ExprId], point: &Point) -> (Vec<f64>, Vec<Warning>) {
+        if self.foreign(roots) {
+            return (vec![f64::NAN; roots.len()], Vec::new());
+        }
+        let max = self.limits.max_nodes;
+        crate::numeric::evaluate(&mut self.store, roots, point, max)
+    }
+
+    /// The non-smooth subexpressions of `roots` that sit exactly on a kink
+    /// at the point (`abs(x)` at 0), with the convention used there.
+    ///
+    /// ```
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("abs(x)")?;
+    /// let p = s.point("x=0")?;
+    /// assert_eq!(s.kinks(&f.roots(), &p).len(), 1);
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    pub fn kinks(&self, roots: &[ExprId], point: &Point) -> Vec<Warning> {
+        if self.foreign(roots) {
+            return Vec::new();
+        }
+        crate::numeric::kinks(&self.store, roots, point)
+    }
+
+    /// Derivative values at a point by automatic differentiation, without
+    /// building derivative expressions: the Jacobian of `outputs` (one row
+    /// per output), or with `hessian` the Hessian of `outputs[0]`
+    /// (forward-over-reverse, whatever the mode).
+    /// [`Mode::Symbolic`] is computed as [`Mode::Reverse`] here.
+    ///
+    /// ```
+    /// use deriv::Mode;
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("x^2*y")?;
+    /// let (p, vars) = (s.point("x=3,y=2")?, s.variables(&f));
+    /// assert_eq!(s.ad(&f.roots(), &p, &vars, Mode::Forward, false), [vec![12.0, 9.0]]);
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    pub fn ad(
+        &self,
+        outputs: &[ExprId],
+        point: &Point,
+        vars: &[Sym],
+        mode: Mode,
+        hessian: bool,
+    ) -> Vec<Vec<f64>> {
+        if outputs.is_empty() || self.foreign(outputs) {
+            return vec![
+                vec![f64::NAN; vars.len()];
+                if hessian { vars.len() } else { outputs.len() }
+            ];
+        }
+        let pt = |v: Sym| point.float(v);
+        match (hessian, mode) {
+            (true, _) => {
+                crate::ad::hessian_forward_over_reverse(&self.store, outputs[0], &pt, vars)
+            }
+            (false, Mode::Forward) => crate::ad::jacobian_forward(&self.store, outputs, &pt, vars),
+            (false, _) => crate::ad::jacobian_reverse(&self.store, outputs, &pt, vars),
+        }
+    }
+
+    /// Compares `symbolic` (derivative values as [`Session::ad`] shapes
+    /// them) with forward and reverse mode and with central finite
+    /// differences; `at_kink` leaves finite differences out of the verdict.
+    pub fn check_modes(
+        &self,
+        (outputs, hessian): (&[ExprId], bool),
+        point: &Point,
+        vars: &[Sym],
+        symbolic: &[Vec<f64>],
+        at_kink: bool,
+    ) -> Checked {
+        use crate::numeric::{discrepancy, finite_differences};
+        if outputs.is_empty() || self.foreign(outputs) {
+            return Checked {
+                modes: f64::INFINITY,
+                finite_difference: f64::INFINITY,
+                at_kink,
+            };
+        }
+        let forward = self.ad(outputs, point, vars, Mode::Forward, hessian);
+        let reverse = self.ad(outputs, point, vars, Mode::Reverse, hessian);
+        let fd = finite_differences(&self.store, outputs, point, vars, hessian);
+        Checked {
+            modes: discrepancy(symbolic, &forward).max(discrepancy(symbolic, &reverse)),
+            finite_difference: discrepancy(symbolic, &fd),
+            at_kink,
+        }
+    }
+}
