@@ -9,7 +9,11 @@
 //! 2. each canonical node exists once, so structural equality is `==` on ids;
 //! 3. sums and products are n-ary, flattened, sorted in canonical order
 //!    ([`order`]), hold at most one number (first), no `0` term, no `1` factor;
-//! 4. only rewrites valid on the whole real domain are applied.
+//! 4. only rewrites valid on the whole real domain are applied;
+//! 5. an undefined form (`0/0`, `inf - inf`, `0*(1/0)`) is never folded
+//!    away: it is the undefined constant, a number node holding NaN, which
+//!    absorbs everything it is combined with and prints as `0/0`
+//!    ([`domain`] says when a constructor makes it).
 //!
 //! This module depends on no other module of the crate.
 
