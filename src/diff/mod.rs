@@ -73,6 +73,11 @@ impl Differentiator {
         if let Some(&d) = self.memo.get(&(f, var)) {
             return Ok(d);
         }
+        if s.is_nan(f) {
+            // the derivative of the undefined constant is undefined (it
+            // absorbs every expression that holds it, so it is all of f)
+            return Ok(f);
+        }
         let zero = s.int(0);
         self.index_deps(s, f);
         // the nodes below f that depend on var and are not memoized yet;
