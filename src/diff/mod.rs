@@ -101,6 +101,11 @@ impl Differentiator {
         if let Some(&d) = self.memo.get(&(f, var)) {
             return Ok(d);
         }
+        if s.is_nan(f) {
+            // the derivative of the undefined constant is undefined (it
+            // absorbs every expression that holds it, so it is all of f)
+            return Ok(f);
+        }
         let zero = s.int(0);
         self.deps.index(s, f);
         if !self.deps.depends(f, var) {

@@ -368,4 +368,15 @@ mod tests {
         let env = crate::eval::Env::new();
         assert!(crate::eval::eval(&s, at, &env).expect("closed").is_nan());
     }
+
+    #[test]
+    fn derivative_of_undefined_is_undefined() {
+        let mut s = Store::new();
+        let f = build(&mut s, "x*(y-y)/(y-y)");
+        let x = s.find_sym("x").expect("x");
+        let d = crate::diff::Differentiator::default()
+            .diff(&mut s, f, x)
+            .expect("small");
+        assert!(s.is_nan(d));
+    }
 }

@@ -9,10 +9,15 @@
 //! 2. each canonical node exists once, so structural equality is `==` on ids;
 //! 3. sums and products are n-ary, flattened, sorted in canonical order
 //!    ([`order`]), hold at most one number (first), no `0` term, no `1` factor;
-//! 4. only rewrites valid on the whole real domain are applied.
+//! 4. only rewrites valid on the whole real domain are applied;
+//! 5. an undefined form (`0/0`, `inf - inf`, `0*(1/0)`) is never folded
+//!    away: it is the undefined constant, a number node holding NaN, which
+//!    absorbs everything it is combined with and prints as `0/0`
+//!    ([`domain`] says when a constructor makes it).
 //!
 //! This module depends on no other module of the crate.
 
+mod apply;
 mod build;
 mod calls;
 pub mod domain;
@@ -21,6 +26,7 @@ pub mod order;
 mod power;
 mod product;
 pub mod split;
+mod rational;
 
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
@@ -476,87 +482,4 @@ impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Store({} nodes)", self.nodes.len())
     }
-}
-
-impl Func {
-    /// Evaluates the function on floats with IEEE semantics: a value outside
-    /// the real domain is NaN or ±inf, never an error.
-    pub fn apply_f64(self, args: &[f64]) -> f64 {
-        let x = args[0];
-        match self {
-            Func::Sin => x.sin(),
-            Func::Cos => x.cos(),
-            Func::Tan => x.tan(),
-            Func::Asin => x.asin(),
-            Func::Acos => x.acos(),
-            Func::Atan => x.atan(),
-            Func::Sinh => x.sinh(),
-            Func::Cosh => x.cosh(),
-            Func::Tanh => x.tanh(),
-            Func::Asinh => x.asinh(),
-            Func::Acosh => x.acosh(),
-            Func::Atanh => x.atanh(),
-            Func::Exp => x.exp(),
-            Func::Ln => x.ln(),
-            Func::Cbrt => x.cbrt(),
-            Func::Abs => x.abs(),
-            Func::Sign => sign(x),
-            Func::Step => step(x),
-            Func::Sigmoid => sigmoid(x),
-            Func::Relu => relu(x),
-            Func::Softplus => softplus(x),
-            Func::Erf => libm::erf(x),
-            Func::Atan2 => x.atan2(args[1]),
-            Func::Min => fold_nan(args, f64::min),
-            Func::Max => fold_nan(args, f64::max),
-        }
-    }
-}
-
-fn sign(x: f64) -> f64 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else {
-        x * 0.0
-    }
-}
-
-fn step(x: f64) -> f64 {
-    if x > 0.0 {
-        1.0
-    } else if x.is_nan() {
-        x
-    } else {
-        0.0
-    }
-}
-
-fn relu(x: f64) -> f64 {
-    if x > 0.0 || x.is_nan() { x } else { 0.0 }
-}
-
-fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
-
-fn softplus(x: f64) -> f64 {
-    if x > 0.0 {
-        x + (-x).exp().ln_1p()
-    } else {
-        x.exp().ln_1p()
-    }
-}
-
-fn fold_nan(args: &[f64], f: fn(f64, f64) -> f64) -> f64 {
-    if args.iter().any(|a| a.is_nan()) {
-        return f64::NAN;
-    }
-    args.iter().copied().reduce(f).unwrap_or(f64::NAN)
 }
