@@ -25,6 +25,8 @@ pub const WIDE: usize = 8;
 #[derive(Debug, Clone, Default)]
 pub struct Deps {
     sets: Vec<Option<Arc<[Sym]>>>,
+    /// The one empty set, shared by every constant node.
+    empty: Option<Arc<[Sym]>>,
     wide: FxHashMap<ExprId, FxHashMap<Sym, Vec<u32>>>,
     walk: Walk,
 }
@@ -44,8 +46,9 @@ impl Deps {
             .walk
             .collect(s, &[root], |id| sets[id.index()].is_none());
         order.sort_unstable();
+        let empty = Arc::clone(self.empty.get_or_insert_with(|| Arc::from([].as_slice())));
         for id in order {
-            let set = self.union(s, id);
+            let set = self.union(s, id).unwrap_or_else(|| Arc::clone(&empty));
             self.sets[id.index()] = Some(set);
         }
     }
@@ -86,10 +89,10 @@ impl Deps {
     }
 
     /// The set of `id` from its children's: shared when one child holds
-    /// all of it.
-    fn union(&self, s: &Store, id: ExprId) -> Arc<[Sym]> {
+    /// all of it; `None` when it is empty.
+    fn union(&self, s: &Store, id: ExprId) -> Option<Arc<[Sym]>> {
         let kids = match s.node(id) {
-            Node::Var(v) => return Arc::from([*v].as_slice()),
+            Node::Var(v) => return Some(Arc::from([*v].as_slice())),
             n => n.children(),
         };
         let mut widest: Option<&Arc<[Sym]>> = None;
@@ -103,9 +106,7 @@ impl Deps {
                 widest = Some(set);
             }
         }
-        let Some(widest) = widest else {
-            return Arc::from([].as_slice());
-        };
+        let widest = widest.filter(|w| !w.is_empty())?;
         if total == widest.len()
             || kids.iter().all(|c| {
                 self.sets[c.index()]
@@ -113,7 +114,7 @@ impl Deps {
                     .is_none_or(|set| set.iter().all(|v| widest.binary_search(v).is_ok()))
             })
         {
-            return Arc::clone(widest);
+            return Some(Arc::clone(widest));
         }
         let mut all: Vec<Sym> = Vec::with_capacity(total);
         for c in kids {
@@ -121,7 +122,7 @@ impl Deps {
         }
         all.sort_unstable();
         all.dedup();
-        all.into()
+        Some(all.into())
     }
 }
 
