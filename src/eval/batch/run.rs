@@ -236,7 +236,8 @@ impl Batch {
             .map(|_| BlockOut::Columns(Vec::with_capacity(out.len())))
             .collect();
         for col in out.iter_mut() {
-            col.clear();
+            // Every value is overwritten: resizing a reused buffer to the
+            // same length writes nothing.
             col.resize(rows, 0.0);
             for (b, chunk) in blocks.iter_mut().zip(col.chunks_mut(WIDTH)) {
                 if let BlockOut::Columns(v) = b {
@@ -274,7 +275,6 @@ impl Batch {
         first_row: usize,
     ) -> NonFinite {
         let n = self.outputs();
-        out.clear();
         out.resize(rows * n, 0.0);
         let blocks: Vec<BlockOut> = if n == 0 {
             (0..rows.div_ceil(WIDTH))
