@@ -160,12 +160,21 @@ pub(super) fn compile(t: &Tape) -> Program {
         });
         let dst = alloc.take();
         reg_of[i] = dst;
-        lines.push(Line::Exec { dst, inst });
-        for root in &stores[i] {
-            lines.push(Line::Store {
+        match stores[i].as_slice() {
+            [root] if last_use[i] == usize::MAX => lines.push(Line::ExecStore {
+                dst,
                 root: *root,
-                reg: dst,
-            });
+                inst,
+            }),
+            roots => {
+                lines.push(Line::Exec { dst, inst });
+                for root in roots {
+                    lines.push(Line::Store {
+                        root: *root,
+                        reg: dst,
+                    });
+                }
+            }
         }
         let mut dying: Vec<u32> = code[i]
             .operands()

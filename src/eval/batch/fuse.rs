@@ -1,6 +1,6 @@
 //! Fusing an instruction into its only user, so that a block makes one
 //! pass instead of two and the intermediate never goes through memory:
-//! `a + c·b`, `k + c·b`, `(c·a)·b` and `a·b + e`. Each fused instruction
+//! `a + c·b`, `k + c·b`, `(c·a)·b`, `a·b + e` and `(c·a)·b + e`. Each fused instruction
 //! rounds after every operation, in the order of the two it replaces, so
 //! the results stay the scalar tape's bit for bit (no fused multiply-add).
 
@@ -46,6 +46,7 @@ fn sum_of_product(term: Option<&Inst<Val>>, a: Val) -> Option<Inst<Val>> {
     match term? {
         Inst::MulC(c, x) => Some(Inst::MulAddC(*c, *x, a)),
         Inst::Mul(x, y) => Some(Inst::MulAdd(*x, *y, a)),
+        Inst::MulCMul(c, x, y) => Some(Inst::MulCMulAdd(*c, *x, *y, a)),
         _ => None,
     }
 }

@@ -9,9 +9,9 @@ use std::ops::Range;
 use crate::eval::tape::{add, mul, powf, powi, sqrt};
 use crate::expr::Func;
 
-/// Points per block: 256 values of a register are 2 KiB, so a few dozen
+/// Points per block: 512 values of a register are 4 KiB, so several
 /// live registers fit in the L1 cache.
-pub(super) const WIDTH: usize = 256;
+pub(super) const WIDTH: usize = 512;
 
 /// An operand at or above this is the input column `operand - INPUT`, read
 /// in place rather than copied into a register.
@@ -37,6 +37,8 @@ pub(super) enum Inst<R> {
     MulCMul(f64, R, R),
     /// `a * b + e`, rounded after each operation.
     MulAdd(R, R, R),
+    /// `(c * a) * b + e`, rounded after each operation.
+    MulCMulAdd(f64, R, R, R),
     /// `sqrt(a)`.
     Sqrt(R),
     /// `a ^ n`.
@@ -58,7 +60,7 @@ impl<R: Copy> Inst<R> {
             Inst::AffineC(_, _, a) => vec![*a],
             Inst::Add(a, b) | Inst::Mul(a, b) | Inst::Powf(a, b) => vec![*a, *b],
             Inst::MulAddC(_, a, b) | Inst::MulCMul(_, a, b) => vec![*a, *b],
-            Inst::MulAdd(a, b, e) => vec![*a, *b, *e],
+            Inst::MulAdd(a, b, e) | Inst::MulCMulAdd(_, a, b, e) => vec![*a, *b, *e],
             Inst::Call(_, xs) => xs.to_vec(),
         }
     }
@@ -74,6 +76,7 @@ impl<R: Copy> Inst<R> {
             Inst::AffineC(k, c, a) => Inst::AffineC(*k, *c, f(*a)),
             Inst::MulCMul(c, a, b) => Inst::MulCMul(*c, f(*a), f(*b)),
             Inst::MulAdd(a, b, e) => Inst::MulAdd(f(*a), f(*b), f(*e)),
+            Inst::MulCMulAdd(c, a, b, e) => Inst::MulCMulAdd(*c, f(*a), f(*b), f(*e)),
             Inst::Sqrt(a) => Inst::Sqrt(f(*a)),
             Inst::Powi(a, n) => Inst::Powi(f(*a), *n),
             Inst::Powf(a, b) => Inst::Powf(f(*a), f(*b)),
@@ -90,6 +93,22 @@ pub(super) enum Line {
     Exec { dst: u32, inst: Inst<u32> },
     /// Hands register `reg` out as output `root`.
     Store { root: u32, reg: u32 },
+    /// Computes `inst`, whose value is output `root` and nothing else, into
+    /// the output itself where the sink allows, else through `dst`.
+    ExecStore {
+        dst: u32,
+        root: u32,
+        inst: Inst<u32>,
+    },
+}
+
+/// Where a block's outputs go.
+pub(super) trait Sink {
+    /// Output `root`'s values for the block, to be written in place, if the
+    /// outputs are laid out so.
+    fn slice(&mut self, root: usize) -> Option<&mut [f64]>;
+    /// Copies out output `root`.
+    fn store(&mut self, root: usize, values: &[f64]);
 }
 
 /// Register code for a tape.
@@ -148,16 +167,15 @@ impl Program {
     }
 
     /// Runs the code on the points `rows` (at most [`WIDTH`]) of the input
-    /// columns; `store(root, values)` receives each output.
+    /// columns, handing the outputs to `sink`.
     pub(super) fn run(
         &self,
         regs: &mut [f64],
         columns: &[&[f64]],
         rows: Range<usize>,
-        store: &mut dyn FnMut(usize, &[f64]),
+        sink: &mut dyn Sink,
     ) {
-        let len = rows.len();
-        debug_assert!(len <= WIDTH);
+        debug_assert!(rows.len() <= WIDTH);
         for line in &self.lines {
             match line {
                 Line::Store { root, reg } => {
@@ -168,11 +186,22 @@ impl Program {
                         columns,
                         rows: rows.clone(),
                     };
-                    store(*root as usize, r.get(*reg));
+                    sink.store(*root as usize, r.get(*reg));
                 }
                 Line::Exec { dst, inst } => {
                     let (d, r) = split(regs, *dst as usize, columns, rows.clone());
                     exec(inst, d, &r);
+                }
+                Line::ExecStore { dst, root, inst } => {
+                    let (d, r) = split(regs, *dst as usize, columns, rows.clone());
+                    let root = *root as usize;
+                    match sink.slice(root) {
+                        Some(out) => exec(inst, out, &r),
+                        None => {
+                            exec(inst, d, &r);
+                            sink.store(root, d);
+                        }
+                    }
                 }
             }
         }
@@ -234,6 +263,9 @@ fn exec(inst: &Inst<u32>, d: &mut [f64], r: &Regs) {
         Inst::MulCMul(c, a, b) => map2(d, r.get(*a), r.get(*b), |x, y| mul(mul(*c, x), y)),
         Inst::MulAdd(a, b, e) => map3(d, r.get(*a), r.get(*b), r.get(*e), |x, y, z| {
             add(mul(x, y), z)
+        }),
+        Inst::MulCMulAdd(c, a, b, e) => map3(d, r.get(*a), r.get(*b), r.get(*e), |x, y, z| {
+            add(mul(mul(*c, x), y), z)
         }),
         Inst::Sqrt(a) => map1(d, r.get(*a), sqrt),
         Inst::Powi(a, n) => powi_block(d, r.get(*a), *n),

@@ -191,7 +191,7 @@ fn random_graphs_reach_every_instruction() {
         let roots = random_roots(&mut s, &mut rng, size);
         let batch = Batch::new(&Tape::new(&s, &roots));
         for line in batch.program.lines() {
-            if let Line::Exec { inst, .. } = line {
+            if let Line::Exec { inst, .. } | Line::ExecStore { inst, .. } = line {
                 seen.insert(match inst {
                     Inst::Add(..) => "add",
                     Inst::AddC(..) => "addc",
@@ -201,6 +201,7 @@ fn random_graphs_reach_every_instruction() {
                     Inst::AffineC(..) => "affinec",
                     Inst::MulCMul(..) => "mulcmul",
                     Inst::MulAdd(..) => "muladd",
+                    Inst::MulCMulAdd(..) => "mulcmuladd",
                     Inst::Sqrt(_) => "sqrt",
                     Inst::Powi(..) => "powi",
                     Inst::Powf(..) => "powf",
@@ -210,7 +211,7 @@ fn random_graphs_reach_every_instruction() {
             }
         }
     }
-    assert_eq!(seen.len(), 13, "{seen:?}");
+    assert_eq!(seen.len(), 14, "{seen:?}");
 }
 
 #[test]
