@@ -108,7 +108,8 @@ fn scalar(tape: &Tape, cols: &[Vec<f64>], rows: usize) -> (Vec<Vec<f64>>, NonFin
     let mut report = NonFinite::default();
     let mut out = Vec::new();
     for row in 0..rows {
-        let value = |s| cols[tape.inputs().iter().position(|i| *i == s).unwrap()][row];
+        let point: Vec<f64> = cols.iter().map(|c| c[row]).collect();
+        let value = |s| point[tape.inputs().iter().position(|i| *i == s).unwrap()];
         let slots = tape.eval_slots(&value);
         let roots = tape.roots_of(&slots);
         if roots.iter().any(|v| !v.is_finite()) {
