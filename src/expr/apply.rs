@@ -6,6 +6,7 @@ use super::Func;
 impl Func {
     /// Evaluates the function on floats with IEEE semantics: a value outside
     /// the real domain is NaN or ±inf, never an error.
+    #[inline]
     pub fn apply_f64(self, args: &[f64]) -> f64 {
         let x = args[0];
         match self {

@@ -6,7 +6,8 @@
 
 use rustc_hash::FxHashMap;
 
-use super::kernel::{Inst, Line, Program};
+use super::fuse;
+use super::kernel::{INPUT, Inst, Line, Program};
 use crate::eval::tape::{self, Op, Tape};
 use crate::expr::Sym;
 
@@ -15,6 +16,8 @@ use crate::expr::Sym;
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) enum Val {
     Const(f64),
+    /// An input column, read in place.
+    Input(u32),
     Ssa(u32),
 }
 
@@ -76,7 +79,7 @@ impl Lowering {
         let many = |xs: &[u32]| xs.iter().map(v).collect::<Box<[Val]>>();
         match op {
             Op::Const(c) => Val::Const(*c),
-            Op::Input(s) => self.emit(Inst::Load(column(*s))),
+            Op::Input(s) => Val::Input(column(*s)),
             Op::Add(xs) => self.chain(Bin::Add, &many(xs), -0.0),
             Op::Mul(xs) => self.chain(Bin::Mul, &many(xs), 1.0),
             Op::Powi(b, n) => self.emit(Inst::Powi(v(b), *n)),
@@ -109,7 +112,7 @@ fn lower(t: &Tape) -> (Lowering, Vec<Val>) {
         };
         consts.push(match val {
             Val::Const(c) => c,
-            Val::Ssa(_) => f64::NAN,
+            _ => f64::NAN,
         });
         vals.push(val);
     }
@@ -120,7 +123,8 @@ fn lower(t: &Tape) -> (Lowering, Vec<Val>) {
 /// Compiles a tape to register code.
 pub(super) fn compile(t: &Tape) -> Program {
     let (low, roots) = lower(t);
-    let code = low.code;
+    let mut code = low.code;
+    fuse::fuse(&mut code, &roots);
     let order = schedule(&code, &roots);
     let mut alloc = Alloc::default();
     // Constants first, so that they sit below every reusable register.
@@ -139,6 +143,10 @@ pub(super) fn compile(t: &Tape) -> Program {
                 root: r as u32,
                 reg: alloc.pinned(*c),
             }),
+            Val::Input(c) => lines.push(Line::Store {
+                root: r as u32,
+                reg: INPUT | c,
+            }),
             Val::Ssa(i) => stores[*i as usize].push(r as u32),
         }
     }
@@ -147,16 +155,26 @@ pub(super) fn compile(t: &Tape) -> Program {
     for (p, &i) in order.iter().enumerate() {
         let inst = code[i].map(|v| match v {
             Val::Const(c) => alloc.pinned(c),
+            Val::Input(c) => INPUT | c,
             Val::Ssa(j) => reg_of[j as usize],
         });
         let dst = alloc.take();
         reg_of[i] = dst;
-        lines.push(Line::Exec { dst, inst });
-        for root in &stores[i] {
-            lines.push(Line::Store {
+        match stores[i].as_slice() {
+            [root] if last_use[i] == usize::MAX => lines.push(Line::ExecStore {
+                dst,
                 root: *root,
-                reg: dst,
-            });
+                inst,
+            }),
+            roots => {
+                lines.push(Line::Exec { dst, inst });
+                for root in roots {
+                    lines.push(Line::Store {
+                        root: *root,
+                        reg: dst,
+                    });
+                }
+            }
         }
         let mut dying: Vec<u32> = code[i]
             .operands()

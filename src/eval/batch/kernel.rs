@@ -9,16 +9,18 @@ use std::ops::Range;
 use crate::eval::tape::{add, mul, powf, powi, sqrt};
 use crate::expr::Func;
 
-/// Points per block: 256 values of a register are 2 KiB, so a few dozen
+/// Points per block: 512 values of a register are 4 KiB, so several
 /// live registers fit in the L1 cache.
-pub(super) const WIDTH: usize = 256;
+pub(super) const WIDTH: usize = 512;
+
+/// An operand at or above this is the input column `operand - INPUT`, read
+/// in place rather than copied into a register.
+pub(super) const INPUT: u32 = 1 << 31;
 
 /// One instruction over operands `R` (values before register allocation,
-/// registers after).
+/// registers or input columns after).
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Inst<R> {
-    /// An input column.
-    Load(u32),
     /// `a + b`.
     Add(R, R),
     /// `c + a` for a constant `c`.
@@ -27,6 +29,16 @@ pub(super) enum Inst<R> {
     Mul(R, R),
     /// `c * a` for a constant `c`.
     MulC(f64, R),
+    /// `c * a + b`, rounded after each operation.
+    MulAddC(f64, R, R),
+    /// `k + c * a`, rounded after each operation.
+    AffineC(f64, f64, R),
+    /// `(c * a) * b`.
+    MulCMul(f64, R, R),
+    /// `a * b + e`, rounded after each operation.
+    MulAdd(R, R, R),
+    /// `(c * a) * b + e`, rounded after each operation.
+    MulCMulAdd(f64, R, R, R),
     /// `sqrt(a)`.
     Sqrt(R),
     /// `a ^ n`.
@@ -43,10 +55,12 @@ impl<R: Copy> Inst<R> {
     /// The operands, in order.
     pub(super) fn operands(&self) -> Vec<R> {
         match self {
-            Inst::Load(_) => vec![],
             Inst::AddC(_, a) | Inst::MulC(_, a) | Inst::Sqrt(a) | Inst::Powi(a, _) => vec![*a],
             Inst::Unary(_, a) => vec![*a],
+            Inst::AffineC(_, _, a) => vec![*a],
             Inst::Add(a, b) | Inst::Mul(a, b) | Inst::Powf(a, b) => vec![*a, *b],
+            Inst::MulAddC(_, a, b) | Inst::MulCMul(_, a, b) => vec![*a, *b],
+            Inst::MulAdd(a, b, e) | Inst::MulCMulAdd(_, a, b, e) => vec![*a, *b, *e],
             Inst::Call(_, xs) => xs.to_vec(),
         }
     }
@@ -54,11 +68,15 @@ impl<R: Copy> Inst<R> {
     /// The same instruction over other operands.
     pub(super) fn map<S>(&self, mut f: impl FnMut(R) -> S) -> Inst<S> {
         match self {
-            Inst::Load(c) => Inst::Load(*c),
             Inst::Add(a, b) => Inst::Add(f(*a), f(*b)),
             Inst::AddC(c, a) => Inst::AddC(*c, f(*a)),
             Inst::Mul(a, b) => Inst::Mul(f(*a), f(*b)),
             Inst::MulC(c, a) => Inst::MulC(*c, f(*a)),
+            Inst::MulAddC(c, a, b) => Inst::MulAddC(*c, f(*a), f(*b)),
+            Inst::AffineC(k, c, a) => Inst::AffineC(*k, *c, f(*a)),
+            Inst::MulCMul(c, a, b) => Inst::MulCMul(*c, f(*a), f(*b)),
+            Inst::MulAdd(a, b, e) => Inst::MulAdd(f(*a), f(*b), f(*e)),
+            Inst::MulCMulAdd(c, a, b, e) => Inst::MulCMulAdd(*c, f(*a), f(*b), f(*e)),
             Inst::Sqrt(a) => Inst::Sqrt(f(*a)),
             Inst::Powi(a, n) => Inst::Powi(f(*a), *n),
             Inst::Powf(a, b) => Inst::Powf(f(*a), f(*b)),
@@ -75,6 +93,22 @@ pub(super) enum Line {
     Exec { dst: u32, inst: Inst<u32> },
     /// Hands register `reg` out as output `root`.
     Store { root: u32, reg: u32 },
+    /// Computes `inst`, whose value is output `root` and nothing else, into
+    /// the output itself where the sink allows, else through `dst`.
+    ExecStore {
+        dst: u32,
+        root: u32,
+        inst: Inst<u32>,
+    },
+}
+
+/// Where a block's outputs go.
+pub(super) trait Sink {
+    /// Output `root`'s values for the block, to be written in place, if the
+    /// outputs are laid out so.
+    fn slice(&mut self, root: usize) -> Option<&mut [f64]>;
+    /// Copies out output `root`.
+    fn store(&mut self, root: usize, values: &[f64]);
 }
 
 /// Register code for a tape.
@@ -133,69 +167,106 @@ impl Program {
     }
 
     /// Runs the code on the points `rows` (at most [`WIDTH`]) of the input
-    /// columns; `store(root, values)` receives each output.
+    /// columns, handing the outputs to `sink`.
     pub(super) fn run(
         &self,
         regs: &mut [f64],
         columns: &[&[f64]],
         rows: Range<usize>,
-        store: &mut dyn FnMut(usize, &[f64]),
+        sink: &mut dyn Sink,
     ) {
-        let len = rows.len();
-        debug_assert!(len <= WIDTH);
+        debug_assert!(rows.len() <= WIDTH);
         for line in &self.lines {
             match line {
                 Line::Store { root, reg } => {
-                    store(*root as usize, &regs[*reg as usize * WIDTH..][..len]);
+                    let r = Regs {
+                        below: regs,
+                        above: &[],
+                        dst: usize::MAX,
+                        columns,
+                        rows: rows.clone(),
+                    };
+                    sink.store(*root as usize, r.get(*reg));
                 }
                 Line::Exec { dst, inst } => {
-                    let (d, r) = split(regs, *dst as usize, len);
-                    exec(inst, d, &r, columns, rows.clone());
+                    let (d, r) = split(regs, *dst as usize, columns, rows.clone());
+                    exec(inst, d, &r);
+                }
+                Line::ExecStore { dst, root, inst } => {
+                    let (d, r) = split(regs, *dst as usize, columns, rows.clone());
+                    let root = *root as usize;
+                    match sink.slice(root) {
+                        Some(out) => exec(inst, out, &r),
+                        None => {
+                            exec(inst, d, &r);
+                            sink.store(root, d);
+                        }
+                    }
                 }
             }
         }
     }
 }
 
-/// The registers other than the destination, readable while it is written.
+/// The operands readable while register `dst` is written: the other
+/// registers, and the block's rows of the input columns.
 struct Regs<'a> {
     below: &'a [f64],
     above: &'a [f64],
     dst: usize,
-    len: usize,
+    columns: &'a [&'a [f64]],
+    rows: Range<usize>,
 }
 
 impl<'a> Regs<'a> {
     fn get(&self, r: u32) -> &'a [f64] {
+        if r >= INPUT {
+            return &self.columns[(r - INPUT) as usize][self.rows.clone()];
+        }
         let r = r as usize;
         let s = if r < self.dst {
             &self.below[r * WIDTH..]
         } else {
             &self.above[(r - self.dst - 1) * WIDTH..]
         };
-        &s[..self.len]
+        &s[..self.rows.len()]
     }
 }
 
-fn split(regs: &mut [f64], dst: usize, len: usize) -> (&mut [f64], Regs<'_>) {
+fn split<'a>(
+    regs: &'a mut [f64],
+    dst: usize,
+    columns: &'a [&'a [f64]],
+    rows: Range<usize>,
+) -> (&'a mut [f64], Regs<'a>) {
     let (below, rest) = regs.split_at_mut(dst * WIDTH);
     let (d, above) = rest.split_at_mut(WIDTH);
+    let len = rows.len();
     let r = Regs {
         below,
         above,
         dst,
-        len,
+        columns,
+        rows,
     };
     (&mut d[..len], r)
 }
 
-fn exec(inst: &Inst<u32>, d: &mut [f64], r: &Regs, columns: &[&[f64]], rows: Range<usize>) {
+fn exec(inst: &Inst<u32>, d: &mut [f64], r: &Regs) {
     match inst {
-        Inst::Load(c) => d.copy_from_slice(&columns[*c as usize][rows]),
         Inst::Add(a, b) => map2(d, r.get(*a), r.get(*b), add),
         Inst::AddC(c, a) => map1(d, r.get(*a), |x| add(*c, x)),
         Inst::Mul(a, b) => map2(d, r.get(*a), r.get(*b), mul),
         Inst::MulC(c, a) => map1(d, r.get(*a), |x| mul(*c, x)),
+        Inst::MulAddC(c, a, b) => map2(d, r.get(*a), r.get(*b), |x, y| add(mul(*c, x), y)),
+        Inst::AffineC(k, c, a) => map1(d, r.get(*a), |x| add(*k, mul(*c, x))),
+        Inst::MulCMul(c, a, b) => map2(d, r.get(*a), r.get(*b), |x, y| mul(mul(*c, x), y)),
+        Inst::MulAdd(a, b, e) => map3(d, r.get(*a), r.get(*b), r.get(*e), |x, y, z| {
+            add(mul(x, y), z)
+        }),
+        Inst::MulCMulAdd(c, a, b, e) => map3(d, r.get(*a), r.get(*b), r.get(*e), |x, y, z| {
+            add(mul(mul(*c, x), y), z)
+        }),
         Inst::Sqrt(a) => map1(d, r.get(*a), sqrt),
         Inst::Powi(a, n) => powi_block(d, r.get(*a), *n),
         Inst::Powf(a, b) => map2(d, r.get(*a), r.get(*b), powf),
@@ -227,6 +298,15 @@ fn map2(d: &mut [f64], a: &[f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
     let (a, b) = (&a[..n], &b[..n]);
     for i in 0..n {
         d[i] = f(a[i], b[i]);
+    }
+}
+
+#[inline(always)]
+fn map3(d: &mut [f64], a: &[f64], b: &[f64], c: &[f64], f: impl Fn(f64, f64, f64) -> f64) {
+    let n = d.len();
+    let (a, b, c) = (&a[..n], &b[..n], &c[..n]);
+    for i in 0..n {
+        d[i] = f(a[i], b[i], c[i]);
     }
 }
 

@@ -13,6 +13,7 @@
 //! subexpression where that happened, the points it happened at.
 
 mod compile;
+mod fuse;
 mod kernel;
 mod run;
 mod stream;

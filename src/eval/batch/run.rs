@@ -7,7 +7,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::Batch;
-use super::kernel::WIDTH;
+use super::kernel::{Sink, WIDTH};
 use crate::expr::ExprId;
 
 /// Errors of batch evaluation: the shape of the data, or the threads.
@@ -187,26 +187,47 @@ impl NonFinite {
 enum BlockOut<'a> {
     /// One slice per output.
     Columns(Vec<&'a mut [f64]>),
-    /// Row-major, `outputs` values per point.
-    Rows(&'a mut [f64]),
+    /// Row-major, this many values per point.
+    Rows(&'a mut [f64], usize),
 }
 
-impl BlockOut<'_> {
-    fn store(&mut self, root: usize, values: &[f64], outputs: usize) {
+impl Sink for BlockOut<'_> {
+    fn slice(&mut self, root: usize) -> Option<&mut [f64]> {
+        match self {
+            BlockOut::Columns(cols) => Some(&mut *cols[root]),
+            BlockOut::Rows(..) => None,
+        }
+    }
+
+    fn store(&mut self, root: usize, values: &[f64]) {
         match self {
             BlockOut::Columns(cols) => cols[root].copy_from_slice(values),
-            BlockOut::Rows(out) => {
-                for (y, v) in out[root..].iter_mut().step_by(outputs).zip(values) {
+            BlockOut::Rows(out, width) => {
+                for (y, v) in out[root..].iter_mut().step_by(*width).zip(values) {
                     *y = *v;
                 }
             }
         }
     }
+}
 
-    fn get(&self, root: usize, i: usize, outputs: usize) -> f64 {
+impl BlockOut<'_> {
+    /// Some output is NaN or infinite.
+    fn any_nonfinite(&self) -> bool {
+        let bad = |xs: &[f64]| xs.iter().fold(false, |acc, v| acc | !v.is_finite());
         match self {
-            BlockOut::Columns(cols) => cols[root][i],
-            BlockOut::Rows(out) => out[i * outputs + root],
+            BlockOut::Columns(cols) => cols.iter().any(|c| bad(c)),
+            BlockOut::Rows(out, _) => bad(out),
+        }
+    }
+
+    /// Some output at point `i` of the block is NaN or infinite.
+    fn nonfinite_at(&self, i: usize) -> bool {
+        match self {
+            BlockOut::Columns(cols) => cols.iter().any(|c| !c[i].is_finite()),
+            BlockOut::Rows(out, width) => out[i * width..(i + 1) * width]
+                .iter()
+                .any(|v| !v.is_finite()),
         }
     }
 }
@@ -236,7 +257,8 @@ impl Batch {
             .map(|_| BlockOut::Columns(Vec::with_capacity(out.len())))
             .collect();
         for col in out.iter_mut() {
-            col.clear();
+            // Every value is overwritten: resizing a reused buffer to the
+            // same length writes nothing.
             col.resize(rows, 0.0);
             for (b, chunk) in blocks.iter_mut().zip(col.chunks_mut(WIDTH)) {
                 if let BlockOut::Columns(v) = b {
@@ -274,14 +296,15 @@ impl Batch {
         first_row: usize,
     ) -> NonFinite {
         let n = self.outputs();
-        out.clear();
         out.resize(rows * n, 0.0);
         let blocks: Vec<BlockOut> = if n == 0 {
             (0..rows.div_ceil(WIDTH))
-                .map(|_| BlockOut::Rows(&mut []))
+                .map(|_| BlockOut::Rows(&mut [], 0))
                 .collect()
         } else {
-            out.chunks_mut(WIDTH * n).map(BlockOut::Rows).collect()
+            out.chunks_mut(WIDTH * n)
+                .map(|chunk| BlockOut::Rows(chunk, n))
+                .collect()
         };
         self.drive(rows, inputs, blocks, workers, first_row)
     }
@@ -331,19 +354,13 @@ impl Batch {
         out: &mut BlockOut,
         first_row: usize,
     ) -> NonFinite {
-        let n = self.outputs();
-        let mut bad = false;
-        self.program
-            .run(regs, inputs, rows.clone(), &mut |root, values| {
-                bad |= values.iter().fold(false, |acc, v| acc | !v.is_finite());
-                out.store(root, values, n);
-            });
-        if !bad {
+        self.program.run(regs, inputs, rows.clone(), out);
+        if !out.any_nonfinite() {
             return NonFinite::default();
         }
         let mut report = NonFinite::default();
         for (i, row) in rows.enumerate() {
-            if (0..n).all(|r| out.get(r, i, n).is_finite()) {
+            if !out.nonfinite_at(i) {
                 continue;
             }
             let value = |s| inputs[self.columns[&s]][row];
