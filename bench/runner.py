@@ -100,7 +100,7 @@ class Deriv:
         self.start_s = min(spawn([path, '--version']).wall for _ in range(21))
 
     def expr_file(self, case):
-        path = os.path.join(OUT, f'expr-{abs(hash(case.key))}.txt')
+        path = os.path.join(OUT, f'expr-{wl.CASES.index(case)}.txt')
         with open(path, 'w') as f:
             f.write(case.expr)
         return path
@@ -131,6 +131,8 @@ class Deriv:
         if not first.ok:
             return failure(first, self.timeout)
         t = timings_of(first.stderr)
+        if t is None:
+            return {'error': 'no {"timings": ...} line on stderr'}
         reps = max(1, min(1000, int(self.budget / max(t['timings'].get('total_s', 1e-9), 1e-9))))
         run = first
         if reps > 1:
@@ -139,6 +141,8 @@ class Deriv:
             if not run.ok:
                 return failure(run, self.timeout)
             t = timings_of(run.stderr)
+            if t is None:
+                return {'error': 'no {"timings": ...} line on stderr'}
         return {'phases': t['timings'], 'reps': t.get('repeat', reps), 'mode': 'timings',
                 'rss_kib': run.rss_kib, 'wall': run.wall}
 
