@@ -2,6 +2,7 @@
 memory (from wait4, for that one child) of a process, and deriv's workloads
 with `--timings --repeat N`, or, where this deriv binary has no `--timings`,
 whole-process wall time less a bare `deriv` start (marked `wall`)."""
+import hashlib
 import json
 import os
 import signal
@@ -100,7 +101,8 @@ class Deriv:
         self.start_s = min(spawn([path, '--version']).wall for _ in range(21))
 
     def expr_file(self, case):
-        path = os.path.join(OUT, f'expr-{wl.CASES.index(case)}.txt')
+        digest = hashlib.sha1(case.expr.encode()).hexdigest()[:12]
+        path = os.path.join(OUT, f'expr-{digest}.txt')
         with open(path, 'w') as f:
             f.write(case.expr)
         return path
