@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Runs every workload of bench/workloads.py in each peer (bench/peers.py,
+one fresh process per peer and case) and in deriv (`--timings --repeat N`),
+and writes bench/RESULTS.md. Run it through bench/compare.sh, which makes
+the virtual environment and builds deriv.
+
+    bench/.venv/bin/python bench/compare.py --deriv target/release/deriv [--only W1,W3] [--peers sympy,casadi]
+"""
+import argparse
+import importlib.metadata
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+import report
+import runner
+import workloads as wl
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PEERS = ('sympy', 'symengine', 'casadi', 'jax')
+NAMES = {'sympy': 'SymPy', 'symengine': 'SymEngine', 'casadi': 'CasADi', 'jax': 'JAX'}
+SYMBOLIC = ('grad', 'hessian', 'taylor')
+
+
+def applies(peer, case):
+    """JAX computes no symbolic derivative or series: it is a peer for the
+    numeric cases only."""
+    return not (peer == 'jax' and case.kind in SYMBOLIC)
+
+
+def too_slow(case, history, timeout):
+    """Why to skip `case`, from the same tool's figures at the smaller sizes
+    of its series ([(size, seconds or None on failure)]), or None: a
+    failure, or a time that, growing as it grew between the last two sizes
+    (linearly, from one size), would pass the timeout."""
+    prev = [(c, t) for c, t in history if c.series == case.series and c.size < case.size]
+    if not case.series or not prev:
+        return None
+    (c2, t2) = prev[-1]
+    if t2 is None:
+        return f'skipped: {c2.label} failed or was skipped'
+    k = 1.0
+    if len(prev) > 1 and prev[-2][1]:
+        c1, t1 = prev[-2]
+        k = max(1.0, math.log(t2 / t1) / math.log(c2.size / c1.size))
+    guess = t2 * (case.size / c2.size) ** k
+    if guess > timeout:
+        return f'skipped: {c2.label} took {report.fmt_s(t2)}, so about {report.fmt_s(guess)} here'
+    return None
+
+
+def run_peer(peer, case, args, history):
+    """One peer on one case, in its own process; {'error': ..} when it fails
+    or is skipped (too_slow)."""
+    why = too_slow(case, history, args.peer_timeout)
+    if why:
+        return {'error': why}
+    argv = [sys.executable, os.path.join(HERE, 'peers.py'), peer, case.key,
+            '--budget', str(args.budget)]
+    out = os.path.join(runner.OUT, f'peer-{peer}.json')
+    # W7: converting 10^6 points into a peer's own arrays takes time too
+    timeout = args.peer_timeout * (3 if case.kind == 'points' else 1)
+    p = runner.spawn(argv, stdout=out, timeout=timeout, rss=True)
+    if not p.ok:
+        return runner.failure(p, timeout)
+    with open(out) as f:
+        res = json.loads(f.read().strip().splitlines()[-1])
+    res['rss_kib'] = p.rss_kib
+    return res
+
+
+def fresh_processes(deriv, args, peers):
+    """W8: median wall time of fresh processes: /bin/true, a bare deriv
+    start, `deriv grad W1` (the expression as an argument), and each peer's
+    one-shot gradient script."""
+    case = next(c for c in wl.CASES if c.kind == 'process')
+    rows = []
+
+    def many(label, argv, n):
+        runs = [runner.spawn(argv, timeout=args.peer_timeout) for _ in range(n)]
+        bad = next((r for r in runs if not r.ok), None)
+        if bad:
+            rows.append((label, runner.failure(bad, args.peer_timeout)))
+            return
+        mem = runner.spawn(argv, timeout=args.peer_timeout, rss=True)
+        rows.append((label, {'median_s': statistics.median(r.wall for r in runs), 'reps': n,
+                             'rss_kib': mem.rss_kib}))
+    many('/bin/true', ['/bin/true'], 101)
+    many('deriv --version (bare start)', [deriv.path, '--version'], 101)
+    many(f'deriv grad "{case.expr}"', [deriv.path, 'grad', case.expr], 101)
+    for peer in peers:
+        many(f'{NAMES[peer]}: python bench/peers.py {peer} --fresh',
+             [sys.executable, os.path.join(HERE, 'peers.py'), peer, case.key, '--fresh'], 3)
+    return rows
+
+
+def baselines(args, peers):
+    """Peak memory of each peer's interpreter with the library imported and
+    nothing computed (the floor under its figures)."""
+    out = {}
+    for peer in peers:
+        p = runner.spawn([sys.executable, '-c', f'import {peer}'], timeout=args.peer_timeout,
+                         rss=True)
+        out[NAMES[peer]] = p.rss_kib if p.ok else None
+    return out
+
+
+def machine():
+    with open('/proc/cpuinfo') as f:
+        model = next((ln.split(':', 1)[1].strip() for ln in f if ln.startswith('model name')), '?')
+    with open('/proc/loadavg') as f:
+        load = f.read().split()[:3]
+    return {'nproc': os.cpu_count(), 'cpu': model, 'load': ' '.join(load)}
+
+
+def versions(peers):
+    pkgs = {'sympy': ['sympy'], 'symengine': ['symengine'], 'casadi': ['casadi'],
+            'jax': ['jax', 'jaxlib'], 'numpy': ['numpy']}
+    out = {}
+    for peer in list(peers) + ['numpy']:
+        for p in pkgs[peer]:
+            try:
+                out[p] = importlib.metadata.version(p)
+            except importlib.metadata.PackageNotFoundError:
+                out[p] = 'not installed'
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--deriv', default='target/release/deriv')
+    ap.add_argument('--only', default='', help='workloads to run, e.g. W1,W3 (default all)')
+    ap.add_argument('--peers', default=','.join(PEERS))
+    ap.add_argument('--budget', type=float, default=1.0, help='seconds of repetitions per figure')
+    ap.add_argument('--peer-timeout', type=float, default=30.0,
+                    help='seconds; a tool whose growth predicts more skips the larger sizes')
+    ap.add_argument('--deriv-timeout', type=float, default=90.0)
+    ap.add_argument('--out', default=os.path.join(HERE, 'RESULTS.md'))
+    args = ap.parse_args()
+    only = set(filter(None, args.only.split(',')))
+    peers = [p for p in args.peers.split(',') if p]
+    started, info = time.time(), machine()
+    deriv = runner.Deriv(args.deriv, args.deriv_timeout, args.budget)
+    results, history = {}, {p: [] for p in peers + ['deriv']}
+    for case in wl.CASES:
+        if only and case.workload not in only or case.kind == 'process':
+            continue
+        res = {}
+        for peer in peers:
+            if applies(peer, case):
+                print(f'{case.key} / {peer} ...', file=sys.stderr, flush=True)
+                res[peer] = run_peer(peer, case, args, history[peer])
+                history[peer].append((case, res[peer].get('median_s')))
+        print(f'{case.key} / deriv ...', file=sys.stderr, flush=True)
+        why = too_slow(case, history['deriv'], args.deriv_timeout)
+        mine = {'main': {'error': why}, 'rows': [], 'check': None} if why else deriv.run(case)
+        history['deriv'].append((case, runner.figure(mine['main'])[0]))
+        results[case.key] = {'peers': res, 'deriv': mine}
+    fresh = fresh_processes(deriv, args, peers) if not only or 'W8' in only else None
+    info['load_end'] = machine()['load']
+    info['minutes'] = (time.time() - started) / 60
+    report.write(args.out, info=info, deriv=deriv, peers=[NAMES[p] for p in peers],
+                 versions=versions(peers), baselines=baselines(args, peers),
+                 results=results, fresh=fresh, only=only)
+    print(f'wrote {args.out}', file=sys.stderr)
+
+
+if __name__ == '__main__':
+    main()

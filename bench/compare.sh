@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of deriv against SymPy, SymEngine, CasADi and JAX on
+# the workloads of bench/workloads.py; writes bench/RESULTS.md.
+#
+#   bench/compare.sh                      # everything (about 15-20 minutes on 2 cores)
+#   bench/compare.sh --only W1,W6         # some workloads (compare.py --help for more)
+#
+# Makes bench/.venv from bench/requirements.txt (once; again when the file
+# changes), builds deriv in release, and runs bench/compare.py.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+venv="$here/.venv"
+python="${PYTHON:-python3}"
+
+if [ ! -x "$venv/bin/python" ] || ! cmp -s "$here/requirements.txt" "$venv/requirements.txt"; then
+    echo "compare.sh: making $venv from bench/requirements.txt" >&2
+    "$python" -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+    cp "$here/requirements.txt" "$venv/requirements.txt"
+fi
+
+echo "compare.sh: cargo build --release" >&2
+(cd "$root" && cargo build --release --quiet)
+
+cd "$root"
+exec "$venv/bin/python" "$here/compare.py" --deriv "$root/target/release/deriv" "$@"

@@ -1,0 +1,172 @@
+"""Writes bench/RESULTS.md from bench/compare.py's figures: one table per
+workload, each peer's median, deriv's, deriv's ratio to the best peer and
+the peak memory, then the machine and its load."""
+import datetime
+import subprocess
+
+import runner
+import workloads as wl
+
+KEYS = {'SymPy': 'sympy', 'SymEngine': 'symengine', 'CasADi': 'casadi', 'JAX': 'jax'}
+
+
+def fmt_s(s):
+    """Seconds with 3 significant digits in a readable unit."""
+    if s is None:
+        return 'n/a'
+    for unit, scale in (('s', 1), ('ms', 1e-3), ('µs', 1e-6)):
+        if s >= scale:
+            return f'{s / scale:.3g} {unit}'
+    return f'{s / 1e-9:.3g} ns'
+
+
+def mib(kib):
+    return '—' if not kib else f'{kib / 1024:.0f}'
+
+
+def cell(case, s, marker=''):
+    if s is None:
+        return 'n/a'
+    if s <= 0:
+        return '≈ 0' + marker + ' (within the start\'s noise)'
+    text = fmt_s(s) + marker
+    if case.kind == 'points':
+        text += f' ({s / case.npoints * 1e9:.3g} ns/pt)'
+    return text
+
+
+def best_peer(peers, res):
+    figures = [(r['median_s'], name) for name in peers
+               if 'median_s' in (r := res.get(KEYS[name], {}))]
+    return min(figures) if figures else (None, None)
+
+
+def ratio(mine, best):
+    if mine is None or mine <= 0 or best[0] is None:
+        return '—'
+    return f'{mine / best[0]:.3g}× ({best[1]})'
+
+
+def table(case_results, peers):
+    """The rows of one workload's table, and its notes."""
+    head = '| case | ' + ' | '.join(peers) + ' | deriv | deriv ÷ best peer | peak RSS MiB: deriv; ' \
+           + ' / '.join(peers) + ' |'
+    lines = [head, '|' + '---|' * (len(peers) + 4)]
+    notes = []
+    for case, res in case_results:
+        peer_res, d = res['peers'], res['deriv']
+        best = best_peer(peers, peer_res)
+        cells = []
+        for name in peers:
+            r = peer_res.get(KEYS[name])
+            cells.append('—' if r is None else r.get('error') or cell(case, r['median_s']))
+        mine, wall = runner.figure(d['main'])
+        mem = f"{mib(d['main'].get('rss_kib'))}; " + ' / '.join(
+            mib((peer_res.get(KEYS[n]) or {}).get('rss_kib')) for n in peers)
+        dcell = d['main'].get('error') or cell(case, mine, ' †' if wall else '')
+        lines.append(f'| {case.label} | ' + ' | '.join(cells) + f' | {dcell} | {ratio(mine, best)} | {mem} |')
+        for label, r in d['rows']:
+            fig, wall = runner.figure(r)
+            dcell = r.get('error') or cell(case, fig, ' †' if wall else '')
+            lines.append(f'| {case.label}: deriv {label} | ' + ' | '.join('' for _ in peers)
+                         + f' | {dcell} | {ratio(fig, best)} | {mib(r.get("rss_kib"))} |')
+        notes.extend(case_notes(case, peer_res, d, peers))
+    return lines, notes
+
+
+def case_notes(case, peer_res, d, peers):
+    out = []
+    how = []
+    for name in peers:
+        r = peer_res.get(KEYS[name])
+        if r and 'median_s' in r:
+            extra = f", first call (trace + compile) {fmt_s(r['compile_s'])}" if 'compile_s' in r else ''
+            how.append(f"{name} `{r['method']}` ×{r['reps']}{extra}")
+    m = d['main']
+    if 'error' not in m:
+        what = (f"`{m['metric']}`, median of {m['reps']} in one process (`--timings --repeat`)"
+                if m['mode'] == 'timings' else
+                f'† whole-process wall time less a bare start, fastest of {m["reps"]} processes')
+        how.append(f'deriv {what}')
+    out.append(f'- {case.label}: ' + '; '.join(how) + '.')
+    checks = [(n, peer_res[KEYS[n]]['check']) for n in peers
+              if 'check' in peer_res.get(KEYS[n], {})]
+    if d.get('check') is not None:
+        checks.append(('deriv', d['check']))
+    if checks:
+        ref = checks[0][1]
+        agree = all(abs(v - ref) <= 1e-9 * max(1.0, abs(ref)) for _, v in checks)
+        vals = ', '.join(f'{n} {v:.12g}' for n, v in checks)
+        word = 'agree to 1e-9 relative' if agree else '**DISAGREE**'
+        out.append(f'  - sum of all output values: {vals}: {word}.')
+    return out
+
+
+def fresh_table(rows):
+    lines = ['| process | median wall | ÷ /bin/true | peak RSS MiB |', '|---|---|---|---|']
+    base = next((r.get('median_s') for label, r in rows if label == '/bin/true'), None)
+    for label, r in rows:
+        if 'error' in r:
+            lines.append(f'| `{label}` | {r["error"]} | — | — |')
+            continue
+        rel = f"{r['median_s'] / base:.3g}×" if base else '—'
+        lines.append(f"| `{label}` | {fmt_s(r['median_s'])} (of {r['reps']}) | {rel} | {mib(r['rss_kib'])} |")
+    return lines
+
+
+def git_commit():
+    try:
+        head = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(['git', 'status', '--porcelain', '--', 'src', 'Cargo.toml'],
+                               capture_output=True, text=True).stdout.strip()
+        return head + (' with uncommitted changes to src/' if dirty else '')
+    except (OSError, subprocess.CalledProcessError):
+        return 'unknown'
+
+
+def header(info, deriv, peers, versions, baselines, only):
+    now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    mode = ('in-process figures from `--timings --repeat N`' if deriv.has_timings else
+            '**this binary has no `--timings`**: each deriv figure marked † is the fastest '
+            'whole-process wall time less the fastest bare `deriv --version` start '
+            f'({fmt_s(deriv.start_s)}), so it includes parsing and printing, and is noisy below '
+            'a millisecond')
+    pts = '' if deriv.has_points else ' **This binary has no `--points`**: W7 has no deriv figures.'
+    base = ', '.join(f'{n} {mib(k)}' for n, k in baselines.items())
+    return [
+        '# deriv against its peers',
+        '',
+        f'Written by `bench/compare.sh` on {now}, in {info["minutes"]:.1f} minutes'
+        + (f' (workloads {", ".join(sorted(only))} only)' if only else '') + '.',
+        '',
+        f'- Machine: {info["nproc"]} cores (`nproc`), {info["cpu"]}.',
+        f'- Load (`/proc/loadavg`, 1/5/15 min): {info["load"]} at the start, {info["load_end"]} '
+        'at the end. The machine is shared with other work, so figures can vary by a factor of 2 '
+        'between runs.',
+        f'- deriv: `{deriv.path}` (release build) at commit {git_commit()}; {mode}.{pts}',
+        '- Peers: ' + ', '.join(f'{k} {v}' for k, v in versions.items()) + ', each in-process, '
+        'in a fresh Python process per case, median of repeated runs (about 1 s of them; a '
+        'step slower than that runs once). The method is named under each table.',
+        '- Peak RSS is the process\'s maximum resident set (GNU time\'s `%M`). A peer\'s includes its '
+        f'interpreter and libraries: with only the library imported it is {base} MiB.',
+        '- `deriv ÷ best peer` below 1 means deriv is faster. Where a tool\'s time at the smaller '
+        'sizes of a series (W3, W6) predicts more than its timeout at the next, that size is '
+        'skipped (the growth between the last two sizes is assumed to go on).',
+        '',
+    ]
+
+
+def write(path, *, info, deriv, peers, versions, baselines, results, fresh, only):
+    lines = header(info, deriv, peers, versions, baselines, only)
+    for w, desc in wl.WORKLOADS.items():
+        cases = [(c, results[c.key]) for c in wl.CASES if c.workload == w and c.key in results]
+        if w == 'W8' and fresh:
+            lines += [f'## {w}: {desc}', ''] + fresh_table(fresh) + ['']
+        if not cases:
+            continue
+        lines += [f'## {w}: {desc}', '']
+        rows, notes = table(cases, peers)
+        lines += rows + ['', 'How each figure was taken:', ''] + notes + ['']
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines))
