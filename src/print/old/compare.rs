@@ -164,3 +164,46 @@ fn new_polynomials_print_what_the_old_ones_did() {
     }
     eprintln!("{n} polynomials compared");
 }
+
+/// Times the old and the new printers on the gradient of a written-out
+/// Rosenbrock sum: `cargo test --release --lib print::old::compare::timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing() {
+    use crate::parse::{ParseOptions, parse_expr};
+    use std::time::Instant;
+    let n = 2000;
+    let src: Vec<String> = (1..=n)
+        .map(|i| format!("100*(x{} - x{i}^2)^2 + (1 - x{i})^2", i + 1))
+        .collect();
+    let mut s = Store::new();
+    let f = parse_expr(&mut s, &src.join(" + "), &ParseOptions::default()).expect("parse");
+    let vars = s.free_vars(&[f]);
+    let mut d = Differentiator::new(4_000_000);
+    let mut g = d.gradient(&mut s, f, &vars).expect("gradient");
+    g.push(f);
+    type P = fn(&Store, ExprId) -> String;
+    let printers: [(&str, P, P); 2] = [
+        ("infix", super::infix::infix, crate::print::infix),
+        ("latex", super::latex::latex, crate::print::latex),
+    ];
+    let only = std::env::var("PRINTER").unwrap_or_default();
+    for (name, old, new) in printers {
+        for (label, p) in [("old", old), ("new", new), ("old", old), ("new", new)] {
+            if !only.is_empty() && only != format!("{name}-{label}") {
+                continue;
+            }
+            let mut best = f64::INFINITY;
+            let mut bytes = 0;
+            for _ in 0..40 {
+                let t = Instant::now();
+                bytes = g.iter().map(|&e| p(&s, e).len()).sum::<usize>();
+                best = best.min(t.elapsed().as_secs_f64());
+            }
+            eprintln!(
+                "{name} {label}: {:.2} ms for {bytes} bytes (best of 40)",
+                best * 1e3
+            );
+        }
+    }
+}
