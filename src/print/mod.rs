@@ -4,8 +4,6 @@
 pub mod infix;
 pub mod latex;
 pub mod layout;
-#[cfg(test)]
-mod old;
 pub mod sexpr;
 
 pub use infix::infix;
