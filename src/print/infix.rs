@@ -8,6 +8,8 @@
 //! where `1/b^n` would read back differently, and keeps a number apart from
 //! a float sum in a denominator (`x/(y - 0.5)/2`).
 
+use std::fmt::Write;
+
 use num_traits::One;
 
 use super::layout::{Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render};
@@ -53,9 +55,13 @@ impl Notation for Infix {
         ("(", ")")
     }
 
+    fn number(&self, n: &Number, out: &mut String) {
+        let _ = write!(out, "{n}");
+    }
+
     fn expand<'a>(&self, layout: &Layout<'a>, shape: Shape, out: &mut Vec<Token<'a>>) {
         match shape {
-            Shape::Num(n) => out.push(Token::Text(n.to_string())),
+            Shape::Num(n) => out.push(Token::Num(n)),
             Shape::Const(c) => out.push(Token::Str(c.name())),
             Shape::Var(s) => out.push(Token::Str(layout.store().name(s))),
             Shape::Neg(c) => out.extend([Token::Str("-"), Token::Child(c)]),

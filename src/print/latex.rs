@@ -10,6 +10,8 @@
 
 mod names;
 
+use std::fmt::Write;
+
 use super::layout::{Child, Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render};
 use crate::expr::{Constant, ExprId, Func, Node, Number, Store, format_float};
 
@@ -85,9 +87,21 @@ impl Notation for Latex {
         }
     }
 
+    fn number(&self, n: &Number, out: &mut String) {
+        match n {
+            Number::Rational(r) if r.is_integer() => {
+                let _ = write!(out, "{}", r.numer());
+            }
+            Number::Rational(r) => {
+                let _ = write!(out, "\\frac{{{}}}{{{}}}", r.numer(), r.denom());
+            }
+            Number::Float(f) => out.push_str(&float(*f)),
+        }
+    }
+
     fn expand<'a>(&self, layout: &Layout<'a>, shape: Shape, out: &mut Vec<Token<'a>>) {
         match shape {
-            Shape::Num(n) => out.push(Token::Text(number(&n))),
+            Shape::Num(n) => out.push(Token::Num(n)),
             Shape::Const(c) => out.push(Token::Str(constant(c))),
             Shape::Var(s) => out.push(Token::Text(names::variable(layout.store().name(s)))),
             Shape::Neg(c) => out.extend([Token::Str("-"), Token::Child(c)]),

@@ -93,9 +93,9 @@ pub struct Style {
 pub enum Sub {
     /// A node as it is.
     Expr(ExprId),
-    /// The product of the number and the other factors of the term
-    /// ([`split_coefficient`]), which replaces the term's own coefficient.
-    Term(Number, ExprId),
+    /// A term of a sum as a product: its coefficient, negated with `true`,
+    /// times its other factors ([`split_coefficient`]).
+    Term(ExprId, bool),
     /// A sum with the sign of every term flipped.
     Negated(ExprId),
     /// A number.
@@ -221,7 +221,7 @@ impl<'a> Layout<'a> {
     pub fn shape(&self, sub: Sub) -> Shape {
         match sub {
             Sub::Expr(id) => self.node(id),
-            Sub::Term(c, of) => self.product(c, of),
+            Sub::Term(of, negate) => self.product(of, negate),
             Sub::Negated(id) => self.sum(self.store.operands(id), true),
             Sub::Num(n) => number(n),
             Sub::Power(b, n) => self.power_parts(b, n),
@@ -242,7 +242,11 @@ impl<'a> Layout<'a> {
         match sub {
             Sub::Expr(id) => self.prec_of(*id),
             Sub::Num(n) => self.number_prec(n),
-            Sub::Term(c, _) if c.is_negative() => Prec::Sum,
+            Sub::Term(of, negate)
+                if coefficient(self.store, *of).is_some_and(Number::is_negative) != *negate =>
+            {
+                Prec::Sum
+            }
             Sub::Term(..) | Sub::Monomial(_) => Prec::Product,
             Sub::Negated(_) | Sub::Polynomial => Prec::Sum,
             Sub::Power(_, n) if is_half(n) => self.style.sqrt_prec,
@@ -304,10 +308,7 @@ impl<'a> Layout<'a> {
                 args.iter().map(|&a| Child::plain(Sub::Expr(a))).collect(),
             ),
             Node::Add(xs) => self.sum(xs, false),
-            Node::Mul(_) => {
-                let c = coefficient(self.store, id).cloned();
-                self.product(c.unwrap_or(Number::int(1)), id)
-            }
+            Node::Mul(_) => self.product(id, false),
             Node::Pow([b, e]) => self.power(id, *b, *e),
         }
     }
@@ -333,15 +334,9 @@ impl<'a> Layout<'a> {
         }
         let terms = ordered
             .into_iter()
-            .map(|(t, negative)| {
-                let c = coefficient(self.store, t)
-                    .cloned()
-                    .unwrap_or(Number::int(1));
-                let c = if negate != negative { c.neg() } else { c };
-                Term {
-                    negative,
-                    child: Child::plain(Sub::Term(c, t)),
-                }
+            .map(|(t, negative)| Term {
+                negative,
+                child: Child::plain(Sub::Term(t, negate != negative)),
             })
             .collect();
         Shape::Sum(terms)
@@ -351,9 +346,12 @@ impl<'a> Layout<'a> {
     /// coefficient is negative and the minus cannot move into a sum factor.
     fn term_negative(&self, t: ExprId, negate: bool) -> bool {
         let c = coefficient(self.store, t).is_some_and(Number::is_negative);
-        c != negate
-            && self
-                .flippable_sum(split_coefficient(self.store, t).1)
+        if c == negate {
+            return false;
+        }
+        !self.style.flip_signs
+            || self
+                .flippable_sum(split_coefficient(self.store, &t).1)
                 .is_none()
     }
 
@@ -377,7 +375,7 @@ impl<'a> Layout<'a> {
                 exp: self.exponent(Sub::Num(n.clone())),
             },
             // `1/b^n`, as a quotient
-            Some(n) if n.is_negative() => self.product(Number::int(1), id),
+            Some(n) if n.is_negative() => self.product(id, false),
             Some(n) => self.power_parts(b, n.clone()),
             None => Shape::Power {
                 base: self.operand(Sub::Expr(b), Prec::Atom),

@@ -4,8 +4,6 @@
 pub mod infix;
 pub mod latex;
 pub mod layout;
-#[cfg(test)]
-mod old;
 pub mod sexpr;
 
 pub use infix::infix;
@@ -15,7 +13,7 @@ use layout::{Layout, Monomial, Sub, render};
 
 use crate::expr::{ExprId, Node, Store};
 
-/// An upper estimate of the bytes [`infix`] prints for all of `roots`,
+/// An upper estimate of the bytes [`infix()`] prints for all of `roots`,
 /// saturating: the printed text is a tree, which can be exponentially larger
 /// than the shared graph (`a1 = a0*a0; a2 = a1*a1; ...`), so callers check
 /// this before printing. Linear in the size of the graph.

@@ -33,7 +33,7 @@ impl Monomial {
     }
 
     fn split(store: &mut Store, style: &Style, c: ExprId, mono: &[(ExprId, u32)]) -> Monomial {
-        let (num, rest) = split_coefficient(store, c);
+        let (num, rest) = split_coefficient(store, &c);
         let mut num = num.cloned().unwrap_or(Number::int(1));
         let mut rest = rest.to_vec();
         if style.flip_signs

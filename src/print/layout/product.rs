@@ -5,6 +5,8 @@ use num_traits::One;
 
 use super::{Child, Layout, Prec, Shape, Sub, number};
 use crate::expr::split::{coefficient, split_coefficient};
+use num_traits::Signed;
+
 use crate::expr::{ExprId, Node, Number};
 
 /// A product's factor before the layout turns it into a [`Child`].
@@ -17,20 +19,22 @@ enum Factor {
 }
 
 impl Layout<'_> {
-    /// `c` times the factors of the term `of` other than its coefficient.
-    pub(super) fn product(&self, c: Number, of: ExprId) -> Shape {
-        let fs = split_coefficient(self.store, of).1;
+    /// The term `of` as a product: its coefficient (negated with `negate`)
+    /// times its other factors.
+    pub(super) fn product(&self, of: ExprId, negate: bool) -> Shape {
+        let (c, fs) = split_coefficient(self.store, &of);
         if fs.is_empty() {
-            return number(c);
+            let c = c.cloned().unwrap_or(Number::int(1));
+            return number(if negate { c.neg() } else { c });
         }
         let mut flip = None;
-        if c.is_negative() {
+        if c.is_some_and(Number::is_negative) != negate {
             flip = self.flippable_sum(fs);
             if flip.is_none() {
-                return Shape::Neg(Child::plain(Sub::Term(c.neg(), of)));
+                return Shape::Neg(Child::plain(Sub::Term(of, !negate)));
             }
         }
-        let (num, mut den) = self.split_fraction(&c.abs(), fs, flip);
+        let (num, mut den) = self.split_fraction(c, fs, flip);
         let divisor = if self.style.split_float_divisor {
             self.float_divisor(&mut den)
         } else {
@@ -55,26 +59,28 @@ impl Layout<'_> {
         }
     }
 
-    /// Sorts a non-negative coefficient and the factors into numerator
-    /// and denominator; `flip` is the factor the minus sign moves into.
+    /// Sorts the magnitude of the coefficient (`None` for one) and the
+    /// factors into numerator and denominator; `flip` is the factor the
+    /// minus sign moves into.
     fn split_fraction(
         &self,
-        c: &Number,
+        c: Option<&Number>,
         fs: &[ExprId],
         flip: Option<ExprId>,
     ) -> (Vec<Factor>, Vec<Factor>) {
         let mut num: Vec<Factor> = Vec::new();
         let mut den: Vec<Factor> = Vec::new();
         match c {
-            Number::Rational(r) => {
+            None => {}
+            Some(Number::Rational(r)) => {
                 if !r.numer().magnitude().is_one() {
-                    num.push(Factor::Num(Number::Rational(r.numer().clone().into())));
+                    num.push(Factor::Num(Number::Rational(r.numer().abs().into())));
                 }
                 if !r.is_integer() {
                     den.push(Factor::Num(Number::Rational(r.denom().clone().into())));
                 }
             }
-            Number::Float(_) => num.push(Factor::Num(c.clone())),
+            Some(c @ Number::Float(_)) => num.push(Factor::Num(c.abs())),
         }
         for &f in fs {
             let exponent = match self.store.node(f) {

@@ -2,14 +2,17 @@
 //! printing uses the same small amount of call stack at any depth.
 
 use super::{Child, Layout, Shape, Style, Sub, Term};
+use crate::expr::Number;
 
 /// What a notation turns one [`Shape`] into: text and children, in order.
 #[derive(Debug)]
 pub enum Token<'a> {
     /// Literal text.
     Str(&'a str),
-    /// Text made for this token (a number, a name).
+    /// Text made for this token (a name).
     Text(String),
+    /// A non-negative number, as [`Notation::number`] writes it.
+    Num(Number),
     /// A child, laid out and rendered in its place.
     Child(Child),
     /// The gap between two juxtaposed factors, whose text depends on the
@@ -29,6 +32,9 @@ pub trait Notation {
     /// Appends the tokens of one shape to `out`, in reading order.
     fn expand<'a>(&self, layout: &Layout<'a>, shape: Shape, out: &mut Vec<Token<'a>>);
 
+    /// Appends the text of a non-negative number.
+    fn number(&self, n: &Number, out: &mut String);
+
     /// The text of a [`Token::Gap`] before text starting with `next`.
     fn gap(&self, next: char) -> &'static str {
         let _ = next;
@@ -46,10 +52,16 @@ pub fn render<N: Notation>(notation: &N, layout: &Layout<'_>, root: Sub) -> Stri
     };
     let mut stack = vec![Token::Child(Child::plain(root))];
     let mut tokens = Vec::new();
+    let mut scratch = String::new();
     while let Some(token) = stack.pop() {
         match token {
             Token::Str(s) => out.push(notation, s),
             Token::Text(s) => out.push(notation, &s),
+            Token::Num(n) => {
+                scratch.clear();
+                notation.number(&n, &mut scratch);
+                out.push(notation, &scratch);
+            }
             Token::Gap => out.gap = true,
             Token::Child(Child { sub, group: true }) => {
                 stack.push(Token::Str(close));

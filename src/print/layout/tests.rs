@@ -17,10 +17,10 @@ fn num(n: i64) -> Child {
     Child::plain(Sub::Num(Number::int(n)))
 }
 
-fn term(negative: bool, c: i64, of: ExprId) -> Term {
+fn term(negative: bool, of: ExprId, negate: bool) -> Term {
     Term {
         negative,
-        child: Child::plain(Sub::Term(Number::int(c), of)),
+        child: Child::plain(Sub::Term(of, negate)),
     }
 }
 
@@ -32,14 +32,14 @@ fn sums_put_the_number_last_and_a_positive_term_first() {
     let f = s.sub(x2, four);
     let layout = Layout::new(&s, &crate::print::infix::STYLE);
     let minus_four = s.operands(f)[0];
-    let want = Shape::Sum(vec![term(false, 1, x2), term(true, 4, minus_four)]);
+    let want = Shape::Sum(vec![term(false, x2, false), term(true, minus_four, true)]);
     assert_eq!(layout.shape(Sub::Expr(f)), want);
     let mut s = Store::new();
     let (x, one) = (s.var("x"), s.int(1));
     let f = s.sub(one, x);
     let minus_x = s.operands(f)[1];
     let layout = Layout::new(&s, &crate::print::latex::STYLE);
-    let want = Shape::Sum(vec![term(false, 1, one), term(true, 1, minus_x)]);
+    let want = Shape::Sum(vec![term(false, one, false), term(true, minus_x, true)]);
     assert_eq!(layout.shape(Sub::Expr(f)), want);
 }
 
@@ -108,7 +108,7 @@ fn a_minus_moves_into_a_sum_only_where_the_style_says() {
     assert_eq!(layout.shape(Sub::Expr(f)), want);
     assert_eq!(infix(&s, f), "x*(1 - x)");
     let layout = Layout::new(&s, &crate::print::latex::STYLE);
-    let want = Shape::Neg(Child::plain(Sub::Term(Number::int(1), f)));
+    let want = Shape::Neg(Child::plain(Sub::Term(f, true)));
     assert_eq!(layout.shape(Sub::Expr(f)), want);
     assert_eq!(latex(&s, f), "-x \\left(x - 1\\right)");
 }
