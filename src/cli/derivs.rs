@@ -57,17 +57,13 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         Some(m) if !a.check => i.s.needed(&m.concat()),
         _ => i.s.needed(&outputs),
     };
-    let mut at_kink = false;
     let point = match &a.at {
-        Some(at) => {
-            let p = i.point(at, &needed, &vars)?;
-            let kinks = i.s.kinks(&outputs, &p);
-            at_kink = !kinks.is_empty();
-            ctx.warnings.extend(kinks);
-            Some(p)
-        }
+        Some(at) => Some(i.point(at, &needed, &vars)?),
         None => None,
     };
+    let kinks = point.as_ref().map(|p| i.s.kinks(&outputs, p));
+    let at_kink = kinks.as_ref().is_some_and(|k| !k.is_empty());
+    ctx.warnings.extend(kinks.into_iter().flatten());
     let mut report = Report::new(command, f.source(), vars.clone());
     let Some(matrix) = matrix else {
         if a.cse {
@@ -99,24 +95,38 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         rows: matrix.clone(),
     });
     if let Some(point) = point {
-        let flat: Vec<ExprId> = matrix.concat();
-        let (vals, w) = ctx.clock.time(Phase::Eval, || i.s.values(&flat, &point));
-        ctx.warnings.extend(w);
-        let rows = reshape(&vals, matrix.len(), vars.len());
-        let check = a.check.then(|| {
-            ctx.clock.time(Phase::Eval, || {
-                let hessian = kind == Kind::Hessian;
-                i.s.check_modes((&outputs, hessian), &point, &vars, &rows, at_kink)
-            })
-        });
-        report.push(Block::Values { kind, rows, point });
-        if let Some(c) = check {
-            report.failed = !c.agree();
-            report.push(Block::Check(c));
-        }
+        let check = a.check.then_some(at_kink);
+        values(&mut i, &mut report, (kind, &matrix, &outputs), (point, check), ctx);
     }
     i.s.check().map_err(|e| i.err(e))?;
     Ok(Done { input: i, report })
+}
+
+/// Values of the derivative expressions at the point; with `check`
+/// (`Some(at_kink)`), every mode and finite differences compared.
+fn values(
+    i: &mut Input,
+    report: &mut Report,
+    (kind, matrix, outputs): (Kind, &[Vec<ExprId>], &[ExprId]),
+    (point, check): (Point, Option<bool>),
+    ctx: &mut Ctx,
+) {
+    let vars = report.vars.clone();
+    let flat: Vec<ExprId> = matrix.concat();
+    let (vals, w) = ctx.clock.time(Phase::Eval, || i.s.values(&flat, &point));
+    ctx.warnings.extend(w);
+    let rows = reshape(&vals, matrix.len(), vars.len());
+    let checked = check.map(|at_kink| {
+        ctx.clock.time(Phase::Eval, || {
+            let hessian = kind == Kind::Hessian;
+            i.s.check_modes((outputs, hessian), &point, &vars, &rows, at_kink)
+        })
+    });
+    report.push(Block::Values { kind, rows, point });
+    if let Some(c) = checked {
+        report.failed = !c.agree();
+        report.push(Block::Check(c));
+    }
 }
 
 /// `--mode forward|reverse`: values by automatic differentiation, no

@@ -13,7 +13,10 @@ use serde_json::{Value, json};
 use super::args::{Cli, Command, Format};
 use super::clock::Ctx;
 use super::error::CliError;
-use super::{execute, print_warnings, render, report::Done};
+use super::dispatch::execute;
+use super::output::print_warnings;
+use super::render;
+use super::report::Done;
 
 /// Runs `cli` once per line of its EXPR file.
 pub fn run(cli: &Cli, format: Format) -> ExitCode {

@@ -9,10 +9,12 @@ pub mod args;
 mod clock;
 mod derivs;
 mod diff;
+mod dispatch;
 mod error;
 mod eval;
 mod input;
 mod lines;
+mod output;
 mod points;
 mod render;
 mod report;
@@ -22,16 +24,13 @@ mod stats;
 mod taylor;
 mod trace;
 
-use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use deriv::Warning;
-use serde_json::{Value, json};
-
-use args::{Cli, Command, Format};
+use args::Cli;
 use clock::{Ctx, Phase};
-use error::CliError;
+use dispatch::execute;
+use output::{print_warnings, report_error, write_out};
 use report::Done;
 
 /// Runs a command (`--repeat` times) and prints its result; returns the
@@ -93,91 +92,4 @@ pub fn run(mut cli: Cli) -> ExitCode {
         eprintln!("{}", clock::timings_json(&runs));
     }
     code
-}
-
-fn write_out(text: &str, failed: bool) -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) if failed => ExitCode::from(1),
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("deriv: error: cannot write the result: {e}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-fn report_error(e: CliError, format: Format) -> ExitCode {
-    match e {
-        CliError::Usage(e) => {
-            let _ = e.print();
-            ExitCode::from(2)
-        }
-        CliError::Input {
-            message,
-            span,
-            context,
-        } => {
-            match format {
-                Format::Json => {
-                    let span = span.map_or(Value::Null, |(s, e)| json!([s, e]));
-                    eprintln!(
-                        "{}",
-                        json!({ "error": { "message": message, "span": span } })
-                    );
-                }
-                _ if context.is_empty() => eprintln!("deriv: error: {message}"),
-                _ => eprintln!("deriv: error: {message}\n{context}"),
-            }
-            ExitCode::from(1)
-        }
-    }
-}
-
-/// Each distinct warning once, in order.
-fn print_warnings(warnings: &[Warning], notes: &[String], format: Format) {
-    let mut seen = std::collections::HashSet::new();
-    let texts = warnings
-        .iter()
-        .map(ToString::to_string)
-        .chain(notes.iter().cloned());
-    for w in texts {
-        if !seen.insert(w.clone()) {
-            continue;
-        }
-        match format {
-            Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
-            Format::Text | Format::Latex => eprintln!("deriv: warning: {w}"),
-        }
-    }
-}
-
-fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
-    match &cli.command {
-        Command::Eval(a) => eval::run(a, ctx),
-        Command::Simplify(a) => simplify::run(a, ctx),
-        Command::Diff(a) => diff::run(a, ctx),
-        Command::Grad(a) => derivs::run(report::Kind::Grad, a, ctx),
-        Command::Hessian(a) => derivs::run(report::Kind::Hessian, a, ctx),
-        Command::Jacobian(a) => derivs::run(report::Kind::Jacobian, a, ctx),
-        Command::Taylor(a) => taylor::run(
-            &a.common,
-            ("taylor", &a.at, a.order, a.numeric),
-            (a.max_terms, &a.batch),
-            ctx,
-        ),
-        Command::Linearize(a) => {
-            let batch = (None, &a.batch);
-            taylor::run(&a.common, ("linearize", &a.at, 1, a.numeric), batch, ctx)
-        }
-        Command::Stats(a) => stats::run(a, ctx),
-        Command::Trace(a) => trace::run(a, ctx),
-        Command::Completions(_) | Command::Man | Command::Help(_) => {
-            Err(CliError::plain("not a computation"))
-        }
-    }
 }

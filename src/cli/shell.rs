@@ -40,7 +40,9 @@ const FUNCTIONS: &[(&str, &str, &str)] = &[
 /// with `--` is a usage error. After `--` it is an expression (`-- --x`).
 pub fn option_as_expr(cli: &Cli, argv: &[std::ffi::OsString]) -> Option<ExitCode> {
     let c = cli.command.common()?;
-    if !c.expr.starts_with("--") {
+    // option-shaped: `--` and a letter (`-----t` is an expression)
+    let word = c.expr.strip_prefix("--")?;
+    if !word.starts_with(|ch: char| ch.is_ascii_alphabetic()) {
         return None;
     }
     let at = argv

@@ -35,7 +35,7 @@ use std::fmt;
 
 /// Handle of a node in a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ExprId(pub u32);
+pub struct ExprId(pub(crate) u32);
 
 impl ExprId {
     /// The index of the node in the store.
@@ -46,7 +46,7 @@ impl ExprId {
 
 /// Handle of an interned variable name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sym(pub u32);
+pub struct Sym(pub(crate) u32);
 
 /// A mathematical constant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -29,9 +29,11 @@ impl Store {
             .unwrap_or_else(|next| self.intern(Node::Mul(next.into())))
     }
 
-    /// One round of product canonicalization; `Err` asks for another round
-    /// because merging powers produced numbers or products.
-    fn mul_pass(&mut self, factors: &[ExprId]) -> Result<ExprId, Vec<ExprId>> {
+    /// The factors with nested products flattened and, among two or more
+    /// symbolic factors, every sum made primitive (its content joins the
+    /// coefficient: `(2*x + 2)*y = 2*(x + 1)*y`, so the result does not
+    /// depend on how the product was grouped); `None` when a factor is NaN.
+    fn flatten_factors(&mut self, factors: &[ExprId]) -> Option<(Number, Vec<ExprId>)> {
         let mut coeff = Number::int(1);
         let mut flat = Vec::with_capacity(factors.len());
         for &f in factors {
@@ -41,13 +43,8 @@ impl Store {
             }
         }
         if flat.iter().any(|f| self.is_nan(*f)) {
-            return Ok(self.nan());
+            return None;
         }
-        // 0*u is 0 only where u is defined: 0/0, 0*(1/0), 0.0*(1e308*10)
-        let singular = factors.iter().any(|f| self.is_singular(*f));
-        // in a product of several factors every sum is primitive, its
-        // content joining the coefficient: (2*x + 2)*y = 2*(x + 1)*y, so the
-        // result does not depend on how the product was grouped
         let symbolic = flat
             .iter()
             .filter(|f| !matches!(self.node(**f), Node::Num(_)))
@@ -60,6 +57,17 @@ impl Store {
                 }
             }
         }
+        Some((coeff, flat))
+    }
+
+    /// One round of product canonicalization; `Err` asks for another round
+    /// because merging powers produced numbers or products.
+    fn mul_pass(&mut self, factors: &[ExprId]) -> Result<ExprId, Vec<ExprId>> {
+        let Some((mut coeff, flat)) = self.flatten_factors(factors) else {
+            return Ok(self.nan());
+        };
+        // 0*u is 0 only where u is defined: 0/0, 0*(1/0), 0.0*(1e308*10)
+        let singular = factors.iter().any(|f| self.is_singular(*f));
         // numbers left unfolded because folding them overflows a float:
         // `1e300*1e300*x` stays as written, and evaluates to inf
         let mut extra: Vec<ExprId> = Vec::new();

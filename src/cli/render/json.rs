@@ -70,16 +70,7 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
             order,
             expr,
             program,
-        } => {
-            put(m, "wrt", json!(s.names(wrt)));
-            if let Some(n) = order {
-                put(m, "order", json!(n));
-            }
-            if let Some(p) = program {
-                put(m, "program", Value::String(p.text(st, false)));
-            }
-            put(m, "derivative", Value::String(infix(st, *expr)));
-        }
+        } => derivative(m, s, (wrt, *order), *expr, program.as_ref()),
         Block::DerivativeAt { value, point } => {
             put(m, "value", number_json(*value));
             put(m, "at", point_json(point));
@@ -142,4 +133,22 @@ fn stats(x: &deriv::Stats) -> Value {
     json!({"f": x.f, "f_tree": x.f_tree, "gradient_tree": x.gradient_tree,
            "gradient_dag": x.gradient_dag, "gradient_cse": x.gradient_cse,
            "cse_ratio": ratio})
+}
+
+fn derivative(
+    m: &mut Map<String, Value>,
+    s: &Session,
+    (wrt, order): (&[deriv::expr::Sym], Option<u32>),
+    expr: deriv::expr::ExprId,
+    program: Option<&deriv::cse::Program>,
+) {
+    let st = s.store();
+    put(m, "wrt", json!(s.names(wrt)));
+    if let Some(n) = order {
+        put(m, "order", json!(n));
+    }
+    if let Some(p) = program {
+        put(m, "program", Value::String(p.text(st, false)));
+    }
+    put(m, "derivative", Value::String(infix(st, expr)));
 }
