@@ -188,10 +188,10 @@ fn bench_taylor(c: &mut Criterion) {
 
 /// The values of the variables, indexed by `Sym`.
 fn values(p: &Parsed, at: &[f64]) -> Vec<f64> {
-    let n = p.vars.iter().map(|s| s.0 as usize + 1).max().unwrap_or(0);
+    let n = p.vars.iter().map(|s| s.index() + 1).max().unwrap_or(0);
     let mut v = vec![0.0; n];
     for (s, x) in p.vars.iter().zip(at) {
-        v[s.0 as usize] = *x;
+        v[s.index()] = *x;
     }
     v
 }
@@ -213,7 +213,7 @@ fn bench_tape(c: &mut Criterion) {
             .collect();
         let vals = values(&p, &at);
         group.bench_function(format!("{}: eval", case.key), |b| {
-            b.iter(|| tape.eval(&|s: Sym| black_box(vals[s.0 as usize])))
+            b.iter(|| tape.eval(&|s: Sym| black_box(vals[s.index()])))
         });
     }
     group.finish();
@@ -241,7 +241,7 @@ fn bench_points(c: &mut Criterion) {
             b.iter(|| {
                 let mut sum = 0.0;
                 for vals in &points {
-                    sum += tape.eval(&|s: Sym| vals[s.0 as usize]).iter().sum::<f64>();
+                    sum += tape.eval(&|s: Sym| vals[s.index()]).iter().sum::<f64>();
                 }
                 sum
             })

@@ -309,7 +309,16 @@ const INPUT_ERRORS: &[Case] = &[
     ("error_vars_empty", &["grad", "x^2", "--vars", ""]),
     (
         "error_order_above_limit",
-        &["diff", "x^x", "--wrt", "x", "--order", "4", "--max-order", "3"],
+        &[
+            "diff",
+            "x^x",
+            "--wrt",
+            "x",
+            "--order",
+            "4",
+            "--max-order",
+            "3",
+        ],
     ),
     (
         "error_taylor_not_analytic",
@@ -817,17 +826,38 @@ fn broken_pipe_exits_0() {
 #[test]
 fn high_orders_stop_where_derivatives_vanish_or_repeat() {
     for (args, want) in [
-        (&["diff", "x", "--wrt", "x", "--order", "100000000"][..], "0"),
+        (
+            &["diff", "x", "--wrt", "x", "--order", "100000000"][..],
+            "0",
+        ),
         (&["diff", "x^3", "--wrt", "x", "--order", "1001"][..], "0"),
-        (&["diff", "sin(t)", "--wrt", "t", "--order", "100000003"][..], "-cos(t)"),
-        (&["diff", "exp(2*x)", "--wrt", "x", "--order", "10"][..], "1024*exp(2*x)"),
-        (&["diff", "sinh(x)", "--wrt", "x", "--order", "100001"][..], "cosh(x)"),
+        (
+            &["diff", "sin(t)", "--wrt", "t", "--order", "100000003"][..],
+            "-cos(t)",
+        ),
+        (
+            &["diff", "exp(2*x)", "--wrt", "x", "--order", "10"][..],
+            "1024*exp(2*x)",
+        ),
+        (
+            &["diff", "sinh(x)", "--wrt", "x", "--order", "100001"][..],
+            "cosh(x)",
+        ),
     ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         assert_eq!(stdout(&o).trim(), want, "{args:?}");
     }
-    let o = run(&["diff", "x", "--wrt", "x", "--order", "100000000", "--format", "json"]);
+    let o = run(&[
+        "diff",
+        "x",
+        "--wrt",
+        "x",
+        "--order",
+        "100000000",
+        "--format",
+        "json",
+    ]);
     let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
     assert_eq!(v["order"], 100000000);
     assert_eq!(v["wrt"], serde_json::json!(["x"]));
@@ -848,7 +878,10 @@ fn rough_edges_of_a_new_user() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("Examples:"), "{}", stdout(&o));
     // -x^2 and -v*x stay expressions, and after -- so does --x
-    assert_eq!(stdout(&run(&["grad", "-v*x", "--vars", "x"])).trim(), "df/dx = -v");
+    assert_eq!(
+        stdout(&run(&["grad", "-v*x", "--vars", "x"])).trim(),
+        "df/dx = -v"
+    );
     assert_eq!(stdout(&run(&["grad", "--", "--x"])).trim(), "df/dx = 1");
     for src in ["5", "x = 2; x^2"] {
         let o = run(&["grad", src]);
@@ -881,7 +914,11 @@ fn shell_niceties() {
     let o = run(&["man"]);
     assert!(stdout(&o).contains(".TH deriv 1"));
     let o = run(&["help", "functions"]);
-    assert!(stdout(&o).contains("relu'(0) = step(0) = 0"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("relu'(0) = step(0) = 0"),
+        "{}",
+        stdout(&o)
+    );
     let help = stdout(&run(&["taylor", "--help"]));
     let limits = help.find("Limits:").expect("a Limits heading");
     assert!(help.find("--at").expect("--at") < limits, "{help}");

@@ -96,7 +96,13 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     });
     if let Some(point) = point {
         let check = a.check.then_some(at_kink);
-        values(&mut i, &mut report, (kind, &matrix, &outputs), (point, check), ctx);
+        values(
+            &mut i,
+            &mut report,
+            (kind, &matrix, &outputs),
+            (point, check),
+            ctx,
+        );
     }
     i.s.check().map_err(|e| i.err(e))?;
     Ok(Done { input: i, report })

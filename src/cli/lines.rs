@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use super::args::{Cli, Command, Format};
 use super::clock::Ctx;
-use super::error::CliError;
 use super::dispatch::execute;
+use super::error::CliError;
 use super::output::print_warnings;
 use super::render;
 use super::report::Done;

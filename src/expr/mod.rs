@@ -25,8 +25,8 @@ mod number;
 pub mod order;
 mod power;
 mod product;
-pub mod split;
 mod rational;
+pub mod split;
 
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
@@ -47,6 +47,13 @@ impl ExprId {
 /// Handle of an interned variable name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(pub(crate) u32);
+
+impl Sym {
+    /// The index of the name in the store's interner (dense from 0).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
 
 /// A mathematical constant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
