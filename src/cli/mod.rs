@@ -139,12 +139,13 @@ fn print_warnings(warnings: &[Warning], format: Format) {
         }
         match format {
             Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
-            Format::Text | Format::Latex => eprintln!("deriv: warning: {w}"),
+            _ => eprintln!("deriv: warning: {w}"),
         }
     }
 }
 
 fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
+    render::code::refuse(&cli.command)?;
     match &cli.command {
         Command::Eval(a) => eval::run(a, ctx),
         Command::Simplify(a) => simplify::run(a, ctx),
