@@ -109,6 +109,12 @@ fn cases() -> Vec<Case> {
             &[&["1.5", "2"]],
         ),
         case(&["eval", "2^(1/2) + 1/3 + pi"], &[], &[&[]]),
+        // names that are keywords or names the code uses get renamed
+        case(
+            &["grad", "out*lambda + in^2 + double*fn + x"],
+            &["double", "fn", "in", "lambda", "out", "x"],
+            &[&["1", "2", "3", "4", "5", "6"]],
+        ),
         case(
             &["taylor", "exp(x)*cos(y)", "--at", "x=0,y=0", "--order", "3"],
             &["x", "y"],
