@@ -272,6 +272,14 @@ pub enum Format {
     Json,
     /// LaTeX math, one equation per line (KaTeX-compatible).
     Latex,
+    /// A Python function (`math`) computing the result.
+    Python,
+    /// A NumPy function computing the result elementwise on arrays.
+    Numpy,
+    /// A C function (`<math.h>`, link with -lm) computing the result.
+    C,
+    /// A Rust function computing the result.
+    Rust,
 }
 
 /// `--points` and `--threads`: evaluation at many points.

@@ -7,6 +7,7 @@ use super::report::{Done, Kind};
 use super::{derivs, diff, eval, simplify, stats, taylor, trace};
 
 pub fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
+    super::render::code::refuse(&cli.command)?;
     match &cli.command {
         Command::Eval(a) => eval::run(a, ctx),
         Command::Simplify(a) => simplify::run(a, ctx),

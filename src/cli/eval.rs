@@ -12,6 +12,16 @@ pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let roots = i.f.roots();
     let vars = i.s.variables(&i.f);
     let needed = i.s.needed(&roots);
+    if super::render::code::language(i.format).is_some() {
+        // code export: the function itself (`render::code`)
+        let mut report = Report::new("eval", i.f.source(), vars);
+        let vector = i.f.is_vector();
+        report.push(Block::Simplified {
+            exprs: roots,
+            vector,
+        });
+        return Ok(Done { input: i, report });
+    }
     if a.batch.points.is_some() {
         let names = if i.f.is_vector() {
             (1..=roots.len()).map(|k| format!("f{k}")).collect()

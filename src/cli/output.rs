@@ -66,7 +66,7 @@ pub fn print_warnings(warnings: &[Warning], notes: &[String], format: Format) {
         }
         match format {
             Format::Json => eprintln!("{}", json!({ "warning": { "message": w } })),
-            Format::Text | Format::Latex => eprintln!("deriv: warning: {w}"),
+            _ => eprintln!("deriv: warning: {w}"),
         }
     }
 }

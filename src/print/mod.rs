@@ -1,6 +1,7 @@
 //! Printers: deriv's own infix syntax (round-trips through the parser),
 //! and the formats built on it.
 
+pub mod code;
 pub mod infix;
 pub mod latex;
 pub mod layout;

@@ -1,6 +1,7 @@
 //! The shared renderer: a [`Report`] as one JSON object on one line,
 //! readable text, or LaTeX; numbers and points formatted one way everywhere.
 
+pub mod code;
 mod format;
 mod json;
 mod latex;
@@ -20,6 +21,7 @@ pub fn render(r: &Report, s: &mut Session, format: Format) -> String {
         Format::Json => format!("{}\n", json::render(r, s)),
         Format::Text => lines(text::render(r, s)),
         Format::Latex => lines(latex::render(r, s)),
+        Format::Python | Format::Numpy | Format::C | Format::Rust => code::render(r, s, format),
     }
 }
 
