@@ -4,21 +4,10 @@
 use super::{common_subexpressions, gradient_program, ops_dag};
 use crate::diff::Differentiator;
 use crate::eval::{Env, eval_many};
-use crate::expr::{ExprId, Store, Sym};
-use crate::parse::{Output, ParseOptions, parse_program};
+use crate::expr::{Store, Sym};
+use crate::parse::Output;
 
-fn parse(s: &mut Store, src: &str) -> Output {
-    parse_program(s, src, &ParseOptions::default())
-        .expect("parses")
-        .output
-}
-
-fn scalar(s: &mut Store, src: &str) -> ExprId {
-    match parse(s, src) {
-        Output::Scalar(f) => f,
-        Output::Vector(_) => panic!("scalar expected"),
-    }
-}
+use crate::parse::testing::{output as parse, scalar};
 
 /// An environment giving the i-th variable the value 0.3 + 0.1*i.
 fn env_for(vars: &[Sym]) -> Env {

@@ -13,15 +13,7 @@ fn close(got: f64, want: f64) -> bool {
     (got - want).abs() <= 1e-10 * want.abs().max(1.0)
 }
 
-fn scalar(store: &mut Store, src: &str) -> ExprId {
-    match parse_program(store, src, &ParseOptions::default())
-        .expect("parses")
-        .output
-    {
-        Output::Scalar(f) => f,
-        Output::Vector(_) => panic!("scalar expected: {src}"),
-    }
-}
+use crate::parse::testing::scalar;
 
 struct Case {
     store: Store,

@@ -13,6 +13,8 @@
 mod error;
 mod functions;
 mod grammar;
+#[cfg(test)]
+pub(crate) mod testing;
 
 pub use error::{ParseError, ParseErrorKind, Span};
 

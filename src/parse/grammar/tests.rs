@@ -1,12 +1,10 @@
 //! Unit tests of the grammar: precedence, implicit multiplication,
 //! nesting limits, characters.
 
-use crate::expr::{ExprId, Func, Store};
+use crate::expr::{Func, Store};
 use crate::parse::{ParseError, ParseErrorKind, ParseOptions, Span, parse_expr};
 
-fn parse(store: &mut Store, src: &str) -> ExprId {
-    parse_expr(store, src, &ParseOptions::default()).unwrap_or_else(|e| panic!("{}", e.render(src)))
-}
+use crate::parse::testing::expr as parse;
 
 fn error(src: &str) -> ParseError {
     let mut store = Store::new();
