@@ -923,3 +923,32 @@ fn shell_niceties() {
     let limits = help.find("Limits:").expect("a Limits heading");
     assert!(help.find("--at").expect("--at") < limits, "{help}");
 }
+
+/// Issue 10: a file with a bad line in the middle through `--each-line
+/// --format json`: one output line per input line, the error in place,
+/// exit 1 at the end; a shared point narrowed to each line's variables.
+#[test]
+fn each_line_streams_one_result_per_line() {
+    let dir = std::env::temp_dir().join(format!("deriv-each-line-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("exprs.txt");
+    std::fs::write(&file, "x^2*y\nsin(x +\nexp(x)\n").expect("writes");
+    let path = file.to_str().expect("utf-8 path");
+    let o = run(&["grad", path, "--each-line", "--format", "json", "--at", "x=1,y=2"]);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    // d/dx x^2*y = 2xy = 4, d/dy = x^2 = 1 at (1, 2); d/dx exp(x) = e at 1
+    assert_eq!(lines[0]["value"], serde_json::json!([4.0, 1.0]));
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["input"], "sin(x +");
+    assert!(lines[1]["error"]["message"].is_string());
+    assert_eq!(lines[2]["value"][0].as_f64(), Some(std::f64::consts::E));
+    let o = run_stdin(&["grad", "-", "--each-line"], b"x*y\nx^3\n");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "df/dx = y; df/dy = x\ndf/dx = 3*x^2\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
