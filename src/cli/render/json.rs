@@ -100,11 +100,21 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
             put(
                 m,
                 "ops",
-                json!({"f": x.f, "f_tree": x.f_tree, "gradient_tree": x.gradient_tree,
-                       "gradient_dag": x.gradient_dag, "gradient_cse": x.gradient_cse,
-                       "cse_ratio": ratio}),
+                json!({"f": count(x.f), "f_tree": count(x.f_tree),
+                       "gradient_tree": count(x.gradient_tree),
+                       "gradient_dag": count(x.gradient_dag),
+                       "gradient_cse": count(x.gradient_cse), "cse_ratio": ratio}),
             );
         }
         Block::Trace(t) => trace::json(m, t, st, &r.vars),
+    }
+}
+
+/// An operation count as a JSON number, or as a decimal string past what a
+/// JSON number holds exactly (`u64`): a tree count can pass 2^64.
+fn count(n: impl TryInto<u64> + ToString + Copy) -> Value {
+    match n.try_into() {
+        Ok(v) => json!(v),
+        Err(_) => Value::String(n.to_string()),
     }
 }
