@@ -155,8 +155,13 @@ fn parse_coord(
             vstart + e.span.end.max(e.span.start + 1),
         )
     })?;
-    if let Some(v) = store.free_vars(&[value]).first() {
-        let v = store.name(*v).to_string();
+    let named = store
+        .free_vars(&[value])
+        .first()
+        .map(|v| store.name(*v).to_string());
+    // `0y` folds to 0 and `0x10` to 0: the canonical form drops a variable
+    // multiplied by 0, so the text is read for names as well.
+    if let Some(v) = named.or_else(|| written_variable(vtext)) {
         return Err(err(
             format!("the value of `{name}` must be a number, but `{v}` is a variable"),
             vstart,
@@ -183,6 +188,41 @@ fn parse_coord(
         inexact,
         text: vtext.trim().to_string(),
     })
+}
+
+/// The first name in `text` that is neither a function nor a constant
+/// (a variable), skipping numbers with their exponents (`1e-3`).
+fn written_variable(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() || c == b'.' {
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                i += 1;
+            }
+            let sign = usize::from(i + 1 < b.len() && matches!(b[i + 1], b'+' | b'-'));
+            if i < b.len()
+                && matches!(b[i], b'e' | b'E')
+                && b.get(i + 1 + sign).is_some_and(u8::is_ascii_digit)
+            {
+                i += 1 + sign;
+            }
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let name = &text[start..i];
+            let call = text[i..].trim_start().starts_with('(');
+            if !call && !is_reserved(name) {
+                return Some(name.to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
 }
 
 /// Checks that `name` can be a variable: an identifier that is not a
@@ -289,5 +329,18 @@ mod tests {
         );
         let e = Point::parse(&mut s, "x=y", &ParseOptions::default()).unwrap_err();
         assert!(e.to_string().contains("`y` is a variable"));
+        // a variable multiplied by 0 folds away, but is still a variable
+        for (text, var) in [("x=0y", "`y`"), ("x=0x10", "`x10`"), ("x=0*inf", "`inf`")] {
+            let e = Point::parse(&mut s, text, &ParseOptions::default()).unwrap_err();
+            assert!(e.to_string().contains(var), "{text}: {e}");
+        }
+        for ok in ["x=1e-3", "x=2e+5*pi", "x=2e", "x=sqrt(2)", "x=1.5E3"] {
+            assert!(
+                Point::parse(&mut s, ok, &ParseOptions::default()).is_ok(),
+                "{ok}"
+            );
+        }
+        let e = Point::parse(&mut s, "x=0/0", &ParseOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("finite"), "{e}");
     }
 }

@@ -83,6 +83,19 @@ pub enum Warning {
         /// The first of them, counted from 0.
         first_row: usize,
     },
+    /// A value at an exact point that exact evaluation could not round
+    /// with certainty within its precision bound: it may not be correctly
+    /// rounded.
+    Inexact {
+        /// The expression.
+        expr: Expr,
+        /// The value given (the float evaluation).
+        value: f64,
+        /// The precision tried, in bits.
+        bits: usize,
+        /// The point (empty for a constant expression).
+        point: Point,
+    },
     /// A value of the computational graph is outside the domain.
     TraceDomain {
         /// The point.
@@ -150,6 +163,25 @@ impl fmt::Display for Warning {
                 if *rows == 1 { "" } else { "s" },
                 first_row + 1
             ),
+            Warning::Inexact {
+                expr,
+                value,
+                bits,
+                point,
+            } => {
+                let at = if point.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {point}")
+                };
+                write!(
+                    f,
+                    "`{}` is {}{at}, which may not be correctly rounded: \
+                     exact evaluation to {bits} bits did not settle it",
+                    expr.short(),
+                    float_text(*value)
+                )
+            }
             Warning::TraceDomain { point } => {
                 write!(f, "a value is outside the domain at {point}")
             }

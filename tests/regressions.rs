@@ -253,3 +253,172 @@ fn simplify_reaches_its_fixed_point() {
     assert_eq!(deriv::print::infix(&s, once), "1");
     assert_eq!(simplify(&mut s, once), once);
 }
+
+// ---- issue 11: never a confident wrong number --------------------------
+
+/// Values of `src` at `at` through the front door, with the warnings.
+fn eval_at(src: &str, at: &str) -> (f64, Vec<deriv::Warning>) {
+    let mut s = deriv::Session::new();
+    let f = s.parse(src).expect("parses");
+    let p = if at.is_empty() {
+        deriv::Point::default()
+    } else {
+        s.point(at).expect("point")
+    };
+    let e = s.eval(&f, &p).expect("evaluates");
+    (e.values[0], e.warnings)
+}
+
+/// `deriv` with `args`, standard input from `stdin`: (exit code, stdout, stderr).
+fn deriv(args: &[&str], stdin: &[u8]) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_deriv"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn deriv");
+    let mut input = child.stdin.take().expect("stdin");
+    let _ = input.write_all(stdin);
+    drop(input);
+    let out = child.wait_with_output().expect("deriv runs");
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (out.status.code(), text(out.stdout), text(out.stderr))
+}
+
+/// `deriv eval "sin(10^30)"` and friends: exact input at an exact point is
+/// correctly rounded (values from mpmath at 200 digits, tests/precise.rs).
+#[test]
+fn exact_input_is_correctly_rounded() {
+    assert_eq!(eval_at("sin(10^30)", "").0, -0.09011690191213806);
+    // deriv eval "tan(x)" --at x=pi/2+1/10^30
+    assert_eq!(eval_at("tan(x)", "x=pi/2+1/10^30").0, -1e30);
+    // deriv eval "(1+1/10^20)^(10^20)"
+    assert_eq!(eval_at("(1+1/10^20)^(10^20)", "").0, std::f64::consts::E);
+    // deriv eval "1/(x-pi)" --at x=pi+1/10^30
+    let (v, w) = eval_at("1/(x-pi)", "x=pi+1/10^30");
+    assert_eq!(v, 1e30);
+    assert!(w.is_empty(), "{w:?}");
+}
+
+/// `deriv eval x --at x=0/0` (and `0*inf`, `0y`, `0x10`): a point value is
+/// a finite constant with no variables, even one multiplied by 0.
+#[test]
+fn point_values_are_finite_constants() {
+    for at in ["x=0/0", "x=0*inf", "x=0y", "x=0x10"] {
+        let mut s = deriv::Session::new();
+        assert!(s.point(at).is_err(), "{at} accepted");
+    }
+}
+
+/// `deriv grad "abs(sin(x))" --at x=pi` (and `abs(x^2-2)` at `sqrt(2)`,
+/// `relu(sin(x))`, `max(sin(x),0)` at pi): the kink is found from the
+/// exact argument, warned about, and every mode gives SPEC's value 0
+/// (`max` splits equally: (cos(pi) + 0)/2 = -1/2).
+#[test]
+fn exact_kinks_are_reported_in_every_mode() {
+    let cases = [
+        ("abs(sin(x))", "x=pi", 0.0),
+        ("abs(x^2-2)", "x=sqrt(2)", 0.0),
+        ("relu(sin(x))", "x=pi", 0.0),
+        ("max(sin(x),0)", "x=pi", -0.5),
+    ];
+    for (src, at, want) in cases {
+        let mut s = deriv::Session::new();
+        let f = s.parse(src).unwrap();
+        let p = s.point(at).unwrap();
+        let vars = s.variables(&f);
+        assert_eq!(s.kinks(&f.roots(), &p).len(), 1, "{src}");
+        for mode in [deriv::Mode::Forward, deriv::Mode::Reverse] {
+            let got = s.ad(&f.roots(), &p, &vars, mode, false)[0][0];
+            assert_eq!(got, want, "{src} {mode:?}");
+        }
+        let g = s.gradient(&f).unwrap();
+        let sym = s.eval_exprs(&g.entries, &p).values[0];
+        assert_eq!(sym, want, "{src} symbolic");
+    }
+}
+
+/// `deriv eval "log(x,0)" --at x=2`: -0.0 only through `ln(0) = -inf`,
+/// which is named.
+#[test]
+fn log_base_zero_warns() {
+    let (_, w) = eval_at("log(x,0)", "x=2");
+    assert!(!w.is_empty());
+}
+
+/// `deriv stats` on 54 doublings `a1=sin(x)*x; a2=sin(a1)*a1; ...`: the
+/// tree count passes 2^64; JSON prints it as a string, never panics.
+#[test]
+fn stats_of_54_doublings() {
+    let mut src = String::from("a1=sin(x)*x");
+    for k in 2..=54 {
+        src.push_str(&format!("; a{k}=sin(a{})*a{}", k - 1, k - 1));
+    }
+    src.push_str("; a54");
+    for fmt in ["text", "json"] {
+        let (code, out, err) = deriv(&["stats", &src, "--format", fmt], b"");
+        assert_eq!(code, Some(0), "{fmt}: {err}");
+        assert!(!out.is_empty());
+    }
+}
+
+/// `deriv grad - < /dev/zero`: reading stops at `--max-input`.
+#[test]
+fn stdin_stops_at_max_input() {
+    let big = vec![b'x'; 3_000_000];
+    let (code, _, err) = deriv(&["grad", "-", "--max-input", "1000"], &big);
+    assert_ne!(code, Some(0));
+    assert!(err.contains("max-input") || err.contains("long"), "{err}");
+}
+
+/// A parse error on a very long line renders an excerpt, not the line.
+#[test]
+fn long_line_error_renders_an_excerpt() {
+    let mut line = "x+".repeat(2_000_000);
+    line.push('*');
+    let mut s = Store::new();
+    let opts = ParseOptions {
+        max_len: usize::MAX,
+        ..ParseOptions::default()
+    };
+    let e = on_big_stack(move || {
+        parse_program(&mut s, &line, &opts)
+            .map(|_| ())
+            .map_err(|e| e.render(&line))
+    });
+    if let Err(text) = e {
+        assert!(text.len() < 1000, "{}", text.len());
+    }
+}
+
+/// `deriv diff x --wrt x,x,...` with 1001 entries: refused by `--max-order`
+/// (default 1000) as `--order 1001` is.
+#[test]
+fn max_order_counts_repeated_wrt() {
+    let mut s = deriv::Session::new();
+    let f = s.parse("x").unwrap();
+    let x = s.vars("x").unwrap()[0];
+    assert!(s.diff(&f, &vec![x; 1001]).is_err());
+    assert!(s.diff(&f, &[x; 3]).is_ok());
+}
+
+/// `deriv grad x > /dev/full`: an output error exits non-zero with a
+/// message. (`deriv --help > /dev/full` is clap's printing in `main.rs`,
+/// not covered here.)
+#[test]
+fn output_errors_exit_non_zero() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    for args in [&["grad", "x"][..], &["eval", "1"][..]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_deriv"))
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+}

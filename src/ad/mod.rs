@@ -21,11 +21,30 @@ pub enum Mode {
     Reverse,
 }
 
-/// The values of every slot.
-fn values<S: Scalar>(tape: &Tape, input: &dyn Fn(Sym) -> S) -> Vec<S> {
+/// Values that subexpressions take exactly at the point, where floats
+/// miss them: the argument of a kink found by exact folding (`sin(x)` in
+/// `abs(sin(x))` at `x=pi` is 0, not 1.2e-16), so that the AD modes follow
+/// SPEC's convention at the kink, as the symbolic mode does. Only the value
+/// is pinned; the derivative flows through unchanged.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pins(pub Vec<(ExprId, f64)>);
+
+impl Pins {
+    /// The pinned value of the subexpression `id`, if any.
+    fn get(&self, id: ExprId) -> Option<f64> {
+        self.0.iter().find(|(e, _)| *e == id).map(|(_, v)| *v)
+    }
+}
+
+/// The values of every slot, pinned values put in place.
+fn values<S: Scalar>(tape: &Tape, input: &dyn Fn(Sym) -> S, pins: &Pins) -> Vec<S> {
     let mut v: Vec<S> = Vec::with_capacity(tape.ops().len());
-    for op in tape.ops() {
-        let x = scalar::apply_op(op, &v, input);
+    for (op, id) in tape.ops().iter().zip(tape.ids()) {
+        let mut x = scalar::apply_op(op, &v, input);
+        if let Some(p) = pins.get(*id).filter(|_| x.value().is_finite()) {
+            // the value becomes p, the derivative part stays
+            x = S::from_f64(p) + (x - S::from_f64(x.value()));
+        }
         v.push(x);
     }
     v
@@ -66,12 +85,12 @@ fn per_var<S: Scalar>(tape: &Tape, slots: &[S], vars: &[Sym]) -> Vec<S> {
 }
 
 /// Dual-number values of every slot, seeded in the direction of `var`.
-fn seeded_values(tape: &Tape, point: &dyn Fn(Sym) -> f64, var: Sym) -> Vec<Dual> {
+fn seeded_values(tape: &Tape, point: &dyn Fn(Sym) -> f64, var: Sym, pins: &Pins) -> Vec<Dual> {
     let seed = |s: Sym| Dual {
         v: point(s),
         d: if s == var { 1.0 } else { 0.0 },
     };
-    values::<Dual>(tape, &seed)
+    values::<Dual>(tape, &seed, pins)
 }
 
 /// The Jacobian of `roots` by reverse mode: one adjoint sweep per output.
@@ -81,8 +100,19 @@ pub fn jacobian_reverse(
     point: &dyn Fn(Sym) -> f64,
     vars: &[Sym],
 ) -> Vec<Vec<f64>> {
+    jacobian_reverse_pinned(store, roots, point, vars, &Pins::default())
+}
+
+/// [`jacobian_reverse`] with values pinned (see [`Pins`]).
+pub fn jacobian_reverse_pinned(
+    store: &Store,
+    roots: &[ExprId],
+    point: &dyn Fn(Sym) -> f64,
+    vars: &[Sym],
+    pins: &Pins,
+) -> Vec<Vec<f64>> {
     let tape = Tape::new(store, roots);
-    let v = values::<f64>(&tape, point);
+    let v = values::<f64>(&tape, point, pins);
     tape.root_slots()
         .iter()
         .map(|&r| per_var(&tape, &adjoints(&tape, &v, r as usize), vars))
@@ -96,10 +126,21 @@ pub fn jacobian_forward(
     point: &dyn Fn(Sym) -> f64,
     vars: &[Sym],
 ) -> Vec<Vec<f64>> {
+    jacobian_forward_pinned(store, roots, point, vars, &Pins::default())
+}
+
+/// [`jacobian_forward`] with values pinned (see [`Pins`]).
+pub fn jacobian_forward_pinned(
+    store: &Store,
+    roots: &[ExprId],
+    point: &dyn Fn(Sym) -> f64,
+    vars: &[Sym],
+    pins: &Pins,
+) -> Vec<Vec<f64>> {
     let tape = Tape::new(store, roots);
     let mut jac = vec![vec![0.0; vars.len()]; roots.len()];
     for (k, &var) in vars.iter().enumerate() {
-        let v = seeded_values(&tape, point, var);
+        let v = seeded_values(&tape, point, var, pins);
         for (row, &r) in tape.root_slots().iter().enumerate() {
             jac[row][k] = v[r as usize].d;
         }
@@ -115,12 +156,23 @@ pub fn hessian_forward_over_reverse(
     point: &dyn Fn(Sym) -> f64,
     vars: &[Sym],
 ) -> Vec<Vec<f64>> {
+    hessian_pinned(store, f, point, vars, &Pins::default())
+}
+
+/// [`hessian_forward_over_reverse`] with values pinned (see [`Pins`]).
+pub fn hessian_pinned(
+    store: &Store,
+    f: ExprId,
+    point: &dyn Fn(Sym) -> f64,
+    vars: &[Sym],
+    pins: &Pins,
+) -> Vec<Vec<f64>> {
     let tape = Tape::new(store, &[f]);
     let root = tape.root_slots()[0] as usize;
     let n = vars.len();
     let mut h = vec![vec![0.0; n]; n];
     for (k, &var) in vars.iter().enumerate() {
-        let v = seeded_values(&tape, point, var);
+        let v = seeded_values(&tape, point, var, pins);
         let adj = adjoints(&tape, &v, root);
         for (i, a) in per_var(&tape, &adj, vars).into_iter().enumerate() {
             h[i][k] = a.d;

@@ -210,11 +210,13 @@ pub struct Common {
         long,
         help_heading = "Limits",
         value_name = "BYTES",
-        default_value_t = 1_000_000
+        default_value_t = 1_000_000,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=deriv_limits::MAX_COUNT_CAP)
     )]
     pub max_input: usize,
     /// Largest expression graph built, in nodes.
-    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv_limits::MAX_NODES)]
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv_limits::MAX_NODES,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=deriv_limits::MAX_COUNT_CAP))]
     pub max_nodes: usize,
     /// Largest exact number (numerator or denominator), in bits.
     #[arg(long, help_heading = "Limits", value_name = "BITS", default_value_t = deriv::expr::MAX_EXACT_BITS)]
@@ -225,7 +227,8 @@ pub struct Common {
           value_parser = clap::value_parser!(u32).range(1..=deriv_limits::MAX_GRAPH_DEPTH_CAP as i64))]
     pub max_graph_depth: u32,
     /// Largest expression graph held, in nodes plus operands.
-    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_SIZE)]
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv::expr::MAX_GRAPH_SIZE,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=deriv_limits::MAX_COUNT_CAP))]
     pub max_graph_size: usize,
     /// Largest output, in bytes (estimated before printing).
     #[arg(long, help_heading = "Limits", value_name = "BYTES", default_value_t = deriv_limits::MAX_OUTPUT)]
@@ -261,6 +264,13 @@ pub mod deriv_limits {
     pub const MAX_GRAPH_DEPTH_CAP: u32 = 1_000_000;
     /// Highest `--max-depth` accepted (the worker's stack grows with it).
     pub const MAX_DEPTH_CAP: u32 = 200_000;
+    /// Cap of the count limits (`--max-input`, `--max-nodes`,
+    /// `--max-graph-size`, `--max-terms`): 2^32 items of at least 16
+    /// bytes each is already more memory than the machine addresses.
+    pub const MAX_COUNT_CAP: u64 = 1 << 32;
+    /// Cap of `--max-order`: each order is a derivative or a coefficient
+    /// held at once.
+    pub const MAX_ORDER_CAP: u32 = 1_000_000;
 }
 
 /// Output formats.
@@ -336,7 +346,8 @@ pub struct DiffArgs {
     #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub order: Option<u32>,
     /// Highest --order accepted.
-    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv_limits::MAX_ORDER)]
+    #[arg(long, help_heading = "Limits", value_name = "N", default_value_t = deriv_limits::MAX_ORDER,
+          value_parser = clap::value_parser!(u32).range(0..=i64::from(deriv_limits::MAX_ORDER_CAP)))]
     pub max_order: u32,
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
@@ -416,7 +427,7 @@ pub struct TaylorArgs {
     #[arg(long)]
     pub numeric: bool,
     /// Most monomials a Taylor polynomial may have.
-    #[arg(long, value_name = "N", help_heading = "Limits")]
+    #[arg(long, value_name = "N", help_heading = "Limits", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=deriv_limits::MAX_COUNT_CAP))]
     pub max_terms: Option<usize>,
 }
 

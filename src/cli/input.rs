@@ -84,16 +84,27 @@ pub fn read_stdin(cli: &mut Cli) -> Result<(), CliError> {
     if let Some(c) = cli.command.common_mut()
         && c.expr == "-"
     {
-        c.stdin = Some(read_all()?);
+        c.stdin = Some(read_all(std::io::stdin().lock(), c.max_input)?);
     }
     Ok(())
 }
 
-fn read_all() -> Result<String, CliError> {
+/// Reads at most `max_input + 1` bytes: past the limit the rest is left
+/// unread, and the text, still over the limit, is refused by the parser
+/// with the `--max-input` error (`deriv grad - < /dev/zero` stops at once).
+fn read_all(input: impl Read, max_input: usize) -> Result<String, CliError> {
     let mut bytes = Vec::new();
-    std::io::stdin()
+    let cap = u64::try_from(max_input)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    input
+        .take(cap)
         .read_to_end(&mut bytes)
         .map_err(|e| CliError::plain(format!("cannot read standard input: {e}")))?;
+    if bytes.len() > max_input {
+        // over the limit: what is said is the length, not the encoding
+        return Ok(String::from_utf8_lossy(&bytes).into_owned());
+    }
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         CliError::Input {
@@ -102,4 +113,20 @@ fn read_all() -> Result<String, CliError> {
             context: String::new(),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_stops_past_the_limit() {
+        // an endless input: reading must stop at the limit, not at EOF
+        let endless = std::io::repeat(b'x');
+        let text = read_all(endless, 1000).unwrap_or_default();
+        assert_eq!(text.len(), 1001);
+        let cut = [b'x', 0xC3].repeat(10);
+        assert!(read_all(&cut[..], 5).unwrap_or_default().len() > 5);
+        assert_eq!(read_all(&b"x+1"[..], 5).unwrap_or_default(), "x+1");
+    }
 }

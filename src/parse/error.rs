@@ -195,27 +195,27 @@ impl ParseError {
 const WINDOW: usize = 100;
 
 /// The printable line holding `span.start`, the caret's character column in it
-/// and the caret's width (characters of the span on that line).
+/// and the caret's width (characters of the span on that line). Only the
+/// excerpt shown is copied: a 1.5 GB line costs a scan, not a copy.
 fn caret_line(src: &str, span: Span) -> (String, usize, usize) {
     let start = floor_char_boundary(src, span.start.min(src.len()));
     let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
     let line_end = src[start..].find('\n').map_or(src.len(), |p| start + p);
     let end = floor_char_boundary(src, span.end.clamp(start, line_end.max(start)));
-    let chars: Vec<char> = src[line_start..line_end].chars().map(printable).collect();
     let column = src[line_start..start].chars().count();
-    let width = src[start..end].chars().count();
+    let width = src[start..end].chars().take(WINDOW).count();
     let first = column.saturating_sub(WINDOW / 2);
-    let last = (first + WINDOW).min(chars.len());
-    let mut line: String = chars[first.min(last)..last].iter().collect();
+    let mut rest = src[line_start..line_end].chars().skip(first);
+    let mut line: String = rest.by_ref().take(WINDOW).map(printable).collect();
     let mut column = column - first;
     if first > 0 {
         line.insert_str(0, "...");
         column += 3;
     }
-    if last < chars.len() {
+    if rest.next().is_some() {
         line.push_str("...");
     }
-    (line, column, width.min(WINDOW))
+    (line, column, width)
 }
 
 /// A character as shown in a rendered line: one column per character.

@@ -140,12 +140,14 @@ impl Session {
             ];
         }
         let pt = |v: Sym| point.float(v);
+        let pins = crate::numeric::kink_pins(&self.store, outputs, point);
+        let st = &self.store;
         match (hessian, mode) {
-            (true, _) => {
-                crate::ad::hessian_forward_over_reverse(&self.store, outputs[0], &pt, vars)
+            (true, _) => crate::ad::hessian_pinned(st, outputs[0], &pt, vars, &pins),
+            (false, Mode::Forward) => {
+                crate::ad::jacobian_forward_pinned(st, outputs, &pt, vars, &pins)
             }
-            (false, Mode::Forward) => crate::ad::jacobian_forward(&self.store, outputs, &pt, vars),
-            (false, _) => crate::ad::jacobian_reverse(&self.store, outputs, &pt, vars),
+            (false, _) => crate::ad::jacobian_reverse_pinned(st, outputs, &pt, vars, &pins),
         }
     }
 

@@ -130,9 +130,10 @@ fn check(c: &deriv::Checked) -> Value {
 
 fn stats(x: &deriv::Stats) -> Value {
     let ratio = x.gradient_cse as f64 / (x.f.max(1)) as f64;
-    json!({"f": x.f, "f_tree": x.f_tree, "gradient_tree": x.gradient_tree,
-           "gradient_dag": x.gradient_dag, "gradient_cse": x.gradient_cse,
-           "cse_ratio": ratio})
+    json!({"f": count(x.f), "f_tree": count(x.f_tree),
+           "gradient_tree": count(x.gradient_tree),
+           "gradient_dag": count(x.gradient_dag),
+           "gradient_cse": count(x.gradient_cse), "cse_ratio": ratio})
 }
 
 fn derivative(
@@ -151,4 +152,13 @@ fn derivative(
         put(m, "program", Value::String(p.text(st, false)));
     }
     put(m, "derivative", Value::String(infix(st, expr)));
+}
+
+/// An operation count as a JSON number, or as a decimal string past what a
+/// JSON number holds exactly (`u64`): a tree count can pass 2^64.
+fn count(n: impl TryInto<u64> + ToString + Copy) -> Value {
+    match n.try_into() {
+        Ok(v) => json!(v),
+        Err(_) => Value::String(n.to_string()),
+    }
 }
