@@ -19,8 +19,8 @@ pub mod domain;
 mod number;
 pub mod order;
 mod power;
-pub mod split;
 mod product;
+pub mod split;
 
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 

@@ -258,10 +258,14 @@ impl Normal {
         for f in &factors[1..] {
             p = p.mul(self.cache.get(f)?, &mut b).ok()?;
         }
-        match acc {
-            Some(a) => a.add(&p, &mut b).ok(),
-            None => Some(p),
-        }
+        let sum = match acc {
+            Some(a) => a.add(&p, &mut b).ok()?,
+            None => p,
+        };
+        // a denominator other than a monomial expands badly (powers of
+        // `8*asin(1/8) - 1` lose their factored form, and floats their
+        // accuracy): leave those to the expressions
+        (sum.den.len() <= 1).then_some(sum)
     }
 
     /// The expanded expression of `r`, cached so that expressions built

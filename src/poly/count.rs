@@ -28,7 +28,11 @@ pub fn count_ops(store: &Store, root: ExprId, memo: &mut FxHashMap<ExprId, u64>)
         let kids = store.node(id).children();
         if !ready && kids.iter().any(|k| !memo.contains_key(k)) {
             stack.push((id, true));
-            stack.extend(kids.iter().filter(|k| !memo.contains_key(k)).map(|&k| (k, false)));
+            stack.extend(
+                kids.iter()
+                    .filter(|k| !memo.contains_key(k))
+                    .map(|&k| (k, false)),
+            );
             continue;
         }
         let n = own(store, id, memo);

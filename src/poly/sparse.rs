@@ -246,8 +246,7 @@ impl Poly {
 
     /// True for the constant one.
     pub fn is_one(&self) -> bool {
-        self.den.is_one()
-            && matches!(self.terms.as_slice(), [(m, c)] if m.is_empty() && c.is_one())
+        self.den.is_one() && matches!(self.terms.as_slice(), [(m, c)] if m.is_empty() && c.is_one())
     }
 
     /// Number of terms.
@@ -444,7 +443,11 @@ impl Poly {
     /// The product of two polynomials in atom `v` only, by dense
     /// convolution of their coefficient vectors.
     fn mul_dense(&self, o: &Poly, v: usize, b: &mut Budget) -> Result<Poly, OverBudget> {
-        let deg = |p: &Poly| p.terms.first().map_or(0, |t| t.0.get(v).copied().unwrap_or(0));
+        let deg = |p: &Poly| {
+            p.terms
+                .first()
+                .map_or(0, |t| t.0.get(v).copied().unwrap_or(0))
+        };
         let n = deg(self) as usize + deg(o) as usize + 1;
         b.terms(n)?;
         let mut out = vec![BigInt::zero(); n];
@@ -550,7 +553,11 @@ impl Poly {
     pub fn atoms(&self) -> Vec<usize> {
         let n = self.terms.iter().map(|t| t.0.len()).max().unwrap_or(0);
         (0..n)
-            .filter(|&i| self.terms.iter().any(|t| t.0.get(i).is_some_and(|&e| e > 0)))
+            .filter(|&i| {
+                self.terms
+                    .iter()
+                    .any(|t| t.0.get(i).is_some_and(|&e| e > 0))
+            })
             .collect()
     }
 

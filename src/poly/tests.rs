@@ -98,7 +98,9 @@ fn rational_functions_cancel() {
     let x1 = uni(&[(1, 1), (1, 1)]);
     let x2 = uni(&[(-1, 1), (1, 1)]);
     let num = x1.mul(&x2, &mut b()).unwrap();
-    let r = Rat::new(num, x2.scale(&q(2, 1)), &mut b()).unwrap().unwrap();
+    let r = Rat::new(num, x2.scale(&q(2, 1)), &mut b())
+        .unwrap()
+        .unwrap();
     assert!(r.is_poly());
     assert_eq!(r.num, x1.scale(&q(1, 2)));
     assert_eq!(Rat::new(x1.clone(), Poly::zero(), &mut b()).unwrap(), None);
@@ -155,6 +157,11 @@ fn counts_follow_sympy() {
         let mut s = Store::new();
         let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
         let mut memo = Default::default();
-        assert_eq!(count_ops(&s, e, &mut memo), want, "{src} printed {}", infix(&s, e));
+        assert_eq!(
+            count_ops(&s, e, &mut memo),
+            want,
+            "{src} printed {}",
+            infix(&s, e)
+        );
     }
 }

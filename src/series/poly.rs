@@ -220,8 +220,7 @@ impl<'s> Ctx<'s> {
                 };
                 let acc = part.normal[r].take();
                 let had = acc.is_some() || part.terms[r].is_empty();
-                if had
-                    && let Some(sum) = self.normal.add_product(self.store, acc.clone(), &factors)
+                if had && let Some(sum) = self.normal.add_product(self.store, acc.clone(), &factors)
                 {
                     part.normal[r] = Some(sum);
                     continue;
@@ -256,7 +255,7 @@ impl<'s> Ctx<'s> {
                 let sum = self.store.add(&terms);
                 // the recurrences feed this coefficient back into products:
                 // expanded, it stays a short polynomial in the atoms
-                out[r] = self.normal.expand(self.store, sum);
+                out[r] = self.normal(sum);
             }
         }
     }
