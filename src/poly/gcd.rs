@@ -10,7 +10,12 @@
 //! unreduced, never a wrong one: the caller divides by whatever this
 //! returns, exactly.
 
-use super::sparse::{Budget, Mono, OverBudget, Poly};
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::One;
+
+use super::sparse::{Budget, Mono, OverBudget, Poly, mono_div};
 
 /// A common divisor of `a` and `b`, primitive (integer coefficients,
 /// positive leading one); the greatest one in the cases of the module docs.
@@ -99,4 +104,67 @@ fn mono_min(a: &[u32], b: &[u32]) -> Mono {
         m.pop();
     }
     m
+}
+
+impl Poly {
+    /// Division with remainder by the leading term of `d` (the multivariate
+    /// division algorithm in lex order): `self = q·d + r` where no term of
+    /// `r` is divisible by the leading monomial of `d`. For univariate
+    /// polynomials it is Euclidean division.
+    ///
+    /// # Errors
+    /// [`OverBudget`] past the budget. `d` must not be zero.
+    pub fn div_rem(&self, d: &Poly, b: &mut Budget) -> Result<(Poly, Poly), OverBudget> {
+        let Some((lm, _)) = d.terms.first() else {
+            return Err(OverBudget);
+        };
+        let lc = d.coeff(0);
+        let (mut q, mut r, mut p) = (Vec::new(), Vec::new(), self.clone());
+        while let Some((pm, _)) = p.terms.first() {
+            b.charge(d.len() as u64)?;
+            let pc = p.coeff(0);
+            match mono_div(pm, lm) {
+                Some(m) => {
+                    let c = pc / &lc;
+                    let t = d.mul_term(&m, &c).ok_or(OverBudget)?;
+                    q.push((m, c));
+                    p = p.sub(&t, b)?;
+                }
+                None => {
+                    r.push((pm.clone(), pc));
+                    p.terms.remove(0);
+                    p = Poly::reduced(std::mem::take(&mut p.terms), p.den.clone());
+                }
+            }
+            b.terms(q.len().max(r.len()))?;
+        }
+        Ok((from_rational_terms(q), from_rational_terms(r)))
+    }
+
+    /// `self / d` when `d` divides `self` exactly.
+    ///
+    /// # Errors
+    /// [`OverBudget`] past the budget.
+    pub fn div_exact(&self, d: &Poly, b: &mut Budget) -> Result<Option<Poly>, OverBudget> {
+        if d.is_zero() {
+            return Ok(None);
+        }
+        let (q, r) = self.div_rem(d, b)?;
+        Ok(r.is_zero().then_some(q))
+    }
+}
+
+/// A polynomial from terms with rational coefficients.
+pub fn from_rational_terms(terms: Vec<(Mono, BigRational)>) -> Poly {
+    let den = terms
+        .iter()
+        .fold(BigInt::one(), |l, (_, c)| l.lcm(c.denom()));
+    let ints = terms
+        .into_iter()
+        .map(|(m, c)| {
+            let k = &den / c.denom();
+            (m, c.numer() * k)
+        })
+        .collect();
+    Poly::build(ints, den)
 }

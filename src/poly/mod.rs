@@ -39,14 +39,15 @@
 mod convert;
 mod count;
 mod gcd;
+mod mono;
 mod rat;
 mod sparse;
 
 pub use convert::Normal;
 pub use count::count_ops;
-pub use gcd::gcd;
+pub use gcd::{from_rational_terms, gcd};
 pub use rat::Rat;
-pub use sparse::{Budget, Mono, OverBudget, Poly, from_rational_terms, mono_div, mono_mul};
+pub use sparse::{Budget, Mono, OverBudget, Poly, mono_div, mono_mul};
 
 #[cfg(test)]
 mod tests;

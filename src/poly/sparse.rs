@@ -19,86 +19,13 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
 
-/// Exponents by atom number, trailing zeros trimmed.
-pub type Mono = Vec<u32>;
-
-/// The work allowed for a normalization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
-    /// Largest number of terms of any polynomial.
-    pub max_terms: usize,
-    /// Coefficient operations left (term pairs multiplied, terms merged).
-    pub work: u64,
-}
-
-impl Budget {
-    /// The default: polynomials of at most 2,000 terms, 4·10^6 coefficient
-    /// operations per normalization (well under a second).
-    pub const DEFAULT: Budget = Budget {
-        max_terms: 2_000,
-        work: 4_000_000,
-    };
-
-    /// Charges `n` operations.
-    ///
-    /// # Errors
-    /// [`OverBudget`] when the work is used up.
-    pub fn charge(&mut self, n: u64) -> Result<(), OverBudget> {
-        self.work = self.work.checked_sub(n).ok_or(OverBudget)?;
-        Ok(())
-    }
-
-    /// Fails when a polynomial has too many terms.
-    ///
-    /// # Errors
-    /// [`OverBudget`] past [`Budget::max_terms`].
-    pub fn terms(&self, n: usize) -> Result<(), OverBudget> {
-        if n > self.max_terms {
-            Err(OverBudget)
-        } else {
-            Ok(())
-        }
-    }
-}
-
-/// A normalization gave up: the polynomials grew past the [`Budget`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OverBudget;
+pub use super::mono::{Budget, Mono, OverBudget, mono_div, mono_mul, trimmed};
 
 /// A sparse polynomial with rational coefficients.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Poly {
-    terms: Vec<(Mono, BigInt)>,
-    den: BigInt,
-}
-
-/// `a · b` on monomials.
-pub fn mono_mul(a: &[u32], b: &[u32]) -> Option<Mono> {
-    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-    let mut out = long.to_vec();
-    for (o, &e) in out.iter_mut().zip(short) {
-        *o = o.checked_add(e)?;
-    }
-    Some(out)
-}
-
-/// `a / b` on monomials, when `b` divides `a`.
-pub fn mono_div(a: &[u32], b: &[u32]) -> Option<Mono> {
-    if b.len() > a.len() && b[a.len()..].iter().any(|&e| e > 0) {
-        return None;
-    }
-    let mut out = a.to_vec();
-    for (o, &e) in out.iter_mut().zip(b) {
-        *o = o.checked_sub(e)?;
-    }
-    Some(trimmed(out))
-}
-
-fn trimmed(mut m: Mono) -> Mono {
-    while m.last() == Some(&0) {
-        m.pop();
-    }
-    m
+    pub(super) terms: Vec<(Mono, BigInt)>,
+    pub(super) den: BigInt,
 }
 
 impl Poly {
@@ -175,7 +102,7 @@ impl Poly {
 
     /// Sorted, merged terms over a denominator: divides out the common
     /// factor and makes the denominator positive.
-    fn reduced(mut terms: Vec<(Mono, BigInt)>, mut den: BigInt) -> Poly {
+    pub(super) fn reduced(mut terms: Vec<(Mono, BigInt)>, mut den: BigInt) -> Poly {
         if terms.is_empty() {
             return Poly::zero();
         }
@@ -569,65 +496,4 @@ impl Poly {
             .max()
             .unwrap_or(0)
     }
-
-    /// Division with remainder by the leading term of `d` (the multivariate
-    /// division algorithm in lex order): `self = q·d + r` where no term of
-    /// `r` is divisible by the leading monomial of `d`. For univariate
-    /// polynomials it is Euclidean division.
-    ///
-    /// # Errors
-    /// [`OverBudget`] past the budget. `d` must not be zero.
-    pub fn div_rem(&self, d: &Poly, b: &mut Budget) -> Result<(Poly, Poly), OverBudget> {
-        let Some((lm, _)) = d.terms.first() else {
-            return Err(OverBudget);
-        };
-        let lc = d.coeff(0);
-        let (mut q, mut r, mut p) = (Vec::new(), Vec::new(), self.clone());
-        while let Some((pm, _)) = p.terms.first() {
-            b.charge(d.len() as u64)?;
-            let pc = p.coeff(0);
-            match mono_div(pm, lm) {
-                Some(m) => {
-                    let c = pc / &lc;
-                    let t = d.mul_term(&m, &c).ok_or(OverBudget)?;
-                    q.push((m, c));
-                    p = p.sub(&t, b)?;
-                }
-                None => {
-                    r.push((pm.clone(), pc));
-                    p.terms.remove(0);
-                    p = Poly::reduced(std::mem::take(&mut p.terms), p.den.clone());
-                }
-            }
-            b.terms(q.len().max(r.len()))?;
-        }
-        Ok((from_rational_terms(q), from_rational_terms(r)))
-    }
-
-    /// `self / d` when `d` divides `self` exactly.
-    ///
-    /// # Errors
-    /// [`OverBudget`] past the budget.
-    pub fn div_exact(&self, d: &Poly, b: &mut Budget) -> Result<Option<Poly>, OverBudget> {
-        if d.is_zero() {
-            return Ok(None);
-        }
-        let (q, r) = self.div_rem(d, b)?;
-        Ok(r.is_zero().then_some(q))
-    }
-}
-
-/// A polynomial from terms with rational coefficients.
-pub fn from_rational_terms(terms: Vec<(Mono, BigRational)>) -> Poly {
-    let den = terms
-        .iter()
-        .fold(BigInt::one(), |l, (_, c)| l.lcm(c.denom()));
-    let ints = terms
-        .into_iter()
-        .map(|(m, c)| {
-            let k = &den / c.denom();
-            (m, c.numer() * k)
-        })
-        .collect();
-    Poly::build(ints, den)
 }
