@@ -61,6 +61,7 @@ pub mod expr;
 pub mod numeric;
 pub mod parse;
 pub mod point;
+pub mod poly;
 pub mod print;
 pub mod series;
 mod session;

@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod algebra;
 mod cli;
 mod codegen;
 mod grammar;

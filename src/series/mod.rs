@@ -302,7 +302,8 @@ fn propagate(
             variable(ctx, point, s)
         } else {
             let args: Vec<&[ExprId]> = kids.iter().map(|&k| series[k].as_slice()).collect();
-            rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?
+            let s = rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?;
+            s.into_iter().map(|c| ctx.normal(c)).collect()
         };
         ctx.check().map_err(|e| (e, id))?;
         // no real value at the point (sqrt(x) at x=-1 gives sqrt(-1)

@@ -9,6 +9,7 @@
 
 use super::basis::Basis;
 use crate::expr::{ExprId, Store};
+use crate::poly::{Normal, Rat};
 
 /// A truncated power series: coefficients in basis order, missing = zero.
 pub type Series = Vec<ExprId>;
@@ -26,6 +27,9 @@ pub enum Fail {
 pub struct Part {
     degree: usize,
     terms: Vec<Vec<ExprId>>,
+    /// The sums of the exact products whose factors are in normal form,
+    /// kept as rational functions over the atoms (no expression built).
+    normal: Vec<Option<Rat>>,
 }
 
 /// The store, the basis and the budget shared by all series operations.
@@ -39,6 +43,8 @@ pub struct Ctx<'s> {
     /// The exact one.
     pub one: ExprId,
     node_limit: usize,
+    /// Exact coefficients in normal form over their atoms.
+    normal: Normal,
 }
 
 impl<'s> Ctx<'s> {
@@ -54,6 +60,7 @@ impl<'s> Ctx<'s> {
             zero,
             one,
             node_limit,
+            normal: Normal::new(),
         }
     }
 
@@ -64,6 +71,13 @@ impl<'s> Ctx<'s> {
         } else {
             Ok(())
         }
+    }
+
+    /// The smaller of `id` and its polynomial normal form over its atoms
+    /// (`sigmoid(1)`, `log(2)`, ...): coefficients that would repeat
+    /// unexpanded products of earlier ones stay short polynomials.
+    pub fn normal(&mut self, id: ExprId) -> ExprId {
+        self.normal.normalize(self.store, id)
     }
 
     /// True for an exact or float zero.
@@ -164,6 +178,7 @@ impl<'s> Ctx<'s> {
         Part {
             degree: d,
             terms: vec![Vec::new(); self.basis.part(d).len()],
+            normal: vec![None; self.basis.part(d).len()],
         }
     }
 
@@ -199,6 +214,21 @@ impl<'s> Ctx<'s> {
             for &q in &qs {
                 let r = self.basis.product(p, q) - base;
                 let bq = self.get(b, q);
+                let factors = match c {
+                    Some(c) => vec![c, ap, bq],
+                    None => vec![ap, bq],
+                };
+                let acc = part.normal[r].take();
+                let had = acc.is_some() || part.terms[r].is_empty();
+                if had && let Some(sum) = self.normal.add_product(self.store, acc.clone(), &factors)
+                {
+                    part.normal[r] = Some(sum);
+                    continue;
+                }
+                if let Some(a) = acc {
+                    let e = self.normal.emit(self.store, a);
+                    part.terms[r].push(e);
+                }
                 let t = match c {
                     Some(c) => self.store.mul(&[c, ap, bq]),
                     None => self.store.mul(&[ap, bq]),
@@ -213,9 +243,19 @@ impl<'s> Ctx<'s> {
     /// Writes the sums of an accumulator into `out`.
     pub fn finish(&mut self, part: Part, out: &mut Series) {
         let range = self.basis.part(part.degree);
-        for (r, terms) in range.zip(part.terms) {
+        for ((r, mut terms), normal) in range.zip(part.terms).zip(part.normal) {
+            if let Some(n) = normal {
+                if terms.is_empty() {
+                    out[r] = self.normal.emit(self.store, n);
+                    continue;
+                }
+                terms.push(self.normal.emit(self.store, n));
+            }
             if !terms.is_empty() {
-                out[r] = self.store.add(&terms);
+                let sum = self.store.add(&terms);
+                // the recurrences feed this coefficient back into products:
+                // expanded, it stays a short polynomial in the atoms
+                out[r] = self.normal(sum);
             }
         }
     }

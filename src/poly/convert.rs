@@ -1,0 +1,334 @@
+//! Expressions to rational functions over atoms and back.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::One;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::count::count_ops;
+use super::rat::Rat;
+use super::sparse::{Budget, OverBudget, Poly};
+use crate::expr::{ExprId, Node, Store};
+
+/// Largest integer exponent expanded (`(a + b)^n`); larger powers are atoms.
+const MAX_EXPONENT: i64 = 1_000;
+
+/// Converts expressions to rational functions over atoms and back, with a
+/// table of atoms and a cache of converted results shared by every call,
+/// so that expressions built from earlier results convert in time
+/// proportional to the new work only.
+#[derive(Debug, Default)]
+pub struct Normal {
+    atoms: Vec<ExprId>,
+    index: FxHashMap<ExprId, usize>,
+    cache: FxHashMap<ExprId, Rat>,
+    failed: FxHashSet<ExprId>,
+    ops: FxHashMap<ExprId, u64>,
+    budget: Option<Budget>,
+}
+
+impl Normal {
+    /// A converter with the [`Budget::DEFAULT`] budget per conversion.
+    pub fn new() -> Normal {
+        Normal::with_budget(Budget::DEFAULT)
+    }
+
+    /// A converter with the given budget per conversion.
+    pub fn with_budget(budget: Budget) -> Normal {
+        Normal {
+            budget: Some(budget),
+            ..Normal::default()
+        }
+    }
+
+    /// The atoms met so far, by number.
+    pub fn atoms(&self) -> &[ExprId] {
+        &self.atoms
+    }
+
+    /// The tree operation count of `id` (see [`super::count_ops`]).
+    pub fn ops(&mut self, store: &Store, id: ExprId) -> u64 {
+        count_ops(store, id, &mut self.ops)
+    }
+
+    /// `id` as a rational function of its atoms; `None` when it holds a
+    /// float, divides by zero or is over the budget.
+    pub fn to_rat(&mut self, store: &mut Store, root: ExprId) -> Option<Rat> {
+        if let Some(r) = self.cache.get(&root) {
+            return Some(r.clone());
+        }
+        if self.failed.contains(&root) {
+            return None;
+        }
+        let mut budget = self.budget.unwrap_or(Budget::DEFAULT);
+        let mut memo: FxHashMap<ExprId, Rat> = FxHashMap::default();
+        let mut stack = vec![(root, false)];
+        while let Some((id, ready)) = stack.pop() {
+            if memo.contains_key(&id) || self.cache.contains_key(&id) {
+                continue;
+            }
+            if self.failed.contains(&id) {
+                self.failed.insert(root);
+                return None;
+            }
+            let kids = poly_children(store, id);
+            let known = |k: &ExprId| memo.contains_key(k) || self.cache.contains_key(k);
+            if !ready && !kids.iter().all(known) {
+                stack.push((id, true));
+                stack.extend(kids.iter().filter(|k| !known(k)).map(|&k| (k, false)));
+                continue;
+            }
+            match self.node_rat(store, id, &memo, &mut budget) {
+                Ok(Some(r)) => {
+                    memo.insert(id, r);
+                }
+                _ => {
+                    self.failed.insert(root);
+                    return None;
+                }
+            }
+        }
+        memo.remove(&root).map(Rat::normalized)
+    }
+
+    fn get<'a>(&'a self, memo: &'a FxHashMap<ExprId, Rat>, id: ExprId) -> Option<&'a Rat> {
+        memo.get(&id).or_else(|| self.cache.get(&id))
+    }
+
+    fn atom(&mut self, id: ExprId) -> Rat {
+        let n = self.atoms.len();
+        let i = *self.index.entry(id).or_insert(n);
+        if i == n {
+            self.atoms.push(id);
+        }
+        Rat::poly(Poly::atom(i))
+    }
+
+    fn node_rat(
+        &mut self,
+        store: &mut Store,
+        id: ExprId,
+        memo: &FxHashMap<ExprId, Rat>,
+        b: &mut Budget,
+    ) -> Result<Option<Rat>, OverBudget> {
+        let node = store.node(id).clone();
+        Ok(Some(match node {
+            Node::Num(n) => match n.as_rational() {
+                Some(r) => Rat::poly(Poly::constant(r)),
+                None => return Ok(None),
+            },
+            Node::Add(xs) => {
+                let rs: Vec<&Rat> = xs.iter().filter_map(|x| self.get(memo, *x)).collect();
+                if rs.len() < xs.len() {
+                    return Err(OverBudget);
+                }
+                if rs.iter().all(|r| r.is_poly()) {
+                    let ps: Vec<&Poly> = rs.iter().map(|r| &r.num).collect();
+                    return Ok(Some(Rat::poly(Poly::sum(&ps, b)?)));
+                }
+                let mut acc = Rat::zero();
+                for x in xs.iter() {
+                    acc = acc.add(self.get(memo, *x).ok_or(OverBudget)?, b)?;
+                }
+                acc
+            }
+            Node::Mul(xs) => {
+                let mut acc = Rat::one();
+                for x in xs.iter() {
+                    acc = acc.mul(self.get(memo, *x).ok_or(OverBudget)?, b)?;
+                }
+                acc
+            }
+            Node::Pow([base, e]) => match power_kind(store, e) {
+                PowKind::Int(n) => {
+                    let r = self.get(memo, base).ok_or(OverBudget)?.clone();
+                    return r.pow(n, b);
+                }
+                PowKind::Root(p, q) => {
+                    let inv = store.frac(1, q);
+                    let root = store.pow(base, inv);
+                    if matches!(store.node(root), Node::Pow(..)) && root != id {
+                        return self.atom(root).pow(p, b);
+                    }
+                    self.atom(id)
+                }
+                PowKind::Other => self.atom(id),
+            },
+            Node::Const(_) | Node::Var(_) | Node::Call(..) => self.atom(id),
+        }))
+    }
+
+    /// The expanded expression of a polynomial, built with the store's
+    /// constructors.
+    pub fn poly_expr(&self, store: &mut Store, p: &Poly) -> ExprId {
+        let mut terms = Vec::with_capacity(p.len());
+        for (i, (m, _)) in p.terms().iter().enumerate() {
+            let mut f = vec![store.rational(p.coeff(i))];
+            for (a, &e) in m.iter().enumerate() {
+                if e > 0 {
+                    f.push(store.powi(self.atoms[a], i64::from(e)));
+                }
+            }
+            terms.push(store.mul(&f));
+        }
+        store.add(&terms)
+    }
+
+    /// The expanded form `num / den`.
+    pub fn rat_expr(&self, store: &mut Store, r: &Rat) -> ExprId {
+        let n = self.poly_expr(store, &r.num);
+        if r.is_poly() {
+            return n;
+        }
+        let d = self.poly_expr(store, &r.den);
+        store.div(n, d)
+    }
+
+    /// A factored form: numeric content, common monomial and the
+    /// primitive rest of numerator and denominator, `c·m·p / (m'·q)`.
+    pub fn factored_expr(&self, store: &mut Store, r: &Rat) -> ExprId {
+        let (cn, n) = self.split(store, &r.num);
+        let (cd, d) = self.split(store, &r.den);
+        let c = store.rational(cn / cd);
+        let q = store.div(n, d);
+        store.mul(&[c, q])
+    }
+
+    /// `(content, monomial · primitive rest)` of a polynomial.
+    fn split(&self, store: &mut Store, p: &Poly) -> (BigRational, ExprId) {
+        if p.is_zero() {
+            return (BigRational::one(), store.int(0));
+        }
+        let c = p.content();
+        let m = p.mono_content();
+        let rest = p
+            .scale(&c.recip())
+            .div_mono(&m)
+            .unwrap_or_else(|| p.scale(&c.recip()));
+        let mono = Poly::build(vec![(m, BigInt::one())], BigInt::one());
+        let (me, re) = (self.poly_expr(store, &mono), self.poly_expr(store, &rest));
+        (c, store.mul(&[me, re]))
+    }
+
+    /// The smallest of `id`, its expanded normal form and its factored
+    /// form by [`Normal::ops`] (ties keep the earlier: `id`, expanded,
+    /// factored); `id` itself when it does not convert. The result's
+    /// rational function is cached, so expressions built from it convert
+    /// quickly.
+    pub fn normalize(&mut self, store: &mut Store, id: ExprId) -> ExprId {
+        let Some(r) = self.to_rat(store, id) else {
+            return id;
+        };
+        let expanded = self.rat_expr(store, &r);
+        let factored = self.factored_expr(store, &r);
+        let mut best = id;
+        let mut best_ops = self.ops(store, id);
+        for e in [expanded, factored] {
+            let o = self.ops(store, e);
+            if o < best_ops {
+                (best, best_ops) = (e, o);
+            }
+        }
+        self.cache.insert(best, r);
+        best
+    }
+
+    /// The cached rational function of `id`, if it was normalized here.
+    pub fn cached(&self, id: ExprId) -> Option<&Rat> {
+        self.cache.get(&id)
+    }
+
+    /// `acc + Π factors` over rational functions (each factor converted
+    /// once and cached); `None` when a factor does not convert or the
+    /// budget runs out.
+    pub fn add_product(
+        &mut self,
+        store: &mut Store,
+        acc: Option<Rat>,
+        factors: &[ExprId],
+    ) -> Option<Rat> {
+        for &f in factors {
+            if !self.cache.contains_key(&f) {
+                let r = self.to_rat(store, f)?;
+                self.cache.insert(f, r);
+            }
+        }
+        let mut b = self.budget.unwrap_or(Budget::DEFAULT);
+        let mut p = self.cache.get(&factors[0])?.clone();
+        for f in &factors[1..] {
+            p = p.mul(self.cache.get(f)?, &mut b).ok()?;
+        }
+        let sum = match acc {
+            Some(a) => a.add(&p, &mut b).ok()?,
+            None => p,
+        };
+        // a denominator other than a monomial expands badly (powers of
+        // `8*asin(1/8) - 1` lose their factored form, and floats their
+        // accuracy): leave those to the expressions
+        (sum.den.len() <= 1).then_some(sum)
+    }
+
+    /// The expanded expression of `r`, cached so that expressions built
+    /// from it convert quickly.
+    pub fn emit(&mut self, store: &mut Store, r: Rat) -> ExprId {
+        let r = r.normalized();
+        let e = self.rat_expr(store, &r);
+        self.cache.insert(e, r);
+        e
+    }
+
+    /// Converts `id` and caches its rational function without building any
+    /// expression, so that expressions built from `id` convert quickly;
+    /// false when it does not convert.
+    pub fn remember(&mut self, store: &mut Store, id: ExprId) -> bool {
+        match self.to_rat(store, id) {
+            Some(r) => {
+                self.cache.insert(id, r);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Like [`Normal::normalize`] but always the expanded form (when it
+    /// converts).
+    pub fn expand(&mut self, store: &mut Store, id: ExprId) -> ExprId {
+        let Some(r) = self.to_rat(store, id) else {
+            return id;
+        };
+        let e = self.rat_expr(store, &r);
+        self.cache.insert(e, r);
+        e
+    }
+}
+
+enum PowKind {
+    Int(i64),
+    Root(i64, i64),
+    Other,
+}
+
+fn power_kind(store: &Store, e: ExprId) -> PowKind {
+    let Some(r) = store.as_num(e).and_then(|n| n.as_rational()) else {
+        return PowKind::Other;
+    };
+    let (Ok(p), Ok(q)) = (i64::try_from(r.numer()), i64::try_from(r.denom())) else {
+        return PowKind::Other;
+    };
+    if p.abs() > MAX_EXPONENT || q > MAX_EXPONENT {
+        PowKind::Other
+    } else if q == 1 {
+        PowKind::Int(p)
+    } else {
+        PowKind::Root(p, q)
+    }
+}
+
+/// The operands that are themselves converted (not atoms).
+fn poly_children(store: &Store, id: ExprId) -> Vec<ExprId> {
+    match store.node(id) {
+        Node::Add(xs) | Node::Mul(xs) => xs.to_vec(),
+        Node::Pow([b, e]) if matches!(power_kind(store, *e), PowKind::Int(_)) => vec![*b],
+        _ => Vec::new(),
+    }
+}

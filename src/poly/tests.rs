@@ -1,0 +1,167 @@
+//! Unit tests of the polynomial module: arithmetic, gcd, and the round
+//! trip to expressions. Expected values are worked by hand.
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+
+use super::*;
+use crate::expr::Store;
+use crate::parse::{ParseOptions, parse_expr};
+use crate::print::infix;
+
+fn q(n: i64, d: i64) -> BigRational {
+    BigRational::new(n.into(), d.into())
+}
+
+/// A univariate polynomial in atom 0 from coefficients, constant first.
+fn uni(cs: &[(i64, i64)]) -> Poly {
+    let terms = cs
+        .iter()
+        .enumerate()
+        .map(|(k, &(n, d))| (if k == 0 { vec![] } else { vec![k as u32] }, q(n, d)))
+        .collect();
+    from_rational_terms(terms)
+}
+
+fn b() -> Budget {
+    Budget::DEFAULT
+}
+
+#[test]
+fn arithmetic_on_univariate_polynomials() {
+    let x1 = uni(&[(1, 1), (1, 1)]); // 1 + x
+    let x2 = uni(&[(-1, 1), (1, 1)]); // x - 1
+    let p = x1.mul(&x2, &mut b()).unwrap();
+    assert_eq!(p, uni(&[(-1, 1), (0, 1), (1, 1)]));
+    let s = x1.add(&x2, &mut b()).unwrap();
+    assert_eq!(s, uni(&[(0, 1), (2, 1)]));
+    assert!(x1.sub(&x1, &mut b()).unwrap().is_zero());
+    let c = x1.pow(3, &mut b()).unwrap();
+    assert_eq!(c, uni(&[(1, 1), (3, 1), (3, 1), (1, 1)]));
+    // rational coefficients share one denominator, reduced
+    let h = uni(&[(1, 2), (1, 3)]);
+    assert_eq!(h.den(), &BigInt::from(6));
+    assert_eq!(h.scale(&q(6, 1)), uni(&[(3, 1), (2, 1)]));
+    assert_eq!(h.scale(&q(6, 1)).den(), &BigInt::from(1));
+}
+
+#[test]
+fn division_with_remainder() {
+    // x^3 + 2x + 1 = (x^2 + x + 3)(x - 1) + 4
+    let a = uni(&[(1, 1), (2, 1), (0, 1), (1, 1)]);
+    let d = uni(&[(-1, 1), (1, 1)]);
+    let (qt, r) = a.div_rem(&d, &mut b()).unwrap();
+    assert_eq!(qt, uni(&[(3, 1), (1, 1), (1, 1)]));
+    assert_eq!(r, uni(&[(4, 1)]));
+    assert_eq!(a.div_exact(&d, &mut b()).unwrap(), None);
+}
+
+#[test]
+fn gcd_of_univariate_and_multivariate_polynomials() {
+    let x1 = uni(&[(1, 1), (1, 1)]);
+    let x2 = uni(&[(-1, 1), (1, 1)]);
+    let x3 = uni(&[(2, 1), (1, 1)]);
+    let a = x1.mul(&x2, &mut b()).unwrap().scale(&q(3, 1));
+    let c = x1.mul(&x3, &mut b()).unwrap().scale(&q(-1, 2));
+    assert_eq!(gcd(&a, &c, &mut b()).unwrap(), x1);
+    assert!(gcd(&x2, &x3, &mut b()).unwrap().is_one());
+    // monomial content: x^2 y and x y^3 share x y
+    let m1 = from_rational_terms(vec![(vec![2, 1], q(1, 1))]);
+    let m2 = from_rational_terms(vec![(vec![1, 3], q(5, 1))]);
+    let g = gcd(&m1, &m2, &mut b()).unwrap();
+    assert_eq!(g, from_rational_terms(vec![(vec![1, 1], q(1, 1))]));
+    // (x + y)(x - y) and (x + y)^2 share x + y
+    let xy = from_rational_terms(vec![(vec![1], q(1, 1)), (vec![0, 1], q(1, 1))]);
+    let xmy = from_rational_terms(vec![(vec![1], q(1, 1)), (vec![0, 1], q(-1, 1))]);
+    let p1 = xy.mul(&xmy, &mut b()).unwrap();
+    let p2 = xy.mul(&xy, &mut b()).unwrap();
+    assert_eq!(gcd(&p1, &p2, &mut b()).unwrap(), xy);
+}
+
+#[test]
+fn budgets_stop_growth() {
+    let x1 = uni(&[(1, 1), (1, 1)]);
+    let mut small = Budget {
+        max_terms: 10,
+        work: 1_000,
+    };
+    assert_eq!(x1.pow(50, &mut small), Err(OverBudget));
+    let mut tight = Budget {
+        max_terms: 1_000,
+        work: 10,
+    };
+    assert_eq!(x1.pow(50, &mut tight), Err(OverBudget));
+}
+
+#[test]
+fn rational_functions_cancel() {
+    let x1 = uni(&[(1, 1), (1, 1)]);
+    let x2 = uni(&[(-1, 1), (1, 1)]);
+    let num = x1.mul(&x2, &mut b()).unwrap();
+    let r = Rat::new(num, x2.scale(&q(2, 1)), &mut b())
+        .unwrap()
+        .unwrap();
+    assert!(r.is_poly());
+    assert_eq!(r.num, x1.scale(&q(1, 2)));
+    assert_eq!(Rat::new(x1.clone(), Poly::zero(), &mut b()).unwrap(), None);
+    let inv = Rat::poly(Poly::zero()).pow(-1, &mut b()).unwrap();
+    assert_eq!(inv, None);
+}
+
+fn norm(src: &str) -> String {
+    let mut s = Store::new();
+    let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+    let mut n = Normal::new();
+    let r = n.normalize(&mut s, e);
+    infix(&s, r)
+}
+
+#[test]
+fn round_trip_through_expressions() {
+    assert_eq!(norm("(x+1)^2 - x^2 - 2*x"), "1");
+    assert_eq!(norm("(x^2-1)/(x-1)"), "x + 1");
+    assert_eq!(
+        norm("(tanh(v) + tanh(u))^2 - tanh(v)^2 - 2*tanh(v)*tanh(u)"),
+        "tanh(u)^2"
+    );
+    assert_eq!(
+        norm("(sigmoid(a) - sigmoid(a)^2)/sigmoid(a)"),
+        "1 - sigmoid(a)"
+    );
+    assert_eq!(norm("(sqrt(x)^3 + sqrt(x))/sqrt(x)"), "sqrt(x)^2 + 1");
+    // floats do not convert: unchanged
+    assert_eq!(norm("(x+1.5)^2 - x^2"), "(x + 1.5)^2 - x^2");
+    // a larger normal form is not kept
+    assert_eq!(norm("(x+1)^9"), "(x + 1)^9");
+    // division by a zero polynomial does not convert
+    assert_eq!(norm("1/(x - x)"), norm("1/(x - x)"));
+}
+
+#[test]
+fn counts_follow_sympy() {
+    // values from sympy.count_ops of the printed forms
+    let cases = [
+        ("x + 1", 1),
+        ("x - 2*y", 2),
+        ("-x - y", 2),
+        ("x/y", 1),
+        ("3*x/(2*y)", 3),
+        ("sqrt(x)", 2),
+        ("x^2", 1),
+        ("1/x^2", 2),
+        ("sin(x)*cos(y)", 3),
+        ("3/8", 1),
+        ("-1/2*x", 2),
+    ];
+    for (src, want) in cases {
+        let mut s = Store::new();
+        let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+        let mut memo = Default::default();
+        assert_eq!(
+            count_ops(&s, e, &mut memo),
+            want,
+            "{src} printed {}",
+            infix(&s, e)
+        );
+    }
+}

@@ -1,0 +1,12 @@
+"""Expected values of tests/algebra.rs, from SymPy."""
+import sympy as sp
+
+x, u, v = sp.symbols('x u v')
+print(sp.simplify((x + 1)**2 - x**2 - 2*x))
+print(sp.simplify((sp.tanh(v) + sp.tanh(u))**2 - sp.tanh(v)**2 - 2*sp.tanh(v)*sp.tanh(u)))
+print(sp.simplify((x**2 - 1)/(x - 1)))
+s = sp.Symbol('s')
+sig = 1/(1 + sp.exp(-x))
+c2 = sp.diff(sig, x, 2)/2
+# in terms of s = sigmoid(x): sigmoid' = s(1-s)
+print(sp.expand(sp.simplify(c2.subs(sp.exp(-x), 1/s - 1))))
