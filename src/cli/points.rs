@@ -210,7 +210,12 @@ fn row_text(out: &mut String, values: &[f64], t: &Target<'_>, format: Format) {
             if k > 0 {
                 out.push(',');
             }
-            out.push_str(&number_text(*v));
+            // as number_text, written in place (no allocation per value)
+            if v.is_finite() && (*v == 0.0 || (1e-5..1e16).contains(&v.abs())) {
+                let _ = write!(out, "{v}");
+            } else {
+                out.push_str(&number_text(*v));
+            }
         }
         out.push('\n');
         return;
