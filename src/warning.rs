@@ -106,19 +106,7 @@ pub enum Warning {
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Warning::Domain { expr, value, point } => {
-                let at = if point.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at {point}")
-                };
-                let why = if value.is_nan() {
-                    "the value is outside the domain"
-                } else {
-                    "the value is outside the domain or beyond the float range"
-                };
-                write!(f, "`{}` is {}{at}: {why}", expr.short(), float_text(*value))
-            }
+            Warning::Domain { expr, value, point } => domain(f, expr, *value, point),
             Warning::MoreDomain { count: 1 } => {
                 f.write_str("1 more subexpression is outside the domain")
             }
@@ -187,4 +175,18 @@ impl fmt::Display for Warning {
             }
         }
     }
+}
+
+fn domain(f: &mut fmt::Formatter<'_>, expr: &Expr, value: f64, point: &Point) -> fmt::Result {
+    let at = if point.is_empty() {
+        String::new()
+    } else {
+        format!(" at {point}")
+    };
+    let why = if value.is_nan() {
+        "the value is outside the domain"
+    } else {
+        "the value is outside the domain or beyond the float range"
+    };
+    write!(f, "`{}` is {}{at}: {why}", expr.short(), float_text(value))
 }

@@ -934,7 +934,15 @@ fn each_line_streams_one_result_per_line() {
     let file = dir.join("exprs.txt");
     std::fs::write(&file, "x^2*y\nsin(x +\nexp(x)\n").expect("writes");
     let path = file.to_str().expect("utf-8 path");
-    let o = run(&["grad", path, "--each-line", "--format", "json", "--at", "x=1,y=2"]);
+    let o = run(&[
+        "grad",
+        path,
+        "--each-line",
+        "--format",
+        "json",
+        "--at",
+        "x=1,y=2",
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let lines: Vec<serde_json::Value> = stdout(&o)
         .lines()

@@ -23,18 +23,7 @@ fn mode(m: ModeArg) -> Mode {
 /// Runs `grad`, `hessian` or `jacobian`.
 pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let command = kind.command();
-    if a.batch.points.is_some() && (a.mode != ModeArg::Symbolic || a.check || a.cse) {
-        return Err(usage_error(
-            command,
-            "--points evaluates the derivative expressions: it does not go with --mode, --check or --cse",
-        ));
-    }
-    if (a.mode != ModeArg::Symbolic || a.check) && a.at.is_none() {
-        return Err(usage_error(
-            command,
-            "--mode forward|reverse and --check need a point: add --at",
-        ));
-    }
+    check_options(command, a)?;
     let mut i = Input::load(&a.common, ctx)?;
     let f = i.f.clone();
     let vars = i.vars(a.vars.as_deref())?;
@@ -43,14 +32,13 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         Kind::Jacobian => f.roots(),
         _ => vec![i.s.scalar(&f, command).map_err(|e| i.err(e))?],
     };
-    let matrix = if a.mode == ModeArg::Symbolic && !a.cse {
-        Some(
+    let symbolic_mode = a.mode == ModeArg::Symbolic && !a.cse;
+    let matrix = symbolic_mode
+        .then(|| {
             ctx.clock
-                .time(Phase::Compute, || symbolic(&mut i, kind, &vars))?,
-        )
-    } else {
-        None
-    };
+                .time(Phase::Compute, || symbolic(&mut i, kind, &vars))
+        })
+        .transpose()?;
     // the point must give what the values need: the variables of the
     // derivatives, or (AD, --check, --cse) all of the expression's
     let needed = match &matrix {
@@ -86,10 +74,9 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         batch(&mut i, kind, &matrix, &vars, a, ctx)?;
         return Ok(Done::streamed(i, command));
     }
-    i.check_output(&matrix.concat()).map_err(|e| match &a.at {
-        Some(_) => e.hint("for values only, use --mode reverse (or --cse for a compact program)"),
-        None => e,
-    })?;
+    let hint = "for values only, use --mode reverse (or --cse for a compact program)";
+    i.check_output(&matrix.concat())
+        .map_err(|e| if a.at.is_some() { e.hint(hint) } else { e })?;
     report.push(Block::Matrix {
         kind,
         rows: matrix.clone(),
@@ -106,6 +93,23 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     }
     i.s.check().map_err(|e| i.err(e))?;
     Ok(Done { input: i, report })
+}
+
+/// Options that do not go together: usage errors.
+fn check_options(command: &str, a: &GradArgs) -> Result<(), CliError> {
+    if a.batch.points.is_some() && (a.mode != ModeArg::Symbolic || a.check || a.cse) {
+        return Err(usage_error(
+            command,
+            "--points evaluates the derivative expressions: it does not go with --mode, --check or --cse",
+        ));
+    }
+    if (a.mode != ModeArg::Symbolic || a.check) && a.at.is_none() {
+        return Err(usage_error(
+            command,
+            "--mode forward|reverse and --check need a point: add --at",
+        ));
+    }
+    Ok(())
 }
 
 /// Values of the derivative expressions at the point; with `check`
