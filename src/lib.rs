@@ -44,7 +44,7 @@
 //! constructors), [`simplify`], [`diff`] (symbolic derivatives), [`eval`]
 //! (numeric values on a compiled tape), [`ad`] (automatic
 //! differentiation), [`series`] (Taylor polynomials), [`trace`] and [`cse`]
-//! (the computational graph and straight-line programs), [`print`] (output
+//! (the computational graph and straight-line programs), [`print`](mod@print) (output
 //! formats); [`numeric`] holds the numeric policy at a point (exact
 //! folding, kinks, checks). The `deriv` binary is a client of this front
 //! door (feature `cli`, on by default; `default-features = false` builds

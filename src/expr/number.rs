@@ -19,7 +19,7 @@ pub use super::rational::{add_rational, cmp_rational, gcd, mul_rational};
 /// Larger powers such as `2^(10^9)` stay unevaluated `Pow` nodes. It is also
 /// the default bound on every exact number a [`Store`](super::Store) holds
 /// (numerator and denominator): sums and products that would exceed it
-/// make the store report [`ExactOverflow`](super::ExactOverflow).
+/// make the store report [`Overflow::ExactBits`](super::Overflow::ExactBits).
 pub const MAX_EXACT_BITS: u64 = 1 << 15;
 
 /// A number: exact rational, or an `f64` that is finite or NaN (the

@@ -87,7 +87,7 @@ impl Session {
         })
     }
 
-    /// A shared read-only view of the store (what [`Expr`] handles hold).
+    /// A shared read-only view of the store (what [`crate::Expr`] handles hold).
     pub fn snapshot(&self) -> Arc<Store> {
         Arc::clone(&self.store)
     }
