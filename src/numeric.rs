@@ -128,13 +128,8 @@ fn domain_warnings(
     exact: &[ExprId],
 ) -> Vec<Warning> {
     let mut sources = tape.nonfinite_sources(slots);
+    let slot_of = tape.slot_map();
     if !exact.is_empty() {
-        let slot_of: FxHashMap<ExprId, usize> = tape
-            .ids()
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (*id, i))
-            .collect();
         sources.retain(|bad| {
             let p = eval_exact(store, exact[slot_of[bad]], &EXACT);
             !p.is_ok_and(|p| p.rounding == Rounding::Correct && p.value.is_finite())
@@ -149,12 +144,6 @@ fn domain_warnings(
             .collect();
         sources.dedup();
     }
-    let slot_of: FxHashMap<ExprId, usize> = tape
-        .ids()
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (*id, i))
-        .collect();
     let mut warnings: Vec<Warning> = sources
         .iter()
         .take(NAMED)

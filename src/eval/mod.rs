@@ -99,12 +99,7 @@ pub fn kinks(store: &Store, roots: &[ExprId], env: &Env) -> Result<Vec<Kink>, Ev
     let tape = Tape::new(store, roots);
     check_bound(store, &tape, env)?;
     let slots = tape.eval_slots(&|s| env.get(s).unwrap_or(f64::NAN));
-    let slot_of: FxHashMap<ExprId, usize> = tape
-        .ids()
-        .iter()
-        .enumerate()
-        .map(|(i, id)| (*id, i))
-        .collect();
+    let slot_of = tape.slot_map();
     let val = |id: &ExprId| slots[slot_of[id]];
     let mut out = Vec::new();
     for &id in tape.ids() {

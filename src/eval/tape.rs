@@ -161,6 +161,15 @@ impl Tape {
     pub fn ids(&self) -> &[ExprId] {
         &self.ids
     }
+
+    /// The slot of each node, the inverse of [`Tape::ids`].
+    pub fn slot_map(&self) -> rustc_hash::FxHashMap<ExprId, usize> {
+        self.ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, i))
+            .collect()
+    }
 }
 
 /// The value of one instruction, given the values `v` of the slots before
