@@ -11,7 +11,14 @@ use cli::args::{Cli, Command, Format};
 
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = Cli::parse_from(&argv);
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => return cli::shell::clap_exit(e),
+    };
+    if cli::shell::stdout_closed() {
+        eprintln!("deriv: error: cannot write the result: standard output is closed");
+        return ExitCode::from(1);
+    }
     match &cli.command {
         Command::Completions(a) => return cli::shell::completions(a.shell),
         Command::Man => return cli::shell::man(),

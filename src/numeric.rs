@@ -104,7 +104,7 @@ fn round_roots(
 }
 
 /// True when `id` holds a float literal (its value is then the float's).
-fn has_float(store: &Store, id: ExprId) -> bool {
+pub fn has_float(store: &Store, id: ExprId) -> bool {
     store
         .reachable(&[id])
         .iter()

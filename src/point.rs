@@ -11,7 +11,7 @@ use std::fmt;
 use crate::error::Error;
 use crate::eval::Env;
 use crate::expr::{ExprId, Func, Store, Sym};
-use crate::parse::{ParseOptions, parse_expr};
+use crate::parse::{ParseOptions, parse_scalar};
 
 /// One `name=value` of a point.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +27,8 @@ pub struct Coord {
     pub float: f64,
     /// The value was written with a float literal (`0.5`, `1e-3`).
     pub inexact: bool,
-    /// The value as written, trimmed.
+    /// The value as parsed, printed in deriv's syntax (`x=1.` shows
+    /// `1.0`, `x=2/4` shows `1/2`): what the echo of a point shows.
     pub text: String,
 }
 
@@ -148,7 +149,7 @@ fn parse_coord(
     }
     let vtext = &piece[eq + 1..];
     let vstart = start + eq + 1;
-    let value = parse_expr(store, vtext, opts).map_err(|e| {
+    let (value, underflows) = parse_scalar(store, vtext, opts).map_err(|e| {
         err(
             format!("bad value for `{name}`: {}", e.message()),
             vstart + e.span.start,
@@ -166,6 +167,19 @@ fn parse_coord(
             format!("the value of `{name}` must be a number, but `{v}` is a variable"),
             vstart,
             start + piece.len(),
+        ));
+    }
+    if let Some(u) = underflows.first() {
+        let literal = &vtext[u.start..u.end];
+        let read = if literal.parse::<f64>().unwrap_or(0.0) == 0.0 {
+            "the float range: it would be read as 0"
+        } else {
+            "the normal float range: it would lose precision"
+        };
+        return Err(err(
+            format!("`{literal}` is below {read}; write the value exactly, e.g. 10^-400"),
+            vstart + u.start,
+            vstart + u.end,
         ));
     }
     let float = crate::eval::eval(store, value, &Env::new()).unwrap_or(f64::NAN);
@@ -186,7 +200,7 @@ fn parse_coord(
         value,
         float,
         inexact,
-        text: vtext.trim().to_string(),
+        text: crate::print::infix(store, value),
     })
 }
 

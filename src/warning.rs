@@ -96,6 +96,15 @@ pub enum Warning {
         /// The point (empty for a constant expression).
         point: Point,
     },
+    /// A float literal that is not 0 as written but is below the float
+    /// range: read as 0 (`1e-400`), or as a subnormal float with fewer than
+    /// 53 significant bits (`1e-310`).
+    Underflow {
+        /// The literal as written.
+        literal: String,
+        /// The float it is read as.
+        value: f64,
+    },
     /// A value of the computational graph is outside the domain.
     TraceDomain {
         /// The point.
@@ -122,13 +131,13 @@ impl fmt::Display for Warning {
                     }
                     KinkRule::Zero => "the derivative is 0",
                 };
-                write!(f, "`{}` has a kink at {point}; using {rule}", expr.short())
+                write!(f, "{} has a kink at {point}; using {rule}", expr.named())
             }
             Warning::Undefined { expr, point } => write!(
                 f,
-                "`{}` has no real value at {point} (a pole, or outside the domain): \
+                "{} has no real value at {point} (a pole, or outside the domain): \
                  the coefficients that depend on it are undefined",
-                expr.short()
+                expr.named()
             ),
             Warning::NonFinite { name, value, point } => write!(
                 f,
@@ -145,9 +154,9 @@ impl fmt::Display for Warning {
                 first_row,
             } => write!(
                 f,
-                "`{}` is outside the domain or beyond the float range at {rows} point{} \
+                "{} is outside the domain or beyond the float range at {rows} point{} \
                  (the first is data row {})",
-                expr.short(),
+                expr.named(),
                 if *rows == 1 { "" } else { "s" },
                 first_row + 1
             ),
@@ -170,6 +179,17 @@ impl fmt::Display for Warning {
                     float_text(*value)
                 )
             }
+            Warning::Underflow { literal, value } if *value == 0.0 => write!(
+                f,
+                "`{literal}` is below the float range and is read as 0; \
+                 an exact value such as 10^-400 keeps it"
+            ),
+            Warning::Underflow { literal, value } => write!(
+                f,
+                "`{literal}` is below the normal float range and is read as {}, \
+                 with fewer than 53 significant bits",
+                float_text(*value)
+            ),
             Warning::TraceDomain { point } => {
                 write!(f, "a value is outside the domain at {point}")
             }
@@ -188,5 +208,5 @@ fn domain(f: &mut fmt::Formatter<'_>, expr: &Expr, value: f64, point: &Point) ->
     } else {
         "the value is outside the domain or beyond the float range"
     };
-    write!(f, "`{}` is {}{at}: {why}", expr.short(), float_text(value))
+    write!(f, "{} is {}{at}: {why}", expr.named(), float_text(value))
 }

@@ -7,6 +7,7 @@ mod grammar;
 mod hostile;
 mod library;
 mod modes;
+mod newcomer;
 mod points;
 mod precise;
 mod props;

@@ -320,6 +320,10 @@ pub struct EvalArgs {
     /// The point: `x=1,y=pi/4`.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
     pub at: Option<String>,
+    /// Also print the exact value (`sqrt(3)/2`) where the point and the
+    /// expression are exact.
+    #[arg(long)]
+    pub exact: bool,
 }
 
 /// `simplify`.
@@ -352,6 +356,10 @@ pub struct DiffArgs {
     /// Also evaluate at this point.
     #[arg(long, value_name = "POINT", allow_hyphen_values = true)]
     pub at: Option<String>,
+    /// With --at: also print the exact value (`sqrt(3)/2`) where the point
+    /// and the expression are exact.
+    #[arg(long, requires = "at")]
+    pub exact: bool,
     /// Print the derivative as a straight-line program of shared subexpressions.
     #[arg(long)]
     pub cse: bool,
@@ -377,6 +385,10 @@ pub struct GradArgs {
     /// forward-over-reverse).
     #[arg(long, value_enum, default_value_t = ModeArg::Symbolic)]
     pub mode: ModeArg,
+    /// With --at: also print the exact values (`sqrt(3)/2`) where the
+    /// point and the expression are exact.
+    #[arg(long, requires = "at")]
+    pub exact: bool,
     /// Compute at --at in every mode and by finite differences, print the
     /// largest discrepancy, and exit 1 if they disagree.
     #[arg(long)]
@@ -427,8 +439,10 @@ pub struct TaylorArgs {
     #[arg(long)]
     pub numeric: bool,
     /// Most monomials a Taylor polynomial may have.
-    #[arg(long, value_name = "N", help_heading = "Limits", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=deriv_limits::MAX_COUNT_CAP))]
-    pub max_terms: Option<usize>,
+    #[arg(long, value_name = "N", help_heading = "Limits",
+          default_value_t = deriv::series::SeriesOptions::DEFAULT_MAX_TERMS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=deriv_limits::MAX_COUNT_CAP))]
+    pub max_terms: usize,
 }
 
 /// `stats`.

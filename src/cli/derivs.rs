@@ -55,7 +55,7 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let mut report = Report::new(command, f.source(), vars.clone());
     let Some(matrix) = matrix else {
         if a.cse {
-            cse(&mut i, &mut report, kind, &vars, point, ctx)?;
+            cse(&mut i, &mut report, (kind, &vars), (point, a.exact), ctx)?;
         } else {
             let point = point.unwrap_or_default();
             automatic(
@@ -87,12 +87,20 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
             &mut i,
             &mut report,
             (kind, &matrix, &outputs),
-            (point, check),
+            (point, check, a.exact),
             ctx,
         );
     }
     i.s.check().map_err(|e| i.err(e))?;
     Ok(Done { input: i, report })
+}
+
+/// The shape of the values of `kind`.
+fn shape(kind: Kind) -> super::report::Shape {
+    match kind {
+        Kind::Grad => super::report::Shape::Vector,
+        Kind::Hessian | Kind::Jacobian => super::report::Shape::Matrix,
+    }
 }
 
 /// Options that do not go together: usage errors.
@@ -101,6 +109,12 @@ fn check_options(command: &str, a: &GradArgs) -> Result<(), CliError> {
         return Err(usage_error(
             command,
             "--points evaluates the derivative expressions: it does not go with --mode, --check or --cse",
+        ));
+    }
+    if a.exact && a.mode != ModeArg::Symbolic {
+        return Err(usage_error(
+            command,
+            "--exact evaluates the derivative expressions: it does not go with --mode forward|reverse",
         ));
     }
     if (a.mode != ModeArg::Symbolic || a.check) && a.at.is_none() {
@@ -118,7 +132,7 @@ fn values(
     i: &mut Input,
     report: &mut Report,
     (kind, matrix, outputs): (Kind, &[Vec<ExprId>], &[ExprId]),
-    (point, check): (Point, Option<bool>),
+    (point, check, exact): (Point, Option<bool>, bool),
     ctx: &mut Ctx,
 ) {
     let vars = report.vars.clone();
@@ -132,7 +146,9 @@ fn values(
             i.s.check_modes((outputs, hessian), &point, &vars, &rows, at_kink)
         })
     });
+    let exact = exact.then(|| i.exact(&flat, &point, shape(kind), vars.len()));
     report.push(Block::Values { kind, rows, point });
+    report.extend(exact);
     if let Some(c) = checked {
         report.failed = !c.agree();
         report.push(Block::Check(c));
@@ -283,9 +299,8 @@ fn ad_warnings(
 fn cse(
     i: &mut Input,
     report: &mut Report,
-    kind: Kind,
-    vars: &[Sym],
-    point: Option<Point>,
+    (kind, vars): (Kind, &[Sym]),
+    (point, exact): (Option<Point>, bool),
     ctx: &mut Ctx,
 ) -> Result<(), CliError> {
     let f = i.f.clone();
@@ -303,6 +318,7 @@ fn cse(
             .time(Phase::Eval, || i.s.program_values(&program, &p));
         (v, p)
     });
+    let flat = rows.concat();
     report.push(Block::Program {
         kind,
         program,
@@ -310,12 +326,14 @@ fn cse(
     });
     if let Some((vals, point)) = values {
         let cols = vars.len();
+        let exact = exact.then(|| i.exact(&flat, &point, shape(kind), cols));
         let rows = if cols == 0 {
             vec![vec![]]
         } else {
             vals.chunks(cols).map(<[f64]>::to_vec).collect()
         };
         report.push(Block::Values { kind, rows, point });
+        report.extend(exact);
     }
     Ok(())
 }

@@ -80,7 +80,11 @@ pub fn run(a: &DiffArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         ctx.warnings.extend(i.s.kinks(&[e], &point));
         let (v, w) = ctx.clock.time(Phase::Eval, || i.s.values(&[df], &point));
         ctx.warnings.extend(w);
+        let exact = a
+            .exact
+            .then(|| i.exact(&[df], &point, super::report::Shape::Scalar, 0));
         report.push(Block::DerivativeAt { value: v[0], point });
+        report.extend(exact);
     }
     i.s.check().map_err(|e| i.err(e))?;
     Ok(Done { input: i, report })

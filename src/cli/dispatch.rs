@@ -18,7 +18,7 @@ pub fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
         Command::Taylor(a) => taylor::run(
             &a.common,
             ("taylor", &a.at, a.order, a.numeric),
-            (a.max_terms, &a.batch),
+            (Some(a.max_terms), &a.batch),
             ctx,
         ),
         Command::Linearize(a) => {

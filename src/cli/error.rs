@@ -19,6 +19,8 @@ pub enum CliError {
         span: Option<(usize, usize)>,
         /// Lines showing where (input and caret), possibly empty.
         context: String,
+        /// Line and column (from 1) in EXPR, where the span is there.
+        location: Option<(usize, usize)>,
     },
     /// A usage error, reported by clap.
     Usage(clap::Error),
@@ -65,6 +67,7 @@ impl CliError {
             message,
             span: None,
             context,
+            location: None,
         }
     }
 
@@ -74,6 +77,7 @@ impl CliError {
             message: message.into(),
             span: None,
             context: String::new(),
+            location: None,
         }
     }
 
@@ -100,6 +104,7 @@ impl CliError {
                     message,
                     span: Some((p.span.start, p.span.end)),
                     context,
+                    location: Some(p.line_column(src)),
                 }
             }
             (
@@ -131,10 +136,12 @@ impl CliError {
                 message,
                 span,
                 context,
+                location,
             } => CliError::Input {
                 message: format!("{message}; {hint}"),
                 span,
                 context,
+                location,
             },
             e => e,
         }

@@ -5,7 +5,7 @@ use super::clock::{Ctx, Phase};
 use super::error::CliError;
 use super::input::Input;
 use super::points::{self, Shape, Target};
-use super::report::{Block, Done, Report};
+use super::report::{self, Block, Done, Report};
 
 pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     let mut i = Input::load(&a.common, ctx)?;
@@ -58,10 +58,19 @@ pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         .map_err(|e| i.err(e))?;
     ctx.warnings.extend(v.warnings);
     let mut report = Report::new("eval", f.source(), vars);
+    let exact = a.exact.then(|| {
+        let shape = if v.vector {
+            report::Shape::Vector
+        } else {
+            report::Shape::Scalar
+        };
+        i.exact(&roots, &point, shape, 0)
+    });
     report.push(Block::Value {
         values: v.values,
         vector: v.vector,
         point: (!point.is_empty()).then_some(point),
     });
+    report.extend(exact);
     Ok(Done { input: i, report })
 }

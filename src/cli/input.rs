@@ -4,12 +4,13 @@
 
 use std::io::Read;
 
-use deriv::expr::Sym;
+use deriv::expr::{ExprId, Sym};
 use deriv::{Function, Point, Session};
 
 use super::args::{Cli, Common, Format};
 use super::clock::{Ctx, Phase};
 use super::error::CliError;
+use super::report::{Block, Shape};
 
 /// A parsed input and the session that holds it.
 pub struct Input {
@@ -35,11 +36,35 @@ impl Input {
             .clock
             .time(Phase::Parse, || s.parse(src))
             .map_err(|e| CliError::from_lib(e, src, None))?;
+        ctx.warnings.extend(f.warnings().iter().cloned());
         Ok(Input {
             s,
             f,
             format: c.format,
         })
+    }
+
+    /// `--exact`: the exact values of `ids` at the point, in rows of
+    /// `cols` entries (`cols` 0: one row).
+    pub fn exact(&mut self, ids: &[ExprId], point: &Point, shape: Shape, cols: usize) -> Block {
+        let floats = !point.is_exact()
+            || ids
+                .iter()
+                .any(|&e| deriv::numeric::has_float(self.s.store(), e));
+        let cells = (!floats).then(|| {
+            let exact: Vec<Option<ExprId>> = self
+                .s
+                .exact_values(ids, point)
+                .into_iter()
+                .map(|e| e.map(|e| e.id()))
+                .collect();
+            if cols == 0 || shape != Shape::Matrix {
+                vec![exact]
+            } else {
+                exact.chunks(cols).map(<[_]>::to_vec).collect()
+            }
+        });
+        Block::Exact { shape, cells }
     }
 
     /// A library error, worded for the command line.
@@ -111,6 +136,7 @@ fn read_all(input: impl Read, max_input: usize) -> Result<String, CliError> {
             message: format!("standard input is not valid UTF-8 at byte {at}; input is ASCII"),
             span: Some((at, at + 1)),
             context: String::new(),
+            location: None,
         }
     })
 }

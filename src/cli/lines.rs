@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::ExitCode;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::args::{Cli, Command, Format};
 use super::clock::Ctx;
@@ -91,9 +91,10 @@ fn error_line(e: CliError, line: &str, n: usize, format: Format) -> String {
     };
     match format {
         Format::Json => {
-            let span = span.map_or(Value::Null, |(s, e)| json!([s, e]));
-            json!({ "error": { "message": message, "span": span }, "line": n, "input": line })
-                .to_string()
+            let mut out = super::output::error_json(&message, span, None);
+            out["line"] = json!(n);
+            out["input"] = json!(line);
+            out.to_string()
         }
         _ => format!("error: line {n}: {message}"),
     }

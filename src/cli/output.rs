@@ -36,14 +36,11 @@ pub fn report_error(e: CliError, format: Format) -> ExitCode {
             message,
             span,
             context,
+            location,
         } => {
             match format {
                 Format::Json => {
-                    let span = span.map_or(Value::Null, |(s, e)| json!([s, e]));
-                    eprintln!(
-                        "{}",
-                        json!({ "error": { "message": message, "span": span } })
-                    );
+                    eprintln!("{}", error_json(&message, span, location));
                 }
                 _ if context.is_empty() => eprintln!("deriv: error: {message}"),
                 _ => eprintln!("deriv: error: {message}\n{context}"),
@@ -51,6 +48,22 @@ pub fn report_error(e: CliError, format: Format) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The JSON error object: `{"error": {"message", "span", "line", "column"}}`
+/// (`line` and `column` from 1, where the error is located in EXPR).
+pub fn error_json(
+    message: &str,
+    span: Option<(usize, usize)>,
+    location: Option<(usize, usize)>,
+) -> Value {
+    let span = span.map_or(Value::Null, |(s, e)| json!([s, e]));
+    let mut error = json!({ "message": message, "span": span });
+    if let Some((line, column)) = location {
+        error["line"] = json!(line);
+        error["column"] = json!(column);
+    }
+    json!({ "error": error })
 }
 
 /// Each distinct warning once, in order.

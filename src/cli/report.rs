@@ -65,6 +65,17 @@ impl Kind {
     }
 }
 
+/// The shape of a result's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One value.
+    Scalar,
+    /// A list (a vector's components, a gradient).
+    Vector,
+    /// Rows (a Hessian, a Jacobian).
+    Matrix,
+}
+
 /// One part of a result.
 pub enum Block {
     /// `eval`: the values.
@@ -130,6 +141,15 @@ pub enum Block {
         /// The point.
         point: Point,
     },
+    /// `--exact`: the exact values at an exact point, in the shape of the
+    /// values (`None`: no exact value). `cells` is `None` where the point
+    /// or the expression holds a float.
+    Exact {
+        /// Scalar, vector or matrix.
+        shape: Shape,
+        /// Rows of entries.
+        cells: Option<Vec<Vec<Option<ExprId>>>>,
+    },
     /// `--check`.
     Check(Checked),
     /// `taylor`, `linearize`.
@@ -172,5 +192,10 @@ impl Report {
     /// Adds a block.
     pub fn push(&mut self, b: Block) {
         self.blocks.push(b);
+    }
+
+    /// Adds the blocks given (none, or an optional one).
+    pub fn extend(&mut self, bs: impl IntoIterator<Item = Block>) {
+        self.blocks.extend(bs);
     }
 }

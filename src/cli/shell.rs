@@ -156,6 +156,38 @@ fn emit(bytes: &[u8]) -> ExitCode {
     }
 }
 
+/// clap's early exits: help and version go to standard output, where a
+/// write error exits 1 (`deriv --help > /dev/full`); other errors are
+/// usage errors on standard error (exit 2).
+pub fn clap_exit(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            emit(e.render().to_string().as_bytes())
+        }
+        _ => {
+            let _ = e.print();
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
+        }
+    }
+}
+
+/// True when standard output was closed when deriv started (`deriv grad
+/// x >&-`). Rust's runtime then opens `/dev/null` read-write on it, where
+/// every write succeeds; a shell's `> /dev/null` opens it write-only. So
+/// on Linux: fd 1 is `/dev/null` open read-write (`/proc/self/fdinfo/1`
+/// flags with `O_RDWR`). Elsewhere, or when `/proc` cannot tell: false.
+pub fn stdout_closed() -> bool {
+    let null =
+        std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == std::path::Path::new("/dev/null"));
+    null && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+        info.lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 0o3 == 0o2)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ mod power;
 mod product;
 mod rational;
 pub mod split;
+mod written;
 
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
@@ -212,6 +213,8 @@ pub struct Store {
     max_depth: u32,
     max_size: usize,
     overflow: Option<Overflow>,
+    /// Constant singularities as written (`written.rs`).
+    written: FxHashMap<ExprId, (Box<str>, bool)>,
 }
 
 impl Default for Store {
@@ -229,6 +232,7 @@ impl Default for Store {
             max_depth: MAX_GRAPH_DEPTH,
             max_size: MAX_GRAPH_SIZE,
             overflow: None,
+            written: FxHashMap::default(),
         }
     }
 }

@@ -69,11 +69,16 @@ pub enum ParseErrorKind {
         /// The second operand's first token.
         found: String,
     },
-    /// A `(` without its `)`.
-    #[error("expected `)` to close the `(` at offset {}", open.start)]
+    /// A `(` without its `)`; the error's span is the `(` itself.
+    #[error("this `(` is not closed: expected `)` {}", match found {
+        Some(f) => format!("before `{f}`"),
+        None => "before the end of the input".to_string(),
+    })]
     UnclosedParen {
         /// Where the `(` is.
         open: Span,
+        /// The token where the `)` was expected (`None` at the end of input).
+        found: Option<String>,
     },
     /// A `[` without its `]`.
     #[error("expected `,` or `]` to close the `[` at offset {}", open.start)]
@@ -180,14 +185,40 @@ impl ParseError {
     ///   x + * y
     ///       ^
     /// ```
+    ///
+    /// In a source of several lines, a line `--> line L, column C` comes
+    /// before the excerpt.
     pub fn render(&self, src: &str) -> String {
         let (line, column, width) = caret_line(src, self.span);
+        let location = if src.trim_end().contains('\n') {
+            let (l, c) = self.line_column(src);
+            format!("  --> line {l}, column {c}\n")
+        } else {
+            String::new()
+        };
         format!(
-            "error: {}\n  {line}\n  {}{}\n",
+            "error: {}\n{location}  {line}\n  {}{}\n",
             self.message(),
             " ".repeat(column),
             "^".repeat(width.max(1))
         )
+    }
+
+    /// The line and column (both from 1; the column in characters) where
+    /// the error starts in `src`.
+    ///
+    /// ```
+    /// # use deriv::{expr::Store, parse::{parse_program, ParseOptions}};
+    /// let src = "a = x^2\nb = a +\n";
+    /// let err = parse_program(&mut Store::new(), src, &ParseOptions::default()).unwrap_err();
+    /// assert_eq!(err.line_column(src), (2, 8));
+    /// ```
+    pub fn line_column(&self, src: &str) -> (usize, usize) {
+        let start = floor_char_boundary(src, self.span.start.min(src.len()));
+        let before = &src[..start];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        (line, src[line_start..start].chars().count() + 1)
     }
 }
 
@@ -387,7 +418,7 @@ mod tests {
     fn render_shows_the_line_holding_the_error() {
         assert_eq!(
             err(9, 10).render("a = 1\nb = \n"),
-            "error: empty input\n  b = \n     ^\n"
+            "error: empty input\n  --> line 2, column 4\n  b = \n     ^\n"
         );
         assert_eq!(
             err(3, 3).render("t +"),

@@ -49,6 +49,9 @@ pub(super) struct Grammar<'s> {
     uses: RefCell<Uses<'s>>,
     /// The same for each assigned name.
     assigned_uses: RefCell<FxHashMap<&'s str, Uses<'s>>>,
+    /// Float literals that are not 0 as written but round to 0 or to a
+    /// subnormal float.
+    pub(super) underflows: RefCell<Vec<Span>>,
 }
 
 /// Input variables and assigned names used by one statement, each once.
@@ -126,6 +129,7 @@ impl<'s> Grammar<'s> {
             inputs: RefCell::default(),
             uses: RefCell::default(),
             assigned_uses: RefCell::default(),
+            underflows: RefCell::default(),
         }
     }
 
@@ -179,7 +183,31 @@ impl<'s> Grammar<'s> {
         let result = f();
         self.depth.set(depth);
         self.brackets.set(brackets);
-        result
+        result.map_err(|e| self.left_open(at, e))
+    }
+
+    /// An error inside the group opened at `open` whose offending token
+    /// starts a later line (`b = exp(a` then `c = a + b`): the `(` left
+    /// open is the fault, so the error is [`ParseErrorKind::UnclosedParen`]
+    /// at it. Other errors pass unchanged.
+    fn left_open(&self, open: &'s str, e: nom::Err<Located<'s>>) -> nom::Err<Located<'s>> {
+        let nom::Err::Failure(l) = e else { return e };
+        let at = self.offset(l.input);
+        let start = self.offset(open);
+        let line_start = self.src[..at].rfind('\n').map_or(0, |p| p + 1);
+        let stray = matches!(
+            l.kind,
+            Some(ParseErrorKind::MissingOperator { .. } | ParseErrorKind::TrailingInput { .. })
+        );
+        let starts_line = line_start > start && self.src[line_start..at].trim().is_empty();
+        if open.starts_with('(') && stray && starts_line {
+            let span = Span::new(start, start + 1);
+            let found = token(l.input).map(str::to_string);
+            let kind = ParseErrorKind::UnclosedParen { open: span, found };
+            nom::Err::Failure(Located::new(open, 1, kind))
+        } else {
+            nom::Err::Failure(l)
+        }
     }
 
     /// expr = term , { ( "+" | "-" ) , term } ;
@@ -205,6 +233,7 @@ impl<'s> Grammar<'s> {
 
     /// term = unary , { ( "*" | "/" ) , unary | implicit } ;
     fn term(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
+        let start = self.offset(self.ws(i));
         let (mut i, (first, mut end)) = self.unary(i)?;
         let mut factors = vec![first];
         loop {
@@ -213,17 +242,15 @@ impl<'s> Grammar<'s> {
                 if let Ok((rest, op)) = one_of::<_, _, Located>("*/").parse(j) {
                     let (rest, (f, last)) =
                         cut(operand(Some(op.into()), |i| self.unary(i))).parse(rest)?;
-                    (
-                        rest,
-                        (
-                            if op == '/' {
-                                self.store.borrow_mut().recip(f)
-                            } else {
-                                f
-                            },
-                            last,
-                        ),
-                    )
+                    let f = if op == '/' {
+                        let mut st = self.store.borrow_mut();
+                        let r = st.recip(f);
+                        st.note_written(r, &[f], &self.src[start..self.offset(rest)]);
+                        r
+                    } else {
+                        f
+                    };
+                    (rest, (f, last))
                 } else if self.implicit_follows(end, j)? {
                     self.implicit(j)?
                 } else {
@@ -362,12 +389,9 @@ impl<'s> Grammar<'s> {
     fn close_paren(&self, open: &'s str, i: &'s str) -> Res<'s, char> {
         let i = self.ws(i);
         char::<_, Located>(')').parse(i).or_else(|_| {
-            let open = Span::new(self.offset(open), self.offset(open) + 1);
-            fail(
-                i,
-                token(i).map_or(0, str::len),
-                ParseErrorKind::UnclosedParen { open },
-            )
+            let span = Span::new(self.offset(open), self.offset(open) + 1);
+            let found = token(i).map(str::to_string);
+            fail(open, 1, ParseErrorKind::UnclosedParen { open: span, found })
         })
     }
 }

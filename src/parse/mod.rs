@@ -75,6 +75,9 @@ pub struct Program {
     /// names too, in natural order: `y` in `x + y - y` although the
     /// canonical form cancels it. (Commands list and accept these.)
     pub inputs: Vec<Sym>,
+    /// Float literals that are not 0 as written but underflow: to 0
+    /// (`1e-400`) or to a subnormal float with fewer significant bits.
+    pub underflows: Vec<Span>,
 }
 
 /// Parses a program: statements `name = expr` separated by `;` or newlines,
@@ -123,10 +126,21 @@ pub fn parse_program(
 /// # Errors
 /// As [`parse_program`]; an assignment or vector is an error too.
 pub fn parse_expr(store: &mut Store, src: &str, opts: &ParseOptions) -> Result<ExprId, ParseError> {
+    parse_scalar(store, src, opts).map(|(id, _)| id)
+}
+
+/// [`parse_expr`], with the spans of the float literals that underflow
+/// (see [`Program::underflows`]).
+pub(crate) fn parse_scalar(
+    store: &mut Store,
+    src: &str,
+    opts: &ParseOptions,
+) -> Result<(ExprId, Vec<Span>), ParseError> {
     check_text(src, opts)?;
     let grammar = Grammar::new(store, src, opts);
     let result = all_consuming(|i| grammar.scalar(i)).parse(src).finish();
-    result.map(|(_, id)| id).map_err(|e| e.into_error(src))
+    let id = result.map(|(_, id)| id).map_err(|e| e.into_error(src))?;
+    Ok((id, grammar.underflows.take()))
 }
 
 /// Checks the length and the characters: ASCII only, and no control

@@ -70,6 +70,49 @@ impl Session {
         }
     }
 
+    /// The exact values of `roots` at an exact point, in simplified form
+    /// (`sin(x)` at `x=pi/3` is `sqrt(3)/2`): `None` for an entry whose
+    /// value is not finite or not exact (a float literal in it, or in the
+    /// point), or that needs a variable the point does not give.
+    ///
+    /// ```
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("[sin(x), x^2/3, log(x - 1)]")?;
+    /// let p = s.point("x=pi/3")?;
+    /// let exact = s.exact_values(&f.roots(), &p);
+    /// let shown: Vec<String> = exact
+    ///     .iter()
+    ///     .map(|e| e.as_ref().map_or("none".to_string(), |e| e.to_string()))
+    ///     .collect();
+    /// assert_eq!(shown, ["sqrt(3)/2", "pi^2/27", "none"]);
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    pub fn exact_values(&mut self, roots: &[ExprId], point: &Point) -> Vec<Option<Expr>> {
+        if self.foreign(roots) || !point.is_exact() {
+            return vec![None; roots.len()];
+        }
+        let map: rustc_hash::FxHashMap<Sym, ExprId> = point.exact_values().into_iter().collect();
+        let st = self.store_mut();
+        let ids: Vec<ExprId> = st
+            .substitute_vars(roots, &map)
+            .into_iter()
+            .map(|e| crate::simplify::simplify(st, e))
+            .collect();
+        let values = crate::eval::Tape::new(st, &ids).eval(&|_| f64::NAN);
+        let st = self.store();
+        let exact: Vec<bool> = ids
+            .iter()
+            .zip(&values)
+            .map(|(&e, v)| {
+                v.is_finite() && !crate::numeric::has_float(st, e) && st.free_vars(&[e]).is_empty()
+            })
+            .collect();
+        ids.iter()
+            .zip(exact)
+            .map(|(&e, ok)| ok.then(|| self.expr(e)))
+            .collect()
+    }
+
     fn require(&self, roots: &[ExprId], point: &Point) -> Result<(), Error> {
         let names: Vec<String> = self
             .needed(roots)

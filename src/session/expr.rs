@@ -60,6 +60,20 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// The expression named for a message, in backquotes: [`Expr::short`],
+    /// or for a constant singularity what the user wrote (`` `tan(pi/2)` ``
+    /// rather than the `0^(-1)` it folds to; `` `0^(-1)` in `log(x,1)` ``
+    /// where it is part of what was written; see [`Store::written`]).
+    pub fn named(&self) -> String {
+        match self.store.written(self.id) {
+            Some((text, true)) => format!("`{text}`"),
+            Some((text, false)) => format!("`{}` in `{text}`", self.short()),
+            None => format!("`{}`", self.short()),
+        }
+    }
+}
+
 impl fmt::Display for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.infix())

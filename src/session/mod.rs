@@ -30,6 +30,7 @@ use crate::error::Error;
 use crate::expr::{ExprId, Store, Sym};
 use crate::parse::{Output, ParseOptions, parse_program};
 use crate::point::{Point, parse_names};
+use crate::warning::Warning;
 
 /// The bounds that keep hostile input cheap. Each has a default that stays
 /// well inside an 8 MiB thread stack and a few GiB of memory.
@@ -79,12 +80,19 @@ pub struct Function {
     output: Output,
     inputs: Vec<Sym>,
     statements: Vec<(String, ExprId)>,
+    warnings: Vec<Warning>,
 }
 
 impl Function {
     /// The text it was parsed from.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// What parsing noticed without failing: float literals below the
+    /// float range ([`Warning::Underflow`]).
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
     }
 
     /// True for a vector `[f1, f2, ...]`.
@@ -203,6 +211,17 @@ impl Session {
                 .statements
                 .iter()
                 .map(|st| (st.name.clone(), st.value))
+                .collect(),
+            warnings: program
+                .underflows
+                .iter()
+                .map(|span| {
+                    let literal = &src[span.start..span.end];
+                    Warning::Underflow {
+                        literal: literal.to_string(),
+                        value: literal.parse().unwrap_or(0.0),
+                    }
+                })
                 .collect(),
             output: program.output,
             inputs: program.inputs,

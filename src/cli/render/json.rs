@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::format::{number_json, point_json, program_text};
 use super::trace;
-use crate::cli::report::{Block, Kind, Report};
+use crate::cli::report::{Block, Kind, Report, Shape};
 
 pub fn render(r: &Report, s: &mut Session) -> Value {
     let mut m = Map::new();
@@ -105,6 +105,7 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
             }
             put(m, "at", point_json(point));
         }
+        Block::Exact { shape, cells } => put(m, "exact", exact(st, *shape, cells.as_deref())),
         Block::Check(c) => put(m, "check", check(c)),
         Block::Taylor(p) => {
             put(m, "at", point_json(&p.point));
@@ -113,6 +114,28 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
         }
         Block::Stats(x) => put(m, "ops", stats(x)),
         Block::Trace(t) => trace::json(m, t, st, &r.vars),
+    }
+}
+
+/// `--exact`: strings in the shape of `"value"`, `null` for an entry with
+/// no exact value (or for all of them, where the point has a float).
+fn exact(
+    st: &deriv::expr::Store,
+    shape: Shape,
+    cells: Option<&[Vec<Option<deriv::expr::ExprId>>]>,
+) -> Value {
+    let Some(rows) = cells else {
+        return Value::Null;
+    };
+    let row = |r: &[Option<deriv::expr::ExprId>]| -> Vec<Value> {
+        r.iter()
+            .map(|e| e.map_or(Value::Null, |e| Value::String(infix(st, e))))
+            .collect()
+    };
+    match shape {
+        Shape::Scalar => row(&rows[0]).into_iter().next().unwrap_or(Value::Null),
+        Shape::Vector => Value::Array(row(&rows[0])),
+        Shape::Matrix => Value::Array(rows.iter().map(|r| Value::Array(row(r))).collect()),
     }
 }
 

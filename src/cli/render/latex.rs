@@ -1,12 +1,12 @@
 //! A report as LaTeX math, one equation per line (KaTeX-compatible).
 
-use deriv::expr::Sym;
+use deriv::expr::{ExprId, Sym};
 use deriv::print::{latex, latex_matrix};
 use deriv::{Session, numeric::float_text};
 
 use super::format::{latex_var, point_tex, stats_rows, tex_number};
 use super::trace;
-use crate::cli::report::{Block, Kind, Report};
+use crate::cli::report::{Block, Kind, Report, Shape};
 
 pub fn render(r: &Report, s: &mut Session) -> Vec<String> {
     let mut out = Vec::new();
@@ -76,6 +76,7 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
                 latex_matrix(&nums)
             ));
         }
+        Block::Exact { shape, cells } => out.push(exact(s, *shape, cells.as_deref())),
         Block::Check(c) => {
             out.push(format!(
                 "\\text{{check: modes differ by at most }} {} \\text{{, finite differences by }} {}",
@@ -94,6 +95,27 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
         }
         Block::Trace(t) => out.push(trace::latex_align(s, t)),
     }
+}
+
+/// `--exact`: `\text{exact: } ...` in the shape of the values.
+fn exact(s: &Session, shape: Shape, cells: Option<&[Vec<Option<ExprId>>]>) -> String {
+    let Some(rows) = cells else {
+        return "\\text{exact: none (the point or the expression has a float)}".into();
+    };
+    let tex: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|e| e.map_or_else(|| "\\text{none}".to_string(), |e| latex(s.store(), e)))
+                .collect()
+        })
+        .collect();
+    let body = match shape {
+        Shape::Scalar => tex[0].join(", "),
+        Shape::Vector => column(tex[0].clone()),
+        Shape::Matrix => latex_matrix(&tex),
+    };
+    format!("\\text{{exact: }} {body}")
 }
 
 fn head(kind: Kind) -> &'static str {

@@ -5,7 +5,7 @@ use deriv::{Checked, Session};
 
 use super::format::{number_text, program_text, stats_rows};
 use super::trace;
-use crate::cli::report::{Block, Kind, Report};
+use crate::cli::report::{Block, Kind, Report, Shape};
 
 pub fn render(r: &Report, s: &mut Session) -> Vec<String> {
     let mut out = Vec::new();
@@ -20,6 +20,33 @@ fn list(cells: Vec<String>, vector: bool) -> String {
         format!("[{}]", cells.join(", "))
     } else {
         cells.join(", ")
+    }
+}
+
+/// `--exact`: `exact: sqrt(3)/2`, `exact: [a, b]`, or `exact:` and rows;
+/// `none` for an entry with no exact value.
+fn exact(
+    out: &mut Vec<String>,
+    st: &deriv::expr::Store,
+    shape: Shape,
+    cells: Option<&[Vec<Option<deriv::expr::ExprId>>]>,
+) {
+    let Some(rows) = cells else {
+        out.push("exact: none (the point or the expression has a float)".into());
+        return;
+    };
+    let text = |row: &[Option<deriv::expr::ExprId>]| -> Vec<String> {
+        row.iter()
+            .map(|e| e.map_or_else(|| "none".to_string(), |e| infix(st, e)))
+            .collect()
+    };
+    match shape {
+        Shape::Scalar => out.push(format!("exact: {}", text(&rows[0]).join(", "))),
+        Shape::Vector => out.push(format!("exact: [{}]", text(&rows[0]).join(", "))),
+        Shape::Matrix => {
+            out.push("exact:".into());
+            out.extend(rows.iter().map(|r| format!("[{}]", text(r).join(", "))));
+        }
     }
 }
 
@@ -76,6 +103,7 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
                 }
             }
         }
+        Block::Exact { shape, cells } => exact(out, st, *shape, cells.as_deref()),
         Block::Check(c) => check(out, c),
         Block::Taylor(p) => out.push(p.text.clone()),
         Block::Stats(x) => {

@@ -10,7 +10,7 @@ use num_rational::BigRational;
 
 use super::{End, Grammar, Res, consumed, exponent, fail, identifier, operand};
 use crate::expr::{Constant, ExprId};
-use crate::parse::error::{Located, ParseErrorKind};
+use crate::parse::error::{Located, ParseErrorKind, Span};
 use crate::parse::functions::Callee;
 
 impl<'s> Grammar<'s> {
@@ -47,7 +47,17 @@ impl<'s> Grammar<'s> {
                 .rational(BigRational::from_integer(n))
         } else {
             match text.parse::<f64>() {
-                Ok(x) if x.is_finite() => self.store.borrow_mut().float(x),
+                Ok(x) if x.is_finite() => {
+                    let digits = text.split(['e', 'E']).next().unwrap_or("");
+                    let nonzero = digits.bytes().any(|b| matches!(b, b'1'..=b'9'));
+                    if nonzero && !x.is_normal() {
+                        let start = self.offset(i);
+                        self.underflows
+                            .borrow_mut()
+                            .push(Span::new(start, start + text.len()));
+                    }
+                    self.store.borrow_mut().float(x)
+                }
                 _ => return fail(i, text.len(), ParseErrorKind::NumberOutOfRange(text.into())),
             }
         };
@@ -108,6 +118,8 @@ impl<'s> Grammar<'s> {
                 return fail(start, start.len() - rest.len(), kind);
             }
             let id = callee.apply(&mut self.store.borrow_mut(), &args);
+            let text = &self.src[self.offset(start)..self.offset(rest)];
+            self.store.borrow_mut().note_written(id, &args, text);
             Ok((rest, (id, End::Close)))
         })
     }

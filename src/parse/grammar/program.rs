@@ -65,6 +65,7 @@ impl<'s> Grammar<'s> {
                 statements,
                 output,
                 inputs,
+                underflows: self.underflows.take(),
             };
             return Ok((k, program));
         }

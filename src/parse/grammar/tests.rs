@@ -107,10 +107,17 @@ fn primary_parentheses_report_the_open_paren() {
     assert_eq!(
         err.kind,
         ParseErrorKind::UnclosedParen {
-            open: Span::new(0, 1)
+            open: Span::new(0, 1),
+            found: None,
         }
     );
-    assert_eq!(err.span, Span::new(6, 6));
+    assert_eq!(err.span, Span::new(0, 1));
+    let err = error("sin(x]");
+    assert_eq!(err.span, Span::new(3, 4));
+    assert_eq!(
+        err.message(),
+        "this `(` is not closed: expected `)` before `]`"
+    );
     let err = error("t + 2)");
     assert_eq!(
         (err.span, err.message()),
@@ -201,4 +208,27 @@ fn empty_input() {
     for src in ["", "  ", "# nothing", "\n\n"] {
         assert_eq!(error(src).kind, ParseErrorKind::Empty, "{src:?}");
     }
+}
+
+#[test]
+fn a_paren_left_open_before_the_next_line_is_reported_at_the_paren() {
+    let src = "a = x^2\nb = exp(a\nc = a + b\nsqrt(c)\n";
+    let err =
+        crate::parse::parse_program(&mut Store::new(), src, &ParseOptions::default()).unwrap_err();
+    assert_eq!(err.span, Span::new(15, 16), "{}", err.render(src));
+    assert_eq!(err.line_column(src), (2, 8));
+    assert_eq!(
+        err.message(),
+        "this `(` is not closed: expected `)` before `c`"
+    );
+    // an operator error inside a group that spans lines stays where it is
+    let src = "a = (x +\n * y)\na";
+    let err =
+        crate::parse::parse_program(&mut Store::new(), src, &ParseOptions::default()).unwrap_err();
+    assert_eq!(err.line_column(src), (2, 2));
+    // on the same line, two operands in a row are still that error
+    assert!(matches!(
+        error("(x y)").kind,
+        ParseErrorKind::MissingOperator { .. }
+    ));
 }

@@ -1,0 +1,238 @@
+//! Issues 10 and 11: the rough edges a new user hits, each with its command
+//! and the behaviour it now has. Values are derived by hand in the comments.
+
+use std::process::{Command, Output, Stdio};
+
+fn deriv(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_deriv"));
+    cmd.args(args);
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    deriv(args).output().expect("deriv runs")
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = deriv(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("deriv runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input.as_bytes()).expect("writes");
+    drop(stdin);
+    child.wait_with_output().expect("deriv ends")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_str(stdout(o).trim()).expect("one JSON object")
+}
+
+/// `b = exp(a` leaves a `(` open on line 2; the parser meets `c` on line 3.
+/// The error is at the `(`: line 2, column 8, in text and in JSON.
+#[test]
+fn a_program_error_names_the_open_paren_with_line_and_column() {
+    let program = "a = x^2\nb = exp(a\nc = a + b\nsqrt(c)\n";
+    let o = run_stdin(&["grad", "-"], program);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    let err = stderr(&o);
+    assert!(err.contains("this `(` is not closed"), "{err}");
+    assert!(err.contains("--> line 2, column 8"), "{err}");
+    assert!(err.contains("  b = exp(a\n         ^\n"), "{err}");
+    let o = run_stdin(&["grad", "-", "--format", "json"], program);
+    let v: serde_json::Value = serde_json::from_str(stderr(&o).trim()).expect("json error");
+    assert_eq!(v["error"]["line"], 2);
+    assert_eq!(v["error"]["column"], 8);
+    assert_eq!(v["error"]["span"], serde_json::json!([15, 16]));
+    // an error on one line: its column, and line 1
+    let o = run(&["grad", "x + * y", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(stderr(&o).trim()).expect("json error");
+    assert_eq!(
+        (v["error"]["line"].clone(), v["error"]["column"].clone()),
+        (1.into(), 5.into())
+    );
+}
+
+/// `--at x=1.` is a float: echoed as it parses, `1.0`; `y=2/4` as `1/2`.
+#[test]
+fn the_point_is_echoed_as_parsed() {
+    let o = run(&["hessian", "x^2*y", "--at", "x=1.,y=2/4"]);
+    assert!(stdout(&o).contains("at x=1.0, y=1/2:"), "{}", stdout(&o));
+    let o = run_stdin(&["grad", "-", "--each-line", "--at", "x=3e0"], "x^2\n");
+    // d/dx x^2 = 2x = 6 at 3
+    assert!(stdout(&o).contains("at x=3.0"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("df/dx = 6"), "{}", stdout(&o));
+}
+
+/// `1e-400` is not 0 as written: reading it as 0 warns; in a point it is
+/// an error (`10^-400` is the exact spelling).
+#[test]
+fn underflow_to_zero_warns() {
+    let o = run(&["eval", "1e-400"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o).trim(), "0");
+    assert!(
+        stderr(&o).contains("`1e-400` is below the float range"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["eval", "1e-310 + 0*x", "--at", "x=1"]);
+    assert!(
+        stderr(&o).contains("fewer than 53 significant bits"),
+        "{}",
+        stderr(&o)
+    );
+    // 0.0e-500 is 0 as written: nothing to say
+    let o = run(&["eval", "0.0e-500 + 1"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let o = run(&["eval", "x + 1", "--at", "x=1e-400"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("below the float range"),
+        "{}",
+        stderr(&o)
+    );
+    // exact: 10^-400 + 1 rounds to 1
+    let o = run(&["eval", "x + 1", "--at", "x=10^-400"]);
+    assert_eq!(stdout(&o).trim(), "1");
+}
+
+/// `--exact`: sin(pi/3) = sqrt(3)/2; d/dx x^2*sin(y) = 2x sin(y) = 1/2 at
+/// (1/2, pi/6), d/dy = x^2 cos(y) = sqrt(3)/8; the Hessian of x^2*sin(y)
+/// there is [[2 sin y, 2x cos y], [2x cos y, -x^2 sin y]] =
+/// [[1, sqrt(3)/2], [sqrt(3)/2, -1/8]]; d/dx sqrt(x) = 1/(2 sqrt(3)) =
+/// sqrt(3)/6 at 3.
+#[test]
+fn exact_values_on_request() {
+    let o = run(&["eval", "sin(x)", "--at", "x=pi/3", "--exact"]);
+    assert_eq!(stdout(&o), "0.8660254037844386\nexact: sqrt(3)/2\n");
+    let o = run(&[
+        "eval",
+        "[sin(x), x^2, log(x - 2)]",
+        "--at",
+        "x=pi/3",
+        "--exact",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        json(&o)["exact"],
+        serde_json::json!(["sqrt(3)/2", "pi^2/9", null])
+    );
+    let o = run(&["grad", "x^2*sin(y)", "--at", "x=1/2,y=pi/6", "--exact"]);
+    assert!(
+        stdout(&o).ends_with("exact: [1/2, sqrt(3)/8]\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "hessian",
+        "x^2*sin(y)",
+        "--at",
+        "x=1/2,y=pi/6",
+        "--exact",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        json(&o)["exact"],
+        serde_json::json!([["1", "sqrt(3)/2"], ["sqrt(3)/2", "-1/8"]])
+    );
+    let o = run(&["diff", "sqrt(x)", "--wrt", "x", "--at", "x=3", "--exact"]);
+    assert!(stdout(&o).ends_with("exact: sqrt(3)/6\n"), "{}", stdout(&o));
+    // a float point has no exact value; --exact needs --at
+    let o = run(&[
+        "grad", "x^2", "--at", "x=0.5", "--exact", "--format", "json",
+    ]);
+    assert_eq!(json(&o)["exact"], serde_json::Value::Null);
+    assert_eq!(run(&["grad", "x^2", "--exact"]).status.code(), Some(2));
+    let o = run(&["grad", "x^2", "--at", "x=1", "--exact", "--mode", "reverse"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// `taylor --max-terms` defaults to 2000, shown in --help: `exp(x+y)` to
+/// order 13 (105 terms) is no longer refused.
+#[test]
+fn taylor_max_terms_default_is_shown_and_generous() {
+    let o = run(&["taylor", "exp(x+y)", "--at", "x=0,y=0", "--order", "13"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // the x^13 coefficient is 1/13! = 1/6227020800
+    assert!(stdout(&o).contains("x^13/6227020800"), "{}", stdout(&o));
+    let help = stdout(&run(&["taylor", "--help"]));
+    let at = help.find("--max-terms").expect("--max-terms in help");
+    assert!(help[at..].contains("[default: 2000]"), "{help}");
+    for limit in ["--max-depth", "--max-input", "--max-nodes", "--max-output"] {
+        let at = help.find(limit).expect(limit);
+        assert!(help[at..].contains("[default: "), "{limit}");
+    }
+}
+
+/// Output errors exit non-zero: help to a full device, and a closed
+/// standard output (Rust would write to /dev/null there).
+#[test]
+fn output_errors_exit_non_zero() {
+    let full = std::path::Path::new("/dev/full");
+    if !full.exists() {
+        return;
+    }
+    for args in [
+        &["--help"][..],
+        &["grad", "--help"],
+        &["--version"],
+        &["grad", "x"],
+    ] {
+        let o = deriv(args)
+            .stdout(std::fs::File::create(full).expect("/dev/full"))
+            .output()
+            .expect("deriv runs");
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&o).contains("cannot write"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{}' grad x >&-", env!("CARGO_BIN_EXE_deriv")))
+        .output()
+        .expect("sh runs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("standard output is closed"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue 11 item 4: a constant singularity is named as written, not as the
+/// `0^(-1)` it folds to.
+#[test]
+fn singularities_are_named_as_written() {
+    let o = run(&["eval", "tan(pi/2) + x", "--at", "x=1"]);
+    assert!(stderr(&o).contains("`tan(pi/2)` is inf"), "{}", stderr(&o));
+    let o = run(&["eval", "log(x, 1)", "--at", "x=2"]);
+    assert!(stderr(&o).contains("in `log(x, 1)`"), "{}", stderr(&o));
+    // log(2)/log(0) = -0.0: the warning names log(0), in what was written
+    let o = run(&["eval", "log(x,0)", "--at", "x=2"]);
+    assert!(
+        stderr(&o).contains("`log(0)` in `log(x,0)`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["eval", "x/0 + 1", "--at", "x=1"]);
+    assert!(stderr(&o).contains("`x/0` is inf"), "{}", stderr(&o));
+}
