@@ -153,9 +153,25 @@ fn rewrites_and_exact_folding() {
         ("sinc(pi)", "0"),
         ("sinc(pi/2)", "2/pi"),
         ("round(2.5)", "3.0"),
+        // closed constants decided by rational bounds of pi and e
+        ("floor(pi)", "3"),
+        ("floor(-pi)", "-4"),
+        ("ceil(e)", "3"),
+        ("round(pi^2)", "10"),
+        ("floor(pi - 355/113)", "-1"),
+        ("floor(1/(pi - 3))", "7"),
+        ("round(pi*e)", "9"),
+        // undecided: kept, evaluated exactly
+        ("floor(sqrt(2))", "floor(sqrt(2))"),
     ] {
         assert_eq!(show(src), want, "{src}");
     }
+    // within 10^-45 of the jump: kept as written, its value is exact
+    let close_call = "floor(pi - 3141592653589793238462643383279502884197169399/10^45)";
+    assert!(show(close_call).starts_with("floor(pi - "), "{close_call}");
+    let mut s = Store::new();
+    let f = parse(&mut s, close_call);
+    assert_eq!(exact(&s, f, close_call), 0.0);
 }
 
 #[test]

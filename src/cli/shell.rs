@@ -40,7 +40,7 @@ const FUNCTIONS: &[(&str, &str, &str)] = &[
     ("softplus(x)", "all reals; log(1 + exp(x))", "sigmoid(x)"),
     ("erf(x)", "all reals", "2*exp(-x^2)/sqrt(pi)"),
     ("erfc(x)", "all reals; 1 - erf(x), without its cancellation (erfc(10) = 2.09e-45)", "-2*exp(-x^2)/sqrt(pi)"),
-    ("sinc(x)", "all reals; sin(x)/x, sinc(0) = 1", "(cos(x) - sinc(x))/x; 0 at 0 (forward, reverse, taylor), NaN at 0 symbolically"),
+    ("sinc(x)", "all reals; sin(x)/x, sinc(0) = 1", "(cos(x) - sinc(x))/x; 0 at 0 with --mode forward|reverse and in taylor, NaN at 0 symbolically"),
     ("min(a, b, ...), max(a, b, ...)", "all reals; two or more arguments", "the derivative of the least (greatest) argument; at a tie it splits equally"),
 ];
 

@@ -175,6 +175,9 @@ impl Store {
             let s = self.trig_special(Sin, &r)?;
             return Some(self.div(s, a));
         }
+        if matches!(f, Floor | Ceil | Round) {
+            return self.fold_whole(f, a);
+        }
         if self.is_positive(a) && !self.is_singular(a) {
             return match f {
                 Abs | Relu => Some(a),
@@ -198,9 +201,7 @@ impl Store {
             Relu => r(self, if q.is_positive() { q.clone() } else { int(0) }),
             Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf if zero => r(self, int(0)),
             Cos | Cosh | Exp | Erfc | Sinc if zero => r(self, int(1)),
-            Floor => r(self, q.floor()),
-            Ceil => r(self, q.ceil()),
-            Round => r(self, round_half_away(q)),
+            Floor | Ceil | Round => r(self, super::whole::whole(f, q)),
             Ln | Acosh if one => r(self, int(0)),
             Acos if one => r(self, int(0)),
             Acos if zero => Some(self.pi_times(Number::frac(1, 2))),
@@ -283,17 +284,6 @@ impl Store {
                 Some(self.div(s, c))
             }
         }
-    }
-}
-
-/// `q` rounded to the nearest integer, halves away from zero (as C's
-/// `round` and Rust's `f64::round`).
-fn round_half_away(q: &BigRational) -> BigRational {
-    let half = BigRational::new(BigInt::from(1), BigInt::from(2));
-    if q.is_negative() {
-        -(-q + &half).floor()
-    } else {
-        (q + half).floor()
     }
 }
 

@@ -27,6 +27,7 @@ mod power;
 mod product;
 mod rational;
 pub mod split;
+mod whole;
 
 pub use calls::Rewrite;
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
