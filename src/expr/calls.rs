@@ -301,7 +301,7 @@ pub enum Rewrite {
     /// `acsc(x) = asin(1/x)`, for `|x| >= 1`.
     Acsc,
     /// `acot(x) = atan(1/x)`: odd, in `(-pi/2, pi/2]`, as SymPy's; at 0
-    /// it is `atan(1/0)`, a pole inside `atan` (see [`Rewrite::apply`]).
+    /// it is `atan(1/0) = pi/2` (see [`Rewrite::apply`]).
     Acot,
     /// `sech(x) = 1/cosh(x)`.
     Sech,
@@ -357,10 +357,10 @@ impl Rewrite {
     }
 
     /// The function applied to `x`, through the constructors. At a pole
-    /// of the inner reciprocal (`acot(0) = atan(0^(-1))`) the result is
-    /// undefined in exact arithmetic and its float value is the limit from
-    /// the side of the zero's sign (`atan(1/0.0) = pi/2`, SymPy's
-    /// `acot(0)`); derivatives there are NaN, never a number.
+    /// of the inner reciprocal the reciprocal is infinite: `acot(0)` is
+    /// `atan(0^(-1))`, which evaluates to `pi/2` (`atan(+inf)`, SymPy's
+    /// `acot(0)`) with a warning naming `1/x`, and its derivative there,
+    /// where `acot` jumps, is NaN, never a number.
     pub fn apply(self, s: &mut Store, x: ExprId) -> ExprId {
         let (outer, inner) = match self {
             Rewrite::Log10 | Rewrite::Log2 => {
