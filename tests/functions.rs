@@ -153,6 +153,10 @@ fn rewrites_and_exact_folding() {
         ("sinc(pi)", "0"),
         ("sinc(pi/2)", "2/pi"),
         ("round(2.5)", "3.0"),
+        // the special values `asec(2)`, `acsc(-2)` meet
+        ("asec(2) + acsc(-2)", "pi/6"),
+        ("asin(-1/2)", "-pi/6"),
+        ("acos(-1/2)", "2*pi/3"),
         // closed constants decided by rational bounds of pi and e
         ("floor(pi)", "3"),
         ("floor(-pi)", "-4"),
@@ -244,4 +248,36 @@ fn kinks_at_jumps() {
         let w = numeric::kinks(&s, &[f], &p);
         assert_eq!(w.len(), count, "{src} at {at}: {w:?}");
     }
+}
+
+/// The printed forms: derivative, second derivative, Taylor polynomial of
+/// order 3 at the reference point, LaTeX (the values behind them are
+/// checked against SymPy above).
+#[test]
+fn printed_forms() {
+    let _g = crate::settings().bind_to_scope();
+    let cases: Vec<Value> = serde_json::from_str(REFERENCE).unwrap();
+    let mut report = String::new();
+    for case in &cases {
+        let src = case["expr"].as_str().unwrap();
+        let mut s = Store::new();
+        let f = parse(&mut s, src);
+        let x = s.sym("x");
+        let mut d = Differentiator::default();
+        let d1 = d.diff(&mut s, f, x).unwrap();
+        let d2 = d.diff(&mut s, d1, x).unwrap();
+        let at = case["taylor"]["at"].as_str().unwrap();
+        let a = parse(&mut s, at);
+        let t = taylor(&mut s, f, &[(x, a)], 3, &SeriesOptions::default()).unwrap();
+        let poly = t.to_expr(&mut s);
+        let show = |s: &Store, id| deriv::print::infix(s, id);
+        report.push_str(&format!(
+            "{src}\n  d/dx    {}\n  d2/dx2  {}\n  taylor at x={at}, order 3: {}\n  latex   {}\n",
+            show(&s, d1),
+            show(&s, d2),
+            show(&s, poly),
+            deriv::print::latex(&s, f),
+        ));
+    }
+    insta::assert_snapshot!("functions_printed", report);
 }

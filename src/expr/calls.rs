@@ -194,6 +194,7 @@ impl Store {
         let one = q.is_one();
         let r = |s: &mut Store, v: BigRational| Some(s.rational(v));
         let int = |v: i64| BigRational::from_integer(BigInt::from(v));
+        let half = || BigRational::new(BigInt::from(1), BigInt::from(2));
         match f {
             Abs => r(self, q.abs()),
             Sign => r(self, int(q.signum().numer().try_into().unwrap_or(0))),
@@ -208,6 +209,9 @@ impl Store {
             Asin if one => Some(self.pi_times(Number::frac(1, 2))),
             Atan if one => Some(self.pi_times(Number::frac(1, 4))),
             Acos if *q == -int(1) => Some(self.constant(Constant::Pi)),
+            Asin if *q == half() => Some(self.pi_times(Number::frac(1, 6))),
+            Acos if *q == half() => Some(self.pi_times(Number::frac(1, 3))),
+            Acos if *q == -half() => Some(self.pi_times(Number::frac(2, 3))),
             Sigmoid if zero => r(self, BigRational::new(1.into(), 2.into())),
             Softplus if zero => {
                 let two = self.int(2);
