@@ -244,7 +244,15 @@ fn float_pins(store: &Store, at: ExprId, point: &Point) -> Vec<(ExprId, f64)> {
 fn is_piecewise(f: Func) -> bool {
     matches!(
         f,
-        Func::Abs | Func::Relu | Func::Sign | Func::Step | Func::Min | Func::Max
+        Func::Abs
+            | Func::Relu
+            | Func::Sign
+            | Func::Step
+            | Func::Min
+            | Func::Max
+            | Func::Floor
+            | Func::Ceil
+            | Func::Round
     )
 }
 
@@ -280,6 +288,9 @@ fn decide(st: &mut Store, f: Func, args: &[ExprId], exact: &[ExprId]) -> Option<
         .iter()
         .map(|&a| rounded(st, a))
         .collect::<Option<_>>()?;
+    if matches!(f, Func::Floor | Func::Ceil | Func::Round) {
+        return Some(decide_jump(st, f, args[0], exact[0], vals[0]));
+    }
     if !matches!(f, Func::Min | Func::Max) {
         return Some(if is_zero(st, exact[0], vals[0]) {
             Decided::Kink(vec![(args[0], 0.0)])
@@ -307,6 +318,26 @@ fn decide(st: &mut Store, f: Func, args: &[ExprId], exact: &[ExprId]) -> Option<
     } else {
         Decided::Smooth
     })
+}
+
+/// Whether `floor`, `ceil` or `round` of the exact argument `exact` (whose
+/// correctly rounded value is `v`) sits on a jump: the argument minus the
+/// nearest jump is zero. The argument is pinned to the jump.
+fn decide_jump(st: &mut Store, f: Func, arg: ExprId, exact: ExprId, v: f64) -> Decided {
+    let k = match f {
+        Func::Round => v.floor() + 0.5,
+        _ => v.round(),
+    };
+    let Some(q) = num_rational::BigRational::from_float(k) else {
+        return Decided::Smooth;
+    };
+    let k_exact = st.rational(q);
+    let d = st.sub(exact, k_exact);
+    if rounded(st, d).is_some_and(|x| is_zero(st, d, x)) {
+        Decided::Kink(vec![(arg, k)])
+    } else {
+        Decided::Smooth
+    }
 }
 
 /// The correctly rounded value of a closed expression, if certain.

@@ -125,6 +125,28 @@ fn cases() -> Vec<Case> {
             &["x", "y"],
             xy,
         ),
+        // issue 12's functions; ties of round go away from zero
+        case(
+            &[
+                "eval",
+                "[floor(x), ceil(x), round(x), round(y), erfc(x), erfc(y), sinc(x), sinc(y), \
+                 log10(y + 4), log2(y + 4), asec(x + 3), acsc(x + 3), acot(x), sech(x), \
+                 csch(x), coth(x), asech(1/(x^2 + 2)), acsch(x), acoth(x + 3)]",
+            ],
+            &["x", "y"],
+            &[
+                &["0.5", "0"],
+                &["2.5", "-2.5"],
+                &["-1.5", "3"],
+                &["1.7", "12"],
+                &["-0.49999999999999994", "-0.5"],
+            ],
+        ),
+        case(
+            &["grad", "sinc(x)*erfc(y) + floor(x)*y + round(x*y)"],
+            &["x", "y"],
+            &[&["0.5", "1.5"], &["-1.25", "0.75"], &["2", "-0.5"]],
+        ),
     ]
 }
 

@@ -3,6 +3,7 @@
 mod algebra;
 mod cli;
 mod codegen;
+mod functions;
 mod grammar;
 mod hostile;
 mod library;

@@ -259,11 +259,13 @@ pub fn partial<S: Scalar>(f: Func, a: &[S], i: usize, v: S) -> S {
         Func::Ln => one / x,
         Func::Cbrt => one / (c(3.0) * v * v),
         Func::Abs => S::apply(Func::Sign, &[x]),
-        Func::Sign | Func::Step => c(0.0),
+        Func::Sign | Func::Step | Func::Floor | Func::Ceil | Func::Round => c(0.0),
         Func::Relu => S::apply(Func::Step, &[x]),
         Func::Sigmoid => v * (one - v),
         Func::Softplus => S::apply(Func::Sigmoid, &[x]),
         Func::Erf => c(2.0 / std::f64::consts::PI.sqrt()) * S::apply(Func::Exp, &[-(x * x)]),
+        Func::Erfc => -(c(2.0 / std::f64::consts::PI.sqrt()) * S::apply(Func::Exp, &[-(x * x)])),
+        Func::Sinc => sinc_slope(x),
         Func::Atan2 => {
             let (y, x) = (a[0], a[1]);
             let r2 = x * x + y * y;
@@ -271,6 +273,26 @@ pub fn partial<S: Scalar>(f: Func, a: &[S], i: usize, v: S) -> S {
         }
         Func::Min | Func::Max => c(share(f, a, i)),
     }
+}
+
+/// `sinc'(x) = (x cos(x) - sin(x))/x^2`, and for `|x| < 1` (where that
+/// cancels, and is `0/0` at 0) its series `sum_k (-1)^k 2k x^(2k-1)/(2k+1)!`
+/// to `k = 9`, whose first omitted term is below `2^-59` of the sum there.
+fn sinc_slope<S: Scalar>(x: S) -> S {
+    if x.value().abs() < 1.0 {
+        let x2 = x * x;
+        let mut acc = S::from_f64(0.0);
+        for k in (1..=9u32).rev() {
+            let mut fact = 1.0;
+            for j in 2..=(2 * k + 1) {
+                fact *= f64::from(j);
+            }
+            let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+            acc = acc * x2 + S::from_f64(sign * f64::from(2 * k) / fact);
+        }
+        return acc * x;
+    }
+    (x * S::apply(Func::Cos, &[x]) - S::apply(Func::Sin, &[x])) / (x * x)
 }
 
 /// The share of argument `i` of `min`/`max`: `1/k` when it is one of `k`

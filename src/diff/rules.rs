@@ -36,7 +36,7 @@ pub fn partial(s: &mut Store, f: Func, args: &[ExprId], i: usize, call: ExprId) 
             s.mul(&[third, inv])
         }
         Func::Abs => s.call1(Func::Sign, a),
-        Func::Sign | Func::Step => s.int(0),
+        Func::Sign | Func::Step | Func::Floor | Func::Ceil | Func::Round => s.int(0),
         Func::Relu => s.call1(Func::Step, a),
         Func::Sigmoid => {
             let m = s.neg(call);
@@ -55,9 +55,23 @@ pub fn partial(s: &mut Store, f: Func, args: &[ExprId], i: usize, call: ExprId) 
             let ex = s.call1(Func::Exp, m);
             s.mul(&[two, r, ex])
         }
+        Func::Erfc => {
+            let d = partial(s, Func::Erf, args, i, call);
+            s.neg(d)
+        }
+        Func::Sinc => sinc_partial(s, a, call),
         Func::Atan2 => atan2_partial(s, args[0], args[1], i),
         Func::Min | Func::Max => min_max_partial(s, f, args, i),
     }
+}
+
+/// `sinc'(x) = (cos(x) - sinc(x))/x`: SymPy's `cos(x)/x - sin(x)/x^2`
+/// in one fraction. At exactly 0 it is `0/0`, undefined (NaN, never a
+/// number); the AD modes and the Taylor rule give the true 0 there.
+fn sinc_partial(s: &mut Store, a: ExprId, call: ExprId) -> ExprId {
+    let c = s.call1(Func::Cos, a);
+    let d = s.sub(c, call);
+    s.div(d, a)
 }
 
 /// `1 + sign*u^2`.
@@ -168,6 +182,11 @@ mod tests {
         assert_eq!(d(Func::Cosh), "sinh(x)");
         assert_eq!(d(Func::Cbrt), "1/(3*cbrt(x)^2)");
         assert_eq!(d(Func::Erf), "2*exp(-x^2)/sqrt(pi)");
+        assert_eq!(d(Func::Erfc), "-2*exp(-x^2)/sqrt(pi)");
+        assert_eq!(d(Func::Sinc), "(cos(x) - sinc(x))/x");
+        for f in [Func::Floor, Func::Ceil, Func::Round] {
+            assert_eq!(d(f), "0");
+        }
     }
 
     #[test]

@@ -83,10 +83,22 @@ fn check_bound(store: &Store, tape: &Tape, env: &Env) -> Result<(), EvalError> {
     }
 }
 
+/// The jump of `floor`, `ceil` (an integer) or `round` (an integer plus
+/// one half) that `v` sits on, if any.
+pub fn jump_at(f: Func, v: f64) -> Option<f64> {
+    let k = match f {
+        Func::Floor | Func::Ceil => v.round(),
+        Func::Round => v.floor() + 0.5,
+        _ => return None,
+    };
+    (v.is_finite() && v == k).then_some(k)
+}
+
 /// A point where a non-smooth function is evaluated exactly at its kink.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Kink {
-    /// The call: `abs(..)`, `relu(..)`, `sign(..)`, `step(..)`, `min(..)`, `max(..)`.
+    /// The call: `abs(..)`, `relu(..)`, `sign(..)`, `step(..)`, `min(..)`,
+    /// `max(..)`, or `floor(..)`, `ceil(..)`, `round(..)` at a jump.
     pub at: ExprId,
 }
 
@@ -106,6 +118,7 @@ pub fn kinks(store: &Store, roots: &[ExprId], env: &Env) -> Result<Vec<Kink>, Ev
         if let Node::Call(f, args) = store.node(id) {
             let kink = match f {
                 Func::Abs | Func::Relu | Func::Sign | Func::Step => val(&args[0]) == 0.0,
+                Func::Floor | Func::Ceil | Func::Round => jump_at(*f, val(&args[0])).is_some(),
                 Func::Min | Func::Max => {
                     let vs: Vec<f64> = args.iter().map(val).collect();
                     let best = if *f == Func::Max {

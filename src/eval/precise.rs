@@ -45,6 +45,7 @@ mod interval;
 mod power;
 mod round;
 mod special;
+mod whole;
 
 use astro_float::Consts;
 
@@ -53,6 +54,7 @@ use rustc_hash::FxHashMap;
 use crate::expr::{Constant, ExprId, Func, Node, Number, Store, Sym};
 
 use interval::{Ctx, Iv, Val};
+use whole::Whole;
 
 /// Precision bounds of [`eval_exact`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -298,6 +300,11 @@ fn call(ctx: &mut Ctx, f: Func, args: &[&Iv]) -> Val {
         Func::Relu => ctx.relu(a),
         Func::Softplus => ctx.softplus(a),
         Func::Erf => ctx.erf(a),
+        Func::Erfc => ctx.erfc(a),
+        Func::Sinc => ctx.sinc(a),
+        Func::Floor => ctx.integer_part(a, Whole::Floor),
+        Func::Ceil => ctx.integer_part(a, Whole::Ceil),
+        Func::Round => ctx.integer_part(a, Whole::Round),
         Func::Atan2 => ctx.atan2(a, args[1]),
         Func::Min | Func::Max => {
             let xs: Vec<Iv> = args.iter().map(|x| (*x).clone()).collect();

@@ -32,6 +32,11 @@ impl Func {
             Func::Relu => relu(x),
             Func::Softplus => softplus(x),
             Func::Erf => libm::erf(x),
+            Func::Erfc => libm::erfc(x),
+            Func::Floor => x.floor(),
+            Func::Ceil => x.ceil(),
+            Func::Round => x.round(),
+            Func::Sinc => sinc(x),
             Func::Atan2 => x.atan2(args[1]),
             Func::Min => fold_nan(args, f64::min),
             Func::Max => fold_nan(args, f64::max),
@@ -77,6 +82,16 @@ fn softplus(x: f64) -> f64 {
         x + (-x).exp().ln_1p()
     } else {
         x.exp().ln_1p()
+    }
+}
+
+/// `sin(x)/x`, 1 at 0. Below `2^-26` in magnitude `sin(x)/x` rounds to 1
+/// (its error is `x^2/6`), and `sin(x)` would underflow for subnormal `x`.
+fn sinc(x: f64) -> f64 {
+    if x.abs() < 1.0 / 67_108_864.0 {
+        1.0
+    } else {
+        x.sin() / x
     }
 }
 

@@ -57,9 +57,9 @@ impl Store {
         }
         let odd = matches!(
             f,
-            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf | Cbrt | Sign
+            Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf | Cbrt | Sign | Round
         );
-        let even = matches!(f, Cos | Cosh | Abs);
+        let even = matches!(f, Cos | Cosh | Abs | Sinc);
         if !odd && !even {
             return None;
         }
@@ -156,6 +156,10 @@ impl Store {
             Node::Call(g, x) if g == f && matches!(f, Abs | Sign | Step) => {
                 return Some(self.call1(g, x[0]));
             }
+            // an integer stays itself: `floor(ceil(x)) = ceil(x)`
+            Node::Call(Floor | Ceil | Round, _) if matches!(f, Floor | Ceil | Round) => {
+                return Some(a);
+            }
             Node::Const(Constant::E) if f == Ln => return Some(self.int(1)),
             _ => {}
         }
@@ -163,6 +167,16 @@ impl Store {
             && let Some(r) = self.pi_multiple(a)
         {
             return self.trig_special(f, &r);
+        }
+        if f == Sinc
+            && let Some(r) = self.pi_multiple(a)
+        {
+            // `sin(r*pi)/(r*pi)` where the sine has an exact value
+            let s = self.trig_special(Sin, &r)?;
+            return Some(self.div(s, a));
+        }
+        if matches!(f, Floor | Ceil | Round) {
+            return self.fold_whole(f, a);
         }
         if self.is_positive(a) && !self.is_singular(a) {
             return match f {
@@ -180,19 +194,24 @@ impl Store {
         let one = q.is_one();
         let r = |s: &mut Store, v: BigRational| Some(s.rational(v));
         let int = |v: i64| BigRational::from_integer(BigInt::from(v));
+        let half = || BigRational::new(BigInt::from(1), BigInt::from(2));
         match f {
             Abs => r(self, q.abs()),
             Sign => r(self, int(q.signum().numer().try_into().unwrap_or(0))),
             Step => r(self, int(i64::from(q.is_positive()))),
             Relu => r(self, if q.is_positive() { q.clone() } else { int(0) }),
             Sin | Tan | Asin | Atan | Sinh | Tanh | Asinh | Atanh | Erf if zero => r(self, int(0)),
-            Cos | Cosh | Exp if zero => r(self, int(1)),
+            Cos | Cosh | Exp | Erfc | Sinc if zero => r(self, int(1)),
+            Floor | Ceil | Round => r(self, super::whole::whole(f, q)),
             Ln | Acosh if one => r(self, int(0)),
             Acos if one => r(self, int(0)),
             Acos if zero => Some(self.pi_times(Number::frac(1, 2))),
             Asin if one => Some(self.pi_times(Number::frac(1, 2))),
             Atan if one => Some(self.pi_times(Number::frac(1, 4))),
             Acos if *q == -int(1) => Some(self.constant(Constant::Pi)),
+            Asin if *q == half() => Some(self.pi_times(Number::frac(1, 6))),
+            Acos if *q == half() => Some(self.pi_times(Number::frac(1, 3))),
+            Acos if *q == -half() => Some(self.pi_times(Number::frac(2, 3))),
             Sigmoid if zero => r(self, BigRational::new(1.into(), 2.into())),
             Softplus if zero => {
                 let two = self.int(2);
@@ -268,6 +287,108 @@ impl Store {
                 let c = sin_at(self, (k + 6) % 24)?;
                 Some(self.div(s, c))
             }
+        }
+    }
+}
+
+/// A function of the language that the constructors rewrite into others
+/// (as `sec(x)` is `1/cos(x)`): the value is the same everywhere, the
+/// domain included, and so are derivatives and series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rewrite {
+    /// `log10(x) = log(x)/log(10)`.
+    Log10,
+    /// `log2(x) = log(x)/log(2)`.
+    Log2,
+    /// `asec(x) = acos(1/x)`, for `|x| >= 1`.
+    Asec,
+    /// `acsc(x) = asin(1/x)`, for `|x| >= 1`.
+    Acsc,
+    /// `acot(x) = atan(1/x)`: odd, in `(-pi/2, pi/2]`, as SymPy's; at 0
+    /// it is `atan(1/0) = pi/2` (see [`Rewrite::apply`]).
+    Acot,
+    /// `sech(x) = 1/cosh(x)`.
+    Sech,
+    /// `csch(x) = 1/sinh(x)`, for `x != 0`.
+    Csch,
+    /// `coth(x) = 1/tanh(x)`, for `x != 0` (not `cosh/sinh`, which is
+    /// `inf/inf` in floats past 710).
+    Coth,
+    /// `asech(x) = acosh(1/x)`, for `0 < x <= 1`.
+    Asech,
+    /// `acsch(x) = asinh(1/x)`, for `x != 0`.
+    Acsch,
+    /// `acoth(x) = atanh(1/x)`, for `|x| > 1`.
+    Acoth,
+}
+
+impl Rewrite {
+    /// Every rewritten function.
+    pub const ALL: &'static [Rewrite] = &[
+        Rewrite::Log10,
+        Rewrite::Log2,
+        Rewrite::Asec,
+        Rewrite::Acsc,
+        Rewrite::Acot,
+        Rewrite::Sech,
+        Rewrite::Csch,
+        Rewrite::Coth,
+        Rewrite::Asech,
+        Rewrite::Acsch,
+        Rewrite::Acoth,
+    ];
+
+    /// The name in deriv's syntax.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rewrite::Log10 => "log10",
+            Rewrite::Log2 => "log2",
+            Rewrite::Asec => "asec",
+            Rewrite::Acsc => "acsc",
+            Rewrite::Acot => "acot",
+            Rewrite::Sech => "sech",
+            Rewrite::Csch => "csch",
+            Rewrite::Coth => "coth",
+            Rewrite::Asech => "asech",
+            Rewrite::Acsch => "acsch",
+            Rewrite::Acoth => "acoth",
+        }
+    }
+
+    /// The rewritten function called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Rewrite> {
+        Rewrite::ALL.iter().copied().find(|r| r.name() == name)
+    }
+
+    /// The function applied to `x`, through the constructors. At a pole
+    /// of the inner reciprocal the reciprocal is infinite: `acot(0)` is
+    /// `atan(0^(-1))`, which evaluates to `pi/2` (`atan(+inf)`, SymPy's
+    /// `acot(0)`) with a warning naming `1/x`, and its derivative there,
+    /// where `acot` jumps, is NaN, never a number.
+    pub fn apply(self, s: &mut Store, x: ExprId) -> ExprId {
+        let (outer, inner) = match self {
+            Rewrite::Log10 | Rewrite::Log2 => {
+                let base = s.int(if self == Rewrite::Log10 { 10 } else { 2 });
+                return s.log_base(x, base);
+            }
+            Rewrite::Sech => (None, Some(Func::Cosh)),
+            Rewrite::Csch => (None, Some(Func::Sinh)),
+            Rewrite::Coth => (None, Some(Func::Tanh)),
+            Rewrite::Asec => (Some(Func::Acos), None),
+            Rewrite::Acsc => (Some(Func::Asin), None),
+            Rewrite::Acot => (Some(Func::Atan), None),
+            Rewrite::Asech => (Some(Func::Acosh), None),
+            Rewrite::Acsch => (Some(Func::Asinh), None),
+            Rewrite::Acoth => (Some(Func::Atanh), None),
+        };
+        let u = match inner {
+            Some(g) => s.call1(g, x),
+            None => x,
+        };
+        let r = s.recip(u);
+        match outer {
+            Some(f) => s.call1(f, r),
+            None => r,
         }
     }
 }

@@ -27,8 +27,10 @@ mod power;
 mod product;
 mod rational;
 pub mod split;
+mod whole;
 mod written;
 
+pub use calls::Rewrite;
 pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
 use rustc_hash::FxHashMap;
@@ -85,8 +87,9 @@ impl Constant {
 
 macro_rules! funcs {
     ($($variant:ident $name:literal $arity:expr,)*) => {
-        /// A function kept as a node. (`sqrt`, `pow`, `log(x, b)`, `sec`, `csc`
-        /// and `cot` are rewritten by the constructors into powers and these.)
+        /// A function kept as a node. (`sqrt`, `pow`, `log(x, b)` and the
+        /// names of [`Rewrite`] are rewritten by the constructors into powers
+        /// and these.)
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Func { $(#[doc = $name] $variant,)* }
 
@@ -117,6 +120,8 @@ funcs! {
     Abs "abs" Some(1), Sign "sign" Some(1), Step "step" Some(1),
     Sigmoid "sigmoid" Some(1), Relu "relu" Some(1), Softplus "softplus" Some(1),
     Erf "erf" Some(1), Atan2 "atan2" Some(2), Min "min" None, Max "max" None,
+    Floor "floor" Some(1), Ceil "ceil" Some(1), Round "round" Some(1),
+    Erfc "erfc" Some(1), Sinc "sinc" Some(1),
 }
 
 impl Func {

@@ -2,7 +2,7 @@
 //! through the store's constructors.
 
 use super::error::suggest_function;
-use crate::expr::{ExprId, Func, Store};
+use crate::expr::{ExprId, Func, Rewrite, Store};
 
 /// A function name of the language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub(super) enum Callee {
     Csc,
     /// `cot(x)`, that is `cos(x)/sin(x)`.
     Cot,
+    /// `log10`, `sech`, `acot`, ...: rewritten by [`Rewrite::apply`].
+    Rewritten(Rewrite),
 }
 
 /// Names rewritten by the constructors, with their callee.
@@ -39,6 +41,9 @@ impl Callee {
         if let Some(f) = Func::from_name(name) {
             return Some(Callee::Kept(f));
         }
+        if let Some(r) = Rewrite::from_name(name) {
+            return Some(Callee::Rewritten(r));
+        }
         REWRITTEN.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
     }
 
@@ -54,7 +59,10 @@ impl Callee {
     /// Every function name.
     pub(super) fn names() -> Vec<&'static str> {
         let kept = Func::ALL.iter().map(|f| f.name());
-        kept.chain(REWRITTEN.iter().map(|(n, _)| *n)).collect()
+        let rewritten = Rewrite::ALL.iter().map(|r| r.name());
+        kept.chain(REWRITTEN.iter().map(|(n, _)| *n))
+            .chain(rewritten)
+            .collect()
     }
 
     /// A function named like `name` (another case, a typo).
@@ -95,6 +103,7 @@ impl Callee {
                 let s = store.call1(Func::Sin, x);
                 store.div(c, s)
             }
+            Callee::Rewritten(r) => r.apply(store, x),
         }
     }
 }
@@ -105,8 +114,9 @@ mod tests {
 
     #[test]
     fn every_function_of_the_spec_is_known() {
-        let spec = "sin cos tan sec csc cot asin acos atan sinh cosh tanh asinh acosh atanh exp log \
-                    ln sqrt cbrt abs sign step sigmoid relu softplus erf atan2 pow min max";
+        let spec = "sin cos tan sec csc cot asin acos atan asec acsc acot sinh cosh tanh sech csch \
+                    coth asinh acosh atanh asech acsch acoth exp log ln log10 log2 sqrt cbrt abs \
+                    sign step floor ceil round sigmoid relu softplus erf erfc sinc atan2 pow min max";
         for name in spec.split_whitespace() {
             assert!(Callee::from_name(name).is_some(), "{name}");
         }

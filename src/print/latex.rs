@@ -173,6 +173,8 @@ fn call<'a>(f: Func, args: Vec<Child>, out: &mut Vec<Token<'a>>) {
         Func::Exp => ("e^{", "}"),
         Func::Cbrt => ("\\sqrt[3]{", "}"),
         Func::Abs => ("\\left|", "\\right|"),
+        Func::Floor => ("\\left\\lfloor ", "\\right\\rfloor"),
+        Func::Ceil => ("\\left\\lceil ", "\\right\\rceil"),
         _ => ("", ""),
     };
     if open.is_empty() {
@@ -293,6 +295,9 @@ fn func_name(f: Func) -> &'static str {
         Relu => "\\operatorname{relu}", Softplus => "\\operatorname{softplus}",
         Erf => "\\operatorname{erf}", Atan2 => "\\operatorname{atan2}",
         Min => "\\min", Max => "\\max",
+        Floor => "\\operatorname{floor}", Ceil => "\\operatorname{ceil}",
+        Round => "\\operatorname{round}", Erfc => "\\operatorname{erfc}",
+        Sinc => "\\operatorname{sinc}",
     }
 }
 

@@ -90,6 +90,15 @@ fn call(ctx: &mut Ctx, f: Func, args: &[&[ExprId]]) -> Result<Series, Fail> {
         Ln => ctx.ln(a),
         Atan | Asin | Acos | Asinh | Acosh | Atanh => inverse(ctx, f, a, v0),
         Erf => erf(ctx, a, v0),
+        Erfc => {
+            let e0 = ctx.store.call1(Erf, a0);
+            let e = erf(ctx, a, e0)?;
+            let m1 = ctx.store.int(-1);
+            let mut u = ctx.scale(m1, &e);
+            u[0] = v0;
+            Ok(u)
+        }
+        Sinc => sinc(ctx, a, v0),
         Softplus => {
             let s0 = ctx.store.call1(Sigmoid, a0);
             let w = ctx.riccati(a, s0, 0, 1, -1)?;
@@ -104,7 +113,7 @@ fn call(ctx: &mut Ctx, f: Func, args: &[&[ExprId]]) -> Result<Series, Fail> {
         }
         Abs => Ok(kink(ctx, a, v0, Sign)),
         Relu => Ok(kink(ctx, a, v0, Step)),
-        Sign | Step | Atan2 | Min | Max => Ok(vec![v0]),
+        Sign | Step | Floor | Ceil | Round | Atan2 | Min | Max => Ok(vec![v0]),
     }
 }
 
@@ -161,6 +170,39 @@ fn erf(ctx: &mut Ctx, a: &[ExprId], v0: ExprId) -> Result<Series, Fail> {
     };
     let w = ctx.scale(c, &ex);
     ctx.integrate(&[(a, &w)], v0)
+}
+
+/// `sinc(a) = sin(a)/a`: where `a_0 = 0`, the series of sin divided by
+/// `a` term by term, `sum_k (-1)^k a^(2k)/(2k+1)!` (each power of `a` has
+/// valuation at least its exponent, so `k <= order/2` suffice); elsewhere
+/// the product of the series of `sin(a)` and `1/a`.
+fn sinc(ctx: &mut Ctx, a: &[ExprId], v0: ExprId) -> Result<Series, Fail> {
+    let a0 = ctx.get(a, 0);
+    if !ctx.is_zero(a0) {
+        let s0 = ctx.store.call1(Func::Sin, a0);
+        let c0 = ctx.store.call1(Func::Cos, a0);
+        let (sin, _) = ctx.pair(a, s0, c0, -1)?;
+        let m1 = ctx.store.int(-1);
+        let inv = ctx.power(a, m1)?;
+        let mut u = ctx.mul(&sin, &inv)?;
+        u[0] = v0;
+        return Ok(u);
+    }
+    let a2 = ctx.mul(a, a)?;
+    let mut term = vec![ctx.one];
+    let mut acc: Series = vec![v0];
+    let mut fact = num_bigint::BigInt::from(1);
+    for k in 1..=ctx.basis.order() / 2 {
+        term = ctx.mul(&term, &a2)?;
+        fact *= (2 * k) * (2 * k + 1);
+        let sign = if k % 2 == 0 { 1 } else { -1 };
+        let c = ctx
+            .store
+            .rational(num_rational::BigRational::new(sign.into(), fact.clone()));
+        let t = ctx.scale(c, &term);
+        acc = ctx.sum(&[&acc, &t]);
+    }
+    Ok(acc)
 }
 
 /// `abs` and `relu`: value `v0`, then `d(a0)·a` with `d = sign` or `step`.

@@ -339,5 +339,6 @@ fn unary_block(f: Func, d: &mut [f64], a: &[f64]) {
     by_function!(
         Sin Cos Tan Asin Acos Atan Sinh Cosh Tanh Asinh Acosh Atanh
         Exp Ln Cbrt Abs Sign Step Sigmoid Relu Softplus Erf
+        Floor Ceil Round Erfc Sinc
     );
 }

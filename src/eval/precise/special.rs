@@ -72,7 +72,7 @@ impl Ctx {
     }
 
     /// `erf` at an exact point.
-    fn erf_point(&mut self, x: &Iv) -> Iv {
+    pub(super) fn erf_point(&mut self, x: &Iv) -> Iv {
         let ax = x.lo.abs();
         if x.is_zero() {
             return x.clone();

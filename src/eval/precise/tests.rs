@@ -93,3 +93,24 @@ fn free_variables_are_an_error() {
     let err = eval_exact(&s, e, &PreciseOptions::default()).unwrap_err();
     assert_eq!(err, PreciseError::FreeVariable("x".into()));
 }
+
+/// Issue 12's functions on arguments that do not fold (mpmath, 50 digits).
+#[test]
+fn integer_parts_erfc_and_sinc() {
+    correct("floor(sqrt(2))", 1.0);
+    correct("ceil(sqrt(2))", 2.0);
+    correct("round(3*sqrt(2))", 4.0);
+    correct("round(-3*sqrt(2))", -4.0);
+    correct("floor(10^10*sqrt(2))", 14142135623.0);
+    correct("erfc(sqrt(2))", 0.04550026389635842);
+    correct("erfc(-1/3)", 1.362648111766063);
+    correct("erfc(15)", 7.212994172451207e-100);
+    correct("erfc(1/10^20)", 1.0);
+    correct("sinc(sqrt(2))", 0.6984559986366083);
+    // an argument that is 0 without folding to it: the interval around 0
+    correct("sinc(sinh(1) - (e - 1/e)/2)", 1.0);
+    // on a jump that does not fold, the interval never settles: not a
+    // confident number
+    let v = exact("floor(sinh(1) - (e - 1/e)/2)");
+    assert_eq!(v.rounding, Rounding::Uncertain);
+}

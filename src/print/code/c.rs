@@ -63,6 +63,10 @@ pub(super) const RESERVED: &[&str] = &[
     "cbrt",
     "fabs",
     "erf",
+    "erfc",
+    "floor",
+    "ceil",
+    "round",
     "atan2",
     "fmin",
     "fmax",
@@ -79,6 +83,7 @@ pub(super) const RESERVED: &[&str] = &[
     "deriv_softplus",
     "deriv_min",
     "deriv_max",
+    "deriv_sinc",
 ];
 
 /// How a function is called.
@@ -112,6 +117,11 @@ pub(super) fn call(f: Callee) -> Call {
             Func::Relu => "deriv_relu(",
             Func::Softplus => "deriv_softplus(",
             Func::Erf => "erf(",
+            Func::Erfc => "erfc(",
+            Func::Floor => "floor(",
+            Func::Ceil => "ceil(",
+            Func::Round => "round(",
+            Func::Sinc => "deriv_sinc(",
             Func::Atan2 => "atan2(",
             Func::Min | Func::Max => "(",
         }),
@@ -144,6 +154,11 @@ const HELPERS: &[(Func, &str)] = &[
         Func::Softplus,
         "#ifndef DERIV_SOFTPLUS\n#define DERIV_SOFTPLUS\nstatic double deriv_softplus(double x)\n{\n    \
          return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));\n}\n#endif\n",
+    ),
+    (
+        Func::Sinc,
+        "#ifndef DERIV_SINC\n#define DERIV_SINC\nstatic double deriv_sinc(double x)\n{\n    \
+         return fabs(x) >= 0x1p-26 ? sin(x) / x : 1.0;\n}\n#endif\n",
     ),
     (
         Func::Min,

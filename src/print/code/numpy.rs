@@ -5,7 +5,7 @@ use super::{Call, Callee, Parts, Shape, helpers};
 use crate::expr::Func;
 
 /// Names the code uses, beyond Python's.
-pub(super) const RESERVED: &[&str] = &["np", "_erf", "_result"];
+pub(super) const RESERVED: &[&str] = &["np", "_erf", "_erfc", "_round", "_result"];
 
 /// How a function is called.
 pub(super) fn call(f: Callee) -> Call {
@@ -51,6 +51,11 @@ fn name(f: Func) -> &'static str {
         Func::Sigmoid => "_sigmoid(",
         Func::Softplus => "_softplus(",
         Func::Erf => "_erf(",
+        Func::Erfc => "_erfc(",
+        Func::Floor => "np.floor(",
+        Func::Ceil => "np.ceil(",
+        Func::Round => "_round(",
+        Func::Sinc => "_sinc(",
         Func::Atan2 => "np.arctan2(",
         // written above with their own calls
         Func::Step | Func::Relu | Func::Min | Func::Max => "(",
@@ -71,6 +76,22 @@ const HELPERS: &[(Func, &str)] = &[
         Func::Erf,
         "def _erf(x):\n    return np.vectorize(math.erf, otypes=[float])(x)\n",
     ),
+    (
+        Func::Erfc,
+        "def _erfc(x):\n    return np.vectorize(math.erfc, otypes=[float])(x)\n",
+    ),
+    (
+        Func::Round,
+        "def _round(x):\n    t = np.trunc(x)\n    \
+         with np.errstate(invalid=\"ignore\"):\n        \
+         r = np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t)\n    \
+         return np.copysign(r, x)\n",
+    ),
+    (
+        Func::Sinc,
+        "def _sinc(x):\n    small = np.abs(x) < 2.0 ** -26\n    \
+         return np.where(small, 1.0, np.sin(x) / np.where(small, 1.0, x))\n",
+    ),
 ];
 
 const RESULT: &str = "def _result(values, shape, *args):\n    \
@@ -82,7 +103,7 @@ const RESULT: &str = "def _result(values, shape, *args):\n    \
 /// The whole module text.
 pub(super) fn emit(p: &Parts) -> String {
     let mut out = String::new();
-    if p.uses(Func::Erf) {
+    if p.uses(Func::Erf) || p.uses(Func::Erfc) {
         out.push_str("import math\n\n");
     }
     out.push_str("import numpy as np\n\n\n");

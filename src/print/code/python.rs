@@ -53,6 +53,10 @@ pub(super) const RESERVED: &[&str] = &[
     "_sigmoid",
     "_softplus",
     "_cbrt",
+    "_floor",
+    "_ceil",
+    "_round",
+    "_sinc",
     "_min",
     "_max",
 ];
@@ -85,6 +89,11 @@ pub(super) fn call(f: Callee) -> Call {
         Func::Relu => "_relu(",
         Func::Softplus => "_softplus(",
         Func::Erf => "math.erf(",
+        Func::Erfc => "math.erfc(",
+        Func::Floor => "_floor(",
+        Func::Ceil => "_ceil(",
+        Func::Round => "_round(",
+        Func::Sinc => "_sinc(",
         Func::Atan2 => "math.atan2(",
         Func::Min => "_min(",
         Func::Max => "_max(",
@@ -119,6 +128,24 @@ const HELPERS: &[(Func, &str)] = &[
         Func::Softplus,
         "def _softplus(x):\n    if x > 0:\n        return x + math.log1p(math.exp(-x))\n    \
          return math.log1p(math.exp(x))\n",
+    ),
+    (
+        Func::Floor,
+        "def _floor(x):\n    return float(math.floor(x)) if math.isfinite(x) else x\n",
+    ),
+    (
+        Func::Ceil,
+        "def _ceil(x):\n    return float(math.ceil(x)) if math.isfinite(x) else x\n",
+    ),
+    (
+        Func::Round,
+        "def _round(x):\n    if not math.isfinite(x):\n        return x\n    \
+         t = float(math.trunc(x))\n    if abs(x - t) >= 0.5:\n        \
+         t += math.copysign(1.0, x)\n    return math.copysign(t, x)\n",
+    ),
+    (
+        Func::Sinc,
+        "def _sinc(x):\n    return math.sin(x) / x if abs(x) >= 2.0 ** -26 else 1.0\n",
     ),
     (
         Func::Min,

@@ -58,6 +58,11 @@ const UNARY: &[Func] = &[
     Func::Relu,
     Func::Softplus,
     Func::Erf,
+    Func::Floor,
+    Func::Ceil,
+    Func::Round,
+    Func::Erfc,
+    Func::Sinc,
 ];
 
 fn leaf(s: &mut Store, r: &mut Rng) -> ExprId {
