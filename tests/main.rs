@@ -6,6 +6,7 @@ mod codegen;
 mod functions;
 mod grammar;
 mod hostile;
+mod json_shape;
 mod library;
 mod modes;
 mod newcomer;
