@@ -14,6 +14,7 @@ mod points;
 mod precise;
 mod props;
 mod regressions;
+mod taylor_forms;
 mod trace;
 
 /// insta settings for every snapshot of this binary: files go to the

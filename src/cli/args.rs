@@ -427,6 +427,10 @@ pub struct TaylorArgs {
         allow_hyphen_values = true
     )]
     pub at: String,
+    /// Expand in these variables only (the point gives them); the others
+    /// stay exact symbolic parameters.
+    #[arg(long, value_name = "VARS")]
+    pub vars: Option<String>,
     /// Total degree of the polynomial.
     #[arg(
         long,
@@ -489,6 +493,10 @@ pub struct LinearizeArgs {
         allow_hyphen_values = true
     )]
     pub at: String,
+    /// Linearize in these variables only (the point gives them); the
+    /// others stay exact symbolic parameters.
+    #[arg(long, value_name = "VARS")]
+    pub vars: Option<String>,
     /// Float coefficients instead of exact ones.
     #[arg(long)]
     pub numeric: bool,

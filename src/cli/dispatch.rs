@@ -18,12 +18,12 @@ pub fn execute(cli: &Cli, ctx: &mut Ctx) -> Result<Done, CliError> {
         Command::Taylor(a) => taylor::run(
             &a.common,
             ("taylor", &a.at, a.order, a.numeric),
-            (Some(a.max_terms), &a.batch),
+            (a.vars.as_deref(), Some(a.max_terms), &a.batch),
             ctx,
         ),
         Command::Linearize(a) => {
-            let batch = (None, &a.batch);
-            taylor::run(&a.common, ("linearize", &a.at, 1, a.numeric), batch, ctx)
+            let more = (a.vars.as_deref(), None, &a.batch);
+            taylor::run(&a.common, ("linearize", &a.at, 1, a.numeric), more, ctx)
         }
         Command::Stats(a) => stats::run(a, ctx),
         Command::Trace(a) => trace::run(a, ctx),

@@ -13,7 +13,7 @@ type Ask<'a> = (&'static str, &'a str, u32, bool);
 pub fn run(
     c: &Common,
     (command, at, order, numeric): Ask<'_>,
-    (max_terms, batch): (Option<usize>, &super::args::Batch),
+    (vars, max_terms, batch): (Option<&str>, Option<usize>, &super::args::Batch),
     ctx: &mut Ctx,
 ) -> Result<Done, CliError> {
     let mut limits = c.limits();
@@ -23,8 +23,22 @@ pub fn run(
     let mut i = Input::load_with(c, limits, ctx)?;
     let f = i.f.clone();
     i.s.scalar(&f, command).map_err(|e| i.err(e))?;
-    let needed = i.s.needed(&f.roots());
+    // --vars: expand in those only; the point gives them, the other
+    // variables stay symbolic parameters
+    let needed = match vars {
+        Some(list) => i.vars(Some(list))?,
+        None => i.s.needed(&f.roots()),
+    };
     let point = i.point(at, &needed, &[])?;
+    if let Some(c) = point.coords().iter().find(|c| !needed.contains(&c.sym))
+        && vars.is_some()
+    {
+        return Err(CliError::plain(format!(
+            "`{}` is given in --at but is not in --vars: it would be a second \
+             expansion variable; drop it from --at, or add it to --vars",
+            c.name
+        )));
+    }
     let numeric = numeric || !point.is_exact();
     let p = ctx
         .clock

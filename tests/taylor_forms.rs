@@ -1,0 +1,36 @@
+//! Issue 12, section 4: Taylor where users expect it. Parameters (`--vars`
+//! expands in some variables only), vectors, each value derived by hand in
+//! the comments.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_deriv"))
+        .args(args)
+        .output()
+        .expect("deriv runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// sin(x) = x - x^3/6 + O(x^5), so a*sin(x) = a*x - a*x^3/6 to order 3
+/// in x (SPEC's example); exp(a*x) at x=1 is exp(a) + a*exp(a)*(x - 1) to
+/// order 1, times y held as a parameter.
+#[test]
+fn parameters_stay_exact_and_symbolic() {
+    let o = run(&[
+        "taylor", "a*sin(x)", "--at", "x=0", "--vars", "x", "--order", "3",
+    ]);
+    assert_eq!(stdout(&o).trim(), "a*x - a*x^3/6");
+    let o = run(&["linearize", "exp(a*x)*y", "--at", "x=1", "--vars", "x"]);
+    assert_eq!(stdout(&o).trim(), "y*exp(a) + a*y*exp(a)*(x - 1)");
+    // a value for a parameter is refused: it would be a second variable
+    let o = run(&["taylor", "a*sin(x)", "--at", "x=0,a=1", "--vars", "x"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    // without --vars every variable needs a value, as before
+    let o = run(&["taylor", "a*sin(x)", "--at", "x=0"]);
+    assert_eq!(o.status.code(), Some(1));
+}
