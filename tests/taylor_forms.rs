@@ -26,6 +26,11 @@ fn parameters_stay_exact_and_symbolic() {
     assert_eq!(stdout(&o).trim(), "a*x - a*x^3/6");
     let o = run(&["linearize", "exp(a*x)*y", "--at", "x=1", "--vars", "x"]);
     assert_eq!(stdout(&o).trim(), "y*exp(a) + a*y*exp(a)*(x - 1)");
+    let o = run(&[
+        "taylor", "a*sin(x)", "--at", "x=0", "--vars", "x", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+    assert_eq!(v["vars"], serde_json::json!(["x"]));
     // a value for a parameter is refused: it would be a second variable
     let o = run(&["taylor", "a*sin(x)", "--at", "x=0,a=1", "--vars", "x"]);
     assert_eq!(o.status.code(), Some(1));

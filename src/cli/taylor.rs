@@ -72,7 +72,11 @@ pub fn run(
         i.check_output(&ids)?;
     }
     ctx.warnings.extend(p.warnings.iter().cloned());
-    let vars = i.s.variables(&f);
+    let vars = if vars.is_some() {
+        needed
+    } else {
+        i.s.variables(&f)
+    };
     let mut report = Report::new(command, f.source(), vars);
     report.push(Block::Taylor(p));
     Ok(Done { input: i, report })
