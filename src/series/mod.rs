@@ -17,6 +17,7 @@
 //! the derivative conventions of SPEC at their kinks.
 
 mod basis;
+mod ode;
 mod poly;
 mod power;
 mod rules;
@@ -302,7 +303,16 @@ fn propagate(
             variable(ctx, point, s)
         } else {
             let args: Vec<&[ExprId]> = kids.iter().map(|&k| series[k].as_slice()).collect();
-            let s = rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?;
+            let fast = match &node {
+                Node::Call(f, _) if args.len() == 1 => {
+                    ode::linear_call(ctx, *f, args[0]).map_err(|e| (e, id))?
+                }
+                _ => None,
+            };
+            let s = match fast {
+                Some(s) => s,
+                None => rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?,
+            };
             s.into_iter().map(|c| ctx.normal(c)).collect()
         };
         ctx.check().map_err(|e| (e, id))?;

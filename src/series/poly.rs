@@ -8,8 +8,9 @@
 //! the basis order; each output coefficient is one n-ary sum.
 
 use super::basis::Basis;
-use crate::expr::{ExprId, Store};
+use crate::expr::{ExprId, Node, Store};
 use crate::poly::{Normal, Rat};
+use num_rational::BigRational;
 
 /// A truncated power series: coefficients in basis order, missing = zero.
 pub type Series = Vec<ExprId>;
@@ -30,6 +31,9 @@ pub struct Part {
     /// The sums of the exact products whose factors are in normal form,
     /// kept as rational functions over the atoms (no expression built).
     normal: Vec<Option<Rat>>,
+    /// The sums of the products whose factors are all rational numbers
+    /// (no conversion, no expression built).
+    rational: Vec<Option<BigRational>>,
 }
 
 /// The store, the basis and the budget shared by all series operations.
@@ -77,7 +81,32 @@ impl<'s> Ctx<'s> {
     /// (`sigmoid(1)`, `log(2)`, ...): coefficients that would repeat
     /// unexpanded products of earlier ones stay short polynomials.
     pub fn normal(&mut self, id: ExprId) -> ExprId {
-        self.normal.normalize(self.store, id)
+        // numbers, variables, constants and calls are their own normal form
+        match self.store.node(id) {
+            Node::Num(_) | Node::Var(_) | Node::Const(_) | Node::Call(..) => id,
+            _ => self.normal.normalize(self.store, id),
+        }
+    }
+
+    /// `id` as a rational function over its atoms, when it converts.
+    pub fn rat(&mut self, id: ExprId) -> Option<Rat> {
+        self.normal.to_rat(self.store, id)
+    }
+
+    /// The smaller of the expanded and factored forms of `r`, remembered
+    /// as a normal form.
+    pub fn emit(&mut self, r: Rat) -> ExprId {
+        self.normal.emit_smallest(self.store, r)
+    }
+
+    /// The exact rational number `c · a · b`, when every factor is one.
+    fn rational_product(&self, c: Option<ExprId>, a: ExprId, b: ExprId) -> Option<BigRational> {
+        let q = |id: ExprId| self.store.as_num(id).and_then(|n| n.as_rational());
+        let p = q(a)? * q(b)?;
+        match c {
+            Some(c) => Some(p * q(c)?),
+            None => Some(p),
+        }
     }
 
     /// True for an exact or float zero.
@@ -179,6 +208,7 @@ impl<'s> Ctx<'s> {
             degree: d,
             terms: vec![Vec::new(); self.basis.part(d).len()],
             normal: vec![None; self.basis.part(d).len()],
+            rational: vec![None; self.basis.part(d).len()],
         }
     }
 
@@ -214,6 +244,14 @@ impl<'s> Ctx<'s> {
             for &q in &qs {
                 let r = self.basis.product(p, q) - base;
                 let bq = self.get(b, q);
+                if let Some(p) = self.rational_product(c, ap, bq) {
+                    let slot = &mut part.rational[r];
+                    *slot = Some(match slot.take() {
+                        Some(sum) => sum + p,
+                        None => p,
+                    });
+                    continue;
+                }
                 let factors = match c {
                     Some(c) => vec![c, ap, bq],
                     None => vec![ap, bq],
@@ -243,10 +281,27 @@ impl<'s> Ctx<'s> {
     /// Writes the sums of an accumulator into `out`.
     pub fn finish(&mut self, part: Part, out: &mut Series) {
         let range = self.basis.part(part.degree);
-        for ((r, mut terms), normal) in range.zip(part.terms).zip(part.normal) {
+        let sums = part.terms.into_iter().zip(part.normal).zip(part.rational);
+        for (r, ((mut terms, mut normal), rational)) in range.zip(sums) {
+            if let Some(q) = rational {
+                match normal.take() {
+                    Some(n) => match self.normal.add_rational(n, &q) {
+                        Ok(sum) => normal = Some(sum),
+                        Err(n) => {
+                            normal = Some(n);
+                            terms.push(self.store.rational(q));
+                        }
+                    },
+                    None if terms.is_empty() => {
+                        out[r] = self.store.rational(q);
+                        continue;
+                    }
+                    None => terms.push(self.store.rational(q)),
+                }
+            }
             if let Some(n) = normal {
                 if terms.is_empty() {
-                    out[r] = self.normal.emit(self.store, n);
+                    out[r] = self.normal.emit_smallest(self.store, n);
                     continue;
                 }
                 terms.push(self.normal.emit(self.store, n));
