@@ -11,6 +11,8 @@ mod points;
 mod precise;
 mod props;
 mod regressions;
+mod series_limits;
+mod series_singular;
 mod trace;
 
 /// insta settings for every snapshot of this binary: files go to the

@@ -88,6 +88,12 @@ pub enum SeriesError {
         /// The subexpression (a power, `log`, `cbrt`, `atan2`, ...).
         at: ExprId,
     },
+    /// The monomial tables or the coefficient vectors do not fit in memory.
+    #[error("a taylor polynomial with {terms} terms does not fit in memory (lower the order)")]
+    OutOfMemory {
+        /// Number of monomials, saturating at `u128::MAX`.
+        terms: u128,
+    },
     /// A bound of the store was hit (exact number size, depth, graph size).
     #[error(transparent)]
     Overflow(#[from] crate::expr::Overflow),
@@ -203,7 +209,8 @@ pub fn taylor(
             vars: point.len(),
         });
     }
-    let mut ctx = Ctx::new(store, Basis::new(point.len(), order), opts.max_nodes);
+    let basis = Basis::try_new(point.len(), order).ok_or(SeriesError::OutOfMemory { terms })?;
+    let mut ctx = Ctx::new(store, basis, opts.max_nodes);
     let series = propagate(&mut ctx, f, point);
     if let Some(o) = ctx.store.overflowed() {
         return Err(SeriesError::Overflow(o));
@@ -213,6 +220,7 @@ pub fn taylor(
         Fail::TooLarge => SeriesError::TooLarge {
             limit: opts.max_nodes,
         },
+        Fail::Memory => SeriesError::OutOfMemory { terms },
     })?;
     let terms = (0..series.len())
         .filter(|&m| !ctx.is_zero(series[m]))

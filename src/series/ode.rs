@@ -20,6 +20,11 @@ use super::poly::{Ctx, Fail, Series};
 use crate::expr::{ExprId, Func};
 use crate::poly::{Poly, Rat};
 
+/// The most bits of coefficients (numerators and denominators) one
+/// expansion may build here, about the size of the largest output allowed:
+/// past it, [`Fail::TooLarge`] rather than hours of big-number work.
+const MAX_BITS: u64 = 1 << 27;
+
 /// `(c, l, q)` of `f' = c + l·f + q·f²`, for the functions this covers.
 fn riccati(f: Func) -> Option<(i64, i64, i64)> {
     match f {
@@ -62,18 +67,25 @@ pub fn linear_call(ctx: &mut Ctx, f: Func, a: &[ExprId]) -> Result<Option<Series
     };
     let n = ctx.basis.order();
     let shift = usize::from(f == Func::Softplus);
-    let mut u = ctx.zeros();
+    let mut u = ctx.zeros()?;
     u[0] = ctx.store.call1(f, a0);
     // powers of L: only the degree-k part of L^k is non-zero
-    let mut power = a.to_vec();
+    let mut power = ctx.zeros()?;
+    power[..linear_end].copy_from_slice(&a[..linear_end]);
     power[0] = ctx.zero;
-    let lin = power.clone();
+    let lin = a.to_vec();
     let mut p = vec![BigInt::zero(), BigInt::one()];
     let mut factorial = BigInt::one();
+    let mut bits = 0u64;
     for k in 1..=n {
         factorial *= k;
         if k > shift {
             p = derivative_times(&p, c, l, q);
+        }
+        let size: u64 = p.iter().map(|c| c.bits() + factorial.bits()).sum();
+        bits = bits.saturating_add(size);
+        if bits > MAX_BITS {
+            return Err(Fail::TooLarge);
         }
         let coeff = coefficient(ctx, &p, &value, &factorial);
         for m in ctx.basis.part(k) {
@@ -87,7 +99,6 @@ pub fn linear_call(ctx: &mut Ctx, f: Func, a: &[ExprId]) -> Result<Option<Series
         if k < n {
             let mut part = ctx.part(k + 1);
             ctx.accumulate(&mut part, None, &power, k, &lin, 1)?;
-            power.resize(ctx.basis.len(), ctx.zero);
             ctx.finish(part, &mut power);
         }
     }

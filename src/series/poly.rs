@@ -22,6 +22,8 @@ pub enum Fail {
     Singular,
     /// The store grew past the node budget.
     TooLarge,
+    /// A series of the basis's length could not be allocated.
+    Memory,
 }
 
 /// Coefficient sums under construction for the monomials of one degree.
@@ -119,6 +121,11 @@ impl<'s> Ctx<'s> {
         s.get(i).copied().unwrap_or(self.zero)
     }
 
+    /// An upper bound of the total degree of `s`: that of its last entry.
+    pub fn degree(&self, s: &[ExprId]) -> usize {
+        s.len().checked_sub(1).map_or(0, |m| self.basis.degree(m))
+    }
+
     /// True when `s` has no non-zero coefficient past the constant term.
     pub fn is_const(&self, s: &[ExprId]) -> bool {
         s.iter().skip(1).all(|&c| self.is_zero(c))
@@ -133,8 +140,15 @@ impl<'s> Ctx<'s> {
     }
 
     /// A series of zeros, long enough for every monomial.
-    pub fn zeros(&self) -> Series {
-        vec![self.zero; self.basis.len()]
+    ///
+    /// # Errors
+    /// [`Fail::Memory`] when it cannot be allocated.
+    pub fn zeros(&self) -> Result<Series, Fail> {
+        let mut s = Vec::new();
+        s.try_reserve_exact(self.basis.len())
+            .map_err(|_| Fail::Memory)?;
+        s.resize(self.basis.len(), self.zero);
+        Ok(s)
     }
 
     /// `Σ args`, coefficient-wise. Only exact zeros are skipped (here, in
@@ -191,10 +205,11 @@ impl<'s> Ctx<'s> {
         if self.is_const(b) {
             return Ok(self.scale(self.get(b, 0), a));
         }
-        let mut out = self.zeros();
-        for d in 0..=self.basis.order() {
+        let mut out = self.zeros()?;
+        let (da, db) = (self.degree(a), self.degree(b));
+        for d in 0..=self.basis.order().min(da + db) {
             let mut part = self.part(d);
-            for i in 0..=d {
+            for i in d.saturating_sub(db)..=d.min(da) {
                 self.accumulate(&mut part, None, a, i, b, d - i)?;
             }
             self.finish(part, &mut out);
@@ -329,7 +344,8 @@ impl<'s> Ctx<'s> {
         out: &mut Series,
     ) -> Result<(), Fail> {
         let mut part = self.part(k);
-        for j in 1..=k {
+        let top = pairs.iter().map(|(a, _)| self.degree(a)).max().unwrap_or(0);
+        for j in 1..=k.min(top) {
             // most arguments are low-degree polynomials (`exp(t)`: only
             // j = 1): skip the factor j/k where every `a` is zero in degree j
             let nonzero = pairs
@@ -358,7 +374,7 @@ impl<'s> Ctx<'s> {
         pairs: &[(&[ExprId], &[ExprId])],
         u0: ExprId,
     ) -> Result<Series, Fail> {
-        let mut u = self.zeros();
+        let mut u = self.zeros()?;
         u[0] = u0;
         for k in 1..=self.basis.order() {
             self.euler_part(pairs, self.one, k, &mut u)?;
@@ -381,8 +397,8 @@ impl<'s> Ctx<'s> {
         q: i64,
     ) -> Result<Series, Fail> {
         let (n, cl, cq) = (self.basis.order(), self.store.int(l), self.store.int(q));
-        let mut u = self.zeros();
-        let mut w = self.zeros();
+        let mut u = self.zeros()?;
+        let mut w = self.zeros()?;
         u[0] = u0;
         for k in 1..=n {
             let m = k - 1;
@@ -419,7 +435,7 @@ impl<'s> Ctx<'s> {
         sigma: i64,
     ) -> Result<(Series, Series), Fail> {
         let sigma = self.store.int(sigma);
-        let (mut s, mut c) = (self.zeros(), self.zeros());
+        let (mut s, mut c) = (self.zeros()?, self.zeros()?);
         s[0] = s0;
         c[0] = c0;
         for k in 1..=self.basis.order() {
