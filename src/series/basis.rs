@@ -143,17 +143,23 @@ impl Basis {
         (self.order >= 1 && i < self.vars).then_some(1 + i)
     }
 
-    /// The index of the product of monomials `p` and `q`; the caller
-    /// ensures the total degree is at most the order.
-    pub fn product(&self, p: usize, q: usize) -> usize {
-        let d = (self.degrees[p] + self.degrees[q]) as usize;
-        debug_assert!(d <= self.order);
-        let (ep, eq) = (self.exponents(p), self.exponents(q));
+    /// The index of the monomial with exponents `e` (one per variable),
+    /// if its total degree is at most the order.
+    pub fn index(&self, e: &[u32]) -> Option<usize> {
+        let d = e.iter().map(|&k| k as usize).sum::<usize>();
+        if d > self.order || e.len() != self.vars {
+            return None;
+        }
+        Some(self.rank(d, |i| e[i] as usize))
+    }
+
+    /// The rank of the monomial of total degree `d` with exponents `e(i)`.
+    fn rank(&self, d: usize, e: impl Fn(usize) -> usize) -> usize {
         let w = self.vars + 1;
         let mut rank = self.starts[d];
         let mut rest = d;
         for i in 0..self.vars.saturating_sub(1) {
-            let e = (ep[i] + eq[i]) as usize;
+            let e = e(i);
             if rest > e {
                 // monomials with the same prefix and a larger exponent here
                 rank += self.ways[(rest - e - 1) * w + (self.vars - 1 - i)];
@@ -161,6 +167,15 @@ impl Basis {
             rest -= e;
         }
         rank
+    }
+
+    /// The index of the product of monomials `p` and `q`; the caller
+    /// ensures the total degree is at most the order.
+    pub fn product(&self, p: usize, q: usize) -> usize {
+        let d = (self.degrees[p] + self.degrees[q]) as usize;
+        debug_assert!(d <= self.order);
+        let (ep, eq) = (self.exponents(p), self.exponents(q));
+        self.rank(d, |i| (ep[i] + eq[i]) as usize)
     }
 }
 

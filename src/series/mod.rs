@@ -17,6 +17,7 @@
 //! the derivative conventions of SPEC at their kinks.
 
 mod basis;
+mod laurent;
 mod ode;
 mod poly;
 mod power;
@@ -93,6 +94,14 @@ pub enum SeriesError {
     OutOfMemory {
         /// Number of monomials, saturating at `u128::MAX`.
         terms: u128,
+    },
+    /// A quotient with a pole at the point (`cos(x)/x`, `1/x^2`).
+    #[error("the expression has a pole of order {order} at the point: subexpression #{} is singular there", at.0)]
+    Pole {
+        /// The subexpression with the pole.
+        at: ExprId,
+        /// The pole's order.
+        order: u32,
     },
     /// A bound of the store was hit (exact number size, depth, graph size).
     #[error(transparent)]
@@ -209,30 +218,71 @@ pub fn taylor(
             vars: point.len(),
         });
     }
-    let basis = Basis::try_new(point.len(), order).ok_or(SeriesError::OutOfMemory { terms })?;
+    let (first, extra) = run(store, f, point, order, opts);
+    if extra == 0 {
+        return first;
+    }
+    // divisions by series that vanish at the point: run again with the
+    // orders they cost, and drop the terms past the order asked for
+    let high = u32::try_from(extra)
+        .ok()
+        .and_then(|k| order.checked_add(k))
+        .unwrap_or(u32::MAX);
+    let high_terms = monomial_count(point.len(), high);
+    if high_terms > (opts.max_terms as u128).saturating_mul(4) {
+        return Err(SeriesError::TooManyTerms {
+            terms: high_terms,
+            limit: opts.max_terms,
+            order: high,
+            vars: point.len(),
+        });
+    }
+    let (second, _) = run(store, f, point, high, opts);
+    let mut t = second?;
+    t.order = order;
+    t.terms
+        .retain(|(e, _)| e.iter().map(|&k| u64::from(k)).sum::<u64>() <= u64::from(order));
+    Ok(t)
+}
+
+/// One expansion at `order`, and the orders lost to divisions by series
+/// that vanish at the point.
+fn run(
+    store: &mut Store,
+    f: ExprId,
+    point: &[(Sym, ExprId)],
+    order: u32,
+    opts: &SeriesOptions,
+) -> (Result<Taylor, SeriesError>, usize) {
+    let terms = monomial_count(point.len(), order);
+    let Some(basis) = Basis::try_new(point.len(), order) else {
+        return (Err(SeriesError::OutOfMemory { terms }), 0);
+    };
     let mut ctx = Ctx::new(store, basis, opts.max_nodes);
     let series = propagate(&mut ctx, f, point);
+    let extra = ctx.extra_order;
     if let Some(o) = ctx.store.overflowed() {
-        return Err(SeriesError::Overflow(o));
+        return (Err(SeriesError::Overflow(o)), 0);
     }
-    let (series, undefined) = series.map_err(|(fail, at)| match fail {
+    let series = series.map_err(|(fail, at)| match fail {
         Fail::Singular => SeriesError::NotAnalytic { at },
         Fail::TooLarge => SeriesError::TooLarge {
             limit: opts.max_nodes,
         },
         Fail::Memory => SeriesError::OutOfMemory { terms },
-    })?;
-    let terms = (0..series.len())
-        .filter(|&m| !ctx.is_zero(series[m]))
-        .map(|m| (ctx.basis.exponents(m).to_vec(), series[m]))
-        .collect();
-    Ok(Taylor {
+        Fail::Pole(order) => SeriesError::Pole { at, order },
+    });
+    let t = series.map(|(series, undefined)| Taylor {
         vars: point.iter().map(|p| p.0).collect(),
         center: point.iter().map(|p| p.1).collect(),
         order,
-        terms,
+        terms: (0..series.len())
+            .filter(|&m| !ctx.is_zero(series[m]))
+            .map(|m| (ctx.basis.exponents(m).to_vec(), series[m]))
+            .collect(),
         undefined,
-    })
+    });
+    (t, extra)
 }
 
 /// The linearization `f(a) + ∇f(a)·(x − a)`: [`taylor`] of order 1.
@@ -298,6 +348,7 @@ fn propagate(
     let mut bad = vec![false; ids.len()];
     let mut sources = Vec::new();
     let mut series: Vec<Series> = vec![Vec::new(); ids.len()];
+    let mut shifts: Vec<Option<Vec<u32>>> = vec![None; ids.len()];
     for (i, &id) in ids.iter().enumerate() {
         let node = ctx.store.node(id).clone();
         let kids: Vec<usize> = node.children().iter().filter_map(|&c| pos(c)).collect();
@@ -311,16 +362,11 @@ fn propagate(
             variable(ctx, point, s)
         } else {
             let args: Vec<&[ExprId]> = kids.iter().map(|&k| series[k].as_slice()).collect();
-            let fast = match &node {
-                Node::Call(f, _) if args.len() == 1 => {
-                    ode::linear_call(ctx, *f, args[0]).map_err(|e| (e, id))?
-                }
-                _ => None,
-            };
-            let s = match fast {
-                Some(s) => s,
-                None => rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?,
-            };
+            let pending: Vec<Option<&Vec<u32>>> =
+                kids.iter().map(|&k| shifts[k].as_ref()).collect();
+            let (s, shift) =
+                node_series(ctx, id, &node, &args, &pending, point).map_err(|e| (e, id))?;
+            shifts[i] = shift;
             s.into_iter().map(|c| ctx.normal(c)).collect()
         };
         ctx.check().map_err(|e| (e, id))?;
@@ -339,7 +385,11 @@ fn propagate(
             }
         }
     }
-    let f_series = series.pop().unwrap_or_default();
+    let mut f_series = series.pop().unwrap_or_default();
+    if let Some(Some(m)) = shifts.pop() {
+        // a bare reciprocal of a series that vanishes: `1/x^2` at 0
+        f_series = laurent::divide(ctx, &f_series, &m).map_err(|e| (e, f))?;
+    }
     if sources.is_empty()
         && f_series
             .iter()
@@ -348,6 +398,48 @@ fn propagate(
         sources.push(f);
     }
     Ok((f_series, sources))
+}
+
+/// The series of a node from its operands' series, and its pending
+/// denominator monomial (see [`laurent`]).
+fn node_series(
+    ctx: &mut Ctx,
+    id: ExprId,
+    node: &Node,
+    args: &[&[ExprId]],
+    pending: &[Option<&Vec<u32>>],
+    point: &[(Sym, ExprId)],
+) -> Result<(Series, Option<Vec<u32>>), Fail> {
+    if let Some(total) = laurent::total(pending) {
+        return match node {
+            Node::Mul(_) => {
+                let p = rules::product(ctx, args)?;
+                Ok((laurent::divide(ctx, &p, &total)?, None))
+            }
+            Node::Add(_) => {
+                let order = pending.iter().flatten().map(|m| m.iter().sum::<u32>());
+                Err(Fail::Pole(order.max().unwrap_or(1)))
+            }
+            _ => Err(Fail::Singular),
+        };
+    }
+    if let Node::Pow([b, _]) = node
+        && let [base, e] = args
+        && ctx.is_const(e)
+    {
+        let e0 = ctx.get(e, 0);
+        if let Some((s, m)) = laurent::reciprocal(ctx, *b, base, e0, point)? {
+            return Ok((s, Some(m)));
+        }
+    }
+    let fast = match node {
+        Node::Call(f, _) if args.len() == 1 => ode::linear_call(ctx, *f, args[0])?,
+        _ => None,
+    };
+    match fast {
+        Some(s) => Ok((s, None)),
+        None => Ok((rules::apply(ctx, id, node, args)?, None)),
+    }
 }
 
 /// The series of an expansion variable: `a_i + δ_i`.

@@ -24,6 +24,8 @@ pub enum Fail {
     TooLarge,
     /// A series of the basis's length could not be allocated.
     Memory,
+    /// A quotient with a pole of this order at the point.
+    Pole(u32),
 }
 
 /// Coefficient sums under construction for the monomials of one degree.
@@ -49,6 +51,9 @@ pub struct Ctx<'s> {
     /// The exact one.
     pub one: ExprId,
     node_limit: usize,
+    /// The orders of validity lost to divisions by series that vanish at
+    /// the point (see [`super::laurent`]).
+    pub extra_order: usize,
     /// Exact coefficients in normal form over their atoms.
     normal: Normal,
 }
@@ -66,6 +71,7 @@ impl<'s> Ctx<'s> {
             zero,
             one,
             node_limit,
+            extra_order: 0,
             normal: Normal::new(),
         }
     }

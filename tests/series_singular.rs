@@ -1,0 +1,1 @@
+//! Removable singularities in Taylor expansions (issue 12 section 4).
