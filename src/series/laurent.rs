@@ -22,8 +22,9 @@ use crate::expr::{ExprId, Number, Sym};
 /// variable; `None` when it does not vanish (the usual rules apply).
 ///
 /// # Errors
-/// [`Fail::Singular`] when it vanishes to every order computed or
-/// depends on several variables; [`Fail::TooLarge`] past the budget.
+/// [`Fail::Singular`] when it vanishes to every order computed (asking
+/// for a higher order in [`Ctx::extra_order`]) or depends on several
+/// variables; [`Fail::TooLarge`] past the budget.
 pub fn reciprocal(
     ctx: &mut Ctx,
     b_id: ExprId,
@@ -52,9 +53,15 @@ pub fn reciprocal(
     };
     let order = ctx.basis.order();
     let index = |ctx: &Ctx, k: usize| ctx.basis.index(&power(k));
-    let v = (1..=order)
-        .find(|&k| index(ctx, k).is_some_and(|m| !ctx.is_zero(ctx.get(b, m))))
-        .ok_or(Fail::Singular)?;
+    let found = (1..=order).find(|&k| index(ctx, k).is_some_and(|m| !ctx.is_zero(ctx.get(b, m))));
+    let Some(v) = found else {
+        // zero to the order computed: the valuation is higher, ask for
+        // a run at an order that would see it
+        ctx.extra_order = ctx
+            .extra_order
+            .saturating_add((order + 1).saturating_mul(n as usize + 1));
+        return Err(Fail::Singular);
+    };
     ctx.extra_order = ctx
         .extra_order
         .saturating_add(v.saturating_mul(n as usize + 1));

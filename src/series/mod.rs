@@ -218,27 +218,35 @@ pub fn taylor(
             vars: point.len(),
         });
     }
-    let (first, extra) = run(store, f, point, order, opts);
-    if extra == 0 {
-        return first;
-    }
+    let (mut result, mut extra) = run(store, f, point, order, opts);
+    let mut high = order;
     // divisions by series that vanish at the point: run again with the
-    // orders they cost, and drop the terms past the order asked for
-    let high = u32::try_from(extra)
-        .ok()
-        .and_then(|k| order.checked_add(k))
-        .unwrap_or(u32::MAX);
-    let high_terms = monomial_count(point.len(), high);
-    if high_terms > (opts.max_terms as u128).saturating_mul(4) {
-        return Err(SeriesError::TooManyTerms {
-            terms: high_terms,
-            limit: opts.max_terms,
-            order: high,
-            vars: point.len(),
-        });
+    // orders they cost (a few times, while a valuation is still past the
+    // order computed), and drop the terms past the order asked for
+    for _ in 0..4 {
+        let need = u32::try_from(extra)
+            .ok()
+            .and_then(|k| order.checked_add(k))
+            .unwrap_or(u32::MAX);
+        if need <= high {
+            break;
+        }
+        high = need;
+        let high_terms = monomial_count(point.len(), high);
+        if high_terms > (opts.max_terms as u128).saturating_mul(4) {
+            return Err(SeriesError::TooManyTerms {
+                terms: high_terms,
+                limit: opts.max_terms,
+                order: high,
+                vars: point.len(),
+            });
+        }
+        (result, extra) = run(store, f, point, high, opts);
     }
-    let (second, _) = run(store, f, point, high, opts);
-    let mut t = second?;
+    let mut t = result?;
+    if high == order {
+        return Ok(t);
+    }
     t.order = order;
     t.terms
         .retain(|(e, _)| e.iter().map(|&k| u64::from(k)).sum::<u64>() <= u64::from(order));
