@@ -10,7 +10,12 @@
 //!
 //! Guarantees: the cost is bounded up front by [`SeriesOptions::max_terms`]
 //! (the number of monomials, checked before any work) and during the run by
-//! [`SeriesOptions::max_nodes`] (growth of the store). At a point where the
+//! [`SeriesOptions::max_nodes`] (growth of the store); allocations are
+//! fallible ([`SeriesError::OutOfMemory`], never an abort). A quotient by
+//! a series that vanishes at the point is expanded when the singularity is
+//! removable (`sin(x)/x` at 0 is `1 - x^2/6 + ...`: valuations carried
+//! through the division, see `laurent`), and is [`SeriesError::Pole`] with
+//! the pole's order when it is not (`cos(x)/x`). At a point where the
 //! expression is not analytic because a power or logarithm meets a zero
 //! value, the result is [`SeriesError::NotAnalytic`] naming the
 //! subexpression; non-smooth functions (`abs`, `relu`, `max`, ...) follow
@@ -199,8 +204,23 @@ impl Taylor {
 /// `opts.max_terms` for `n` variables; [`SeriesError::TooLarge`] when the
 /// coefficients need more than `opts.max_nodes` new nodes;
 /// [`SeriesError::NotAnalytic`] when a power, logarithm, `cbrt` or `atan2`
-/// meets a zero value at the point (for order ≥ 1);
+/// meets a zero value at the point (for order ≥ 1) and the singularity is
+/// not a removable one of a quotient; [`SeriesError::Pole`] for a quotient
+/// with a pole there; [`SeriesError::OutOfMemory`] when the monomial tables
+/// cannot be allocated;
 /// [`SeriesError::DuplicateVariable`] when the point names a variable twice.
+///
+/// ```
+/// use deriv::expr::Store;
+/// use deriv::parse::{parse_expr, ParseOptions};
+/// use deriv::series::{taylor, SeriesOptions};
+/// let mut s = Store::new();
+/// let f = parse_expr(&mut s, "sin(x)/x", &ParseOptions::default()).unwrap();
+/// let point = [(s.sym("x"), s.int(0))];
+/// let t = taylor(&mut s, f, &point, 4, &SeriesOptions::default()).unwrap();
+/// let coeffs: Vec<_> = t.terms.iter().map(|(_, c)| *c).collect();
+/// assert_eq!(coeffs, [s.int(1), s.frac(-1, 6), s.frac(1, 120)]);
+/// ```
 pub fn taylor(
     store: &mut Store,
     f: ExprId,
