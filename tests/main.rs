@@ -14,6 +14,8 @@ mod points;
 mod precise;
 mod props;
 mod regressions;
+mod series_limits;
+mod series_singular;
 mod taylor_forms;
 mod trace;
 

@@ -634,9 +634,9 @@ fn show(s: &Store, id: ExprId) -> String {
 /// point; anything else is a failure.
 fn series_ok<T>(r: Result<T, SeriesError>) -> Result<T, TestCaseError> {
     r.map_err(|e| match e {
-        SeriesError::TooLarge { .. } | SeriesError::NotAnalytic { .. } => {
-            TestCaseError::reject(format!("{e}"))
-        }
+        SeriesError::TooLarge { .. }
+        | SeriesError::NotAnalytic { .. }
+        | SeriesError::Pole { .. } => TestCaseError::reject(format!("{e}")),
         e => TestCaseError::fail(format!("unexpected series error: {e}")),
     })
 }

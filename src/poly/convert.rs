@@ -23,6 +23,9 @@ pub struct Normal {
     index: FxHashMap<ExprId, usize>,
     cache: FxHashMap<ExprId, Rat>,
     failed: FxHashSet<ExprId>,
+    /// Results of [`Normal::normalize`] and [`Normal::emit_smallest`]:
+    /// their own normal form.
+    settled: FxHashSet<ExprId>,
     ops: FxHashMap<ExprId, u64>,
     budget: Option<Budget>,
 }
@@ -199,12 +202,10 @@ impl Normal {
         if p.is_zero() {
             return (BigRational::one(), store.int(0));
         }
-        let c = p.content();
+        let (g, rest) = p.primitive_integer();
+        let c = BigRational::new(g, p.den().clone());
         let m = p.mono_content();
-        let rest = p
-            .scale(&c.recip())
-            .div_mono(&m)
-            .unwrap_or_else(|| p.scale(&c.recip()));
+        let rest = rest.div_mono(&m).unwrap_or(rest);
         let mono = Poly::build(vec![(m, BigInt::one())], BigInt::one());
         let (me, re) = (self.poly_expr(store, &mono), self.poly_expr(store, &rest));
         (c, store.mul(&[me, re]))
@@ -216,6 +217,9 @@ impl Normal {
     /// rational function is cached, so expressions built from it convert
     /// quickly.
     pub fn normalize(&mut self, store: &mut Store, id: ExprId) -> ExprId {
+        if self.settled.contains(&id) {
+            return id;
+        }
         let Some(r) = self.to_rat(store, id) else {
             return id;
         };
@@ -230,6 +234,34 @@ impl Normal {
             }
         }
         self.cache.insert(best, r);
+        self.settled.insert(best);
+        best
+    }
+
+    /// The smaller of the expanded and the factored form of `r` by
+    /// [`Normal::ops`] (ties keep the expanded one), remembered so that
+    /// [`Normal::normalize`] returns it unchanged and expressions built
+    /// from it convert quickly.
+    pub fn emit_smallest(&mut self, store: &mut Store, r: Rat) -> ExprId {
+        let r = r.normalized();
+        let expanded = self.rat_expr(store, &r);
+        if r.is_poly() && r.num.den().is_one() && r.num.mono_content().is_empty() {
+            // the factored form has nothing to factor out but the content
+            let (g, _) = r.num.primitive_integer();
+            if g.is_one() {
+                self.cache.insert(expanded, r);
+                self.settled.insert(expanded);
+                return expanded;
+            }
+        }
+        let factored = self.factored_expr(store, &r);
+        let best = if self.ops(store, factored) < self.ops(store, expanded) {
+            factored
+        } else {
+            expanded
+        };
+        self.cache.insert(best, r);
+        self.settled.insert(best);
         best
     }
 
@@ -266,6 +298,18 @@ impl Normal {
         // `8*asin(1/8) - 1` lose their factored form, and floats their
         // accuracy): leave those to the expressions
         (sum.den.len() <= 1).then_some(sum)
+    }
+
+    /// `acc + q` for a rational number `q`; `acc` back when over the budget.
+    ///
+    /// # Errors
+    /// `acc` unchanged when the budget runs out.
+    pub fn add_rational(&mut self, acc: Rat, q: &BigRational) -> Result<Rat, Rat> {
+        let mut b = self.budget.unwrap_or(Budget::DEFAULT);
+        match acc.add(&Rat::poly(Poly::constant(q)), &mut b) {
+            Ok(sum) => Ok(sum),
+            Err(_) => Err(acc),
+        }
     }
 
     /// The expanded expression of `r`, cached so that expressions built

@@ -36,6 +36,7 @@
 //! assert_eq!(infix(&s, r), "x + 1");
 //! ```
 
+mod content;
 mod convert;
 mod count;
 mod gcd;

@@ -470,12 +470,6 @@ impl Poly {
         BigRational::new(g, self.den.clone())
     }
 
-    /// `self / content`: integer coefficients, coprime, leading one positive.
-    pub fn primitive(&self) -> Poly {
-        let c = self.content();
-        self.scale(&c.recip())
-    }
-
     /// The atoms that occur, ascending.
     pub fn atoms(&self) -> Vec<usize> {
         let n = self.terms.iter().map(|t| t.0.len()).max().unwrap_or(0);

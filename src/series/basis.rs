@@ -32,7 +32,7 @@ pub struct Basis {
     /// Exponent vectors, `vars` entries per monomial.
     exps: Vec<u32>,
     /// Total degree of each monomial.
-    degrees: Vec<usize>,
+    degrees: Vec<u32>,
     /// `starts[d]`: index of the first monomial of degree `d` (`order + 2` entries).
     starts: Vec<usize>,
     /// `ways[r * (vars + 1) + k] = C(r + k, k)`: monomials of degree `<= r` in `k` variables.
@@ -41,10 +41,27 @@ pub struct Basis {
 
 impl Basis {
     /// The basis for `vars` variables up to total degree `order`; the
-    /// caller has checked that [`monomial_count`] is small.
+    /// caller has checked that [`monomial_count`] fits in memory.
+    #[cfg(test)]
     pub fn new(vars: usize, order: u32) -> Basis {
+        Basis::try_new(vars, order).expect("a small basis")
+    }
+
+    /// The basis for `vars` variables up to total degree `order`, or
+    /// `None` when its tables cannot be allocated.
+    pub fn try_new(vars: usize, order: u32) -> Option<Basis> {
         let order = order as usize;
-        let mut ways = vec![0usize; (order + 1) * (vars + 1)];
+        let count = usize::try_from(monomial_count(vars, order as u32)).ok()?;
+        let table = order.checked_add(1)?.checked_mul(vars.checked_add(1)?)?;
+        let mut ways: Vec<usize> = Vec::new();
+        ways.try_reserve_exact(table).ok()?;
+        ways.resize(table, 0);
+        let mut exps = Vec::new();
+        exps.try_reserve_exact(count.checked_mul(vars)?).ok()?;
+        let mut degrees = Vec::new();
+        degrees.try_reserve_exact(count).ok()?;
+        let mut starts = Vec::new();
+        starts.try_reserve_exact(order.checked_add(2)?).ok()?;
         for r in 0..=order {
             for k in 0..=vars {
                 let v = if r == 0 || k == 0 {
@@ -58,9 +75,9 @@ impl Basis {
         let mut basis = Basis {
             vars,
             order,
-            exps: Vec::new(),
-            degrees: Vec::new(),
-            starts: Vec::new(),
+            exps,
+            degrees,
+            starts,
             ways,
         };
         for d in 0..=order {
@@ -68,7 +85,7 @@ impl Basis {
             basis.push_degree(d);
         }
         basis.starts.push(basis.degrees.len());
-        basis
+        Some(basis)
     }
 
     /// Appends the monomials of degree `d` in descending lexicographic order.
@@ -84,7 +101,7 @@ impl Basis {
         e[0] = d as u32;
         loop {
             self.exps.extend_from_slice(&e);
-            self.degrees.push(d);
+            self.degrees.push(d as u32);
             // the last position before the end that is non-zero moves one unit right
             let Some(i) = (0..n - 1).rev().find(|&i| e[i] > 0) else {
                 return;
@@ -112,9 +129,8 @@ impl Basis {
     }
 
     /// The total degree of monomial `m`.
-    #[cfg(test)]
     pub fn degree(&self, m: usize) -> usize {
-        self.degrees[m]
+        self.degrees[m] as usize
     }
 
     /// The index range of the monomials of degree `d`.
@@ -127,17 +143,23 @@ impl Basis {
         (self.order >= 1 && i < self.vars).then_some(1 + i)
     }
 
-    /// The index of the product of monomials `p` and `q`; the caller
-    /// ensures the total degree is at most the order.
-    pub fn product(&self, p: usize, q: usize) -> usize {
-        let d = self.degrees[p] + self.degrees[q];
-        debug_assert!(d <= self.order);
-        let (ep, eq) = (self.exponents(p), self.exponents(q));
+    /// The index of the monomial with exponents `e` (one per variable),
+    /// if its total degree is at most the order.
+    pub fn index(&self, e: &[u32]) -> Option<usize> {
+        let d = e.iter().map(|&k| k as usize).sum::<usize>();
+        if d > self.order || e.len() != self.vars {
+            return None;
+        }
+        Some(self.rank(d, |i| e[i] as usize))
+    }
+
+    /// The rank of the monomial of total degree `d` with exponents `e(i)`.
+    fn rank(&self, d: usize, e: impl Fn(usize) -> usize) -> usize {
         let w = self.vars + 1;
         let mut rank = self.starts[d];
         let mut rest = d;
         for i in 0..self.vars.saturating_sub(1) {
-            let e = (ep[i] + eq[i]) as usize;
+            let e = e(i);
             if rest > e {
                 // monomials with the same prefix and a larger exponent here
                 rank += self.ways[(rest - e - 1) * w + (self.vars - 1 - i)];
@@ -145,6 +167,15 @@ impl Basis {
             rest -= e;
         }
         rank
+    }
+
+    /// The index of the product of monomials `p` and `q`; the caller
+    /// ensures the total degree is at most the order.
+    pub fn product(&self, p: usize, q: usize) -> usize {
+        let d = (self.degrees[p] + self.degrees[q]) as usize;
+        debug_assert!(d <= self.order);
+        let (ep, eq) = (self.exponents(p), self.exponents(q));
+        self.rank(d, |i| (ep[i] + eq[i]) as usize)
     }
 }
 

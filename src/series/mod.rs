@@ -10,13 +10,20 @@
 //!
 //! Guarantees: the cost is bounded up front by [`SeriesOptions::max_terms`]
 //! (the number of monomials, checked before any work) and during the run by
-//! [`SeriesOptions::max_nodes`] (growth of the store). At a point where the
+//! [`SeriesOptions::max_nodes`] (growth of the store); allocations are
+//! fallible ([`SeriesError::OutOfMemory`], never an abort). A quotient by
+//! a series that vanishes at the point is expanded when the singularity is
+//! removable (`sin(x)/x` at 0 is `1 - x^2/6 + ...`: valuations carried
+//! through the division, see `laurent`), and is [`SeriesError::Pole`] with
+//! the pole's order when it is not (`cos(x)/x`). At a point where the
 //! expression is not analytic because a power or logarithm meets a zero
 //! value, the result is [`SeriesError::NotAnalytic`] naming the
 //! subexpression; non-smooth functions (`abs`, `relu`, `max`, ...) follow
 //! the derivative conventions of SPEC at their kinks.
 
 mod basis;
+mod laurent;
+mod ode;
 mod poly;
 mod power;
 mod rules;
@@ -87,6 +94,20 @@ pub enum SeriesError {
     NotAnalytic {
         /// The subexpression (a power, `log`, `cbrt`, `atan2`, ...).
         at: ExprId,
+    },
+    /// The monomial tables or the coefficient vectors do not fit in memory.
+    #[error("a taylor polynomial with {terms} terms does not fit in memory (lower the order)")]
+    OutOfMemory {
+        /// Number of monomials, saturating at `u128::MAX`.
+        terms: u128,
+    },
+    /// A quotient with a pole at the point (`cos(x)/x`, `1/x^2`).
+    #[error("the expression has a pole of order {order} at the point: subexpression #{} is singular there", at.0)]
+    Pole {
+        /// The subexpression with the pole.
+        at: ExprId,
+        /// The pole's order.
+        order: u32,
     },
     /// A bound of the store was hit (exact number size, depth, graph size).
     #[error(transparent)]
@@ -184,8 +205,23 @@ impl Taylor {
 /// `opts.max_terms` for `n` variables; [`SeriesError::TooLarge`] when the
 /// coefficients need more than `opts.max_nodes` new nodes;
 /// [`SeriesError::NotAnalytic`] when a power, logarithm, `cbrt` or `atan2`
-/// meets a zero value at the point (for order ≥ 1);
+/// meets a zero value at the point (for order ≥ 1) and the singularity is
+/// not a removable one of a quotient; [`SeriesError::Pole`] for a quotient
+/// with a pole there; [`SeriesError::OutOfMemory`] when the monomial tables
+/// cannot be allocated;
 /// [`SeriesError::DuplicateVariable`] when the point names a variable twice.
+///
+/// ```
+/// use deriv::expr::Store;
+/// use deriv::parse::{parse_expr, ParseOptions};
+/// use deriv::series::{taylor, SeriesOptions};
+/// let mut s = Store::new();
+/// let f = parse_expr(&mut s, "sin(x)/x", &ParseOptions::default()).unwrap();
+/// let point = [(s.sym("x"), s.int(0))];
+/// let t = taylor(&mut s, f, &point, 4, &SeriesOptions::default()).unwrap();
+/// let coeffs: Vec<_> = t.terms.iter().map(|(_, c)| *c).collect();
+/// assert_eq!(coeffs, [s.int(1), s.frac(-1, 6), s.frac(1, 120)]);
+/// ```
 pub fn taylor(
     store: &mut Store,
     f: ExprId,
@@ -203,28 +239,79 @@ pub fn taylor(
             vars: point.len(),
         });
     }
-    let mut ctx = Ctx::new(store, Basis::new(point.len(), order), opts.max_nodes);
-    let series = propagate(&mut ctx, f, point);
-    if let Some(o) = ctx.store.overflowed() {
-        return Err(SeriesError::Overflow(o));
+    let (mut result, mut extra) = run(store, f, point, order, opts);
+    let mut high = order;
+    // divisions by series that vanish at the point: run again with the
+    // orders they cost (a few times, while a valuation is still past the
+    // order computed), and drop the terms past the order asked for
+    for _ in 0..4 {
+        let need = u32::try_from(extra)
+            .ok()
+            .and_then(|k| order.checked_add(k))
+            .unwrap_or(u32::MAX);
+        if need <= high {
+            break;
+        }
+        high = need;
+        let high_terms = monomial_count(point.len(), high);
+        if high_terms > (opts.max_terms as u128).saturating_mul(4) {
+            return Err(SeriesError::TooManyTerms {
+                terms: high_terms,
+                limit: opts.max_terms,
+                order: high,
+                vars: point.len(),
+            });
+        }
+        (result, extra) = run(store, f, point, high, opts);
     }
-    let (series, undefined) = series.map_err(|(fail, at)| match fail {
+    let mut t = result?;
+    if high == order {
+        return Ok(t);
+    }
+    t.order = order;
+    t.terms
+        .retain(|(e, _)| e.iter().map(|&k| u64::from(k)).sum::<u64>() <= u64::from(order));
+    Ok(t)
+}
+
+/// One expansion at `order`, and the orders lost to divisions by series
+/// that vanish at the point.
+fn run(
+    store: &mut Store,
+    f: ExprId,
+    point: &[(Sym, ExprId)],
+    order: u32,
+    opts: &SeriesOptions,
+) -> (Result<Taylor, SeriesError>, usize) {
+    let terms = monomial_count(point.len(), order);
+    let Some(basis) = Basis::try_new(point.len(), order) else {
+        return (Err(SeriesError::OutOfMemory { terms }), 0);
+    };
+    let mut ctx = Ctx::new(store, basis, opts.max_nodes);
+    let series = propagate(&mut ctx, f, point);
+    let extra = ctx.extra_order;
+    if let Some(o) = ctx.store.overflowed() {
+        return (Err(SeriesError::Overflow(o)), 0);
+    }
+    let series = series.map_err(|(fail, at)| match fail {
         Fail::Singular => SeriesError::NotAnalytic { at },
         Fail::TooLarge => SeriesError::TooLarge {
             limit: opts.max_nodes,
         },
-    })?;
-    let terms = (0..series.len())
-        .filter(|&m| !ctx.is_zero(series[m]))
-        .map(|m| (ctx.basis.exponents(m).to_vec(), series[m]))
-        .collect();
-    Ok(Taylor {
+        Fail::Memory => SeriesError::OutOfMemory { terms },
+        Fail::Pole(order) => SeriesError::Pole { at, order },
+    });
+    let t = series.map(|(series, undefined)| Taylor {
         vars: point.iter().map(|p| p.0).collect(),
         center: point.iter().map(|p| p.1).collect(),
         order,
-        terms,
+        terms: (0..series.len())
+            .filter(|&m| !ctx.is_zero(series[m]))
+            .map(|m| (ctx.basis.exponents(m).to_vec(), series[m]))
+            .collect(),
         undefined,
-    })
+    });
+    (t, extra)
 }
 
 /// The linearization `f(a) + ∇f(a)·(x − a)`: [`taylor`] of order 1.
@@ -290,6 +377,7 @@ fn propagate(
     let mut bad = vec![false; ids.len()];
     let mut sources = Vec::new();
     let mut series: Vec<Series> = vec![Vec::new(); ids.len()];
+    let mut shifts: Vec<Option<Vec<u32>>> = vec![None; ids.len()];
     for (i, &id) in ids.iter().enumerate() {
         let node = ctx.store.node(id).clone();
         let kids: Vec<usize> = node.children().iter().filter_map(|&c| pos(c)).collect();
@@ -303,7 +391,11 @@ fn propagate(
             variable(ctx, point, s)
         } else {
             let args: Vec<&[ExprId]> = kids.iter().map(|&k| series[k].as_slice()).collect();
-            let s = rules::apply(ctx, id, &node, &args).map_err(|e| (e, id))?;
+            let pending: Vec<Option<&Vec<u32>>> =
+                kids.iter().map(|&k| shifts[k].as_ref()).collect();
+            let (s, shift) =
+                node_series(ctx, id, &node, &args, &pending, point).map_err(|e| (e, id))?;
+            shifts[i] = shift;
             s.into_iter().map(|c| ctx.normal(c)).collect()
         };
         ctx.check().map_err(|e| (e, id))?;
@@ -322,7 +414,11 @@ fn propagate(
             }
         }
     }
-    let f_series = series.pop().unwrap_or_default();
+    let mut f_series = series.pop().unwrap_or_default();
+    if let Some(Some(m)) = shifts.pop() {
+        // a bare reciprocal of a series that vanishes: `1/x^2` at 0
+        f_series = laurent::divide(ctx, &f_series, &m).map_err(|e| (e, f))?;
+    }
     if sources.is_empty()
         && f_series
             .iter()
@@ -331,6 +427,48 @@ fn propagate(
         sources.push(f);
     }
     Ok((f_series, sources))
+}
+
+/// The series of a node from its operands' series, and its pending
+/// denominator monomial (see [`laurent`]).
+fn node_series(
+    ctx: &mut Ctx,
+    id: ExprId,
+    node: &Node,
+    args: &[&[ExprId]],
+    pending: &[Option<&Vec<u32>>],
+    point: &[(Sym, ExprId)],
+) -> Result<(Series, Option<Vec<u32>>), Fail> {
+    if let Some(total) = laurent::total(pending) {
+        return match node {
+            Node::Mul(_) => {
+                let p = rules::product(ctx, args)?;
+                Ok((laurent::divide(ctx, &p, &total)?, None))
+            }
+            Node::Add(_) => {
+                let order = pending.iter().flatten().map(|m| m.iter().sum::<u32>());
+                Err(Fail::Pole(order.max().unwrap_or(1)))
+            }
+            _ => Err(Fail::Singular),
+        };
+    }
+    if let Node::Pow([b, _]) = node
+        && let [base, e] = args
+        && ctx.is_const(e)
+    {
+        let e0 = ctx.get(e, 0);
+        if let Some((s, m)) = laurent::reciprocal(ctx, *b, base, e0, point)? {
+            return Ok((s, Some(m)));
+        }
+    }
+    let fast = match node {
+        Node::Call(f, _) if args.len() == 1 => ode::linear_call(ctx, *f, args[0])?,
+        _ => None,
+    };
+    match fast {
+        Some(s) => Ok((s, None)),
+        None => Ok((rules::apply(ctx, id, node, args)?, None)),
+    }
 }
 
 /// The series of an expansion variable: `a_i + δ_i`.

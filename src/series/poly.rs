@@ -8,8 +8,9 @@
 //! the basis order; each output coefficient is one n-ary sum.
 
 use super::basis::Basis;
-use crate::expr::{ExprId, Store};
+use crate::expr::{ExprId, Node, Store};
 use crate::poly::{Normal, Rat};
+use num_rational::BigRational;
 
 /// A truncated power series: coefficients in basis order, missing = zero.
 pub type Series = Vec<ExprId>;
@@ -21,6 +22,10 @@ pub enum Fail {
     Singular,
     /// The store grew past the node budget.
     TooLarge,
+    /// A series of the basis's length could not be allocated.
+    Memory,
+    /// A quotient with a pole of this order at the point.
+    Pole(u32),
 }
 
 /// Coefficient sums under construction for the monomials of one degree.
@@ -30,6 +35,9 @@ pub struct Part {
     /// The sums of the exact products whose factors are in normal form,
     /// kept as rational functions over the atoms (no expression built).
     normal: Vec<Option<Rat>>,
+    /// The sums of the products whose factors are all rational numbers
+    /// (no conversion, no expression built).
+    rational: Vec<Option<BigRational>>,
 }
 
 /// The store, the basis and the budget shared by all series operations.
@@ -43,6 +51,9 @@ pub struct Ctx<'s> {
     /// The exact one.
     pub one: ExprId,
     node_limit: usize,
+    /// The orders of validity lost to divisions by series that vanish at
+    /// the point (see [`super::laurent`]).
+    pub extra_order: usize,
     /// Exact coefficients in normal form over their atoms.
     normal: Normal,
 }
@@ -60,6 +71,7 @@ impl<'s> Ctx<'s> {
             zero,
             one,
             node_limit,
+            extra_order: 0,
             normal: Normal::new(),
         }
     }
@@ -77,7 +89,32 @@ impl<'s> Ctx<'s> {
     /// (`sigmoid(1)`, `log(2)`, ...): coefficients that would repeat
     /// unexpanded products of earlier ones stay short polynomials.
     pub fn normal(&mut self, id: ExprId) -> ExprId {
-        self.normal.normalize(self.store, id)
+        // numbers, variables, constants and calls are their own normal form
+        match self.store.node(id) {
+            Node::Num(_) | Node::Var(_) | Node::Const(_) | Node::Call(..) => id,
+            _ => self.normal.normalize(self.store, id),
+        }
+    }
+
+    /// `id` as a rational function over its atoms, when it converts.
+    pub fn rat(&mut self, id: ExprId) -> Option<Rat> {
+        self.normal.to_rat(self.store, id)
+    }
+
+    /// The smaller of the expanded and factored forms of `r`, remembered
+    /// as a normal form.
+    pub fn emit(&mut self, r: Rat) -> ExprId {
+        self.normal.emit_smallest(self.store, r)
+    }
+
+    /// The exact rational number `c · a · b`, when every factor is one.
+    fn rational_product(&self, c: Option<ExprId>, a: ExprId, b: ExprId) -> Option<BigRational> {
+        let q = |id: ExprId| self.store.as_num(id).and_then(|n| n.as_rational());
+        let p = q(a)? * q(b)?;
+        match c {
+            Some(c) => Some(p * q(c)?),
+            None => Some(p),
+        }
     }
 
     /// True for an exact or float zero.
@@ -88,6 +125,11 @@ impl<'s> Ctx<'s> {
     /// Coefficient `i` of `s`.
     pub fn get(&self, s: &[ExprId], i: usize) -> ExprId {
         s.get(i).copied().unwrap_or(self.zero)
+    }
+
+    /// An upper bound of the total degree of `s`: that of its last entry.
+    pub fn degree(&self, s: &[ExprId]) -> usize {
+        s.len().checked_sub(1).map_or(0, |m| self.basis.degree(m))
     }
 
     /// True when `s` has no non-zero coefficient past the constant term.
@@ -104,8 +146,15 @@ impl<'s> Ctx<'s> {
     }
 
     /// A series of zeros, long enough for every monomial.
-    pub fn zeros(&self) -> Series {
-        vec![self.zero; self.basis.len()]
+    ///
+    /// # Errors
+    /// [`Fail::Memory`] when it cannot be allocated.
+    pub fn zeros(&self) -> Result<Series, Fail> {
+        let mut s = Vec::new();
+        s.try_reserve_exact(self.basis.len())
+            .map_err(|_| Fail::Memory)?;
+        s.resize(self.basis.len(), self.zero);
+        Ok(s)
     }
 
     /// `Σ args`, coefficient-wise. Only exact zeros are skipped (here, in
@@ -162,10 +211,11 @@ impl<'s> Ctx<'s> {
         if self.is_const(b) {
             return Ok(self.scale(self.get(b, 0), a));
         }
-        let mut out = self.zeros();
-        for d in 0..=self.basis.order() {
+        let mut out = self.zeros()?;
+        let (da, db) = (self.degree(a), self.degree(b));
+        for d in 0..=self.basis.order().min(da + db) {
             let mut part = self.part(d);
-            for i in 0..=d {
+            for i in d.saturating_sub(db)..=d.min(da) {
                 self.accumulate(&mut part, None, a, i, b, d - i)?;
             }
             self.finish(part, &mut out);
@@ -179,6 +229,7 @@ impl<'s> Ctx<'s> {
             degree: d,
             terms: vec![Vec::new(); self.basis.part(d).len()],
             normal: vec![None; self.basis.part(d).len()],
+            rational: vec![None; self.basis.part(d).len()],
         }
     }
 
@@ -214,6 +265,14 @@ impl<'s> Ctx<'s> {
             for &q in &qs {
                 let r = self.basis.product(p, q) - base;
                 let bq = self.get(b, q);
+                if let Some(p) = self.rational_product(c, ap, bq) {
+                    let slot = &mut part.rational[r];
+                    *slot = Some(match slot.take() {
+                        Some(sum) => sum + p,
+                        None => p,
+                    });
+                    continue;
+                }
                 let factors = match c {
                     Some(c) => vec![c, ap, bq],
                     None => vec![ap, bq],
@@ -243,10 +302,27 @@ impl<'s> Ctx<'s> {
     /// Writes the sums of an accumulator into `out`.
     pub fn finish(&mut self, part: Part, out: &mut Series) {
         let range = self.basis.part(part.degree);
-        for ((r, mut terms), normal) in range.zip(part.terms).zip(part.normal) {
+        let sums = part.terms.into_iter().zip(part.normal).zip(part.rational);
+        for (r, ((mut terms, mut normal), rational)) in range.zip(sums) {
+            if let Some(q) = rational {
+                match normal.take() {
+                    Some(n) => match self.normal.add_rational(n, &q) {
+                        Ok(sum) => normal = Some(sum),
+                        Err(n) => {
+                            normal = Some(n);
+                            terms.push(self.store.rational(q));
+                        }
+                    },
+                    None if terms.is_empty() => {
+                        out[r] = self.store.rational(q);
+                        continue;
+                    }
+                    None => terms.push(self.store.rational(q)),
+                }
+            }
             if let Some(n) = normal {
                 if terms.is_empty() {
-                    out[r] = self.normal.emit(self.store, n);
+                    out[r] = self.normal.emit_smallest(self.store, n);
                     continue;
                 }
                 terms.push(self.normal.emit(self.store, n));
@@ -274,7 +350,8 @@ impl<'s> Ctx<'s> {
         out: &mut Series,
     ) -> Result<(), Fail> {
         let mut part = self.part(k);
-        for j in 1..=k {
+        let top = pairs.iter().map(|(a, _)| self.degree(a)).max().unwrap_or(0);
+        for j in 1..=k.min(top) {
             // most arguments are low-degree polynomials (`exp(t)`: only
             // j = 1): skip the factor j/k where every `a` is zero in degree j
             let nonzero = pairs
@@ -303,7 +380,7 @@ impl<'s> Ctx<'s> {
         pairs: &[(&[ExprId], &[ExprId])],
         u0: ExprId,
     ) -> Result<Series, Fail> {
-        let mut u = self.zeros();
+        let mut u = self.zeros()?;
         u[0] = u0;
         for k in 1..=self.basis.order() {
             self.euler_part(pairs, self.one, k, &mut u)?;
@@ -326,8 +403,8 @@ impl<'s> Ctx<'s> {
         q: i64,
     ) -> Result<Series, Fail> {
         let (n, cl, cq) = (self.basis.order(), self.store.int(l), self.store.int(q));
-        let mut u = self.zeros();
-        let mut w = self.zeros();
+        let mut u = self.zeros()?;
+        let mut w = self.zeros()?;
         u[0] = u0;
         for k in 1..=n {
             let m = k - 1;
@@ -364,7 +441,7 @@ impl<'s> Ctx<'s> {
         sigma: i64,
     ) -> Result<(Series, Series), Fail> {
         let sigma = self.store.int(sigma);
-        let (mut s, mut c) = (self.zeros(), self.zeros());
+        let (mut s, mut c) = (self.zeros()?, self.zeros()?);
         s[0] = s0;
         c[0] = c0;
         for k in 1..=self.basis.order() {

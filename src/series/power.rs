@@ -97,7 +97,7 @@ impl Ctx<'_> {
         let inv = self.store.recip(a0);
         let e1 = self.store.add(&[e, self.one]);
         let minus_one = self.store.int(-1);
-        let mut u = self.zeros();
+        let mut u = self.zeros()?;
         u[0] = u0;
         for k in 1..=self.basis.order() {
             let mut part = self.part(k);

@@ -24,7 +24,7 @@ pub fn apply(ctx: &mut Ctx, id: ExprId, node: &Node, args: &[&[ExprId]]) -> Resu
 }
 
 /// A product: constant factors gathered into one scalar, the rest multiplied.
-fn product(ctx: &mut Ctx, args: &[&[ExprId]]) -> Result<Series, Fail> {
+pub fn product(ctx: &mut Ctx, args: &[&[ExprId]]) -> Result<Series, Fail> {
     let mut consts = Vec::new();
     let mut acc: Option<Series> = None;
     for a in args {

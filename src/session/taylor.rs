@@ -44,6 +44,10 @@ pub(super) fn taylor(
                 "cannot expand at {point}: `{}` has no Taylor series there",
                 s.expr(at)
             )),
+            SeriesError::Pole { at, order } => Error::invalid(format!(
+                "cannot expand at {point}: `{}` has a pole of order {order} there",
+                s.expr(at)
+            )),
             other => other.into(),
         })?;
     for &u in &t.undefined {
