@@ -39,3 +39,31 @@ fn parameters_stay_exact_and_symbolic() {
     let o = run(&["taylor", "a*sin(x)", "--at", "x=0"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// A vector: each component expanded. At (0, 1), x*y = x + 0*(y - 1) +
+/// x*(y - 1), so its linearization is x; sin(x) is x. At (0, 2) to order
+/// 2: exp(x) = 1 + x + x^2/2, and cos(x)*y = (1 - x^2/2)*(2 + (y - 2)) =
+/// 2 + (y - 2) - x^2 + (degree 3).
+#[test]
+fn vectors_expand_component_by_component() {
+    let o = run(&["linearize", "[x*y, sin(x)]", "--at", "x=0,y=1"]);
+    assert_eq!(stdout(&o).trim(), "[x, x]");
+    let o = run(&[
+        "taylor",
+        "[exp(x), cos(x)*y]",
+        "--at",
+        "x=0,y=2",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).expect("json");
+    assert_eq!(
+        v["polynomial"],
+        serde_json::json!(["1 + x + x^2/2", "2 + (y - 2) - x^2"])
+    );
+    assert_eq!(v["order"], 2);
+    // a pole in one component is the error, naming it
+    let o = run(&["taylor", "[sin(x)/x, 1/x]", "--at", "x=0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("pole of order 1"));
+}

@@ -154,6 +154,8 @@ pub enum Block {
     Check(Checked),
     /// `taylor`, `linearize`.
     Taylor(Polynomial),
+    /// `taylor`, `linearize` of a vector: one polynomial per component.
+    Taylors(Vec<Polynomial>),
     /// `stats`.
     Stats(Stats),
     /// `trace`.

@@ -22,7 +22,6 @@ pub fn run(
     }
     let mut i = Input::load_with(c, limits, ctx)?;
     let f = i.f.clone();
-    i.s.scalar(&f, command).map_err(|e| i.err(e))?;
     // --vars: expand in those only; the point gives them, the other
     // variables stay symbolic parameters
     let needed = match vars {
@@ -40,9 +39,11 @@ pub fn run(
         )));
     }
     let numeric = numeric || !point.is_exact();
-    let p = ctx
+    let mut polys = ctx
         .clock
-        .time(Phase::Compute, || i.s.taylor(&f, &point, order, numeric))
+        .time(Phase::Compute, || {
+            i.s.taylor_each(&f, &point, order, numeric)
+        })
         .map_err(|e| {
             let limit = e.limit();
             let e = i.err(e);
@@ -54,30 +55,41 @@ pub fn run(
             }
         })?;
     if batch.points.is_some() {
-        let poly = i.s.polynomial_expr(&p);
+        let roots: Vec<_> = polys.iter().map(|p| i.s.polynomial_expr(p)).collect();
+        let (names, shape) = if f.is_vector() {
+            let names = (1..=roots.len()).map(|k| format!("{command}{k}"));
+            (names.collect(), Shape::Vector)
+        } else {
+            (vec![command.to_string()], Shape::Scalar)
+        };
         let t = Target {
-            roots: &[poly],
-            names: vec![command.to_string()],
-            shape: Shape::Scalar,
+            roots: &roots,
+            names,
+            shape,
         };
         points::run(&mut i, &t, batch, ctx)?;
         return Ok(Done::streamed(i, command));
     }
     if i.format == super::args::Format::Latex {
-        let ids: Vec<deriv::expr::ExprId> = p
-            .terms
+        let ids: Vec<deriv::expr::ExprId> = polys
             .iter()
+            .flat_map(|p| &p.terms)
             .flat_map(|(c, mono)| std::iter::once(c.id()).chain(mono.iter().map(|m| m.0.id())))
             .collect();
         i.check_output(&ids)?;
     }
-    ctx.warnings.extend(p.warnings.iter().cloned());
+    for p in &polys {
+        ctx.warnings.extend(p.warnings.iter().cloned());
+    }
     let vars = if vars.is_some() {
         needed
     } else {
         i.s.variables(&f)
     };
     let mut report = Report::new(command, f.source(), vars);
-    report.push(Block::Taylor(p));
+    report.push(match polys.pop() {
+        Some(p) if !f.is_vector() => Block::Taylor(p),
+        last => Block::Taylors(polys.into_iter().chain(last).collect()),
+    });
     Ok(Done { input: i, report })
 }

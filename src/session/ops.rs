@@ -216,6 +216,36 @@ impl Session {
         super::taylor::taylor(self, f, point, order, numeric)
     }
 
+    /// The Taylor polynomial of each output of `f`: one for a scalar, one
+    /// per component of a vector `[f1, f2, ...]` (for a vector's
+    /// linearization, `order` 1: the value plus the Jacobian times the
+    /// displacement).
+    ///
+    /// ```
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("[x*y, sin(x)]")?;
+    /// let p = s.point("x=0,y=1")?;
+    /// let each: Vec<String> = s
+    ///     .taylor_each(&f, &p, 1, false)?
+    ///     .iter()
+    ///     .map(|p| p.to_string())
+    ///     .collect();
+    /// assert_eq!(each, ["x", "x"]);
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Session::taylor`], for the first component that fails.
+    pub fn taylor_each(
+        &mut self,
+        f: &Function,
+        point: &Point,
+        order: u32,
+        numeric: bool,
+    ) -> Result<Vec<Polynomial>, Error> {
+        super::taylor::taylor_each(self, f, point, order, numeric)
+    }
+
     /// The linearization `f(a) + ∇f(a)·(x − a)`: the Taylor polynomial of order 1.
     ///
     /// ```

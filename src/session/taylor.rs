@@ -22,6 +22,33 @@ pub(super) fn taylor(
     numeric: bool,
 ) -> Result<Polynomial, Error> {
     let e = s.scalar(f, if order == 1 { "linearize" } else { "taylor" })?;
+    expand(s, e, point, order, numeric)
+}
+
+/// The Taylor polynomial of each output of `f`: one for a scalar, one per
+/// component of a vector `[f1, f2, ...]`.
+pub(super) fn taylor_each(
+    s: &mut Session,
+    f: &Function,
+    point: &Point,
+    order: u32,
+    numeric: bool,
+) -> Result<Vec<Polynomial>, Error> {
+    s.own(f)?;
+    f.roots()
+        .into_iter()
+        .map(|e| expand(s, e, point, order, numeric))
+        .collect()
+}
+
+/// The Taylor polynomial of `e` at the point.
+fn expand(
+    s: &mut Session,
+    e: ExprId,
+    point: &Point,
+    order: u32,
+    numeric: bool,
+) -> Result<Polynomial, Error> {
     let numeric = numeric || !point.is_exact();
     let at: Vec<(Sym, ExprId)> = point.coords().iter().map(|c| (c.sym, c.value)).collect();
     let at: Vec<(Sym, ExprId)> = if numeric {

@@ -106,6 +106,11 @@ pub fn render(r: &Report, s: &mut Session, format: Format) -> String {
                 return program_function(s.store(), lang, &name, &r.vars, p, shape);
             }
             Block::Taylor(p) => (vec![s.polynomial_expr(p)], Shape::Scalar),
+            Block::Taylors(ps) => {
+                let roots: Vec<_> = ps.iter().map(|p| s.polynomial_expr(p)).collect();
+                let n = roots.len();
+                (roots, Shape::Vector(n))
+            }
             _ => continue,
         };
         return function(s.store_mut(), lang, &name, &r.vars, &roots, shape);

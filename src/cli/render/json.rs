@@ -107,6 +107,14 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
         }
         Block::Exact { shape, cells } => put(m, "exact", exact(st, *shape, cells.as_deref())),
         Block::Check(c) => put(m, "check", check(c)),
+        Block::Taylors(ps) => {
+            if let Some(p) = ps.first() {
+                put(m, "at", point_json(&p.point));
+                put(m, "order", json!(p.order));
+            }
+            let texts: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+            put(m, "polynomial", json!(texts));
+        }
         Block::Taylor(p) => {
             put(m, "at", point_json(&p.point));
             put(m, "order", json!(p.order));

@@ -88,6 +88,14 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
             }
         }
         Block::Taylor(p) => out.push(taylor(s, p)),
+        Block::Taylors(ps) => {
+            let cells: Vec<String> = ps.iter().map(|p| s.polynomial_latex(p)).collect();
+            let head = ps.first().map_or(String::new(), |p| {
+                let tex = taylor(s, p);
+                tex[..tex.find(" = ").unwrap_or(0)].to_string()
+            });
+            out.push(format!("{head} = {}", column(cells)));
+        }
         Block::Stats(x) => {
             for (k, v) in stats_rows(x) {
                 out.push(format!("\\text{{{k}}} & {v}"));

@@ -106,6 +106,7 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
         Block::Exact { shape, cells } => exact(out, st, *shape, cells.as_deref()),
         Block::Check(c) => check(out, c),
         Block::Taylor(p) => out.push(p.text.clone()),
+        Block::Taylors(ps) => out.push(list(ps.iter().map(|p| p.text.clone()).collect(), true)),
         Block::Stats(x) => {
             for (k, v) in stats_rows(x) {
                 out.push(format!("{k:<24} {v} ops"));
