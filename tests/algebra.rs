@@ -78,3 +78,27 @@ proptest! {
         }
     }
 }
+
+/// Issue 12, section 1: rewrites valid where the input is defined, through
+/// the front door. By hand: d/dx x^x = x^x*(log(x) + 1);
+/// (1/sin(a))^(-1) = sin(a) wherever it is defined, so its derivative is
+/// cos(a); cot' = -1 - cot^2 = -cos^2/sin^2 - 1;
+/// ((a - p - q)^(1/2)*q^(2/3))^4 = (a - p - q)^2*q^(8/3) where it is
+/// defined (a - p - q >= 0), so d/da = 2*(a - p - q)*q^(8/3).
+#[test]
+fn derivatives_use_rewrites_valid_on_the_input_domain() {
+    let grad = |src: &str| -> Vec<String> {
+        let mut s = deriv::Session::new();
+        let f = s.parse(src).expect("parses");
+        let g = s.gradient(&f).expect("gradient");
+        g.entries.iter().map(ToString::to_string).collect()
+    };
+    assert_eq!(grad("x^x"), ["x^x*(log(x) + 1)"]);
+    assert_eq!(grad("(1/sin(alpha))^-1"), ["cos(alpha)"]);
+    assert_eq!(grad("cot(x)"), ["-cos(x)^2/sin(x)^2 - 1"]);
+    let g = grad("((a - p - q)^(1/2)*q^(2/3))^4");
+    assert_eq!(g[0], "-2*q^(8/3)*(p - a + q)");
+    // nothing to guard: unchanged, and x/x stays where the input is
+    // defined at 0 and the derivative too
+    assert_eq!(grad("x^2/3"), ["2*x/3"]);
+}

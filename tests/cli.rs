@@ -274,10 +274,6 @@ const INPUT_ERRORS: &[Case] = &[
     ("error_blank", &["grad", "   "]),
     ("error_too_deep", &["grad", "((((x))))", "--max-depth", "2"]),
     ("error_vector_to_grad", &["grad", "[x, y]"]),
-    (
-        "error_vector_to_taylor",
-        &["taylor", "[x, y]", "--at", "x=0,y=0"],
-    ),
     ("error_eval_without_point", &["eval", "x + y"]),
     ("error_point_missing", &["taylor", "x*y", "--at", "x=1"]),
     (

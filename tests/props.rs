@@ -1166,3 +1166,41 @@ fn regression_round_trip_float_denominator() {
     let b = parse_expr(&mut s, "x*(x*x)/(x*x)", &ParseOptions::default()).expect("parses");
     assert_eq!(a, b, "grouping changed the canonical form");
 }
+
+// ---------------------------------------------------------------------------
+// guarded rewrites of derivatives (issue 12)
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The rewrites valid where the input is defined
+    /// (`simplify::guarded::tidy`, which `grad` and friends apply) keep
+    /// every derivative's value wherever the input and the derivative as
+    /// computed are defined: `x/x → 1` changes nothing where `x ≠ 0`.
+    #[test]
+    fn guarded_rewrites_keep_the_value_where_the_input_is_defined(e in expr(), pts in points(6)) {
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let mut dv = Differentiator::new(MAX_NODES);
+        let grad: Vec<ExprId> = syms[..e.nvars]
+            .iter()
+            .map(|&v| d(&mut dv, &mut store, f, v))
+            .collect::<Result<_, _>>()?;
+        let tidy = deriv::simplify::guarded::tidy(&mut store, &[f], &grad);
+        for p in &pts {
+            if !value(&store, f, &syms, p).is_finite() {
+                continue;
+            }
+            let (raw, new) = (values(&store, &grad, &syms, p), values(&store, &tidy, &syms, p));
+            for (i, (&a, &b)) in raw.iter().zip(&new).enumerate() {
+                if !a.is_finite() || a.abs() > 1e12 {
+                    continue;
+                }
+                let tol = 1e-9 * a.abs().max(1.0);
+                prop_assert!((a - b).abs() <= tol,
+                    "d/d{} at {:?}: computed {} vs rewritten {}\n  f  = {}\n  f' = {}\n  rewritten = {}",
+                    VARS[i], &p[..e.nvars], a, b, show(&store, f), show(&store, grad[i]),
+                    show(&store, tidy[i]));
+            }
+        }
+    }
+}

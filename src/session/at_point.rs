@@ -77,7 +77,7 @@ impl Session {
     ///
     /// ```
     /// let mut s = deriv::Session::new();
-    /// let f = s.parse("[sin(x), x^2/3, log(x - 1)]")?;
+    /// let f = s.parse("[sin(x), x^2/3, log(x - 2)]")?;
     /// let p = s.point("x=pi/3")?;
     /// let exact = s.exact_values(&f.roots(), &p);
     /// let shown: Vec<String> = exact

@@ -15,6 +15,12 @@ impl Session {
         Differentiator::new(self.limits.max_nodes)
     }
 
+    /// Derivative results of `inputs` with the rewrites valid wherever
+    /// the input is defined ([`crate::simplify::guarded::tidy`]).
+    pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
+        crate::simplify::guarded::tidy(self.store_mut(), inputs, ids)
+    }
+
     fn exprs(&self, ids: &[ExprId]) -> Vec<Expr> {
         ids.iter().map(|id| self.expr(*id)).collect()
     }
@@ -74,6 +80,7 @@ impl Session {
         let mut d = self.differentiator();
         let df = d.diff_many(self.store_mut(), e, wrt)?;
         self.check()?;
+        let df = self.tidy(&[e], &[df])[0];
         Ok(self.expr(df))
     }
 
@@ -115,6 +122,7 @@ impl Session {
         let mut d = self.differentiator();
         let g = d.gradient(self.store_mut(), e, vars)?;
         self.check()?;
+        let g = self.tidy(&[e], &g);
         Ok(Gradient {
             vars: self.names(vars),
             entries: self.exprs(&g),
@@ -147,6 +155,7 @@ impl Session {
         let mut d = self.differentiator();
         let h = d.hessian(self.store_mut(), e, vars)?;
         self.check()?;
+        let h = self.tidy_rows(&[e], &h);
         Ok(self.matrix(vars, &h))
     }
 
@@ -179,7 +188,18 @@ impl Session {
         let mut d = self.differentiator();
         let j = d.jacobian(self.store_mut(), &f.roots(), vars)?;
         self.check()?;
+        let j = self.tidy_rows(&f.roots(), &j);
         Ok(self.matrix(vars, &j))
+    }
+
+    /// [`Session::tidy`] of the rows of a matrix.
+    fn tidy_rows(&mut self, inputs: &[ExprId], rows: &[Vec<ExprId>]) -> Vec<Vec<ExprId>> {
+        let flat = self.tidy(inputs, &rows.concat());
+        let cols = rows.first().map_or(0, Vec::len);
+        if cols == 0 {
+            return rows.to_vec();
+        }
+        flat.chunks(cols).map(<[ExprId]>::to_vec).collect()
     }
 
     fn matrix(&self, vars: &[Sym], rows: &[Vec<ExprId>]) -> Matrix {

@@ -23,6 +23,8 @@ use rustc_hash::FxHashMap;
 use crate::expr::{ExprId, Func, Node, Number, Store};
 use crate::poly::Normal;
 
+pub mod guarded;
+
 /// Simplifies `e` bottom-up; idempotent.
 ///
 /// ```

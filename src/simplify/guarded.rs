@@ -1,0 +1,246 @@
+//! Rewrites valid wherever the input is defined, for derivatives.
+//!
+//! A derivative exists only where its function is defined. So a rewrite
+//! of a derivative that changes it only at points where the input (or the
+//! derivative itself, unchanged by the rewrite) is undefined is exact:
+//! `x/x → 1` in the derivative of `x^x*log(x)`, `(1/u)^(-1) → u` where the
+//! input divides by `u`, `u^(3/2)/u^(1/2) → u` where the input takes
+//! `sqrt(u)` and divides by it.
+//!
+//! [`Guards`] are the conditions read off the expressions: a base raised
+//! to a negative power is non-zero, a base raised to a fractional power is
+//! non-negative, a logarithm's argument is positive. They are read along
+//! *strict* paths only (sums, products, powers with a numeric exponent),
+//! where an undefined part makes the whole undefined; not inside function
+//! calls, where `exp(-1/x^2)` at 0 is `exp(-inf) = 0`. The guarded pass
+//! then merges like bases of a product (`u^a * u^b = u^(a+b)`) and
+//! nested powers (`(u^a)^n = u^(a*n)`, `n` an integer) only for a base
+//! the guards make non-zero (integer exponents) or non-negative (where an
+//! exponent is fractional). Everywhere else the result is unchanged.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::expr::{ExprId, Func, Node, Number, Store};
+
+/// Bases known to be non-zero, and non-negative, wherever the expressions
+/// they were read from are defined.
+#[derive(Debug, Default, Clone)]
+pub struct Guards {
+    nonzero: FxHashSet<ExprId>,
+    nonneg: FxHashSet<ExprId>,
+}
+
+impl Guards {
+    /// The conditions under which `roots` are defined, read along strict
+    /// paths.
+    pub fn of(store: &Store, roots: &[ExprId]) -> Guards {
+        let mut g = Guards::default();
+        g.add(store, roots);
+        g
+    }
+
+    /// Adds the conditions of `roots`.
+    pub fn add(&mut self, store: &Store, roots: &[ExprId]) {
+        let mut seen: FxHashSet<ExprId> = FxHashSet::default();
+        let mut stack: Vec<ExprId> = roots.to_vec();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            match store.node(id) {
+                Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().copied()),
+                Node::Pow([b, e]) => {
+                    let Some(n) = store.as_num(*e) else { continue };
+                    if n.is_negative() {
+                        self.nonzero_factors(store, *b);
+                    }
+                    if !n.is_integer() {
+                        self.nonneg.insert(*b);
+                    }
+                    stack.push(*b);
+                }
+                Node::Call(Func::Ln, args) => {
+                    self.nonzero_factors(store, args[0]);
+                    self.nonneg.insert(args[0]);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `b` is non-zero: so is each factor of a product, and the base of a
+    /// positive power.
+    fn nonzero_factors(&mut self, store: &Store, b: ExprId) {
+        self.nonzero.insert(b);
+        match store.node(b) {
+            Node::Mul(xs) => {
+                for &x in xs.iter() {
+                    self.nonzero_factors(store, x);
+                }
+            }
+            Node::Pow([c, e]) if store.as_num(*e).is_some_and(|n| !n.is_negative()) => {
+                self.nonzero_factors(store, *c);
+            }
+            _ => {}
+        }
+    }
+
+    /// True when nothing is known (the pass would change nothing).
+    pub fn is_empty(&self) -> bool {
+        self.nonzero.is_empty() && self.nonneg.is_empty()
+    }
+
+    /// May `b^x * b^y` become `b^(x+y)` (or `(b^x)^n` become `b^(x*n)`)?
+    /// With integer exponents where `b` is non-zero. With a fractional one
+    /// where `b` is non-negative: for `b > 0` the merge is exact, for
+    /// `b < 0` the expression is undefined, and at `b = 0` a quotient such
+    /// as `u^(3/2)/u^(1/2)` is `0/0` while `u` is its limit.
+    fn merges(&self, b: ExprId, fractional: bool) -> bool {
+        if fractional {
+            self.nonneg.contains(&b)
+        } else {
+            self.nonzero.contains(&b)
+        }
+    }
+}
+
+/// Derivative results `ids` of `inputs` with the guarded rewrites, each
+/// kept only where it is smaller (operations as
+/// [`crate::poly::count_ops`] counts them). The guards are read from the
+/// inputs and from the results, and a rewrite stands only when the guards
+/// of the inputs and of what it produced justify it again: so a result
+/// changes only at points where it, or the input, is undefined.
+///
+/// ```
+/// use deriv::{expr::Store, parse::{parse_expr, ParseOptions}, print::infix};
+/// use deriv::{diff::Differentiator, simplify::guarded::tidy};
+/// let mut s = Store::new();
+/// let f = parse_expr(&mut s, "x^x", &ParseOptions::default())?;
+/// let x = s.sym("x");
+/// let df = Differentiator::new(1 << 20).diff(&mut s, f, x).unwrap();
+/// assert_eq!(infix(&s, df), "x^x*(x/x + log(x))");
+/// let df = tidy(&mut s, &[f], &[df])[0];
+/// assert_eq!(infix(&s, df), "x^x*(log(x) + 1)");
+/// # Ok::<(), deriv::parse::ParseError>(())
+/// ```
+pub fn tidy(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
+    let mut first = Guards::of(store, inputs);
+    first.add(store, ids);
+    if first.is_empty() {
+        return ids.to_vec();
+    }
+    let new = rewrite(store, ids, &first);
+    if new == ids {
+        return new;
+    }
+    let mut again = Guards::of(store, inputs);
+    again.add(store, &new);
+    let check = rewrite(store, ids, &again);
+    let mut memo = FxHashMap::default();
+    ids.iter()
+        .zip(new.iter().zip(check))
+        .map(|(&old, (&new, check))| {
+            let smaller = crate::poly::count_ops(store, new, &mut memo)
+                < crate::poly::count_ops(store, old, &mut memo);
+            if new == check && smaller { new } else { old }
+        })
+        .collect()
+}
+
+/// `ids` with like bases merged where `guards` allow it (module docs),
+/// each rebuilt through the constructors; the graph is walked once for all
+/// of them. An entry comes back unchanged when nothing applies.
+pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId> {
+    if guards.is_empty() {
+        return ids.to_vec();
+    }
+    let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
+    for id in store.reachable(ids) {
+        let node = store.node(id).clone();
+        let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
+        let new = match node {
+            Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
+            Node::Mul(_) => merge(store, &kids, guards),
+            Node::Pow(_) => {
+                let p = store.pow(kids[0], kids[1]);
+                match store.node(p).clone() {
+                    Node::Mul(xs) => merge(store, &xs, guards),
+                    Node::Pow(_) => merge(store, &[p], guards),
+                    _ => p,
+                }
+            }
+            _ if kids == node.children() => id,
+            _ => store.rebuild(id, &kids),
+        };
+        done.insert(id, new);
+    }
+    ids.iter().map(|i| done[i]).collect()
+}
+
+/// A product of `factors` with the like bases the guards allow merged.
+fn merge(store: &mut Store, factors: &[ExprId], guards: &Guards) -> ExprId {
+    let product = store.mul(factors);
+    let xs: Vec<ExprId> = match store.node(product) {
+        Node::Mul(xs) => xs.to_vec(),
+        _ => vec![product],
+    };
+    let mut order: Vec<ExprId> = Vec::new();
+    // per base: the exponents' sum, the factors as written, any fractional
+    let mut bases: FxHashMap<ExprId, (Number, Vec<ExprId>, bool)> = FxHashMap::default();
+    let mut rest: Vec<ExprId> = Vec::new();
+    for f in xs {
+        let Some((b, e, fractional)) = base_exponent(store, f, guards) else {
+            rest.push(f);
+            continue;
+        };
+        match bases.get_mut(&b) {
+            Some((s, fs, frac)) => {
+                *s = s.add(&e);
+                fs.push(f);
+                *frac |= fractional;
+            }
+            None => {
+                order.push(b);
+                bases.insert(b, (e, vec![f], fractional));
+            }
+        }
+    }
+    let mut changed = false;
+    for b in order {
+        let (e, fs, fractional) = &bases[&b];
+        let nested = fs.len() == 1
+            && fs[0] != b
+            && !matches!(store.node(fs[0]), Node::Pow([x, _]) if *x == b);
+        if (fs.len() > 1 || nested) && guards.merges(b, *fractional) {
+            changed = true;
+            let e = store.number(e.clone());
+            rest.push(store.pow(b, e));
+        } else {
+            rest.extend(fs.iter().copied());
+        }
+    }
+    if changed { store.mul(&rest) } else { product }
+}
+
+/// `f` as a base, a numeric exponent, and whether a fractional exponent
+/// is involved; `(u^a)^n` as `(u, a*n)` where the guards allow the nested
+/// power to merge; `None` for a number.
+fn base_exponent(store: &Store, f: ExprId, guards: &Guards) -> Option<(ExprId, Number, bool)> {
+    match store.node(f) {
+        Node::Num(_) => None,
+        Node::Pow([b, e]) => match store.as_num(*e) {
+            Some(n) => {
+                if let Node::Pow([c, a]) = store.node(*b)
+                    && let Some(a) = store.as_num(*a)
+                    && n.is_integer()
+                    && guards.merges(*c, !a.is_integer())
+                {
+                    return Some((*c, a.mul(n), !a.is_integer()));
+                }
+                Some((*b, n.clone(), !n.is_integer()))
+            }
+            None => Some((f, Number::int(1), false)),
+        },
+        _ => Some((f, Number::int(1), false)),
+    }
+}
