@@ -9,6 +9,7 @@ mod library;
 mod modes;
 mod points;
 mod precise;
+mod precision;
 mod props;
 mod regressions;
 mod trace;
