@@ -151,7 +151,8 @@ fn options(argv: &mut Vec<String>, command: &str, head: &[u8], at: &str, vars: &
     if t.numeric && flags & 0x10 != 0 {
         argv.push("--numeric".into());
     }
-    if t.points && flags & 0x20 != 0 {
+    // not with `--each-line`, which reads standard input itself
+    if t.points && flags & 0x20 != 0 && flags & 0x08 == 0 {
         argv.push("--points=-".into());
     }
     for (bit, (flag, value)) in LIMITS.iter().enumerate() {

@@ -25,22 +25,24 @@ pub fn run(mut cli: Cli, stdin: &[u8]) -> Captured {
     let Some(c) = cli.command.common_mut() else {
         return fail(CliError::plain("not a computation"));
     };
-    let format = c.format;
-    if c.each_line {
-        return each_line(&cli, stdin, format);
-    }
+    let (format, lines) = (c.format, c.each_line);
     let mut rest = stdin;
-    if c.expr == "-" {
+    if c.expr == "-" && !lines {
         match input::read_all(rest, c.max_input) {
             Ok(text) => c.stdin = Some(text),
             Err(e) => return fail(e),
         }
         rest = &[];
     }
+    // what EXPR (or `--each-line`) left of standard input; never the terminal
     if let Some(b) = cli.command.batch_mut()
         && b.points.as_deref() == Some("-")
     {
+        let rest = if lines { &[] } else { rest };
         b.stdin = Some(std::sync::Arc::new(rest.to_vec()));
+    }
+    if lines {
+        return each_line(&cli, stdin, format);
     }
     let mut ctx = Ctx {
         quiet: true,
