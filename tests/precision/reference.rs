@@ -257,10 +257,13 @@ fn call(fun: Fun, (a0, a1): (BigFloat, BigFloat), cc: &mut Consts) -> Pair {
         }
         Fun::Sqrt if s.is_none() => return Err(Reference::Unknown),
         Fun::Sqrt if s == Some(-1) => return Err(Reference::Undefined),
-        // trigonometry and exp of huge arguments: beyond what we check
-        Fun::Sin | Fun::Cos | Fun::Tan | Fun::Exp if a1.exponent().is_some_and(|e| e > 128) => {
+        // trigonometry of huge arguments: beyond what we check
+        Fun::Sin | Fun::Cos | Fun::Tan if a1.exponent().is_some_and(|e| e > 128) => {
             return Err(Reference::Unknown);
         }
+        // exp past 2^(±2^20): out of range anyway, and astro-float's
+        // underflow to 0 would pass for an exact zero
+        Fun::Exp if a1.exponent().is_some_and(|e| e > 20) => return Err(Reference::Unknown),
         _ => {}
     }
     let mut f = |a: &BigFloat, w| match fun {
