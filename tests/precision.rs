@@ -57,7 +57,8 @@ fn deriv_value(ex: &Ex, point: &[(i64, i64)]) -> Option<(f64, bool, bool)> {
     let f = s.parse(&ex.to_string()).ok()?;
     let p = s.point(&point_text(point)).ok()?;
     let v = s.eval(&f, &p).ok()?;
-    let folded = s.needed(&f.roots()).len() < s.variables(&f).len();
+    let folded =
+        s.needed(&f.roots()).len() < s.variables(&f).len() || reference::zero_product(ex, point);
     Some((v.values[0], !v.warnings.is_empty(), folded))
 }
 
