@@ -229,7 +229,33 @@ fn binary(op: Op, (a0, a1): (BigFloat, BigFloat), (b0, b1): (BigFloat, BigFloat)
             Some(_) => {}
         }
     }
-    Ok((f(&a0, &b0, LOW), f(&a1, &b1, HIGH)))
+    let (lo, hi) = (f(&a0, &b0, LOW), f(&a1, &b1, HIGH));
+    if matches!(op, Op::Add | Op::Sub) && lost(&a1, &b1, &hi) {
+        return Err(Reference::Unknown);
+    }
+    Ok((lo, hi))
+}
+
+/// True when a sum of `a` and `b` (giving `sum`) may have lost what both
+/// precisions lose alike: one term absorbed by the other (their
+/// magnitudes more than LOW bits apart; a later cancellation of the big
+/// one would leave both precisions agreeing on a wrong value), or half of
+/// LOW's bits cancelled.
+fn lost(a: &BigFloat, b: &BigFloat, sum: &BigFloat) -> bool {
+    let (Some(ea), Some(eb)) = (a.exponent(), b.exponent()) else {
+        return false;
+    };
+    if a.is_zero() || b.is_zero() {
+        return false;
+    }
+    let (ea, eb) = (i64::from(ea), i64::from(eb));
+    let top = ea.max(eb);
+    let absorbed = (ea - eb).unsigned_abs() > LOW as u64 - 64;
+    let cancelled = !sum.is_zero()
+        && sum
+            .exponent()
+            .is_some_and(|e| i64::from(e) < top - LOW as i64 / 2);
+    absorbed || cancelled
 }
 
 fn power((a0, a1): (BigFloat, BigFloat), n: i32) -> Pair {
