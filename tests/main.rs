@@ -12,6 +12,7 @@ mod modes;
 mod newcomer;
 mod points;
 mod precise;
+mod precision;
 mod props;
 mod regressions;
 mod series_limits;

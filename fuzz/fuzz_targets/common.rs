@@ -9,11 +9,19 @@ pub fn values(store: &Store, roots: &[ExprId], value: &dyn Fn(Sym) -> f64) -> Ve
     Tape::new(store, roots).eval(value)
 }
 
-/// True when two computed values disagree beyond rounding: both finite,
+/// True when two computed values disagree beyond rounding: a number on
+/// one side and NaN or an infinity on the other (the callers skip what a
+/// warning explains), infinities of opposite signs, or two finite values,
 /// moderate (huge values come from cancelling huge terms, where rounding
 /// noise is huge too) and far apart.
 pub fn disagree(a: f64, b: f64) -> bool {
-    if a.is_finite() && b.is_finite() && a.abs().max(b.abs()) < 1e8 {
+    if a.is_nan() || b.is_nan() {
+        return a.is_nan() != b.is_nan();
+    }
+    if a.is_infinite() || b.is_infinite() {
+        return a != b;
+    }
+    if a.abs().max(b.abs()) < 1e8 {
         let scale = 1.0 + a.abs().max(b.abs());
         (a - b).abs() > 1e-6 * scale
     } else {
@@ -25,12 +33,7 @@ pub fn disagree(a: f64, b: f64) -> bool {
 pub fn probe(k: usize) -> impl Fn(Sym) -> f64 {
     move |s: Sym| {
         let base = [0.7310, 1.3723, 0.4137, 2.1931, 0.2711];
-        base[(s.0 as usize + k) % base.len()]
-            * if (s.0 as usize + k) % 3 == 2 {
-                -1.0
-            } else {
-                1.0
-            }
+        base[(s.index() + k) % base.len()] * if (s.index() + k) % 3 == 2 { -1.0 } else { 1.0 }
     }
 }
 

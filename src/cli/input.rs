@@ -117,7 +117,7 @@ pub fn read_stdin(cli: &mut Cli) -> Result<(), CliError> {
 /// Reads at most `max_input + 1` bytes: past the limit the rest is left
 /// unread, and the text, still over the limit, is refused by the parser
 /// with the `--max-input` error (`deriv grad - < /dev/zero` stops at once).
-fn read_all(input: impl Read, max_input: usize) -> Result<String, CliError> {
+pub(super) fn read_all(input: impl Read, max_input: usize) -> Result<String, CliError> {
     let mut bytes = Vec::new();
     let cap = u64::try_from(max_input)
         .unwrap_or(u64::MAX)

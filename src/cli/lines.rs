@@ -66,7 +66,7 @@ pub fn run(cli: &Cli, format: Format) -> ExitCode {
 }
 
 /// One line's output line, and whether it succeeded.
-fn one(cli: &Cli, line: &str, n: usize, format: Format) -> (String, bool) {
+pub(super) fn one(cli: &Cli, line: &str, n: usize, format: Format) -> (String, bool) {
     let mut cli = cli.clone();
     if let Some(c) = cli.command.common_mut() {
         c.expr = line.to_string();

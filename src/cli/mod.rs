@@ -6,6 +6,7 @@
 //! leaves partial output on stdout.
 
 pub mod args;
+pub mod capture;
 mod clock;
 mod derivs;
 mod diff;
