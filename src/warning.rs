@@ -105,6 +105,17 @@ pub enum Warning {
         /// The float it is read as.
         value: f64,
     },
+    /// A part of the expression as written that cancels out of its
+    /// canonical form (`0*log(x)`, `log(x) - log(x)`) has no finite value
+    /// at the point: the value given is the canonical form's.
+    Cancelled {
+        /// The part.
+        expr: Expr,
+        /// Its value at the point.
+        value: f64,
+        /// The point.
+        point: Point,
+    },
     /// A value of the computational graph is outside the domain.
     TraceDomain {
         /// The point.
@@ -188,6 +199,14 @@ impl fmt::Display for Warning {
                 f,
                 "`{literal}` is below the normal float range and is read as {}, \
                  with fewer than 53 significant bits",
+                float_text(*value)
+            ),
+            Warning::Cancelled { expr, value, point } => write!(
+                f,
+                "{} is {} at {point}, but cancels out of the expression as written \
+                 (`0*u` or `u - u`): the value given is that of the canonical form, \
+                 where it does not occur",
+                expr.named(),
                 float_text(*value)
             ),
             Warning::TraceDomain { point } => {

@@ -236,3 +236,33 @@ fn singularities_are_named_as_written() {
     let o = run(&["eval", "x/0 + 1", "--at", "x=1"]);
     assert!(stderr(&o).contains("`x/0` is inf"), "{}", stderr(&o));
 }
+
+/// Issue 11 item 1: a part that cancels out of the canonical form but has
+/// no value at the point (log(-1), sqrt(-1), 1/0) warns, in eval and in
+/// the derivative commands.
+#[test]
+fn cancelled_parts_undefined_at_the_point_warn() {
+    for (args, part) in [
+        (
+            &["eval", "0*sqrt(x)", "--at", "x=-1"][..],
+            "`sqrt(x)` is NaN",
+        ),
+        (
+            &["eval", "x + log(x) - log(x)", "--at", "x=-2"],
+            "`log(x)` is NaN",
+        ),
+        (&["eval", "0/x", "--at", "x=0"], "`1/x` is inf"),
+        (
+            &["grad", "x + 0*log(y)", "--at", "x=1,y=-1"],
+            "`log(y)` is NaN",
+        ),
+    ] {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&o).contains(part), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("cancels out"), "{args:?}");
+    }
+    // defined there: nothing to say
+    let o = run(&["eval", "0*log(x)", "--at", "x=2"]);
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}

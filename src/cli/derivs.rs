@@ -49,6 +49,9 @@ pub fn run(kind: Kind, a: &GradArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         Some(at) => Some(i.point(at, &needed, &vars)?),
         None => None,
     };
+    if let Some(p) = &point {
+        ctx.warnings.extend(i.s.cancelled(&f, p));
+    }
     let kinks = point.as_ref().map(|p| i.s.kinks(&outputs, p));
     let at_kink = kinks.as_ref().is_some_and(|k| !k.is_empty());
     ctx.warnings.extend(kinks.into_iter().flatten());

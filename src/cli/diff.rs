@@ -77,6 +77,7 @@ pub fn run(a: &DiffArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
     if let Some(at) = &a.at {
         let needed = i.s.needed(&f.roots());
         let point = i.point(at, &needed, &[])?;
+        ctx.warnings.extend(i.s.cancelled(&f, &point));
         ctx.warnings.extend(i.s.kinks(&[e], &point));
         let (v, w) = ctx.clock.time(Phase::Eval, || i.s.values(&[df], &point));
         ctx.warnings.extend(w);

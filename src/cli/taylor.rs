@@ -38,6 +38,7 @@ pub fn run(
             c.name
         )));
     }
+    ctx.warnings.extend(i.s.cancelled(&f, &point));
     let numeric = numeric || !point.is_exact();
     let mut polys = ctx
         .clock

@@ -232,6 +232,8 @@ impl Store {
             } else if bad {
                 // inf - inf, or an undefined value minus itself
                 return self.nan();
+            } else {
+                self.note_dropped(&[rest]);
             }
         }
         out.extend(extra);

@@ -220,6 +220,10 @@ pub struct Store {
     overflow: Option<Overflow>,
     /// Constant singularities as written (`written.rs`).
     written: FxHashMap<ExprId, (Box<str>, bool)>,
+    /// Parts that cancelled out while parsing (`written.rs`), and whether
+    /// they are being recorded.
+    dropped: Vec<ExprId>,
+    recording: bool,
 }
 
 impl Default for Store {
@@ -238,6 +242,8 @@ impl Default for Store {
             max_size: MAX_GRAPH_SIZE,
             overflow: None,
             written: FxHashMap::default(),
+            dropped: Vec::new(),
+            recording: false,
         }
     }
 }

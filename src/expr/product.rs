@@ -100,6 +100,7 @@ impl Store {
             if singular || !extra.is_empty() {
                 return Ok(self.nan());
             }
+            self.note_dropped(factors);
             return Ok(self.number(if coeff.is_exact() {
                 Number::int(0)
             } else {

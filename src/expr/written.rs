@@ -6,6 +6,8 @@ use super::{ExprId, Store};
 /// Longest source text kept for a singularity; a longer one is named by
 /// its canonical form.
 const MAX_TEXT: usize = 80;
+/// Most cancelled parts recorded.
+const MAX_DROPPED: usize = 64;
 /// Most nodes visited for one note.
 const MAX_VISITS: usize = 64;
 
@@ -53,5 +55,31 @@ impl Store {
     /// ```
     pub fn written(&self, id: ExprId) -> Option<(&str, bool)> {
         self.written.get(&id).map(|(t, whole)| (&**t, *whole))
+    }
+
+    /// Starts (or stops) recording the parts with variables that cancel
+    /// out of sums and products (`0*log(x)`, `log(x) - log(x)`): the
+    /// parser records while it runs, so that evaluation can warn where a
+    /// part that is gone from the canonical form is undefined.
+    pub fn record_dropped(&mut self, on: bool) {
+        self.recording = on;
+    }
+
+    /// Notes `parts` as cancelled out, if recording.
+    pub(crate) fn note_dropped(&mut self, parts: &[ExprId]) {
+        if !self.recording {
+            return;
+        }
+        for &p in parts {
+            let new = !self.is_closed(p) && !self.dropped.contains(&p);
+            if new && self.dropped.len() < MAX_DROPPED {
+                self.dropped.push(p);
+            }
+        }
+    }
+
+    /// The parts recorded as cancelled out, in order.
+    pub fn dropped(&self) -> &[ExprId] {
+        &self.dropped
     }
 }

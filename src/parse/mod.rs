@@ -103,11 +103,16 @@ pub fn parse_program(
     opts: &ParseOptions,
 ) -> Result<Program, ParseError> {
     check_text(src, opts)?;
+    store.record_dropped(true);
     let grammar = Grammar::new(store, src, opts);
-    let result = all_consuming(|i| grammar.program(i)).parse(src).finish();
-    result
+    let result = all_consuming(|i| grammar.program(i))
+        .parse(src)
+        .finish()
         .map(|(_, program)| program)
-        .map_err(|e| e.into_error(src))
+        .map_err(|e| e.into_error(src));
+    drop(grammar);
+    store.record_dropped(false);
+    result
 }
 
 /// Parses a single scalar expression (no statements, no vector); newlines

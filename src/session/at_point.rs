@@ -33,7 +33,8 @@ impl Session {
         self.own(f)?;
         let roots = f.roots();
         self.require(&roots, point)?;
-        let (values, warnings) = self.values(&roots, point);
+        let (values, mut warnings) = self.values(&roots, point);
+        warnings.extend(self.cancelled(f, point));
         self.check()?;
         Ok(Evaluation {
             values,
@@ -110,6 +111,43 @@ impl Session {
         ids.iter()
             .zip(exact)
             .map(|(&e, ok)| ok.then(|| self.expr(e)))
+            .collect()
+    }
+
+    /// Warnings for the parts of `f` as written that cancel out of its
+    /// canonical form and have no finite value at the point (`0*log(x)` at
+    /// `x=-1`, `0/x` at `x=0`): a value of `f` there, or of its
+    /// derivatives, is that of the canonical form only.
+    ///
+    /// ```
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("x + 0*log(x)")?;
+    /// let p = s.point("x=-1")?;
+    /// let v = s.eval(&f, &p)?;
+    /// assert_eq!(v.values, [-1.0]);
+    /// assert!(matches!(v.warnings[0], deriv::Warning::Cancelled { .. }));
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    pub fn cancelled(&mut self, f: &Function, point: &Point) -> Vec<Warning> {
+        if f.dropped.is_empty() || self.own(f).is_err() {
+            return Vec::new();
+        }
+        let given: Vec<ExprId> = f
+            .dropped
+            .iter()
+            .copied()
+            .filter(|&d| self.needed(&[d]).iter().all(|v| point.get(*v).is_some()))
+            .collect();
+        let (values, _) = self.values(&given, point);
+        given
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| !v.is_finite())
+            .map(|(&d, value)| Warning::Cancelled {
+                expr: self.expr(d),
+                value,
+                point: point.clone(),
+            })
             .collect()
     }
 

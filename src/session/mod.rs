@@ -81,6 +81,7 @@ pub struct Function {
     inputs: Vec<Sym>,
     statements: Vec<(String, ExprId)>,
     warnings: Vec<Warning>,
+    dropped: Vec<ExprId>,
 }
 
 impl Function {
@@ -202,7 +203,9 @@ impl Session {
     /// ```
     pub fn parse(&mut self, src: &str) -> Result<Function, Error> {
         let opts = self.parse_options();
+        let before = self.store.dropped().len();
         let program = parse_program(self.store_mut(), src, &opts)?;
+        let dropped = self.store.dropped()[before..].to_vec();
         self.check()?;
         Ok(Function {
             session: self.id,
@@ -225,6 +228,7 @@ impl Session {
                 .collect(),
             output: program.output,
             inputs: program.inputs,
+            dropped,
         })
     }
 
