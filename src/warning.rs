@@ -201,14 +201,21 @@ impl fmt::Display for Warning {
                  with fewer than 53 significant bits",
                 float_text(*value)
             ),
-            Warning::Cancelled { expr, value, point } => write!(
-                f,
-                "{} is {} at {point}, but cancels out of the expression as written \
-                 (`0*u` or `u - u`): the value given is that of the canonical form, \
-                 where it does not occur",
-                expr.named(),
-                float_text(*value)
-            ),
+            Warning::Cancelled { expr, value, point } => {
+                let at = if point.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {point}")
+                };
+                write!(
+                    f,
+                    "{} is {}{at}, but cancels out of the expression as written \
+                     (`0*u` or `u - u`): the value given is that of the canonical form, \
+                     where it does not occur",
+                    expr.named(),
+                    float_text(*value)
+                )
+            }
             Warning::TraceDomain { point } => {
                 write!(f, "a value is outside the domain at {point}")
             }

@@ -256,6 +256,11 @@ fn cancelled_parts_undefined_at_the_point_warn() {
             &["grad", "x + 0*log(y)", "--at", "x=1,y=-1"],
             "`log(y)` is NaN",
         ),
+        // a constant no constructor sees as undefined (found by the oracle)
+        (
+            &["eval", "0*log(e - 61/14) + 1"],
+            "`log(e - 61/14)` is NaN, but",
+        ),
     ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}");

@@ -57,8 +57,8 @@ impl Store {
         self.written.get(&id).map(|(t, whole)| (&**t, *whole))
     }
 
-    /// Starts (or stops) recording the parts with variables that cancel
-    /// out of sums and products (`0*log(x)`, `log(x) - log(x)`): the
+    /// Starts (or stops) recording the parts (other than numbers) that
+    /// cancel out of sums and products (`0*log(x)`, `log(x) - log(x)`): the
     /// parser records while it runs, so that evaluation can warn where a
     /// part that is gone from the canonical form is undefined.
     pub fn record_dropped(&mut self, on: bool) {
@@ -71,7 +71,10 @@ impl Store {
             return;
         }
         for &p in parts {
-            let new = !self.is_closed(p) && !self.dropped.contains(&p);
+            // a closed part too: `log(e - 61/14)` has no value anywhere,
+            // though the constructors cannot see it (it is not singular)
+            let number = matches!(self.node(p), super::Node::Num(_));
+            let new = !number && !self.dropped.contains(&p);
             if new && self.dropped.len() < MAX_DROPPED {
                 self.dropped.push(p);
             }
