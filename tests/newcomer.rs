@@ -271,3 +271,15 @@ fn cancelled_parts_undefined_at_the_point_warn() {
     let o = run(&["eval", "0*log(x)", "--at", "x=2"]);
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+/// Found by the `cli` fuzz target: `trace` of an expression without
+/// intermediate variables (`0*t` is 0) in LaTeX panicked in the renderer.
+#[test]
+fn trace_without_intermediate_variables_renders_in_every_format() {
+    for format in ["text", "json", "latex"] {
+        for src in ["0*t", "t"] {
+            let o = run(&["trace", src, "--at", "t=2", "--format", format]);
+            assert_eq!(o.status.code(), Some(0), "{src} {format}: {}", stderr(&o));
+        }
+    }
+}

@@ -228,7 +228,12 @@ fn align(store: &mut Store, t: &Trace, sw: &Sweeps) -> String {
             ));
         }
     }
-    let f = name(store, Operand::Node(t.nodes.len().saturating_sub(1)));
+    // a trace without nodes (`0*t`, `x`) has no intermediate variable to
+    // name: f itself
+    let f = match t.nodes.len() {
+        0 => "f".to_string(),
+        n => name(store, Operand::Node(n - 1)),
+    };
     let ops: Vec<Operand> = (0..t.nodes.len())
         .rev()
         .map(Operand::Node)
