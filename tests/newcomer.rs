@@ -283,3 +283,23 @@ fn trace_without_intermediate_variables_renders_in_every_format() {
         }
     }
 }
+
+/// Found by the `eval_series` fuzz target: a Taylor polynomial of order 0
+/// of a function computed from its derivative polynomials (tanh, exp,
+/// tan, sigmoid, softplus of a linear argument) panicked.
+#[test]
+fn taylor_order_zero_of_a_linear_argument() {
+    // tanh(4) = 0.99932929973906...; order 0 is the exact value
+    for f in [
+        "tanh(4*x)",
+        "exp(2*x)",
+        "tan(x/2)",
+        "sigmoid(x)",
+        "softplus(3*x)",
+    ] {
+        let o = run(&["taylor", f, "--at", "x=1", "--order", "0"]);
+        assert_eq!(o.status.code(), Some(0), "{f}: {}", stderr(&o));
+    }
+    let o = run(&["taylor", "tanh(4*x)", "--at", "x=1", "--order", "0"]);
+    assert_eq!(stdout(&o).trim(), "tanh(4)");
+}

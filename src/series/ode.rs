@@ -52,6 +52,11 @@ pub fn linear_call(ctx: &mut Ctx, f: Func, a: &[ExprId]) -> Result<Option<Series
     let Some((c, l, q)) = riccati(f) else {
         return Ok(None);
     };
+    // order 0: the value alone, left to the general recurrences (there is
+    // no degree-one part to read the argument's slope from)
+    if ctx.basis.order() == 0 {
+        return Ok(None);
+    }
     let linear_end = ctx.basis.part(1).end.min(a.len());
     if ctx.is_const(a) || a[linear_end..].iter().any(|&x| !ctx.is_zero(x)) {
         return Ok(None);
