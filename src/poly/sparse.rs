@@ -454,20 +454,10 @@ impl Poly {
     /// The rational `c` such that `self / c` has coprime integer
     /// coefficients and a positive leading coefficient (1 for zero).
     pub fn content(&self) -> BigRational {
-        let Some(first) = self.terms.first() else {
+        if self.terms.is_empty() {
             return BigRational::one();
-        };
-        let mut g = BigInt::zero();
-        for (_, c) in &self.terms {
-            g = g.gcd(c);
-            if g.is_one() {
-                break;
-            }
         }
-        if first.1.is_negative() {
-            g = -g;
-        }
-        BigRational::new(g, self.den.clone())
+        BigRational::new(self.integer_content(), self.den.clone())
     }
 
     /// The atoms that occur, ascending.
