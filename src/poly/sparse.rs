@@ -197,19 +197,17 @@ impl Poly {
 
     /// `self · r` for a rational `r`.
     pub fn scale(&self, r: &BigRational) -> Poly {
-        if r.is_zero() {
-            return Poly::zero();
-        }
-        let terms = self
-            .terms
-            .iter()
-            .map(|(m, c)| (m.clone(), c * r.numer()))
-            .collect();
-        Poly::reduced(terms, &self.den * r.denom())
+        self.scale_into(r, Poly::reduced)
     }
 
     /// `self · r`, not reduced (see [`Poly::normalized`]).
     fn scale_lazy(&self, r: &BigRational) -> Poly {
+        self.scale_into(r, Poly::lazy)
+    }
+
+    /// `self · r`, its terms and denominator made into a polynomial by
+    /// `make` (reduced or lazy).
+    fn scale_into(&self, r: &BigRational, make: fn(Vec<(Mono, BigInt)>, BigInt) -> Poly) -> Poly {
         if r.is_zero() {
             return Poly::zero();
         }
@@ -218,7 +216,7 @@ impl Poly {
             .iter()
             .map(|(m, c)| (m.clone(), c * r.numer()))
             .collect();
-        Poly::lazy(terms, &self.den * r.denom())
+        make(terms, &self.den * r.denom())
     }
 
     /// `self + o`.
