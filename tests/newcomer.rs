@@ -261,6 +261,21 @@ fn cancelled_parts_undefined_at_the_point_warn() {
             &["eval", "0*log(e - 61/14) + 1"],
             "`log(e - 61/14)` is NaN, but",
         ),
+        // a part finite at the point only through a pole inside it:
+        // (1/(x - y))^(-1) is 0 at x = y by way of 1/0 (found by the oracle)
+        (
+            &["eval", "0/(1/(x-y))", "--at", "x=2,y=2"],
+            "`1/(x - y)` is inf at x=2, y=2, but",
+        ),
+        (
+            &[
+                "eval",
+                "((x - x)/(z/x))/(((x/x)/(x - y))/((x - 99)*10)) + y",
+                "--at",
+                "x=-47/16,y=-47/16,z=-47/16",
+            ],
+            "`1/(x - y)` is inf",
+        ),
     ] {
         let o = run(args);
         assert_eq!(o.status.code(), Some(0), "{args:?}");

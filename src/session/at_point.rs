@@ -138,17 +138,28 @@ impl Session {
             .copied()
             .filter(|&d| self.needed(&[d]).iter().all(|v| point.get(*v).is_some()))
             .collect();
-        let (values, _) = self.values(&given, point);
-        given
-            .iter()
-            .zip(values)
-            .filter(|(_, v)| !v.is_finite())
-            .map(|(&d, value)| Warning::Cancelled {
-                expr: self.expr(d),
+        let mut out = Vec::new();
+        for d in given {
+            // one part at a time, so that a warning names its own part
+            let (values, warnings) = self.values(&[d], point);
+            // a part with a finite value can still be undefined inside:
+            // `(1/(x - y))^(-1)` is 0 at x = y, through `1/0`
+            let inner = warnings.into_iter().find_map(|w| match w {
+                Warning::Domain { expr, value, .. } => Some((expr, value)),
+                _ => None,
+            });
+            let (expr, value) = match inner {
+                _ if !values[0].is_finite() => (self.expr(d), values[0]),
+                Some(found) => found,
+                None => continue,
+            };
+            out.push(Warning::Cancelled {
+                expr,
                 value,
                 point: point.clone(),
-            })
-            .collect()
+            });
+        }
+        out
     }
 
     fn require(&self, roots: &[ExprId], point: &Point) -> Result<(), Error> {
