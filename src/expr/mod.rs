@@ -25,7 +25,7 @@ mod number;
 pub mod order;
 mod power;
 mod product;
-mod rational;
+pub(crate) mod rational;
 pub mod split;
 mod whole;
 mod written;

@@ -15,7 +15,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 /// binary gcd there (a shift and a subtraction of the whole number per bit)
 /// is quadratic in bits rather than words, and [`gcd`] switches to
 /// dashu-int's Lehmer gcd: 40x faster at 20,000 bits.
-const SMALL_GCD_BITS: u64 = 256;
+const SMALL_GCD_BITS: u64 = 128;
 
 /// The non-negative gcd of two integers (`gcd(0, 0) = 0`), fast for big ones.
 pub fn gcd(a: &BigInt, b: &BigInt) -> BigInt {

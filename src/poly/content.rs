@@ -1,7 +1,6 @@
 //! Contents: the numeric and monomial factors common to every term.
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 
 use super::sparse::Poly;
@@ -12,7 +11,7 @@ impl Poly {
     pub(super) fn integer_content(&self) -> BigInt {
         let mut g = BigInt::zero();
         for (_, c) in &self.terms {
-            g = g.gcd(c);
+            g = crate::expr::rational::gcd(&g, c);
             if g.is_one() {
                 break;
             }

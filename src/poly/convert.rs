@@ -203,7 +203,7 @@ impl Normal {
             return (BigRational::one(), store.int(0));
         }
         let (g, rest) = p.primitive_integer();
-        let c = BigRational::new(g, p.den().clone());
+        let c = crate::expr::rational::reduced(g, p.den().clone());
         let m = p.mono_content();
         let rest = rest.div_mono(&m).unwrap_or(rest);
         let mono = Poly::build(vec![(m, BigInt::one())], BigInt::one());

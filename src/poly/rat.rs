@@ -49,14 +49,7 @@ impl Rat {
             let d = den.div_exact(&g, b)?.ok_or(OverBudget)?;
             (n, d)
         };
-        let c = den.content();
-        let r = c.recip();
-        let den = den.scale(&r);
-        let num = num.scale(&r);
-        if den.is_one() {
-            return Ok(Some(Rat::poly(num)));
-        }
-        Ok(Some(Rat { num, den }))
+        Ok(Some(Rat::lowest(num, den)))
     }
 
     /// The unique representation (see [`Poly::normalized`]).
@@ -84,10 +77,51 @@ impl Rat {
             let n = self.num.add(&o.num, b)?;
             return Rat::new(n, self.den.clone(), b)?.ok_or(OverBudget);
         }
-        let n1 = self.num.mul(&o.den, b)?;
-        let n2 = o.num.mul(&self.den, b)?;
-        let d = self.den.mul(&o.den, b)?;
-        Rat::new(n1.add(&n2, b)?, d, b)?.ok_or(OverBudget)
+        // Henrici's sum: both in lowest terms, so with g = gcd(d1, d2)
+        // only a factor of g can be common to the new numerator and
+        // denominator; a polynomial plus a ratio needs no gcd at all
+        let g = if self.is_poly() || o.is_poly() {
+            Poly::int(1)
+        } else {
+            gcd(&self.den, &o.den, b)?
+        };
+        let (d1, d2) = if g.is_one() {
+            (self.den.clone(), o.den.clone())
+        } else {
+            let d1 = self.den.div_exact(&g, b)?.ok_or(OverBudget)?;
+            let d2 = o.den.div_exact(&g, b)?.ok_or(OverBudget)?;
+            (d1, d2)
+        };
+        let n = self.num.mul(&d2, b)?.add(&o.num.mul(&d1, b)?, b)?;
+        let d = d1.mul(&o.den, b)?;
+        if g.is_one() {
+            return Ok(Rat::lowest(n.normalized(), d.normalized()));
+        }
+        let g2 = gcd(&n, &g, b)?;
+        if g2.is_one() {
+            return Ok(Rat::lowest(n.normalized(), d.normalized()));
+        }
+        let n = n.div_exact(&g2, b)?.ok_or(OverBudget)?;
+        let d = d.div_exact(&g2, b)?.ok_or(OverBudget)?;
+        Ok(Rat::lowest(n.normalized(), d.normalized()))
+    }
+
+    /// `num / den`, already without common factors, with the denominator
+    /// made primitive (positive leading coefficient) and a constant one
+    /// folded into the numerator. `den` is not zero.
+    fn lowest(num: Poly, den: Poly) -> Rat {
+        if let Some(c) = den.as_constant() {
+            return Rat::poly(num.scale(&c.recip()));
+        }
+        if num.is_zero() {
+            return Rat::poly(num);
+        }
+        let r = den.content().recip();
+        let (num, den) = (num.scale(&r), den.scale(&r));
+        if den.is_one() {
+            return Rat::poly(num);
+        }
+        Rat { num, den }
     }
 
     /// `self · o`.

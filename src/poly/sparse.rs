@@ -19,6 +19,8 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
 
+use crate::expr::rational::reduced;
+
 pub use super::mono::{Budget, Mono, OverBudget, mono_div, mono_mul, trimmed};
 
 /// A sparse polynomial with rational coefficients.
@@ -118,7 +120,7 @@ impl Poly {
                 if g.is_one() {
                     break;
                 }
-                g = g.gcd(&t.1);
+                g = crate::expr::rational::gcd(&g, &t.1);
             }
             if !g.is_one() {
                 den /= &g;
@@ -142,7 +144,7 @@ impl Poly {
 
     /// The rational coefficient of term `i`.
     pub fn coeff(&self, i: usize) -> BigRational {
-        BigRational::new(self.terms[i].1.clone(), self.den.clone())
+        reduced(self.terms[i].1.clone(), self.den.clone())
     }
 
     /// True for the zero polynomial.
@@ -166,7 +168,7 @@ impl Poly {
         }
         match self.terms.as_slice() {
             [] => Some(BigRational::zero()),
-            [(m, c)] if m.is_empty() => Some(BigRational::new(c.clone(), self.den.clone())),
+            [(m, c)] if m.is_empty() => Some(reduced(c.clone(), self.den.clone())),
             _ => None,
         }
     }
@@ -455,7 +457,7 @@ impl Poly {
         if self.terms.is_empty() {
             return BigRational::one();
         }
-        BigRational::new(self.integer_content(), self.den.clone())
+        reduced(self.integer_content(), self.den.clone())
     }
 
     /// The atoms that occur, ascending.
