@@ -192,7 +192,7 @@ impl Normal {
     pub fn factored_expr(&self, store: &mut Store, r: &Rat) -> ExprId {
         let (cn, n) = self.split(store, &r.num);
         let (cd, d) = self.split(store, &r.den);
-        let c = store.rational(cn / cd);
+        let c = store.rational(crate::expr::rational::mul_rational(&cn, &cd.recip()));
         let q = store.div(n, d);
         store.mul(&[c, q])
     }

@@ -185,5 +185,5 @@ fn evaluate(p: &[BigInt], x: &BigRational) -> BigRational {
         dpow *= d;
         acc = acc * n + c * &dpow;
     }
-    BigRational::new(acc, dpow)
+    crate::expr::rational::reduced(acc, dpow)
 }

@@ -198,7 +198,7 @@ fn sinc(ctx: &mut Ctx, a: &[ExprId], v0: ExprId) -> Result<Series, Fail> {
         let sign = if k % 2 == 0 { 1 } else { -1 };
         let c = ctx
             .store
-            .rational(num_rational::BigRational::new(sign.into(), fact.clone()));
+            .rational(num_rational::BigRational::new_raw(sign.into(), fact.clone()));
         let t = ctx.scale(c, &term);
         acc = ctx.sum(&[&acc, &t]);
     }
