@@ -1204,3 +1204,81 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The normal form of a derivative (`simplify::normal_form::smaller`,
+    /// which `grad` and friends apply after the guarded rewrites) keeps
+    /// its value wherever it is defined, and its domain: where the result
+    /// before it has no value (NaN), neither has the normal form.
+    #[test]
+    fn normal_forms_of_derivatives_keep_value_and_domain(e in expr(), pts in points(6)) {
+        let Parsed { mut store, f, syms } = parse_case(&e)?;
+        let mut dv = Differentiator::new(MAX_NODES);
+        let grad: Vec<ExprId> = syms[..e.nvars]
+            .iter()
+            .map(|&v| d(&mut dv, &mut store, f, v))
+            .collect::<Result<_, _>>()?;
+        let tidy = deriv::simplify::guarded::tidy(&mut store, &[f], &grad);
+        let normal = deriv::simplify::normal_form::smaller(&mut store, &tidy);
+        for p in &pts {
+            let (old, new) = (values(&store, &tidy, &syms, p), values(&store, &normal, &syms, p));
+            for (i, (&a, &b)) in old.iter().zip(&new).enumerate() {
+                let shown = || format!("d/d{} at {:?}\n  f' = {}\n  normal form = {}",
+                    VARS[i], &p[..e.nvars], show(&store, tidy[i]), show(&store, normal[i]));
+                if a.is_nan() {
+                    prop_assert!(b.is_nan(), "defined ({b}) where the result is not: {}", shown());
+                    continue;
+                }
+                if !a.is_finite() || a.abs() > 1e9 {
+                    continue;
+                }
+                let tol = 1e-7 * a.abs().max(1.0);
+                prop_assert!((a - b).abs() <= tol, "{a} vs {b}: {}", shown());
+            }
+        }
+    }
+}
+
+/// A sum of fractions of products of factors that vanish at small
+/// integers (`(x - 1)`, `(x - y)`, `sqrt(x)`, ...): where a normal form
+/// could cancel a common factor, or drop an atom.
+fn fractions() -> impl Strategy<Value = String> {
+    const FACTORS: [&str; 10] = [
+        "x", "y", "(x - 1)", "(x + 1)", "(y - 1)", "(x - y)", "sqrt(x)", "exp(x)", "log(y)", "2",
+    ];
+    let product = prop::collection::vec(0..FACTORS.len(), 1..4)
+        .prop_map(|ix| ix.iter().map(|&i| FACTORS[i]).collect::<Vec<_>>().join("*"));
+    let term = (product.clone(), product, -3i32..4).prop_map(|(n, d, c)| format!("{c}*{n}/({d})"));
+    prop::collection::vec(term, 2..4).prop_map(|ts| ts.join(" + "))
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// `simplify::normal_form::smaller` on sums of fractions: the value is
+    /// kept wherever the input is defined, and the domain is kept: on a
+    /// grid of small integers, where the factors vanish, the result has
+    /// no value exactly where the input has none.
+    #[test]
+    fn normal_forms_keep_the_domain_of_fractions(src in fractions()) {
+        let mut store = Store::new();
+        let f = parse_expr(&mut store, &src, &ParseOptions::default())
+            .map_err(|_| TestCaseError::reject("does not parse"))?;
+        let syms = VARS.map(|v| store.sym(v));
+        let n = deriv::simplify::normal_form::smaller(&mut store, &[f])[0];
+        for x in -2..=3 {
+            for y in -2..=3 {
+                let p = [f64::from(x) + 0.0, f64::from(y), 0.0];
+                let (a, b) = (value(&store, f, &syms, &p), value(&store, n, &syms, &p));
+                let shown = format!("{src} at x={x}, y={y}:\n  input  = {}\n  normal = {}",
+                    infix(&store, f), infix(&store, n));
+                prop_assert_eq!(a.is_finite(), b.is_finite(), "{} vs {}: {}", a, b, shown);
+                if a.is_finite() {
+                    prop_assert!((a - b).abs() <= 1e-9 * a.abs().max(1.0), "{} vs {}: {}", a, b, shown);
+                }
+            }
+        }
+    }
+}

@@ -196,9 +196,10 @@ fn sinc(ctx: &mut Ctx, a: &[ExprId], v0: ExprId) -> Result<Series, Fail> {
         term = ctx.mul(&term, &a2)?;
         fact *= (2 * k) * (2 * k + 1);
         let sign = if k % 2 == 0 { 1 } else { -1 };
-        let c = ctx
-            .store
-            .rational(num_rational::BigRational::new_raw(sign.into(), fact.clone()));
+        let c = ctx.store.rational(num_rational::BigRational::new_raw(
+            sign.into(),
+            fact.clone(),
+        ));
         let t = ctx.scale(c, &term);
         acc = ctx.sum(&[&acc, &t]);
     }

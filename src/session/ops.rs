@@ -16,9 +16,12 @@ impl Session {
     }
 
     /// Derivative results of `inputs` with the rewrites valid wherever
-    /// the input is defined ([`crate::simplify::guarded::tidy`]).
+    /// the input is defined ([`crate::simplify::guarded::tidy`]), then in
+    /// their normal form where that is smaller and keeps the domain
+    /// ([`crate::simplify::normal_form::smaller`]).
     pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
-        crate::simplify::guarded::tidy(self.store_mut(), inputs, ids)
+        let ids = crate::simplify::guarded::tidy(self.store_mut(), inputs, ids);
+        crate::simplify::normal_form::smaller(self.store_mut(), &ids)
     }
 
     fn exprs(&self, ids: &[ExprId]) -> Vec<Expr> {

@@ -24,6 +24,7 @@ use crate::expr::{ExprId, Func, Node, Number, Store};
 use crate::poly::Normal;
 
 pub mod guarded;
+pub mod normal_form;
 
 /// Simplifies `e` bottom-up; idempotent.
 ///

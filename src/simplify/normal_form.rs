@@ -1,0 +1,310 @@
+//! The polynomial normal form of a derivative result, where it is smaller
+//! and defined exactly where the result is.
+//!
+//! [`crate::poly::Normal`] writes an expression as a ratio of polynomials
+//! over its atoms: products distributed over sums, fractions over one
+//! denominator, like terms collected, common factors cancelled. For
+//! `simplify` that is the whole story; a derivative also carries a
+//! guarantee (README: it agrees with the true derivative wherever the input
+//! is defined, and is defined nowhere the input is not), and two steps of
+//! the normal form can break it:
+//!
+//! - cancelling a common factor of numerator and denominator makes the
+//!   result defined where that factor vanishes (`(x^2 - 1)/(x - 1)`);
+//! - collecting like terms can drop an atom, and with it its domain
+//!   (`log(x)*(a + 1) - a*log(x) - log(x)` is `0`).
+//!
+//! So a normal form is kept only when it is smaller by
+//! [`crate::poly::count_ops`] and, checked on the polynomials, every atom
+//! of the result other than a variable is still in it and every divisor of the result (each
+//! negative power outside an atom) vanishes only where the normal form's
+//! denominator does: each factor the exact [`gcd`] finds of the divisor
+//! is also a factor of the new denominator. Where the check cannot decide
+//! (a multivariate gcd it does not find, the work budget), the result is
+//! kept as it is. The normal form therefore changes a result only by
+//! algebra that is an identity wherever the result is defined, and keeps
+//! its domain: `b^2*(b - c)/(3*c^2) + b^2/(3*c)` becomes `b^3/(3*c^2)`,
+//! while `1/sqrt(x) - 4/(w*x^2) + x*(16/(w*x^3) - 1/x^(3/2))/4` stays:
+//! its normal form, free of `w`, would be defined at `w = 0`.
+
+use crate::expr::{ExprId, Node, Store};
+use crate::poly::{Budget, Normal, Poly, count_ops, gcd};
+use rustc_hash::FxHashMap;
+
+/// Results larger than this many operations are left as they are: the
+/// normal form of a large expression is rarely smaller, and converting it
+/// costs time in proportion to its expanded size.
+const MAX_OPS: u64 = 400;
+
+/// A smaller budget than [`Budget::DEFAULT`]: this runs on every entry of
+/// a Hessian or Jacobian.
+const BUDGET: Budget = Budget {
+    max_terms: 200,
+    work: 200_000,
+};
+
+/// Each of `ids` replaced by its normal form where that is smaller and has
+/// the same domain (module docs); results without two fractions or two
+/// terms with a common factor in one sum (see `fractions`) are left alone.
+///
+/// ```
+/// use deriv::{expr::Store, parse::{parse_expr, ParseOptions}, print::infix};
+/// use deriv::simplify::normal_form::smaller;
+/// let mut s = Store::new();
+/// let o = ParseOptions::default();
+/// let d = parse_expr(&mut s, "b^2*(b - c)/(3*c^2) + b^2/(3*c)", &o)?;
+/// let n = smaller(&mut s, &[d])[0];
+/// assert_eq!(infix(&s, n), "b^3/(3*c^2)");
+/// // cancelling x - 1 would make it defined at x = 1: kept as it is
+/// let q = parse_expr(&mut s, "(x^2 - 1)/(x - 1)", &o)?;
+/// assert_eq!(smaller(&mut s, &[q])[0], q);
+/// # Ok::<(), deriv::parse::ParseError>(())
+/// ```
+pub fn smaller(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
+    let mut memo = FxHashMap::default();
+    let worth = fractions(store, ids);
+    ids.iter()
+        .map(|&id| {
+            if !worth[&id] {
+                return id;
+            }
+            let ops = count_ops(store, id, &mut memo);
+            if ops > MAX_OPS {
+                return id;
+            }
+            match candidate(store, id) {
+                Some(n) if count_ops(store, n, &mut memo) < ops => n,
+                _ => id,
+            }
+        })
+        .collect()
+}
+
+/// The smaller of the expanded and factored normal forms of `id`, when its
+/// domain is that of `id`.
+fn candidate(store: &mut Store, id: ExprId) -> Option<ExprId> {
+    let mut normal = Normal::with_budget(BUDGET);
+    let r = normal.to_rat(store, id)?;
+    // every atom of the result with a domain of its own is still there (a
+    // variable may go: where it divides, the divisors below keep it)
+    let atoms = normal.atoms().to_vec();
+    let mut kept: Vec<bool> = atoms
+        .iter()
+        .map(|&a| matches!(store.node(a), Node::Var(_)))
+        .collect();
+    for i in r.num.atoms().into_iter().chain(r.den.atoms()) {
+        if let Some(k) = kept.get_mut(i) {
+            *k = true;
+        }
+    }
+    if kept.contains(&false) {
+        return None;
+    }
+    // no form of r can beat the result: skip building them
+    let mut memo = FxHashMap::default();
+    let atom_ops: Vec<u64> = atoms
+        .iter()
+        .map(|&a| count_ops(store, a, &mut memo))
+        .collect();
+    let ops = count_ops(store, id, &mut memo);
+    let den = if r.den.is_constant() {
+        0
+    } else {
+        1 + ops_floor(&r.den, &atom_ops)
+    };
+    if ops_floor(&r.num, &atom_ops) + den >= ops {
+        return None;
+    }
+    let mut budget = BUDGET;
+    for d in divisors(store, id, &normal) {
+        let rd = normal.to_rat(store, d)?;
+        // the divisor d = b^(-k) vanishes... its reciprocal's numerator
+        // is where b = 0: the denominator of d's own ratio
+        if !vanishes_within(&rd.den, &r.den, &mut budget)? {
+            return None;
+        }
+    }
+    let expanded = normal.rat_expr(store, &r);
+    let factored = normal.factored_expr(store, &r);
+    let best = if count_ops(store, factored, &mut memo) < count_ops(store, expanded, &mut memo) {
+        factored
+    } else {
+        expanded
+    };
+    Some(best)
+}
+
+/// A floor under the operations of any form of `p` that [`Normal`]
+/// writes, expanded or with its content and common monomial taken out
+/// (whose atoms are then not counted): per term, the products of its
+/// atoms, their powers, a coefficient other than one and the atoms' own
+/// operations (`atom_ops`, by atom number), and the sums between the terms.
+fn ops_floor(p: &Poly, atom_ops: &[u64]) -> u64 {
+    let q = p.div_mono(&p.mono_content()).unwrap_or_else(|| p.clone());
+    let (_, q) = q.primitive_integer();
+    let one = num_bigint::BigUint::from(1u32);
+    let mut ops = q.len().saturating_sub(1) as u64;
+    for (m, c) in q.terms() {
+        let mut atoms: u64 = 0;
+        for (i, &e) in m.iter().enumerate() {
+            if e > 0 {
+                atoms += 1;
+                ops += u64::from(e > 1) + atom_ops.get(i).copied().unwrap_or(0);
+            }
+        }
+        ops += atoms.saturating_sub(1) + u64::from(atoms > 0 && c.magnitude() != &one);
+    }
+    ops
+}
+
+/// The negative powers of `id` outside its atoms (`x^(-2)`, `sqrt(u)^(-3)`):
+/// where each base is zero the result is undefined.
+fn divisors(store: &Store, id: ExprId, normal: &Normal) -> Vec<ExprId> {
+    let atoms: rustc_hash::FxHashSet<ExprId> = normal.atoms().iter().copied().collect();
+    let mut out = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut stack = vec![id];
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n) || atoms.contains(&n) {
+            continue;
+        }
+        match store.node(n) {
+            Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().copied()),
+            Node::Pow([b, e]) => {
+                if store.as_num(*e).is_some_and(|k| k.is_negative()) {
+                    out.push(n);
+                }
+                stack.push(*b);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// For each node reachable from `ids`: whether a sum in it (outside
+/// calls) has two or more terms with a negative power in them, fractions
+/// that one denominator could join, or two terms with a factor in common.
+/// Without either, the normal form is rarely smaller, and it costs more
+/// than the derivative itself (the speed benchmarks' W1). One pass over
+/// the shared graph.
+fn fractions(store: &Store, ids: &[ExprId]) -> FxHashMap<ExprId, bool> {
+    // per node: (has a negative power, has a sum of two fractions)
+    let mut flags: FxHashMap<ExprId, (bool, bool)> = FxHashMap::default();
+    for n in store.reachable(ids) {
+        let f = match store.node(n) {
+            Node::Pow([b, e]) => {
+                let (d, f) = flags[b];
+                (d || store.as_num(*e).is_some_and(|k| k.is_negative()), f)
+            }
+            Node::Mul(xs) => xs.iter().fold((false, false), |(d, f), x| {
+                (d || flags[x].0, f || flags[x].1)
+            }),
+            Node::Add(xs) => {
+                let two =
+                    xs.iter().filter(|x| flags[*x].0).count() >= 2 || shared_factor(store, xs);
+                xs.iter()
+                    .fold((false, two), |(d, f), x| (d || flags[x].0, f || flags[x].1))
+            }
+            _ => (false, false),
+        };
+        flags.insert(n, f);
+    }
+    ids.iter().map(|&id| (id, flags[&id].1)).collect()
+}
+
+/// True when two terms of a sum have a factor other than a variable or a
+/// sum in common, up to its power (`exp(u)*u + exp(u)`,
+/// `sigmoid(u)^2*(1 - u) + u*sigmoid(u)`): the normal form may collect
+/// them.
+fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
+    let mut seen: FxHashMap<ExprId, usize> = FxHashMap::default();
+    for (i, &t) in terms.iter().enumerate() {
+        let factors = match store.node(t) {
+            Node::Mul(xs) => &xs[..],
+            _ => std::slice::from_ref(&terms[i]),
+        };
+        for &f in factors {
+            let base = match store.node(f) {
+                Node::Num(_) => continue,
+                Node::Pow([b, _]) => *b,
+                _ => f,
+            };
+            // collecting a variable or a sum saves little on terms the
+            // canonical form keeps expanded (`2*x - 400*x*(y - x^2)`, the
+            // chain rule's `(x + x*exp(x^2))` in two terms), and costs a
+            // conversion per entry: a third of the W1 gradient's time
+            if matches!(store.node(base), Node::Var(_) | Node::Add(_)) {
+                continue;
+            }
+            if *seen.entry(base).or_insert(i) != i {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// True when every factor of `d` that [`gcd`] finds is shared with `den`,
+/// so `den` vanishes wherever `d` does; `None` over the budget.
+fn vanishes_within(d: &Poly, den: &Poly, budget: &mut Budget) -> Option<bool> {
+    let mut rest = d.clone();
+    // each round removes at least one factor of degree >= 1
+    for _ in 0..64 {
+        if rest.is_constant() {
+            return Some(true);
+        }
+        let g = gcd(&rest, den, budget).ok()?;
+        if g.is_constant() {
+            return Some(false);
+        }
+        rest = rest.div_exact(&g, budget).ok()??;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{ParseOptions, parse_expr};
+    use crate::print::infix;
+
+    /// The input and the result, printed.
+    fn run2(src: &str) -> (String, String) {
+        let mut s = Store::new();
+        let e = parse_expr(&mut s, src, &ParseOptions::default()).unwrap();
+        let r = smaller(&mut s, &[e])[0];
+        (infix(&s, e), infix(&s, r))
+    }
+
+    fn run(src: &str) -> String {
+        run2(src).1
+    }
+
+    #[test]
+    fn products_distribute_and_fractions_combine() {
+        // (y + 1/x)*x is x*y + 1 only where x is not 0: kept
+        let (a, b) = run2("(y + 1/x)*x");
+        assert_eq!(a, b);
+        // over one denominator: (a*c + a*d)/(c*d) + ... by hand
+        assert_eq!(run("a/(c*d) + a/(c*d^2)*(d - 1)"), "a*(2*d - 1)/(c*d^2)");
+        // b^2*(b - c)/(3*c^2) + b^2*c/(3*c^2) = b^3/(3*c^2)
+        assert_eq!(run("b^2*(b - c)/(3*c^2) + b^2/(3*c)"), "b^3/(3*c^2)");
+    }
+
+    #[test]
+    fn the_domain_is_kept() {
+        // cancelling a factor of the denominator: defined at x = 1 after
+        let (a, b) = run2("(x^2 - 1)/(x - 1)");
+        assert_eq!(a, b);
+        // an atom that cancels out: log(x) would be lost
+        let got = run("log(x)*(a + 1) - a*log(x) - log(x) + y");
+        assert!(got.contains("log(x)"), "{got}");
+        // x/(x*y) + 1/y is 2/y only where x is not 0
+        let (a, b) = run2("x/(x*y) + 1/y");
+        assert_eq!(a, b);
+        // the normal form of this Hessian entry has no w: defined at w = 0
+        let (a, b) = run2("1/sqrt(x) - 4/(w*x^2) + x*(16/(w*x^3) - 1/x^(3/2))/4");
+        assert_eq!(a, b);
+    }
+}
