@@ -1170,6 +1170,19 @@ fn regression_round_trip_float_denominator() {
 // ---------------------------------------------------------------------------
 // guarded rewrites of derivatives (issue 12)
 
+/// The parsed case, its gradient and the gradient with the guarded
+/// rewrites (`simplify::guarded::tidy`).
+fn tidy_gradient(e: &Expr) -> Result<(Parsed, Vec<ExprId>, Vec<ExprId>), TestCaseError> {
+    let Parsed { mut store, f, syms } = parse_case(e)?;
+    let mut dv = Differentiator::new(MAX_NODES);
+    let grad: Vec<ExprId> = syms[..e.nvars]
+        .iter()
+        .map(|&v| d(&mut dv, &mut store, f, v))
+        .collect::<Result<_, _>>()?;
+    let tidy = deriv::simplify::guarded::tidy(&mut store, &[f], &grad);
+    Ok((Parsed { store, f, syms }, grad, tidy))
+}
+
 proptest! {
     #![proptest_config(config(512))]
 
@@ -1179,13 +1192,7 @@ proptest! {
     /// computed are defined: `x/x → 1` changes nothing where `x ≠ 0`.
     #[test]
     fn guarded_rewrites_keep_the_value_where_the_input_is_defined(e in expr(), pts in points(6)) {
-        let Parsed { mut store, f, syms } = parse_case(&e)?;
-        let mut dv = Differentiator::new(MAX_NODES);
-        let grad: Vec<ExprId> = syms[..e.nvars]
-            .iter()
-            .map(|&v| d(&mut dv, &mut store, f, v))
-            .collect::<Result<_, _>>()?;
-        let tidy = deriv::simplify::guarded::tidy(&mut store, &[f], &grad);
+        let (Parsed { store, f, syms }, grad, tidy) = tidy_gradient(&e)?;
         for p in &pts {
             if !value(&store, f, &syms, p).is_finite() {
                 continue;
@@ -1214,13 +1221,7 @@ proptest! {
     /// before it has no value (NaN), neither has the normal form.
     #[test]
     fn normal_forms_of_derivatives_keep_value_and_domain(e in expr(), pts in points(6)) {
-        let Parsed { mut store, f, syms } = parse_case(&e)?;
-        let mut dv = Differentiator::new(MAX_NODES);
-        let grad: Vec<ExprId> = syms[..e.nvars]
-            .iter()
-            .map(|&v| d(&mut dv, &mut store, f, v))
-            .collect::<Result<_, _>>()?;
-        let tidy = deriv::simplify::guarded::tidy(&mut store, &[f], &grad);
+        let (Parsed { mut store, syms, .. }, _, tidy) = tidy_gradient(&e)?;
         let normal = deriv::simplify::normal_form::smaller(&mut store, &tidy);
         for p in &pts {
             let (old, new) = (values(&store, &tidy, &syms, p), values(&store, &normal, &syms, p));

@@ -4,6 +4,11 @@
     python3 tests/reference/random_cases.py --n 200 --seed 1 > /tmp/cases.jsonl
     python3 ../shared/acceptance/check.py --deriv target/release/deriv --cases /tmp/cases.jsonl
 
+With `--quality`, each symbolic case also carries `ref_ops`, the operation
+count of SymPy's `simplify` of each reference entry (as the kit's cases do),
+so that check.py prints its "simplification quality" block; an entry whose
+simplification takes over `--simplify-timeout` seconds gets no count.
+
 Expressions are random compositions of + - * / ^ and sin cos tan exp log sqrt
 tanh atan sigmoid (as the kit's random cases are), in 1 to 3 variables; the
 kit's own parser and 40-digit evaluator (check.py) turn them into SymPy and
@@ -15,6 +20,7 @@ import math
 import os
 import random
 import re
+import signal
 import sys
 from fractions import Fraction
 
@@ -84,6 +90,34 @@ def taylor_poly(expr, syms, pt, order):
     return sp.series(shifted, t, 0, order + 1).removeO().subs(t, 1)
 
 
+QUALITY = {'on': False, 'timeout': 5}
+
+
+class _SimplifyTimeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _SimplifyTimeout()
+
+
+def ref_ops(exprs):
+    """SymPy's count_ops of simplify(e) for each entry, None where it timed out."""
+    if not QUALITY['on']:
+        return []
+    out = []
+    for e in exprs:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.alarm(QUALITY['timeout'])
+        try:
+            out.append(int(sp.count_ops(sp.simplify(e))))
+        except Exception:  # noqa: BLE001 - a timeout or a SymPy failure: no figure
+            out.append(None)
+        finally:
+            signal.alarm(0)
+    return out
+
+
 def case(rng, i):
     names = rng.choice(NAMES)
     src = gen(rng, names, 3)
@@ -117,7 +151,8 @@ def case(rng, i):
             return None
         nest = (lambda xs: xs) if kind == 'grad' else (lambda xs: [xs[k:k + len(syms)] for k in range(0, len(xs), len(syms))])
         probes = [{'point': p, 'expect': nest(pv)} for p in probes_at for pv in [values(ents, p)] if pv is not None]
-        return dict(base, args=[kind, src, '--at', at], expected={'value': nest(v)}, probes=probes, shape=shape)
+        return dict(base, args=[kind, src, '--at', at], expected={'value': nest(v)}, probes=probes, shape=shape,
+                    ref_ops=ref_ops(ents))
     if kind == 'diff':
         wrt = [rng.choice(vars_) for _ in range(2)]
         d = f
@@ -128,7 +163,7 @@ def case(rng, i):
             return None
         probes = [{'point': p, 'expect': pv} for p in probes_at for pv in [value(d, p)] if pv is not None]
         return dict(base, args=['diff', src, '--wrt', ','.join(wrt), '--at', at], expected={'value': v},
-                    probes=probes, wrt=wrt, wrt_expanded=wrt)
+                    probes=probes, wrt=wrt, wrt_expanded=wrt, ref_ops=ref_ops([d]))
     order = 1 if kind == 'linearize' else rng.choice([1, 2, 3])
     # analytic at the point, as the kit's points are: f and its gradient finite
     # (sqrt(a1) at a1=0 has no Taylor series)
@@ -143,14 +178,18 @@ def case(rng, i):
     args = [kind, src, '--at', at] + (['--order', str(order)] if kind == 'taylor' else [])
     at_f = {n: float(sp.Rational(v)) for n, v in pt.items()}
     return dict(base, args=args, expected={'at': at_f, 'order': order}, probes=probes, order=order,
-                order_given=True, point_exact=True)
+                order_given=True, point_exact=True, ref_ops=ref_ops([poly]))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--n', type=int, default=100)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--quality', action='store_true', help='add ref_ops (SymPy simplify) to each case')
+    ap.add_argument('--simplify-timeout', type=int, default=5)
     args = ap.parse_args()
+    QUALITY['on'] = args.quality
+    QUALITY['timeout'] = args.simplify_timeout
     rng = random.Random(args.seed)
     made = i = 0
     while made < args.n and i < args.n * 20:
