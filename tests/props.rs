@@ -1216,13 +1216,17 @@ proptest! {
     #![proptest_config(config(512))]
 
     /// The normal form of a derivative (`simplify::normal_form::smaller`,
-    /// which `grad` and friends apply after the guarded rewrites) keeps
+    /// which `grad` and friends apply after the guarded rewrites), with
+    /// common factors then taken out of its sums, keeps
     /// its value wherever it is defined, and its domain: where the result
     /// before it has no value (NaN), neither has the normal form.
     #[test]
     fn normal_forms_of_derivatives_keep_value_and_domain(e in expr(), pts in points(6)) {
         let (Parsed { mut store, syms, .. }, _, tidy) = tidy_gradient(&e)?;
         let normal = deriv::simplify::normal_form::smaller(&mut store, &tidy);
+        // and the common factors out of sums (`simplify::collect`), as
+        // `grad` applies them last
+        let normal = deriv::simplify::collect::common_factors(&mut store, &normal);
         for p in &pts {
             let (old, new) = (values(&store, &tidy, &syms, p), values(&store, &normal, &syms, p));
             for (i, (&a, &b)) in old.iter().zip(&new).enumerate() {

@@ -224,6 +224,9 @@ pub struct Store {
     /// they are being recorded.
     dropped: Vec<ExprId>,
     recording: bool,
+    /// [`Store::content`] of the sums asked so far: a node never changes,
+    /// and products ask for the same sums again and again.
+    contents: FxHashMap<ExprId, Option<(Number, ExprId)>>,
 }
 
 impl Default for Store {
@@ -244,6 +247,7 @@ impl Default for Store {
             written: FxHashMap::default(),
             dropped: Vec::new(),
             recording: false,
+            contents: FxHashMap::default(),
         }
     }
 }

@@ -180,6 +180,21 @@ impl Store {
     /// a tie, a positive first non-constant term): `-2*x - 4 = -2*(x + 2)`;
     /// with a float coefficient, only the sign. `None` when `c` would be 1.
     pub fn content(&mut self, sum: ExprId) -> Option<(Number, ExprId)> {
+        if !matches!(self.node(sum), Node::Add(_)) {
+            return None;
+        }
+        if let Some(known) = self.contents.get(&sum) {
+            return known.clone();
+        }
+        let found = self.find_content(sum);
+        if self.overflow.is_none() {
+            // a result built past an overflow is discarded: not kept
+            self.contents.insert(sum, found.clone());
+        }
+        found
+    }
+
+    fn find_content(&mut self, sum: ExprId) -> Option<(Number, ExprId)> {
         let Node::Add(terms) = self.node(sum).clone() else {
             return None;
         };

@@ -18,10 +18,13 @@ impl Session {
     /// Derivative results of `inputs` with the rewrites valid wherever
     /// the input is defined ([`crate::simplify::guarded::tidy`]), then in
     /// their normal form where that is smaller and keeps the domain
-    /// ([`crate::simplify::normal_form::smaller`]).
+    /// ([`crate::simplify::normal_form::smaller`]), then with common
+    /// factors out of their sums where that is smaller
+    /// ([`crate::simplify::collect::common_factors`]).
     pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
         let ids = crate::simplify::guarded::tidy(self.store_mut(), inputs, ids);
-        crate::simplify::normal_form::smaller(self.store_mut(), &ids)
+        let ids = crate::simplify::normal_form::smaller(self.store_mut(), &ids);
+        crate::simplify::collect::common_factors(self.store_mut(), &ids)
     }
 
     fn exprs(&self, ids: &[ExprId]) -> Vec<Expr> {
@@ -95,7 +98,7 @@ impl Session {
     /// let g = s.gradient(&f)?;
     /// assert_eq!(
     ///     g.entries[0].to_string(),
-    ///     "(x + x*exp(x^2))/sqrt(x^2 + exp(x^2)) - 2*sin(x^2 + exp(x^2))*(x + x*exp(x^2))"
+    ///     "-(x + x*exp(x^2))*(2*sin(x^2 + exp(x^2)) - 1/sqrt(x^2 + exp(x^2)))"
     /// );
     /// # Ok::<(), deriv::Error>(())
     /// ```

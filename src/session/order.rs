@@ -54,7 +54,9 @@ impl Session {
                     let (j, p) = (*j, k - *j);
                     let (q, m) = ((n - j) / p, (n - j) % p);
                     let base = steps[(j + m) as usize];
-                    return self.scaled(base, &r, q);
+                    let out = self.scaled(base, &r, q)?;
+                    let out = self.tidy(&[e], &[out])[0];
+                    return Ok(self.expr(out));
                 }
                 seen.insert(key, (k, terms));
             }
@@ -69,7 +71,9 @@ impl Session {
             self.check()?;
             steps.push(cur);
         }
-        Ok(self.expr(cur))
+        // the rewrites every derivative gets (`diff --wrt x,x` has them)
+        let out = self.tidy(&[e], &[cur])[0];
+        Ok(self.expr(out))
     }
 
     /// `id` as exact-coefficient terms, sorted by their non-numeric part;
@@ -90,7 +94,7 @@ impl Session {
     }
 
     /// `r^q · base`.
-    fn scaled(&mut self, base: ExprId, r: &BigRational, q: u32) -> Result<Expr, Error> {
+    fn scaled(&mut self, base: ExprId, r: &BigRational, q: u32) -> Result<ExprId, Error> {
         let bits = self.limits.max_exact_bits;
         let factor = Number::Rational(r.clone())
             .pow_int_within(&BigInt::from(q), bits)
@@ -103,7 +107,7 @@ impl Session {
         let c = st.number(factor);
         let out = st.mul(&[c, base]);
         self.check()?;
-        Ok(self.expr(out))
+        Ok(out)
     }
 }
 

@@ -23,6 +23,7 @@ use rustc_hash::FxHashMap;
 use crate::expr::{ExprId, Func, Node, Number, Store};
 use crate::poly::Normal;
 
+pub mod collect;
 pub mod guarded;
 pub mod normal_form;
 

@@ -1,0 +1,187 @@
+//! Common factors out of sums: `a*b + a*c = a*(b + c)`, where that is
+//! smaller.
+//!
+//! The chain and product rules leave sums whose terms share factors:
+//! `s*(s - 1)^2*u^2 - 2*s*t*(s - 1)*u + s^2*(s - 1)*u^2` (the second
+//! derivative of `sigmoid(tan(p))`, with `s = sigmoid(tan(p))` and `u =
+//! tan(p)^2 + 1`) is `s*(s - 1)*u*((s - 1)*u - 2*t + s*u)`. A factor is
+//! common when its base occurs in every term with exponents of one sign;
+//! the smallest exponent in size comes out (`x^2*a + x^3*b = x^2*(a + x*b)`,
+//! `a/x + b/x^2 = (a + b/x)/x`). Variables alone are left in place: taking
+//! them out saves little and costs a rebuilt sum on every polynomial. The identity holds wherever either side
+//! is defined, and both are defined at the same points: every factor stays,
+//! the common one outside the sum, so the domain is unchanged. Unlike the
+//! polynomial normal form ([`super::normal_form`]) nothing is expanded, so
+//! the atoms (`sigmoid(tan(p))`) need not be polynomial.
+//!
+//! Each sum is rewritten bottom-up and kept only where its operation count
+//! ([`crate::poly::count_ops`]) goes down.
+
+use rustc_hash::FxHashMap;
+
+use crate::expr::{ExprId, Node, Number, Store};
+use crate::poly::count_ops;
+
+/// `ids` with the common factors of their sums taken out where that makes
+/// a sum smaller (module docs); the graph is walked once for all of them.
+///
+/// ```
+/// use deriv::{expr::Store, parse::{parse_expr, ParseOptions}, print::infix};
+/// use deriv::simplify::collect::common_factors;
+/// let mut s = Store::new();
+/// let e = parse_expr(&mut s, "exp(x)*sin(x)*y + exp(x)*sin(x)^2", &ParseOptions::default())?;
+/// let c = common_factors(&mut s, &[e])[0];
+/// assert_eq!(infix(&s, c), "exp(x)*sin(x)*(y + sin(x))");
+/// # Ok::<(), deriv::parse::ParseError>(())
+/// ```
+pub fn common_factors(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
+    let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
+    let mut memo = FxHashMap::default();
+    for id in store.reachable(ids) {
+        let node = store.node(id).clone();
+        let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
+        let mut new = store.rebuild(id, &kids);
+        if let Node::Add(terms) = store.node(new).clone()
+            && let Some(out) = take_out(store, &terms)
+            && count_ops(store, out, &mut memo) < count_ops(store, new, &mut memo)
+        {
+            new = out;
+        }
+        done.insert(id, new);
+    }
+    ids.iter().map(|i| done[i]).collect()
+}
+
+/// A term as its factors, each a base with a numeric exponent.
+fn factors(store: &Store, term: ExprId) -> Vec<(ExprId, Option<Number>)> {
+    let xs: &[ExprId] = match store.node(term) {
+        Node::Mul(xs) => xs,
+        _ => std::slice::from_ref(&term),
+    };
+    xs.iter()
+        .map(|&f| match store.node(f) {
+            Node::Pow([b, e]) => match store.as_num(*e) {
+                Some(n) => (*b, Some(n.clone())),
+                None => (f, None),
+            },
+            _ => (f, None),
+        })
+        .collect()
+}
+
+/// The sum of `terms` with its common factors outside, `None` when none.
+fn take_out(store: &mut Store, terms: &[ExprId]) -> Option<ExprId> {
+    let split: Vec<Vec<(ExprId, Option<Number>)>> =
+        terms.iter().map(|&t| factors(store, t)).collect();
+    let one = Number::int(1);
+    let mut common: Vec<(ExprId, Number)> = Vec::new();
+    for (base, _) in &split[0] {
+        if matches!(store.node(*base), Node::Num(_)) || common.iter().any(|(b, _)| b == base) {
+            continue;
+        }
+        // the exponent of `base` in every term, if it is in every term
+        let exps: Option<Vec<Number>> = split
+            .iter()
+            .map(|t| {
+                let (_, e) = t.iter().find(|(b, _)| b == base)?;
+                Some(e.clone().unwrap_or_else(|| one.clone()))
+            })
+            .collect();
+        let Some(exps) = exps else {
+            continue;
+        };
+        let positive = exps.iter().all(|e| !e.is_negative() && !e.is_zero());
+        let negative = exps.iter().all(Number::is_negative);
+        if !positive && !negative {
+            continue;
+        }
+        let least = exps
+            .iter()
+            .min_by(|a, b| a.abs().cmp_value(&b.abs()))
+            .cloned()?;
+        common.push((*base, least));
+    }
+    // a variable alone out of a sum saves at most a product per term,
+    // and costs a rebuild of the sum: only with something bigger
+    if common
+        .iter()
+        .all(|(b, _)| matches!(store.node(*b), Node::Var(_)))
+    {
+        return None;
+    }
+    let mut rest: Vec<ExprId> = Vec::with_capacity(terms.len());
+    for t in &split {
+        let mut fs: Vec<ExprId> = Vec::with_capacity(t.len());
+        for (b, e) in t {
+            let e = e.clone().unwrap_or_else(|| one.clone());
+            let left = match common.iter().find(|(c, _)| c == b) {
+                Some((_, k)) => e.add(&k.neg()),
+                None => e,
+            };
+            if left.is_zero() {
+                continue;
+            }
+            let n = store.number(left);
+            fs.push(store.pow(*b, n));
+        }
+        rest.push(store.mul(&fs));
+    }
+    let sum = store.add(&rest);
+    let mut outside: Vec<ExprId> = common
+        .iter()
+        .map(|(b, k)| {
+            let n = store.number(k.clone());
+            store.pow(*b, n)
+        })
+        .collect();
+    outside.push(sum);
+    Some(store.mul(&outside))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{ParseOptions, parse_expr};
+    use crate::print::infix;
+
+    fn run(src: &str) -> String {
+        let mut s = Store::new();
+        let e = parse_expr(&mut s, src, &ParseOptions::default()).unwrap();
+        let r = common_factors(&mut s, &[e])[0];
+        infix(&s, r)
+    }
+
+    #[test]
+    fn factors_come_out_where_smaller() {
+        // the second derivative of sigmoid(tan(p)), as deriv computes it:
+        // s*(s - 1)*u is common to the three terms (by hand)
+        let d2 = "sigmoid(tan(p))*(sigmoid(tan(p)) - 1)^2*(tan(p)^2 + 1)^2 \
+                  - 2*sigmoid(tan(p))*tan(p)*(sigmoid(tan(p)) - 1)*(tan(p)^2 + 1) \
+                  + sigmoid(tan(p))^2*(sigmoid(tan(p)) - 1)*(tan(p)^2 + 1)^2";
+        let got = run(d2);
+        assert!(
+            got.starts_with("sigmoid(tan(p))*(sigmoid(tan(p)) - 1)*(tan(p)^2 + 1)*("),
+            "{got}"
+        );
+        // powers: the smaller exponent comes out, of either sign
+        assert_eq!(
+            run("x^2*exp(y)*sin(y) + x^3*exp(y)*cos(y)"),
+            "x^2*exp(y)*(x*cos(y) + sin(y))"
+        );
+        assert_eq!(
+            run("exp(y)*sin(y)/x + exp(y)*cos(y)/x^2"),
+            "exp(y)*(cos(y)/x + sin(y))/x"
+        );
+    }
+
+    #[test]
+    fn nothing_common_or_nothing_gained() {
+        // no factor in every term
+        assert_eq!(run("x*y + y*z + x*z"), "x*y + x*z + y*z");
+        // mixed signs of exponent: x*a + b/x is left alone
+        assert_eq!(run("x*sin(y) + cos(y)/x"), "cos(y)/x + x*sin(y)");
+        // only variables in common: left as they are
+        assert_eq!(run("x*a + x*b"), "a*x + b*x");
+        assert_eq!(run("x*sin(a) + x*sin(b)"), "x*sin(a) + x*sin(b)");
+    }
+}
