@@ -318,3 +318,25 @@ fn taylor_order_zero_of_a_linear_argument() {
     let o = run(&["taylor", "tanh(4*x)", "--at", "x=1", "--order", "0"]);
     assert_eq!(stdout(&o).trim(), "tanh(4)");
 }
+
+/// Found by the random cases of `tests/reference/random_cases.py`: taking
+/// common factors out of a sum (`simplify::collect`) treated a base that
+/// occurs twice in one term (`x^4*x^(-1)`, which the canonical form keeps
+/// apart) as one factor, and the Hessian of `tan(x^3/x)` came out wrong.
+/// SymPy: d²/dx² tan(x²) at x = 19/8 is -49.582334295058089.
+#[test]
+fn hessian_with_a_base_twice_in_a_term() {
+    let o = run(&[
+        "hessian",
+        "tan(x^3/x)",
+        "--at",
+        "x=19/8",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let got = v["value"][0][0].as_f64().expect("number");
+    let want = -49.582334295058089;
+    assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
+}
