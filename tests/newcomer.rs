@@ -337,6 +337,6 @@ fn hessian_with_a_base_twice_in_a_term() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     let got = v["value"][0][0].as_f64().expect("number");
-    let want = -49.582334295058089;
+    let want = -49.582_334_295_058_09;
     assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
 }
