@@ -340,3 +340,47 @@ fn hessian_with_a_base_twice_in_a_term() {
     let want = -49.582_334_295_058_09;
     assert!((got - want).abs() < 1e-9 * want.abs(), "{got} vs {want}");
 }
+
+/// Found by the `eval_series` fuzz target (session 5): the polynomial
+/// budget counted coefficient operations, not their size, so normalizing
+/// Taylor coefficients with thousands of bits (`4^(alphav^2)` at
+/// 57/4) ran for 187 s at order 8. The budget now charges by 64-bit words;
+/// the expansion ends in about 2 s in a release build. The test runs it
+/// to order 6 (10 s before, under a second after) and checks the value
+/// at the point against the function.
+#[test]
+fn taylor_with_huge_exact_coefficients_ends() {
+    let o = run(&[
+        "taylor",
+        "log(u+4 **+ alphav^2)",
+        "--at",
+        "alphav=57/4,u=103/4",
+        "--order",
+        "6",
+        "--max-terms",
+        "200",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json(&o);
+    let poly = v["polynomial"].as_str().expect("polynomial").to_string();
+    // at the point the polynomial is f(a) = log(103/4 + 4^(3249/16)),
+    // which is 3249/16*log(4) + log(1 + 103/4*4^(-3249/16)): 281.4893...
+    // (read from standard input: the polynomial is longer than one
+    // command-line argument may be)
+    let at = run_stdin(
+        &[
+            "eval",
+            "-",
+            "--at",
+            "alphav=57/4,u=103/4",
+            "--format",
+            "json",
+        ],
+        &poly,
+    );
+    let got = json(&at)["value"].as_f64().expect("number");
+    let want = 3249.0 / 16.0 * 4f64.ln();
+    assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+}

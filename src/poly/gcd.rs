@@ -121,7 +121,7 @@ impl Poly {
         let lc = d.coeff(0);
         let (mut q, mut r, mut p) = (Vec::new(), Vec::new(), self.clone());
         while let Some((pm, _)) = p.terms.first() {
-            b.charge(d.len() as u64)?;
+            b.charge((d.len() as u64).saturating_mul(p.words() + d.words()))?;
             let pc = p.coeff(0);
             match mono_div(pm, lm) {
                 Some(m) => {

@@ -8,7 +8,8 @@ pub type Mono = Vec<u32>;
 pub struct Budget {
     /// Largest number of terms of any polynomial.
     pub max_terms: usize,
-    /// Coefficient operations left (term pairs multiplied, terms merged).
+    /// Coefficient operations left (term pairs multiplied, terms merged),
+    /// each counted once per 64-bit word of its coefficients.
     pub work: u64,
 }
 

@@ -132,6 +132,14 @@ impl Poly {
         Poly { terms, den }
     }
 
+    /// The size of the coefficients in 64-bit words, from the common
+    /// denominator and the leading coefficient (at least 1): budgets
+    /// charge by it, so that thousands of bits cost more than a few.
+    pub fn words(&self) -> u64 {
+        let lead = self.terms.first().map_or(0, |t| t.1.bits());
+        1 + (lead + self.den.bits()) / 64
+    }
+
     /// The terms, leading first, with integer coefficients over [`Poly::den`].
     pub fn terms(&self) -> &[(Mono, BigInt)] {
         &self.terms
@@ -226,7 +234,8 @@ impl Poly {
     /// # Errors
     /// [`OverBudget`] past the budget.
     pub fn add(&self, o: &Poly, b: &mut Budget) -> Result<Poly, OverBudget> {
-        b.charge((self.len() + o.len()) as u64)?;
+        let words = self.words().max(o.words());
+        b.charge(((self.len() + o.len()) as u64).saturating_mul(words))?;
         let l = self.den.lcm(&o.den);
         let (fa, fb) = (&l / &self.den, &l / &o.den);
         let mut out = Vec::with_capacity(self.len() + o.len());
@@ -266,7 +275,8 @@ impl Poly {
     /// [`OverBudget`] past the budget.
     pub fn sum(ps: &[&Poly], b: &mut Budget) -> Result<Poly, OverBudget> {
         let n: usize = ps.iter().map(|p| p.len()).sum();
-        b.charge(n as u64)?;
+        let words = ps.iter().map(|p| p.words()).max().unwrap_or(1);
+        b.charge((n as u64).saturating_mul(words))?;
         let l = ps.iter().fold(BigInt::one(), |l, p| {
             if p.den.is_one() || p.den == l {
                 l
@@ -316,16 +326,20 @@ impl Poly {
         if o.is_constant()
             && let Some(c) = o.as_constant()
         {
-            b.charge(self.len() as u64)?;
+            b.charge((self.len() as u64).saturating_mul(self.words() + o.words()))?;
             return Ok(self.scale_lazy(&c));
         }
         if self.is_constant()
             && let Some(c) = self.as_constant()
         {
-            b.charge(o.len() as u64)?;
+            b.charge((o.len() as u64).saturating_mul(self.words() + o.words()))?;
             return Ok(o.scale_lazy(&c));
         }
-        b.charge((self.len() as u64).saturating_mul(o.len() as u64))?;
+        b.charge(
+            (self.len() as u64)
+                .saturating_mul(o.len() as u64)
+                .saturating_mul(self.words() + o.words()),
+        )?;
         if let (Some(va), Some(vb)) = (self.univariate(), o.univariate())
             && (va == vb || va.is_none() || vb.is_none())
         {
