@@ -37,6 +37,14 @@ pub fn gcd(a: &BigInt, b: &BigInt) -> BigInt {
     BigInt::from(BigUint::from_bytes_le(&g.to_le_bytes()))
 }
 
+/// The non-negative least common multiple, with [`gcd`] (`lcm(0, x) = 0`).
+pub fn lcm(a: &BigInt, b: &BigInt) -> BigInt {
+    if a.is_zero() || b.is_zero() {
+        return BigInt::zero();
+    }
+    (a / gcd(a, b) * b).abs()
+}
+
 /// `n/d` in lowest terms with a positive denominator, using [`gcd`].
 ///
 /// # Panics

@@ -11,7 +11,6 @@
 //! returns, exactly.
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::One;
 
@@ -156,9 +155,9 @@ impl Poly {
 
 /// A polynomial from terms with rational coefficients.
 pub fn from_rational_terms(terms: Vec<(Mono, BigRational)>) -> Poly {
-    let den = terms
-        .iter()
-        .fold(BigInt::one(), |l, (_, c)| l.lcm(c.denom()));
+    let den = terms.iter().fold(BigInt::one(), |l, (_, c)| {
+        crate::expr::rational::lcm(&l, c.denom())
+    });
     let ints = terms
         .into_iter()
         .map(|(m, c)| {

@@ -14,7 +14,6 @@
 //! [`OverBudget`] instead of running away.
 
 use num_bigint::BigInt;
-use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
@@ -236,7 +235,7 @@ impl Poly {
     pub fn add(&self, o: &Poly, b: &mut Budget) -> Result<Poly, OverBudget> {
         let words = self.words().max(o.words());
         b.charge(((self.len() + o.len()) as u64).saturating_mul(words))?;
-        let l = self.den.lcm(&o.den);
+        let l = crate::expr::rational::lcm(&self.den, &o.den);
         let (fa, fb) = (&l / &self.den, &l / &o.den);
         let mut out = Vec::with_capacity(self.len() + o.len());
         let (mut i, mut j) = (0, 0);
@@ -281,7 +280,7 @@ impl Poly {
             if p.den.is_one() || p.den == l {
                 l
             } else {
-                l.lcm(&p.den)
+                crate::expr::rational::lcm(&l, &p.den)
             }
         });
         let mut acc: FxHashMap<&[u32], BigInt> = FxHashMap::default();
