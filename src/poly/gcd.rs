@@ -12,9 +12,11 @@
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::One;
+use num_traits::{One, Zero};
 
-use super::sparse::{Budget, Mono, OverBudget, Poly, mono_div};
+use crate::expr::rational::gcd as int_gcd;
+
+use super::sparse::{Budget, Mono, OverBudget, Poly, mono_div, mono_mul};
 
 /// A common divisor of `a` and `b`, primitive (integer coefficients,
 /// positive leading one); the greatest one in the cases of the module docs.
@@ -114,30 +116,74 @@ impl Poly {
     /// # Errors
     /// [`OverBudget`] past the budget. `d` must not be zero.
     pub fn div_rem(&self, d: &Poly, b: &mut Budget) -> Result<(Poly, Poly), OverBudget> {
-        let Some((lm, _)) = d.terms.first() else {
+        let Some((lm, lead)) = d.terms.first() else {
             return Err(OverBudget);
         };
-        let lc = d.coeff(0);
-        let (mut q, mut r, mut p) = (Vec::new(), Vec::new(), self.clone());
-        while let Some((pm, _)) = p.terms.first() {
-            b.charge((d.len() as u64).saturating_mul(p.words() + d.words()))?;
-            let pc = p.coeff(0);
-            match mono_div(pm, lm) {
-                Some(m) => {
-                    let c = pc / &lc;
-                    let t = d.mul_term(&m, &c).ok_or(OverBudget)?;
-                    q.push((m, c));
-                    p = p.sub(&t, b)?;
-                }
-                None => {
-                    r.push((pm.clone(), pc));
-                    p.terms.remove(0);
-                    p = Poly::reduced(std::mem::take(&mut p.terms), p.den.clone());
-                }
+        // self = P/D and d = Q/E with integer P, Q. A step on the first
+        // divisible term a·x^pm of P, with x^lm | x^pm, m = pm/lm and
+        // g = gcd(a, L) for Q's leading coefficient L:
+        //   P/D − (a·E/(D·L))·x^m·d = ((L/g)·P − (a/g)·x^m·Q) / (D·L/g),
+        // so the quotient gets a·E/(D·L), the two terms cancel, and P stays
+        // integral with no gcd over its terms. Terms before it (not
+        // divisible) are the remainder's, scaled with the rest. The
+        // quotient is kept as integers over den·L·s, where s collects what
+        // was divided out of P and D: their common content goes only when
+        // D has doubled in size, and each result is reduced once, at the end.
+        let mut p: Vec<(Mono, BigInt)> = self.terms.clone();
+        let mut den = self.den.clone();
+        let mut den_bits = den.bits();
+        let (mut q, mut q_den, mut s) = (Vec::new(), &den * lead, BigInt::one());
+        let d_words = d.words();
+        let mut i = 0;
+        while i < p.len() {
+            let lead_bits = p[i].1.bits();
+            b.charge((d.len() as u64).saturating_mul(1 + (lead_bits + den.bits()) / 64 + d_words))?;
+            let Some(m) = mono_div(&p[i].0, lm) else {
+                i += 1;
+                continue;
+            };
+            let a = std::mem::take(&mut p[i].1);
+            let g = int_gcd(&a, lead);
+            let (lq, aq) = if g.is_one() {
+                (lead.clone(), a.clone())
+            } else {
+                (lead / &g, &a / &g)
+            };
+            let mut tail = Vec::with_capacity(d.len() - 1);
+            for (dm, dc) in &d.terms[1..] {
+                tail.push((mono_mul(dm, &m).ok_or(OverBudget)?, dc * &aq));
             }
-            b.terms(q.len().max(r.len()))?;
+            let mut next = merge_sub(&p[i + 1..], &lq, tail);
+            p.truncate(i);
+            q.push((m, a * &d.den * &s));
+            if !lq.is_one() {
+                for t in p.iter_mut().chain(q.iter_mut()) {
+                    t.1 *= &lq;
+                }
+                den *= &lq;
+                q_den *= &lq;
+            }
+            p.append(&mut next);
+            if den.bits() > 2 * den_bits + 64 {
+                let mut g = den.clone();
+                for t in &p {
+                    if g.is_one() {
+                        break;
+                    }
+                    g = int_gcd(&g, &t.1);
+                }
+                if !g.is_one() {
+                    den /= &g;
+                    for t in &mut p {
+                        t.1 /= &g;
+                    }
+                    s *= g;
+                }
+                den_bits = den.bits();
+            }
+            b.terms(q.len().max(p.len()))?;
         }
-        Ok((from_rational_terms(q), from_rational_terms(r)))
+        Ok((Poly::reduced(q, q_den), Poly::reduced(p, den)))
     }
 
     /// `self / d` when `d` divides `self` exactly.
@@ -151,6 +197,30 @@ impl Poly {
         let (q, r) = self.div_rem(d, b)?;
         Ok(r.is_zero().then_some(q))
     }
+}
+
+/// `f·p − t` for terms `p` and `t`, each sorted leading first, merged in
+/// that order with zero sums dropped.
+fn merge_sub(p: &[(Mono, BigInt)], f: &BigInt, t: Vec<(Mono, BigInt)>) -> Vec<(Mono, BigInt)> {
+    let scale = |c: &BigInt| if f.is_one() { c.clone() } else { c * f };
+    let mut out = Vec::with_capacity(p.len() + t.len());
+    let mut it = p.iter().peekable();
+    for (tm, tc) in t {
+        while let Some((pm, pc)) = it.next_if(|(pm, _)| *pm > tm) {
+            out.push((pm.clone(), scale(pc)));
+        }
+        match it.next_if(|(pm, _)| *pm == tm) {
+            Some((_, pc)) => {
+                let c = scale(pc) - tc;
+                if !c.is_zero() {
+                    out.push((tm, c));
+                }
+            }
+            None => out.push((tm, -tc)),
+        }
+    }
+    out.extend(it.map(|(pm, pc)| (pm.clone(), scale(pc))));
+    out
 }
 
 /// A polynomial from terms with rational coefficients.

@@ -57,6 +57,65 @@ fn division_with_remainder() {
 }
 
 #[test]
+fn division_by_non_monic_divisors() {
+    // (6x^3 + x + 2/3) / (4x^2 - 1): q = 3x/2, r = 6x^3 + x + 2/3 - 3x/2·(4x^2 - 1)
+    // = 5x/2 + 2/3 (by hand)
+    let a = uni(&[(2, 3), (1, 1), (0, 1), (6, 1)]);
+    let d = uni(&[(-1, 1), (0, 1), (4, 1)]);
+    let (qt, r) = a.div_rem(&d, &mut b()).unwrap();
+    assert_eq!(qt, uni(&[(0, 1), (3, 2)]));
+    assert_eq!(r, uni(&[(2, 3), (5, 2)]));
+}
+
+/// `a = q·d + r` with no term of `r` divisible by `d`'s leading monomial,
+/// for multivariate polynomials whose remainder terms come between
+/// divisible ones in lex order, and for big coefficients, where the
+/// division divides the common content out on the way.
+#[test]
+fn division_identity_on_generated_polynomials() {
+    let mut seed: u64 = 12345;
+    let mut next = move |m: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % m
+    };
+    for case in 0..60 {
+        let atoms = 1 + case % 3;
+        let big = BigInt::from(3).pow(40 * (case as u32 % 4));
+        let mut gen_poly = |terms: u64, deg: u64| {
+            let ts = (0..terms)
+                .map(|_| {
+                    let m: Vec<u32> = (0..atoms).map(|_| next(deg + 1) as u32).collect();
+                    let n = (next(19) as i64 - 9) * if next(2) == 0 { 1 } else { 7 };
+                    let c = BigRational::new(BigInt::from(n) * &big + 1, BigInt::from(1 + next(5)));
+                    (m, c)
+                })
+                .collect();
+            from_rational_terms(ts)
+        };
+        let a = gen_poly(12, 9);
+        let d = gen_poly(3, 3);
+        if d.is_zero() {
+            continue;
+        }
+        let (qt, r) = a.div_rem(&d, &mut b()).unwrap();
+        let back = qt
+            .mul(&d, &mut b())
+            .unwrap()
+            .add(&r, &mut b())
+            .unwrap()
+            .normalized();
+        assert_eq!(back, a, "case {case}");
+        let lm = &d.terms()[0].0;
+        assert!(
+            r.terms().iter().all(|(m, _)| mono_div(m, lm).is_none()),
+            "case {case}"
+        );
+    }
+}
+
+#[test]
 fn gcd_of_univariate_and_multivariate_polynomials() {
     let x1 = uni(&[(1, 1), (1, 1)]);
     let x2 = uni(&[(-1, 1), (1, 1)]);
