@@ -402,6 +402,48 @@ mod tests {
     }
 
     #[test]
+    fn machine_word_rational_arithmetic_matches_ratio() {
+        // small operands take the i128 path; near 2^62 and past it, the
+        // BigInt paths: each result must equal num-rational's
+        let edge = (1i64 << 62) - 1;
+        let mut vals = Vec::new();
+        for n in [
+            -7i64,
+            -4,
+            -1,
+            0,
+            1,
+            3,
+            6,
+            12,
+            edge,
+            -edge,
+            edge + 1,
+            i64::MAX,
+            i64::MIN + 1,
+        ] {
+            for d in [1i64, 2, 3, 4, 9, edge, edge - 2, i64::MAX] {
+                vals.push(BigRational::new(n.into(), d.into()));
+            }
+        }
+        for x in &vals {
+            for y in &vals {
+                let (s, p) = (add_rational(x, y), mul_rational(x, y));
+                assert_eq!(
+                    (s.numer(), s.denom()),
+                    ((x + y).numer(), (x + y).denom()),
+                    "{x} + {y}"
+                );
+                assert_eq!(
+                    (p.numer(), p.denom()),
+                    ((x * y).numer(), (x * y).denom()),
+                    "{x} * {y}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn split_powers() {
         assert_eq!(
             split_power(&BigInt::from(8), 2),

@@ -65,8 +65,39 @@ fn small(a: &BigRational, b: &BigRational) -> bool {
     bits(a).max(bits(b)) <= SMALL_GCD_BITS
 }
 
-/// `a + b`, as `Ratio`'s but with the fast [`gcd`] for big operands.
+/// Numerator and denominator as machine integers, when both fit in 62
+/// bits: sums and products of two such then fit in an `i128`.
+fn words(r: &BigRational) -> Option<(i64, i64)> {
+    const LIMIT: i64 = 1 << 62;
+    let n = r.numer().to_i64()?;
+    let d = r.denom().to_i64()?;
+    (n.abs() < LIMIT && d < LIMIT).then_some((n, d))
+}
+
+/// `n/d` from machine integers (`d > 0`), in lowest terms.
+fn from_words(n: i128, d: i128) -> BigRational {
+    if d == 1 {
+        return BigRational::from_integer(BigInt::from(n));
+    }
+    let g = Integer::gcd(&n.unsigned_abs(), &d.unsigned_abs()) as i128;
+    BigRational::new_raw(BigInt::from(n / g), BigInt::from(d / g))
+}
+
+/// `a + b`, as `Ratio`'s but with the fast [`gcd`] for big operands and
+/// machine arithmetic for small ones.
 pub fn add_rational(a: &BigRational, b: &BigRational) -> BigRational {
+    if let (Some((n1, d1)), Some((n2, d2))) = (words(a), words(b)) {
+        let (n1, d1, n2, d2) = (
+            i128::from(n1),
+            i128::from(d1),
+            i128::from(n2),
+            i128::from(d2),
+        );
+        if d1 == d2 {
+            return from_words(n1 + n2, d1);
+        }
+        return from_words(n1 * d2 + n2 * d1, d1 * d2);
+    }
     if small(a, b) {
         return a + b;
     }
@@ -92,6 +123,10 @@ pub fn add_rational(a: &BigRational, b: &BigRational) -> BigRational {
 
 /// `a * b`, cancelling across before multiplying (already in lowest terms).
 pub fn mul_rational(a: &BigRational, b: &BigRational) -> BigRational {
+    if let (Some((n1, d1)), Some((n2, d2))) = (words(a), words(b)) {
+        let n = i128::from(n1) * i128::from(n2);
+        return from_words(n, i128::from(d1) * i128::from(d2));
+    }
     if small(a, b) {
         return a * b;
     }
