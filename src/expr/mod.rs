@@ -203,11 +203,19 @@ pub const MAX_GRAPH_DEPTH: u32 = 100_000;
 /// statement, stay within memory and time.
 pub const MAX_GRAPH_SIZE: usize = 4_000_000;
 
+/// The hash of a node for the store's index.
+fn node_hash(node: &Node) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(node)
+}
+
 /// Owns every node and the variable names.
 #[derive(Clone)]
 pub struct Store {
     nodes: Vec<Node>,
-    index: FxHashMap<Node, ExprId>,
+    /// Every node's id, found by the node's hash ([`node_hash`]): the node
+    /// itself is stored once, in `nodes`.
+    index: hashbrown::HashTable<ExprId>,
     names: Vec<String>,
     syms: FxHashMap<String, Sym>,
     depths: Vec<u32>,
@@ -233,7 +241,7 @@ impl Default for Store {
     fn default() -> Store {
         Store {
             nodes: Vec::new(),
-            index: FxHashMap::default(),
+            index: hashbrown::HashTable::new(),
             names: Vec::new(),
             syms: FxHashMap::default(),
             depths: Vec::new(),
@@ -326,15 +334,15 @@ impl Store {
     /// what a constructor may not build).
     pub(crate) fn zero(&mut self) -> ExprId {
         let node = Node::Num(Number::int(0));
-        if let Some(&id) = self.index.get(&node) {
+        let h = node_hash(&node);
+        if let Some(&id) = self.lookup(h, &node) {
             return id;
         }
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
         self.depths.push(1);
         self.prints.push(self.fingerprint_of(&node));
         self.flags.push(0);
-        self.nodes.push(node.clone());
-        self.index.insert(node, id);
+        self.insert(h, node, id);
         id
     }
 
@@ -403,14 +411,29 @@ impl Store {
     /// A reference to `id` that lives as long as the store (for one-element
     /// slices of an id).
     pub fn id_ref(&self, id: ExprId) -> &ExprId {
-        self.index
-            .get(self.node(id))
+        let node = self.node(id);
+        self.lookup(node_hash(node), node)
             .expect("every node is interned")
+    }
+
+    /// The id of `node` (whose hash is `h`), if interned.
+    fn lookup(&self, h: u64, node: &Node) -> Option<&ExprId> {
+        let nodes = &self.nodes;
+        self.index.find(h, |id| nodes[id.index()] == *node)
+    }
+
+    /// Stores `node` (hash `h`, not yet interned) under the next id, `id`.
+    fn insert(&mut self, h: u64, node: Node, id: ExprId) {
+        self.nodes.push(node);
+        let nodes = &self.nodes;
+        self.index
+            .insert_unique(h, id, |id| node_hash(&nodes[id.index()]));
     }
 
     /// Interns a node that is already canonical.
     fn intern(&mut self, node: Node) -> ExprId {
-        if let Some(&id) = self.index.get(&node) {
+        let h = node_hash(&node);
+        if let Some(&id) = self.lookup(h, &node) {
             return id;
         }
         debug_assert!(self.check_children_below(&node));
@@ -440,8 +463,7 @@ impl Store {
         self.prints.push(self.fingerprint_of(&node));
         self.flags.push(self.flags_of(&node));
         self.operands += node.children().len();
-        self.nodes.push(node.clone());
-        self.index.insert(node, id);
+        self.insert(h, node, id);
         id
     }
 
