@@ -71,8 +71,11 @@ impl Store {
         // numbers left unfolded because folding them overflows a float:
         // `1e300*1e300*x` stays as written, and evaluates to inf
         let mut extra: Vec<ExprId> = Vec::new();
+        // factors by base, each base numbered in order of first occurrence
+        // (a linear search for the few bases of most products)
         let mut bases: Vec<ExprId> = Vec::new();
-        let mut groups: FxHashMap<ExprId, Vec<(ExprId, Option<Number>)>> = FxHashMap::default();
+        let mut numbered: FxHashMap<ExprId, u32> = FxHashMap::default();
+        let mut items: Vec<(u32, ExprId, Option<Number>)> = Vec::with_capacity(flat.len());
         for f in flat {
             let (b, e) = match self.node(f) {
                 Node::Num(n) => {
@@ -90,12 +93,25 @@ impl Store {
                 },
                 _ => (f, None),
             };
-            groups.entry(b).or_insert_with(|| {
+            let g = if bases.len() <= 16 {
+                bases.iter().position(|&x| x == b)
+            } else {
+                if numbered.is_empty() {
+                    numbered.extend(bases.iter().enumerate().map(|(i, &x)| (x, i as u32)));
+                }
+                numbered.get(&b).map(|&i| i as usize)
+            };
+            let g = g.unwrap_or_else(|| {
                 bases.push(b);
-                Vec::new()
+                if !numbered.is_empty() {
+                    numbered.insert(b, (bases.len() - 1) as u32);
+                }
+                bases.len() - 1
             });
-            groups.get_mut(&b).expect("group").push((f, e));
+            items.push((g as u32, f, e));
         }
+        // stable: a base's factors keep their order
+        items.sort_by_key(|t| t.0);
         if coeff.is_zero() {
             if singular || !extra.is_empty() {
                 return Ok(self.nan());
@@ -109,13 +125,14 @@ impl Store {
         }
         let mut out = extra;
         let mut again = false;
-        for b in bases {
-            let group = groups.remove(&b).expect("group");
-            if group.len() == 1 {
-                out.push(group[0].0);
+        for run in items.chunk_by(|x, y| x.0 == y.0) {
+            if let [(_, f, _)] = run {
+                out.push(*f);
                 continue;
             }
-            for p in self.merge_powers(b, &group) {
+            let group: Vec<(ExprId, Option<Number>)> =
+                run.iter().map(|(_, f, e)| (*f, e.clone())).collect();
+            for p in self.merge_powers(bases[run[0].0 as usize], &group) {
                 again |= matches!(self.node(p), Node::Num(_) | Node::Mul(_));
                 out.push(p);
             }
