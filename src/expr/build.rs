@@ -142,13 +142,16 @@ impl Store {
     /// The node `id` with its operands replaced by `kids`, through the
     /// constructors (a leaf is itself).
     pub fn rebuild(&mut self, id: ExprId, kids: &[ExprId]) -> ExprId {
-        match self.node(id).clone() {
+        let node = self.node(id);
+        if kids == node.children() {
+            return id;
+        }
+        match node {
             Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
-            _ if kids == self.node(id).children() => id,
             Node::Add(_) => self.add(kids),
             Node::Mul(_) => self.mul(kids),
             Node::Pow(_) => self.pow(kids[0], kids[1]),
-            Node::Call(f, _) => self.call(f, kids),
+            &Node::Call(f, _) => self.call(f, kids),
         }
     }
 

@@ -38,10 +38,10 @@ pub fn common_factors(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
     let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     let mut memo = FxHashMap::default();
     for id in store.reachable(ids) {
-        let node = store.node(id).clone();
-        let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
+        let kids: Vec<ExprId> = store.node(id).children().iter().map(|c| done[c]).collect();
         let mut new = store.rebuild(id, &kids);
-        if let Node::Add(terms) = store.node(new).clone()
+        if let Node::Add(terms) = store.node(new)
+            && let terms = terms.to_vec()
             && let Some(out) = take_out(store, &terms)
             && count_ops(store, out, &mut memo) < count_ops(store, new, &mut memo)
         {

@@ -156,20 +156,29 @@ pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId
     }
     let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     for id in store.reachable(ids) {
-        let node = store.node(id).clone();
+        let node = store.node(id);
         let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
+        // an operand unchanged: the node as it is, not built again
+        let same = kids == node.children();
         let new = match node {
             Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
-            Node::Mul(_) => merge(store, &kids, guards),
+            Node::Mul(_) => merge(store, &kids, same.then_some(id), guards),
             Node::Pow(_) => {
-                let p = store.pow(kids[0], kids[1]);
-                match store.node(p).clone() {
-                    Node::Mul(xs) => merge(store, &xs, guards),
-                    Node::Pow(_) => merge(store, &[p], guards),
+                let p = if same {
+                    id
+                } else {
+                    store.pow(kids[0], kids[1])
+                };
+                match store.node(p) {
+                    Node::Mul(xs) => {
+                        let xs = xs.to_vec();
+                        merge(store, &xs, Some(p), guards)
+                    }
+                    Node::Pow(_) => merge(store, &[p], Some(p), guards),
                     _ => p,
                 }
             }
-            _ if kids == node.children() => id,
+            _ if same => id,
             _ => store.rebuild(id, &kids),
         };
         done.insert(id, new);
@@ -177,9 +186,10 @@ pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId
     ids.iter().map(|i| done[i]).collect()
 }
 
-/// A product of `factors` with the like bases the guards allow merged.
-fn merge(store: &mut Store, factors: &[ExprId], guards: &Guards) -> ExprId {
-    let product = store.mul(factors);
+/// A product of `factors` with the like bases the guards allow merged;
+/// `built` is their product when it is already at hand.
+fn merge(store: &mut Store, factors: &[ExprId], built: Option<ExprId>, guards: &Guards) -> ExprId {
+    let product = built.unwrap_or_else(|| store.mul(factors));
     let xs: Vec<ExprId> = match store.node(product) {
         Node::Mul(xs) => xs.to_vec(),
         _ => vec![product],
