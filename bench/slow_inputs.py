@@ -25,6 +25,14 @@ CASES = [
                                         '--order', '3', '--max-output', '1000']),
     ('taylor of exp, order 1999', ['taylor', 'exp(t)', '--at', 't=1/3', '--order', '1999',
                                    '--max-terms', '2000', '--max-output', '1000']),
+    # session 6: Euclid on thousands of bits; 69 s before the fraction-free division
+    ('log of a symbolic power, order 8', ['taylor', 'log(u^2+ alphav^tant2)', '--at',
+                                          'alphav=57/4,tant2=-3/2,u=30', '--order', '8',
+                                          '--max-terms', '200', '--max-nodes', '100000',
+                                          '--max-output', '1000']),
+    # session 6, cli target: 13 s under the sanitizer and load, then an output-limit error
+    ('14th derivative of atan, big output', ['diff', 'atan(2/4/y*2/ (y*3)^k2/ (y*3)^k23)',
+                                             '--at', 'y=1-.5', '--wrt', 'y', '--order', '14']),
 ]
 
 
