@@ -132,11 +132,14 @@ impl Poly {
     }
 
     /// The size of the coefficients in 64-bit words, from the common
-    /// denominator and the leading coefficient (at least 1): budgets
-    /// charge by it, so that thousands of bits cost more than a few.
+    /// denominator and the widest coefficient (at least 1): budgets charge
+    /// by it, so that thousands of bits cost more than a few. The widest,
+    /// not the leading one: the middle coefficients of `(x + 228)^728`
+    /// have 6,000 bits where the leading one is 1, and charging by the
+    /// leading one let `(a + (a + 228)^728)^72` multiply for seconds.
     pub fn words(&self) -> u64 {
-        let lead = self.terms.first().map_or(0, |t| t.1.bits());
-        1 + (lead + self.den.bits()) / 64
+        let widest = self.terms.iter().map(|t| t.1.bits()).max().unwrap_or(0);
+        1 + (widest + self.den.bits()) / 64
     }
 
     /// The terms, leading first, with integer coefficients over [`Poly::den`].

@@ -152,6 +152,28 @@ fn budgets_stop_growth() {
     assert_eq!(x1.pow(50, &mut tight), Err(OverBudget));
 }
 
+/// The budget charges by the widest coefficient, not the leading one:
+/// `(x + 228)^728` has a leading coefficient of 1 and middle ones of
+/// 5,705 bits (the largest of C(728, k)·228^(728-k), by Python's exact
+/// integers), so squaring `x + (x + 228)^728` (729 terms) is over the
+/// default budget at once; charged by the leading coefficient it was
+/// not, and `simplify "(a1 + (a1 + 228)^728)^72"` multiplied for seconds
+/// (found by the `cli` fuzz target).
+#[test]
+fn budgets_charge_by_the_widest_coefficient() {
+    let x228 = uni(&[(228, 1), (1, 1)]);
+    let mut ample = Budget {
+        max_terms: 2_000,
+        work: u64::MAX,
+    };
+    let p = x228.pow(728, &mut ample).unwrap();
+    assert_eq!(p.len(), 729);
+    assert_eq!(p.terms()[0].1, BigInt::from(1));
+    assert_eq!(p.words(), 1 + 5705 / 64);
+    let sum = p.add(&uni(&[(0, 1), (1, 1)]), &mut b()).unwrap();
+    assert_eq!(sum.pow(2, &mut b()), Err(OverBudget));
+}
+
 #[test]
 fn rational_functions_cancel() {
     let x1 = uni(&[(1, 1), (1, 1)]);
