@@ -28,6 +28,11 @@ pub struct Normal {
     settled: FxHashSet<ExprId>,
     ops: FxHashMap<ExprId, u64>,
     budget: Option<Budget>,
+    /// Per base raised to fractional powers: the least common denominator
+    /// `q` of its exponents, so that its powers are powers of one atom
+    /// `b^(1/q)` (and `b` itself, when it is an atom, is that atom to the
+    /// `q`): `x^(3/2)/sqrt(x)` is `t^3/t = t^2`, written back as `x`.
+    roots: FxHashMap<ExprId, i64>,
 }
 
 impl Normal {
@@ -63,6 +68,7 @@ impl Normal {
         if self.failed.contains(&root) {
             return None;
         }
+        self.find_roots(store, root);
         let mut budget = self.budget.unwrap_or(Budget::DEFAULT);
         let mut memo: FxHashMap<ExprId, Rat> = FxHashMap::default();
         let mut stack = vec![(root, false)];
@@ -92,6 +98,45 @@ impl Normal {
             }
         }
         memo.remove(&root).map(Rat::normalized)
+    }
+
+    /// Records the denominators of the fractional exponents below `root`
+    /// (outside atoms) in [`Normal::roots`]. A base whose denominator
+    /// grows converts differently from now on, so the cache of converted
+    /// results is dropped (the atoms stay: each stands for what it is).
+    fn find_roots(&mut self, store: &Store, root: ExprId) {
+        let mut seen: FxHashSet<ExprId> = FxHashSet::default();
+        let mut stack = vec![root];
+        let mut grew = false;
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) || self.cache.contains_key(&id) {
+                continue;
+            }
+            if let Node::Pow([base, e]) = store.node(id)
+                && let PowKind::Root(_, q) = power_kind(store, *e)
+                && unifies(store, *base)
+            {
+                let old = self.roots.get(base).copied().unwrap_or(1);
+                let new = lcm(old, q);
+                if new <= MAX_EXPONENT && new != old {
+                    self.roots.insert(*base, new);
+                    grew = true;
+                }
+            }
+            stack.extend(poly_children(store, id));
+        }
+        if grew {
+            self.cache.clear();
+            self.settled.clear();
+        }
+    }
+
+    /// The atom `b^(1/q)` for a base recorded in [`Normal::roots`].
+    fn root_atom(&mut self, store: &mut Store, base: ExprId) -> Option<(Rat, i64)> {
+        let q = *self.roots.get(&base)?;
+        let inv = store.frac(1, q);
+        let root = store.pow(base, inv);
+        matches!(store.node(root), Node::Pow(..)).then(|| (self.atom(root), q))
     }
 
     fn get<'a>(&'a self, memo: &'a FxHashMap<ExprId, Rat>, id: ExprId) -> Option<&'a Rat> {
@@ -148,6 +193,9 @@ impl Normal {
                     return r.pow(n, b);
                 }
                 PowKind::Root(p, q) => {
+                    if let Some((t, big)) = self.root_atom(store, base) {
+                        return t.pow(p * (big / q), b);
+                    }
                     let inv = store.frac(1, q);
                     let root = store.pow(base, inv);
                     if matches!(store.node(root), Node::Pow(..)) && root != id {
@@ -155,9 +203,15 @@ impl Normal {
                     }
                     self.atom(id)
                 }
-                PowKind::Other => self.atom(id),
+                PowKind::Other => match self.root_atom(store, id) {
+                    Some((t, q)) => return t.pow(q, b),
+                    None => self.atom(id),
+                },
             },
-            Node::Const(_) | Node::Var(_) | Node::Call(..) => self.atom(id),
+            Node::Const(_) | Node::Var(_) | Node::Call(..) => match self.root_atom(store, id) {
+                Some((t, q)) => return t.pow(q, b),
+                None => self.atom(id),
+            },
         }))
     }
 
@@ -169,12 +223,27 @@ impl Normal {
             let mut f = vec![store.rational(p.coeff(i))];
             for (a, &e) in m.iter().enumerate() {
                 if e > 0 {
-                    f.push(store.powi(self.atoms[a], i64::from(e)));
+                    f.push(self.atom_power(store, a, i64::from(e)));
                 }
             }
             terms.push(store.mul(&f));
         }
         store.add(&terms)
+    }
+
+    /// Atom number `a` to the power `e`; a root atom `b^(1/q)` of a base
+    /// that unifies ([`Normal::roots`]) as `b^(e/q)`, so that `t^2` for
+    /// `t = sqrt(x)` is `x`.
+    fn atom_power(&self, store: &mut Store, a: usize, e: i64) -> ExprId {
+        let atom = self.atoms[a];
+        if let Node::Pow([base, r]) = *store.node(atom)
+            && self.roots.contains_key(&base)
+            && let PowKind::Root(1, q) = power_kind(store, r)
+        {
+            let k = store.frac(e, q);
+            return store.pow(base, k);
+        }
+        store.powi(atom, e)
     }
 
     /// The expanded form `num / den`.
@@ -366,6 +435,21 @@ fn power_kind(store: &Store, e: ExprId) -> PowKind {
     } else {
         PowKind::Root(p, q)
     }
+}
+
+/// Whether the powers of `base` unify over one root atom: not a number
+/// (`sqrt(2)` and `2` stay apart, and a negative number's root is
+/// undefined).
+fn unifies(store: &Store, base: ExprId) -> bool {
+    !matches!(store.node(base), Node::Num(_))
+}
+
+fn lcm(a: i64, b: i64) -> i64 {
+    let (mut x, mut y) = (a, b);
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    a / x * b
 }
 
 /// The operands that are themselves converted (not atoms).

@@ -23,7 +23,7 @@ impl Session {
     /// ([`crate::simplify::collect::common_factors`]).
     pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
         let ids = crate::simplify::guarded::tidy(self.store_mut(), inputs, ids);
-        let ids = crate::simplify::normal_form::smaller(self.store_mut(), &ids);
+        let ids = crate::simplify::normal_form::smaller(self.store_mut(), inputs, &ids);
         crate::simplify::collect::common_factors(self.store_mut(), &ids)
     }
 

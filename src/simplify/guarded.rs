@@ -85,6 +85,21 @@ impl Guards {
         }
     }
 
+    /// True when `b` is known to be non-zero.
+    pub fn is_nonzero(&self, b: ExprId) -> bool {
+        self.nonzero.contains(&b)
+    }
+
+    /// True when `b` is known to be non-negative.
+    pub fn is_nonneg(&self, b: ExprId) -> bool {
+        self.nonneg.contains(&b)
+    }
+
+    /// The bases known to be non-zero, in no particular order.
+    pub fn nonzero(&self) -> impl Iterator<Item = ExprId> + '_ {
+        self.nonzero.iter().copied()
+    }
+
     /// True when nothing is known (the pass would change nothing).
     pub fn is_empty(&self) -> bool {
         self.nonzero.is_empty() && self.nonneg.is_empty()

@@ -14,22 +14,36 @@
 //! - collecting like terms can drop an atom, and with it its domain
 //!   (`log(x)*(a + 1) - a*log(x) - log(x)` is `0`).
 //!
-//! So a normal form is kept only when it is smaller by
-//! [`crate::poly::count_ops`] and, checked on the polynomials, every atom
-//! of the result other than a variable is still in it and every divisor of the result (each
-//! negative power outside an atom) vanishes only where the normal form's
-//! denominator does: each factor the exact [`gcd`] finds of the divisor
-//! is also a factor of the new denominator. Where the check cannot decide
-//! (a multivariate gcd it does not find, the work budget), the result is
-//! kept as it is. The normal form therefore changes a result only by
-//! algebra that is an identity wherever the result is defined, and keeps
-//! its domain: `b^2*(b - c)/(3*c^2) + b^2/(3*c)` becomes `b^3/(3*c^2)`,
-//! while `1/sqrt(x) - 4/(w*x^2) + x*(16/(w*x^3) - 1/x^(3/2))/4` stays:
-//! its normal form, free of `w`, would be defined at `w = 0`.
+//! A derivative exists only where its input is defined, so a rewrite that
+//! changes the result only at points where the result or the *input* is
+//! undefined is exact there (issue 12). So a normal form is kept only
+//! when it is smaller by [`crate::poly::count_ops`] and, checked on the
+//! polynomials:
+//!
+//! - every atom of the result other than a variable is still in it, or is
+//!   a part of the input along a strict path (where its being undefined
+//!   makes the input undefined);
+//! - every divisor of the result (each negative power outside an atom)
+//!   vanishes only where the normal form's denominator does, or where the
+//!   input divides by zero: each factor the exact [`gcd`] finds of the
+//!   divisor is also a factor of the new denominator or of a base the
+//!   input divides by;
+//! - a root atom written back as whole powers (`t^2` as `x` for
+//!   `t = sqrt(x)`, see [`Normal`]) leaves its base non-negative, through
+//!   a fractional power still in the form or in the input.
+//!
+//! Where the check cannot decide (a multivariate gcd it does not find, the
+//! work budget), the result is kept as it is. `b^2*(b - c)/(3*c^2) +
+//! b^2/(3*c)` becomes `b^3/(3*c^2)`; the Hessian entry
+//! `1/sqrt(x) - 4/(w*x^2) + x*(16/(w*x^3) - 1/x^(3/2))/4` of
+//! `x*(sqrt(x) + 2/(x*w))` becomes `3/(4*sqrt(x))`, because the input
+//! divides by `w`; on its own (no input) it stays, its normal form free of
+//! `w` being defined at `w = 0`.
 
+use super::guarded::Guards;
 use crate::expr::{ExprId, Node, Store};
 use crate::poly::{Budget, Normal, Poly, count_ops, gcd};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Results larger than this many operations are left as they are: the
 /// normal form of a large expression is rarely smaller, and converting it
@@ -53,16 +67,17 @@ const BUDGET: Budget = Budget {
 /// let mut s = Store::new();
 /// let o = ParseOptions::default();
 /// let d = parse_expr(&mut s, "b^2*(b - c)/(3*c^2) + b^2/(3*c)", &o)?;
-/// let n = smaller(&mut s, &[d])[0];
+/// let n = smaller(&mut s, &[], &[d])[0];
 /// assert_eq!(infix(&s, n), "b^3/(3*c^2)");
 /// // cancelling x - 1 would make it defined at x = 1: kept as it is
 /// let q = parse_expr(&mut s, "(x^2 - 1)/(x - 1)", &o)?;
-/// assert_eq!(smaller(&mut s, &[q])[0], q);
+/// assert_eq!(smaller(&mut s, &[], &[q])[0], q);
 /// # Ok::<(), deriv::parse::ParseError>(())
 /// ```
-pub fn smaller(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
+pub fn smaller(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
     let mut memo = FxHashMap::default();
     let worth = fractions(store, ids);
+    let mut domain: Option<InputDomain> = None;
     ids.iter()
         .map(|&id| {
             if !worth[&id] {
@@ -72,7 +87,8 @@ pub fn smaller(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
             if ops > MAX_OPS {
                 return id;
             }
-            match candidate(store, id) {
+            let domain = domain.get_or_insert_with(|| InputDomain::of(store, inputs));
+            match candidate(store, domain, id) {
                 Some(n) if count_ops(store, n, &mut memo) < ops => n,
                 _ => id,
             }
@@ -80,17 +96,50 @@ pub fn smaller(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
         .collect()
 }
 
-/// The smaller of the expanded and factored normal forms of `id`, when its
-/// domain is that of `id`.
-fn candidate(store: &mut Store, id: ExprId) -> Option<ExprId> {
+/// The conditions under which the inputs are defined, read along strict
+/// paths (sums, products, powers with a numeric exponent; see [`Guards`]):
+/// the bases they divide by or take fractional powers of, and the parts
+/// on those paths, function calls included, each of whose own domain the
+/// input's is within.
+struct InputDomain {
+    guards: Guards,
+    parts: FxHashSet<ExprId>,
+}
+
+impl InputDomain {
+    fn of(store: &Store, inputs: &[ExprId]) -> InputDomain {
+        let mut parts = FxHashSet::default();
+        let mut stack = inputs.to_vec();
+        while let Some(id) = stack.pop() {
+            if !parts.insert(id) {
+                continue;
+            }
+            match store.node(id) {
+                Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().copied()),
+                Node::Pow([b, e]) if store.as_num(*e).is_some() => stack.push(*b),
+                _ => {}
+            }
+        }
+        InputDomain {
+            guards: Guards::of(store, inputs),
+            parts,
+        }
+    }
+}
+
+/// The smaller of the expanded and factored normal forms of `id`, when it
+/// changes `id` only where `id` or the input is undefined, and is
+/// undefined wherever `id` is unless the input is too.
+fn candidate(store: &mut Store, input: &InputDomain, id: ExprId) -> Option<ExprId> {
     let mut normal = Normal::with_budget(BUDGET);
     let r = normal.to_rat(store, id)?;
-    // every atom of the result with a domain of its own is still there (a
-    // variable may go: where it divides, the divisors below keep it)
+    // every atom of the result with a domain of its own is still there,
+    // or is a part of the input (a variable may go: where it divides, the
+    // divisors below keep it)
     let atoms = normal.atoms().to_vec();
     let mut kept: Vec<bool> = atoms
         .iter()
-        .map(|&a| matches!(store.node(a), Node::Var(_)))
+        .map(|&a| matches!(store.node(a), Node::Var(_)) || input.parts.contains(&a))
         .collect();
     for i in r.num.atoms().into_iter().chain(r.den.atoms()) {
         if let Some(k) = kept.get_mut(i) {
@@ -115,12 +164,20 @@ fn candidate(store: &mut Store, id: ExprId) -> Option<ExprId> {
     if ops_floor(&r.num, &atom_ops) + den >= ops {
         return None;
     }
+    // where the result divides by zero, the new denominator vanishes too,
+    // or the input divides by zero there
     let mut budget = BUDGET;
+    let mut zeros = vec![r.den.clone()];
+    for b in input.guards.nonzero() {
+        if let Some(rb) = normal.to_rat(store, b) {
+            zeros.push(rb.num);
+        }
+    }
     for d in divisors(store, id, &normal) {
         let rd = normal.to_rat(store, d)?;
         // the divisor d = b^(-k) vanishes... its reciprocal's numerator
         // is where b = 0: the denominator of d's own ratio
-        if !vanishes_within(&rd.den, &r.den, &mut budget)? {
+        if !vanishes_within(&rd.den, &zeros, &mut budget)? {
             return None;
         }
     }
@@ -131,6 +188,19 @@ fn candidate(store: &mut Store, id: ExprId) -> Option<ExprId> {
     } else {
         expanded
     };
+    // a root atom `b^(1/q)` written back as whole powers of `b` (`t^2` as
+    // `x` for `t = sqrt(x)`) would be defined for b < 0: the form keeps a
+    // fractional power of `b`, or the input makes `b` non-negative
+    let written = Guards::of(store, &[best]);
+    for &a in &atoms {
+        if let Node::Pow([b, e]) = *store.node(a)
+            && store.as_num(e).is_some_and(|n| !n.is_integer())
+            && !written.is_nonneg(b)
+            && !input.guards.is_nonneg(b)
+        {
+            return None;
+        }
+    }
     Some(best)
 }
 
@@ -245,20 +315,27 @@ fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
     false
 }
 
-/// True when every factor of `d` that [`gcd`] finds is shared with `den`,
-/// so `den` vanishes wherever `d` does; `None` over the budget.
-fn vanishes_within(d: &Poly, den: &Poly, budget: &mut Budget) -> Option<bool> {
+/// True when every factor of `d` that [`gcd`] finds is shared with one
+/// of `zeros`, so that one of them vanishes wherever `d` does; `None` over
+/// the budget.
+fn vanishes_within(d: &Poly, zeros: &[Poly], budget: &mut Budget) -> Option<bool> {
     let mut rest = d.clone();
     // each round removes at least one factor of degree >= 1
-    for _ in 0..64 {
+    'rounds: for _ in 0..64 {
         if rest.is_constant() {
             return Some(true);
         }
-        let g = gcd(&rest, den, budget).ok()?;
-        if g.is_constant() {
-            return Some(false);
+        for z in zeros {
+            if z.is_constant() {
+                continue;
+            }
+            let g = gcd(&rest, z, budget).ok()?;
+            if !g.is_constant() {
+                rest = rest.div_exact(&g, budget).ok()??;
+                continue 'rounds;
+            }
         }
-        rest = rest.div_exact(&g, budget).ok()??;
+        return Some(false);
     }
     None
 }
@@ -273,7 +350,7 @@ mod tests {
     fn run2(src: &str) -> (String, String) {
         let mut s = Store::new();
         let e = parse_expr(&mut s, src, &ParseOptions::default()).unwrap();
-        let r = smaller(&mut s, &[e])[0];
+        let r = smaller(&mut s, &[], &[e])[0];
         (infix(&s, e), infix(&s, r))
     }
 
@@ -306,5 +383,42 @@ mod tests {
         // the normal form of this Hessian entry has no w: defined at w = 0
         let (a, b) = run2("1/sqrt(x) - 4/(w*x^2) + x*(16/(w*x^3) - 1/x^(3/2))/4");
         assert_eq!(a, b);
+        // a root atom written back as x: sqrt(x)/sqrt(x) - exp(x)/x would
+        // be defined for x < 0
+        let (a, b) = run2("sqrt(x)/sqrt(x) - exp(x)/x");
+        assert_eq!(a, b);
+    }
+
+    /// `smaller` with an input: the result of the input and the form.
+    fn with_input(input: &str, result: &str) -> String {
+        let mut s = Store::new();
+        let o = ParseOptions::default();
+        let f = parse_expr(&mut s, input, &o).unwrap();
+        let e = parse_expr(&mut s, result, &o).unwrap();
+        let r = smaller(&mut s, &[f], &[e])[0];
+        infix(&s, r)
+    }
+
+    #[test]
+    fn the_input_domain_allows_more() {
+        // the Hessian entry of x*(sqrt(x) + 2/(x*w)): the input divides by
+        // x*w and takes sqrt(x); by hand, d2/dx2 (x^(3/2) + 2/w) = 3/(4*sqrt(x))
+        let h = "1/sqrt(x) - 4/(w*x^2) + x*(16/(w*x^3) - 1/x^(3/2))/4";
+        assert_eq!(with_input("x*(sqrt(x) + 2/(x*w))", h), "3/(4*sqrt(x))");
+        // the derivative of atanh(x) - (log(1 + x) - log(1 - x))/2 is 0
+        // wherever the input is defined (|x| < 1); the logs make x = 1 and
+        // x = -1 points where the input is undefined
+        let d = "1/(2*(x - 1)) + 1/(1 - x^2) - 1/(2*(x + 1))";
+        assert_eq!(with_input("atanh(x) - (log(1 + x) - log(1 - x))/2", d), "0");
+        // an input that does not divide by x - 1: kept
+        assert_eq!(
+            with_input("x", d),
+            "1/(2*(x - 1)) + 1/(1 - x^2) - 1/(2*(x + 1))"
+        );
+        // the input takes sqrt(x), so x >= 0 wherever it is defined
+        assert_eq!(
+            with_input("sqrt(x) + exp(x)", "sqrt(x)/sqrt(x) - exp(x)/x"),
+            "(x - exp(x))/x"
+        );
     }
 }
