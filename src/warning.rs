@@ -116,6 +116,29 @@ pub enum Warning {
         /// The point.
         point: Point,
     },
+    /// The function has no finite value at the point, so its derivatives
+    /// do not exist there: their values are given as NaN (a rewritten
+    /// derivative may have a value where the function has none, such as
+    /// `cos(a)` for `(1/sin(a))^(-1)` at `a = 0`).
+    NoDerivative {
+        /// The function (a component, for a Jacobian row).
+        expr: Expr,
+        /// The part of it that is not finite there (the function itself,
+        /// or a part such as `1/sin(a)`).
+        part: Expr,
+        /// The part's value there.
+        value: f64,
+        /// The point.
+        point: Point,
+    },
+    /// Over many points (`--points`): the function has no finite value at
+    /// some of them, where its derivatives are given as NaN.
+    NoDerivativeRows {
+        /// At how many points.
+        rows: usize,
+        /// The first of them, counted from 0.
+        first_row: usize,
+    },
     /// A value of the computational graph is outside the domain.
     TraceDomain {
         /// The point.
@@ -216,6 +239,30 @@ impl fmt::Display for Warning {
                     float_text(*value)
                 )
             }
+            Warning::NoDerivative {
+                expr,
+                part,
+                value,
+                point,
+            } => {
+                let why = if part == expr {
+                    format!("is {}", float_text(*value))
+                } else {
+                    format!("is undefined ({} is {})", part.named(), float_text(*value))
+                };
+                write!(
+                    f,
+                    "{} {why} at {point}: it has no derivative there, so the derivative is given as NaN",
+                    expr.named()
+                )
+            }
+            Warning::NoDerivativeRows { rows, first_row } => write!(
+                f,
+                "the function is undefined at {rows} point{} (the first is data row {}): \
+                 it has no derivative there, so the derivatives are given as NaN",
+                if *rows == 1 { "" } else { "s" },
+                first_row + 1
+            ),
             Warning::TraceDomain { point } => {
                 write!(f, "a value is outside the domain at {point}")
             }

@@ -115,3 +115,40 @@ fn a_bad_row_names_its_line_and_domain_errors_are_counted() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("at 2 points"), "{err}");
 }
+
+#[test]
+fn no_derivative_where_the_function_is_undefined() {
+    // (1/sin(a))^(-1) has the derivative cos(a) wherever it is defined, but
+    // is undefined at a = 0 (1/sin(0)), where cos(0) = 1 would be a
+    // confident wrong number: NaN with a warning, at a point and per row
+    let (ok, out, err) = deriv(&["grad", "(1/sin(a))^-1", "--at", "a=0"], "");
+    assert!(ok, "{err}");
+    assert!(out.contains("df/da = cos(a)"), "{out}");
+    assert!(out.ends_with("df/da = NaN\n"), "{out}");
+    assert!(err.contains("no derivative there"), "{err}");
+    let (ok, out, err) = deriv(&["grad", "(1/sin(a))^-1", "--points", "-"], "a\n0\n0.5\n");
+    assert!(ok, "{err}");
+    // cos(0.5) = 0.8775825618903728 (the float cos, correctly rounded)
+    assert_eq!(out, "df/da\nNaN\n0.8775825618903728\n");
+    assert!(
+        err.contains("undefined at 1 point (the first is data row 1)"),
+        "{err}"
+    );
+    // the derivative of log(x) is 1/x, which is -1 at x = -1, where log
+    // has no real value; and of atanh(x) - (log(1+x) - log(1-x))/2 it is
+    // 0 where |x| < 1 only
+    let (ok, out, _) = deriv(&["diff", "log(x)", "--wrt", "x", "--at", "x=-1"], "");
+    assert!(ok);
+    assert!(out.ends_with("= NaN at x=-1\n"), "{out}");
+    let f = "atanh(x) - (log(1 + x) - log(1 - x))/2";
+    let (ok, out, _) = deriv(
+        &["diff", f, "--wrt", "x", "--points", "-"],
+        "x\n0.5\n5\n-3\n",
+    );
+    assert!(ok);
+    assert_eq!(out, "df/dx\n0\nNaN\nNaN\n");
+    // a Jacobian row by row: log(x) is undefined at -1, x^2 is not
+    let (ok, out, _) = deriv(&["jacobian", "[log(x), x^2]", "--at", "x=-1"], "");
+    assert!(ok);
+    assert!(out.ends_with("[NaN]\n[-2]\n"), "{out}");
+}

@@ -140,7 +140,12 @@ fn values(
 ) {
     let vars = report.vars.clone();
     let flat: Vec<ExprId> = matrix.concat();
-    let (vals, w) = ctx.clock.time(Phase::Eval, || i.s.values(&flat, &point));
+    let (mut vals, w) = ctx.clock.time(Phase::Eval, || i.s.values(&flat, &point));
+    ctx.warnings.extend(w);
+    let guarded = guarded_entries(kind, outputs.len(), matrix.len(), vars.len());
+    let w = ctx.clock.time(Phase::Eval, || {
+        i.s.where_undefined(outputs, &guarded, &mut vals, &point)
+    });
     ctx.warnings.extend(w);
     let rows = reshape(&vals, matrix.len(), vars.len());
     let checked = check.map(|at_kink| {
@@ -155,6 +160,21 @@ fn values(
     if let Some(c) = checked {
         report.failed = !c.agree();
         report.push(Block::Check(c));
+    }
+}
+
+/// For each output, the range of the flattened entries that are its
+/// derivatives: all of them for a gradient or Hessian, a row each for a
+/// Jacobian.
+fn guarded_entries(
+    kind: Kind,
+    outputs: usize,
+    rows: usize,
+    cols: usize,
+) -> Vec<std::ops::Range<usize>> {
+    match kind {
+        Kind::Jacobian => (0..outputs).map(|k| k * cols..(k + 1) * cols).collect(),
+        _ => std::iter::once(0..rows * cols).collect(),
     }
 }
 
@@ -193,10 +213,23 @@ fn batch(
         Kind::Grad => Shape::Vector,
         _ => Shape::Matrix(matrix.len()),
     };
+    let outputs = match kind {
+        Kind::Jacobian => i.f.roots(),
+        _ => vec![
+            i.s.scalar(&i.f.clone(), kind.command())
+                .map_err(|e| i.err(e))?,
+        ],
+    };
+    let guarded = guarded_entries(kind, outputs.len(), matrix.len(), vars.len());
     let t = Target {
         roots: &flat,
         names,
         shape,
+        guards: outputs
+            .into_iter()
+            .map(|o| i.s.store().partial_parts(o))
+            .zip(guarded)
+            .collect(),
     };
     points::run(i, &t, &a.batch, ctx)
 }

@@ -52,6 +52,7 @@ pub fn run(a: &DiffArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
             roots: &[df],
             names: vec![name],
             shape: Shape::Scalar,
+            guards: vec![(i.s.store().partial_parts(e), 0..1)],
         };
         points::run(&mut i, &t, &a.batch, ctx)?;
         return Ok(Done::streamed(i, "diff"));
@@ -79,7 +80,11 @@ pub fn run(a: &DiffArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
         let point = i.point(at, &needed, &[])?;
         ctx.warnings.extend(i.s.cancelled(&f, &point));
         ctx.warnings.extend(i.s.kinks(&[e], &point));
-        let (v, w) = ctx.clock.time(Phase::Eval, || i.s.values(&[df], &point));
+        let (mut v, w) = ctx.clock.time(Phase::Eval, || i.s.values(&[df], &point));
+        ctx.warnings.extend(w);
+        let w = ctx.clock.time(Phase::Eval, || {
+            i.s.where_undefined(&[e], std::slice::from_ref(&(0..1)), &mut v, &point)
+        });
         ctx.warnings.extend(w);
         let exact = a
             .exact

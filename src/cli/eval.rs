@@ -37,6 +37,7 @@ pub fn run(a: &EvalArgs, ctx: &mut Ctx) -> Result<Done, CliError> {
             roots: &roots,
             names,
             shape,
+            guards: Vec::new(),
         };
         points::run(&mut i, &t, &a.batch, ctx)?;
         return Ok(Done::streamed(i, "eval"));

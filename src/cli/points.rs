@@ -43,6 +43,11 @@ pub struct Target<'a> {
     pub names: Vec<String>,
     /// The JSON shape of one row's values.
     pub shape: Shape,
+    /// The functions whose derivatives the entries are, each as its
+    /// partial parts ([`deriv::expr::Store::partial_parts`]) with the
+    /// range of entries it guards: where a part has no finite value, the
+    /// function is undefined and those entries are NaN.
+    pub guards: Vec<(Vec<ExprId>, std::ops::Range<usize>)>,
 }
 
 /// With `--points -` and `--repeat` above 1, reads standard input once
@@ -71,8 +76,13 @@ pub fn run(
     ctx: &mut Ctx,
 ) -> Result<(), CliError> {
     let (file, threads) = (b.points.as_deref().unwrap_or("-"), b.threads);
+    // the guards are evaluated after the entries, in the same tape
+    let mut roots = t.roots.to_vec();
+    for (parts, _) in &t.guards {
+        roots.extend(parts.iter().copied());
+    }
     let batch = ctx.clock.time(Phase::Compute, || {
-        Batch::new(&Tape::new(i.s.store(), t.roots))
+        Batch::new(&Tape::new(i.s.store(), &roots))
     });
     let workers = Workers::new(threads).map_err(|e| CliError::plain(e.to_string()))?;
     let reader: Box<dyn Read> = if let Some(bytes) = &b.stdin {
@@ -103,6 +113,8 @@ pub fn run(
     let mut record = csv::ByteRecord::new();
     let mut row = vec![0.0; columns.len()];
     let mut text = String::new();
+    let mut guard = Guard::default();
+    let mut scratch = Vec::new();
     loop {
         let start = Instant::now();
         let more = csv
@@ -123,6 +135,7 @@ pub fn run(
             let start = Instant::now();
             text.clear();
             for values in rows.iter() {
+                let values = guard.apply(values, t, &mut scratch);
                 row_text(&mut text, values, t, i.format);
             }
             write(&mut out, text.as_bytes())?;
@@ -136,7 +149,65 @@ pub fn run(
     out.flush().map_err(write_error)?;
     ctx.clock.add(Phase::Write, start.elapsed());
     ctx.warnings.extend(nonfinite_warnings(i, stream.report()));
+    if let Some(first_row) = guard.first {
+        ctx.warnings.push(Warning::NoDerivativeRows {
+            rows: guard.rows,
+            first_row,
+        });
+    }
     Ok(())
+}
+
+/// The rows where a guard (see [`Target::guards`]) had no finite value.
+#[derive(Default)]
+struct Guard {
+    /// Rows seen so far.
+    seen: usize,
+    /// Rows where an entry became NaN.
+    rows: usize,
+    /// The first of them.
+    first: Option<usize>,
+}
+
+impl Guard {
+    /// The entries of one evaluated row (entries, then guards), with those
+    /// of a function that has no finite value there made NaN.
+    fn apply<'a>(
+        &mut self,
+        values: &'a [f64],
+        t: &Target<'_>,
+        scratch: &'a mut Vec<f64>,
+    ) -> &'a [f64] {
+        let n = t.roots.len();
+        let row = self.seen;
+        self.seen += 1;
+        let (entries, guards) = values.split_at(n.min(values.len()));
+        if guards.iter().all(|g| g.is_finite()) {
+            return entries;
+        }
+        scratch.clear();
+        scratch.extend_from_slice(entries);
+        let mut changed = false;
+        let mut at = 0;
+        for (parts, range) in &t.guards {
+            let finite = guards[at..at + parts.len()].iter().all(|g| g.is_finite());
+            at += parts.len();
+            if finite {
+                continue;
+            }
+            for v in &mut scratch[range.clone()] {
+                if v.is_finite() {
+                    *v = f64::NAN;
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            self.rows += 1;
+            self.first.get_or_insert(row);
+        }
+        scratch
+    }
 }
 
 fn write(out: &mut impl Write, bytes: &[u8]) -> Result<(), CliError> {

@@ -67,6 +67,7 @@ pub fn run(
             roots: &roots,
             names,
             shape,
+            guards: Vec::new(),
         };
         points::run(&mut i, &t, batch, ctx)?;
         return Ok(Done::streamed(i, command));

@@ -52,6 +52,35 @@ pub struct Undefined {
 }
 
 impl Store {
+    /// The parts of `root` that have no finite value somewhere on the real
+    /// line, where they are finite operands: `root` itself, every power
+    /// with an exponent other than a natural number (`1/u`, `sqrt(u)`,
+    /// `u^v`), every call of a function defined on part of the line only
+    /// (`log`, `tan`, `asin`, `acos`, `acosh`, `atanh`). Where one of them
+    /// is not finite, `root` is undefined as a formula, even where float
+    /// arithmetic gives it a value (`(1/sin(a))^(-1)` is `0` at `a = 0`
+    /// through `1/0 = inf`). Functions that only overflow (`exp`, `sinh`)
+    /// are not among them.
+    pub fn partial_parts(&self, root: ExprId) -> Vec<ExprId> {
+        let mut out = vec![root];
+        for id in self.reachable(&[root]) {
+            let partial = match self.node(id) {
+                Node::Pow([_, e]) => !self
+                    .as_num(*e)
+                    .is_some_and(|n| n.is_integer() && !n.is_negative()),
+                Node::Call(f, _) => matches!(
+                    f,
+                    Func::Ln | Func::Tan | Func::Asin | Func::Acos | Func::Acosh | Func::Atanh
+                ),
+                _ => false,
+            };
+            if partial && id != root {
+                out.push(id);
+            }
+        }
+        out
+    }
+
     /// The undefined constant: the number node holding NaN (see the module
     /// docs).
     pub fn nan(&mut self) -> ExprId {

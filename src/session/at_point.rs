@@ -162,6 +162,62 @@ impl Session {
         out
     }
 
+    /// Derivative values of `f` at a point with the guarantee that a
+    /// derivative has no value where its function has none: each finite
+    /// entry of `values` whose function (`outputs[k]` for the entries of
+    /// `entries[k]`) is undefined at the point (a part of it is not
+    /// finite, [`crate::expr::Store::partial_parts`]) becomes NaN, with a
+    /// [`Warning::NoDerivative`]. A rewritten derivative can have a value
+    /// there (`cos(a)`, the derivative of `(1/sin(a))^(-1)`, at `a = 0`).
+    ///
+    /// ```
+    /// let mut s = deriv::Session::new();
+    /// let f = s.parse("(1/sin(a))^(-1)")?;
+    /// let g = s.gradient(&f)?;
+    /// assert_eq!(g.entries[0].to_string(), "cos(a)");
+    /// let p = s.point("a=0")?;
+    /// let mut v = s.eval_exprs(&g.entries, &p).values;
+    /// assert_eq!(v, [1.0]);
+    /// let w = s.where_undefined(&f.roots(), &[0..1], &mut v, &p);
+    /// assert!(v[0].is_nan() && w.len() == 1);
+    /// # Ok::<(), deriv::Error>(())
+    /// ```
+    pub fn where_undefined(
+        &mut self,
+        outputs: &[ExprId],
+        entries: &[std::ops::Range<usize>],
+        values: &mut [f64],
+        point: &Point,
+    ) -> Vec<Warning> {
+        if self.foreign(outputs) || self.needed(outputs).iter().any(|v| point.get(*v).is_none()) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (&o, range) in outputs.iter().zip(entries) {
+            let parts = self.store.partial_parts(o);
+            let (vs, _) = self.values(&parts, point);
+            let Some(k) = vs.iter().position(|v| !v.is_finite()) else {
+                continue;
+            };
+            let mut changed = false;
+            for v in &mut values[range.clone()] {
+                if v.is_finite() {
+                    *v = f64::NAN;
+                    changed = true;
+                }
+            }
+            if changed {
+                out.push(Warning::NoDerivative {
+                    expr: self.expr(o),
+                    part: self.expr(parts[k]),
+                    value: vs[k],
+                    point: point.clone(),
+                });
+            }
+        }
+        out
+    }
+
     fn require(&self, roots: &[ExprId], point: &Point) -> Result<(), Error> {
         let names: Vec<String> = self
             .needed(roots)

@@ -2,9 +2,12 @@
 //! expansion, its warnings, numeric coefficients on request, and the
 //! monomials in the `c * (x - a)^k` form they print in.
 
+use rustc_hash::FxHashMap;
+
 use crate::error::Error;
-use crate::expr::{ExprId, Sym};
+use crate::expr::{ExprId, Store, Sym};
 use crate::point::Point;
+use crate::poly::count_ops;
 use crate::series::{SeriesError, SeriesOptions, Taylor};
 use crate::warning::Warning;
 
@@ -84,6 +87,11 @@ fn expand(
         });
     }
     let terms = monomials(s, &t, numeric, point, &mut warnings);
+    let terms = if numeric {
+        terms
+    } else {
+        smallest_form(s.store_mut(), (e, order), &t, terms)
+    };
     let mut parts: Vec<ExprId> = Vec::new();
     for (c, mono) in &terms {
         parts.push(*c);
@@ -152,6 +160,139 @@ fn monomials(
         out.push((c, mono));
     }
     out
+}
+
+/// The printed form of an exact Taylor polynomial: in powers of the
+/// displacements `x - a` (`13 + 6*(x - 1) + 14*(y - 2) + ...`, the
+/// notes' example 5.15), except where those would only restate the
+/// function. When the function is itself a polynomial in the expansion
+/// variables with rational coefficients, the point is rational, and it is
+/// linear or of lower degree than the order asked for, the polynomial is
+/// the function, multiplied out (`taylor "x" --at x=1/2` is `x`, not
+/// `1/2 + (x - 1/2)`; `y*(2*y + x)` to order 3 is `x*y + 2*y^2`), where
+/// that has fewer operations as `crate::poly::count_ops` counts them.
+fn smallest_form(
+    store: &mut Store,
+    (e, order): (ExprId, u32),
+    t: &Taylor,
+    shifted: Terms,
+) -> Terms {
+    let vars: Vec<ExprId> = t.vars.iter().map(|v| store.var_sym(*v)).collect();
+    let restates = polynomial_degree(store, e, &vars).is_some_and(|d| d <= 1 || d < order);
+    if !restates {
+        return shifted;
+    }
+    let Some(whole) = expanded(store, t, &vars, &shifted) else {
+        return shifted;
+    };
+    let mut memo = FxHashMap::default();
+    if terms_ops(store, &whole, &mut memo) < terms_ops(store, &shifted, &mut memo) {
+        whole
+    } else {
+        shifted
+    }
+}
+
+/// The total degree of `e` when it is a polynomial in `vars` with
+/// rational coefficients (within a small budget).
+fn polynomial_degree(store: &mut Store, e: ExprId, vars: &[ExprId]) -> Option<u32> {
+    let mut normal = crate::poly::Normal::with_budget(crate::poly::Budget {
+        max_terms: 200,
+        work: 200_000,
+    });
+    let r = normal.to_rat(store, e)?;
+    let atoms = normal.atoms();
+    let polynomial = r.is_poly() && r.num.atoms().iter().all(|&i| vars.contains(&atoms[i]));
+    polynomial.then(|| {
+        r.num
+            .terms()
+            .iter()
+            .map(|(m, _)| m.iter().sum::<u32>())
+            .max()
+            .unwrap_or(0)
+    })
+}
+
+/// Which variable's displacement `d` is.
+fn displacement_index(store: &mut Store, t: &Taylor, vars: &[ExprId], d: ExprId) -> Option<usize> {
+    (0..vars.len()).find(|&i| store.sub(vars[i], t.center[i]) == d)
+}
+
+/// The polynomial multiplied out, for [`smallest_form`]; `None` unless
+/// every coefficient and coordinate is rational, or over a small budget.
+fn expanded(store: &mut Store, t: &Taylor, vars: &[ExprId], shifted: &Terms) -> Option<Terms> {
+    use crate::poly::{Budget, Poly};
+    let rational = |store: &Store, e: ExprId| -> Option<num_rational::BigRational> {
+        store.as_num(e).and_then(|n| n.as_rational()).cloned()
+    };
+    let mut budget = Budget {
+        max_terms: 200,
+        work: 200_000,
+    };
+    let mut deltas: Vec<Poly> = Vec::with_capacity(t.center.len());
+    for (i, a) in t.center.iter().enumerate() {
+        let a = rational(store, *a)?;
+        deltas.push(Poly::atom(i).sub(&Poly::constant(&a), &mut budget).ok()?);
+    }
+    let mut sum = Poly::zero();
+    for (c, mono) in shifted {
+        let mut term = Poly::constant(&rational(store, *c)?);
+        for (d, k) in mono {
+            let i = displacement_index(store, t, vars, *d)?;
+            let p = deltas[i].pow(*k, &mut budget).ok()?;
+            term = term.mul(&p, &mut budget).ok()?;
+        }
+        sum = sum.add(&term, &mut budget).ok()?;
+    }
+    let mut out: Terms = Vec::new();
+    for (k, (m, _)) in sum.terms().iter().enumerate() {
+        let c = store.rational(sum.coeff(k));
+        let mono: Vec<(ExprId, u32)> = m
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| **e > 0)
+            .map(|(i, e)| (vars[i], *e))
+            .collect();
+        out.push((c, mono));
+    }
+    // by total degree, then as the variables are ordered (x before y)
+    out.sort_by(|a, b| {
+        let deg = |m: &[(ExprId, u32)]| m.iter().map(|x| x.1).sum::<u32>();
+        let key = |m: &[(ExprId, u32)]| {
+            let mut v = vec![0u32; vars.len()];
+            for (x, e) in m {
+                if let Some(i) = vars.iter().position(|y| y == x) {
+                    v[i] = *e;
+                }
+            }
+            v
+        };
+        deg(&a.1)
+            .cmp(&deg(&b.1))
+            .then_with(|| key(&b.1).cmp(&key(&a.1)))
+    });
+    Some(out)
+}
+
+/// The operations of the printed form of `terms` (as `count_ops` counts
+/// them): the sums between terms, each coefficient's own and a product
+/// with it unless it is 1 or -1, and per factor its base's and a power.
+fn terms_ops(store: &mut Store, terms: &Terms, memo: &mut FxHashMap<ExprId, u64>) -> u64 {
+    let mut ops = terms.len().saturating_sub(1) as u64;
+    for (i, (c, mono)) in terms.iter().enumerate() {
+        let negative = store.as_num(*c).is_some_and(|n| n.is_negative());
+        let abs = if negative { store.neg(*c) } else { *c };
+        // a leading negative term is a negation; later ones a subtraction
+        ops += u64::from(negative && i == 0);
+        let unit = store.as_num(abs).is_some_and(|n| n.is_one());
+        ops += count_ops(store, abs, memo);
+        let factors = mono.len() + usize::from(!unit);
+        ops += factors.saturating_sub(1) as u64;
+        for (b, k) in mono {
+            ops += count_ops(store, *b, memo) + u64::from(*k > 1);
+        }
+    }
+    ops
 }
 
 impl Session {
