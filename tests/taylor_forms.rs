@@ -67,3 +67,47 @@ fn vectors_expand_component_by_component() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("pole of order 1"));
 }
+
+/// A polynomial that is linear, or of lower degree than the order, is its
+/// own Taylor polynomial: printed multiplied out, not restated in powers
+/// of `x - a`. The notes' example 5.15 (degree 3, order 3) keeps them.
+#[test]
+fn polynomials_that_are_their_own_expansion_print_plainly() {
+    let text = |args: &[&str]| stdout(&run(args)).trim().to_string();
+    // 1/2 + (x - 1/2) = x
+    assert_eq!(text(&["taylor", "x", "--at", "x=1/2"]), "x");
+    // y*(y + (y + x)) = 2*y^2 + x*y, degree 2 < order 3
+    assert_eq!(
+        text(&[
+            "taylor",
+            "y*(y + (y + x))",
+            "--at",
+            "x=15/8,y=-9/8",
+            "--order",
+            "3"
+        ]),
+        "x*y + 2*y^2"
+    );
+    // x3*(x2 + x3)/x3 = x2 + x3 where it is defined
+    assert_eq!(
+        text(&[
+            "taylor",
+            "x3*(x2 + x3)/x3",
+            "--at",
+            "x2=1/4,x3=9/4",
+            "--order",
+            "3"
+        ]),
+        "x2 + x3"
+    );
+    // degree 2 = order 2: the displacements stay (f = 1 + 2*(x-1) + (x-1)^2)
+    assert_eq!(
+        text(&["taylor", "x^2", "--at", "x=1"]),
+        "1 + 2*(x - 1) + (x - 1)^2"
+    );
+    // not a polynomial: the displacements stay
+    assert_eq!(
+        text(&["taylor", "exp(x)", "--at", "x=1"]),
+        "exp(1) + exp(1)*(x - 1) + exp(1)*(x - 1)^2/2"
+    );
+}
