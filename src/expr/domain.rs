@@ -53,16 +53,26 @@ pub struct Undefined {
 
 impl Store {
     /// The parts of `root` that have no finite value somewhere on the real
-    /// line, where they are finite operands: `root` itself, every power
-    /// with an exponent other than a natural number (`1/u`, `sqrt(u)`,
-    /// `u^v`), every call of a function defined on part of the line only
-    /// (`log`, `tan`, `asin`, `acos`, `acosh`, `atanh`). Where one of them
-    /// is not finite, `root` is undefined as a formula, even where float
+    /// line, where their operands are finite: every power with an
+    /// exponent other than a natural number (`1/u`, `sqrt(u)`, `u^v`),
+    /// every call of a function defined on part of the line only (`log`,
+    /// `tan`, `asin`, `acos`, `acosh`, `atanh`). Where one of them is not
+    /// finite, `root` is undefined as a formula, even where float
     /// arithmetic gives it a value (`(1/sin(a))^(-1)` is `0` at `a = 0`
-    /// through `1/0 = inf`). Functions that only overflow (`exp`, `sinh`)
-    /// are not among them.
+    /// through `1/0 = inf`). Where all are finite, `root` is defined; it
+    /// can still overflow (`exp(1000)`), as its derivatives then do.
+    ///
+    /// ```
+    /// use deriv::{expr::Store, parse::{parse_expr, ParseOptions}, print::infix};
+    /// let mut s = Store::new();
+    /// let f = parse_expr(&mut s, "exp(x)*log(y) + 1/x", &ParseOptions::default())?;
+    /// let parts: Vec<String> = s.partial_parts(f).iter().map(|&p| infix(&s, p)).collect();
+    /// assert_eq!(parts.len(), 2);
+    /// assert!(parts.contains(&"log(y)".to_string()) && parts.contains(&"1/x".to_string()));
+    /// # Ok::<(), deriv::parse::ParseError>(())
+    /// ```
     pub fn partial_parts(&self, root: ExprId) -> Vec<ExprId> {
-        let mut out = vec![root];
+        let mut out = Vec::new();
         for id in self.reachable(&[root]) {
             let partial = match self.node(id) {
                 Node::Pow([_, e]) => !self
@@ -74,7 +84,7 @@ impl Store {
                 ),
                 _ => false,
             };
-            if partial && id != root {
+            if partial {
                 out.push(id);
             }
         }

@@ -195,6 +195,9 @@ impl Session {
         let mut out = Vec::new();
         for (&o, range) in outputs.iter().zip(entries) {
             let parts = self.store.partial_parts(o);
+            if parts.is_empty() {
+                continue;
+            }
             let (vs, _) = self.values(&parts, point);
             let Some(k) = vs.iter().position(|v| !v.is_finite()) else {
                 continue;
