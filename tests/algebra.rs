@@ -101,4 +101,28 @@ fn derivatives_use_rewrites_valid_on_the_input_domain() {
     // nothing to guard: unchanged, and x/x stays where the input is
     // defined at 0 and the derivative too
     assert_eq!(grad("x^2/3"), ["2*x/3"]);
+    // atan(tan(y))' = (tan(y)^2 + 1)/(tan(y)^2 + 1): the divisor is positive
+    // by its form, never 0, so it cancels: 9*x
+    assert_eq!(grad("9*x*atan(tan(y))")[1], "9*x");
+    // inside log, a1^(1/2) makes a1 >= 0 wherever the input is defined, so
+    // sqrt(a1)*sqrt(a1) = a1; by hand (a1*log(sqrt(a1)))'' = 1/(2*a1)
+    let mut s = deriv::Session::new();
+    let f = s.parse("a1*log(a1^(1/2))").expect("parses");
+    assert_eq!(
+        s.hessian(&f).expect("hessian").rows[0][0].to_string(),
+        "1/(2*a1)"
+    );
+    // the Hessian entry of x*(sqrt(x) + 2/(x*w)): d2/dx2 (x^(3/2) + 2/w) =
+    // 3/(4*sqrt(x)); the input divides by w, so dropping it is exact
+    let f = s.parse("x*(sqrt(x) + 2/(x*w))").expect("parses");
+    assert_eq!(
+        s.hessian(&f).expect("hessian").rows[1][1].to_string(),
+        "3/(4*sqrt(x))"
+    );
+    // atanh(x) = (log(1 + x) - log(1 - x))/2 on |x| < 1: the derivative is 0
+    let f = s
+        .parse("atanh(x) - (log(1 + x) - log(1 - x))/2")
+        .expect("parses");
+    let x = s.vars("x").expect("vars");
+    assert_eq!(s.diff(&f, &x).expect("diff").to_string(), "0");
 }

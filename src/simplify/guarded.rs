@@ -10,9 +10,11 @@
 //! [`Guards`] are the conditions read off the expressions: a base raised
 //! to a negative power is non-zero, a base raised to a fractional power is
 //! non-negative, a logarithm's argument is positive. They are read along
-//! *strict* paths only (sums, products, powers with a numeric exponent),
-//! where an undefined part makes the whole undefined; not inside function
-//! calls, where `exp(-1/x^2)` at 0 is `exp(-inf) = 0`. The guarded pass
+//! *strict* paths only (sums, products, powers with a numeric exponent,
+//! and the arguments of functions that keep a non-finite argument
+//! non-finite, [`keeps_undefined`]), where an undefined part makes the
+//! whole undefined; not inside other calls, where `exp(-1/x^2)` at 0 is
+//! `exp(-inf) = 0`. The guarded pass
 //! then merges like bases of a product (`u^a * u^b = u^(a+b)`) and
 //! nested powers (`(u^a)^n = u^(a*n)`, `n` an integer) only for a base
 //! the guards make non-zero (integer exponents) or non-negative (where an
@@ -59,9 +61,14 @@ impl Guards {
                     }
                     stack.push(*b);
                 }
-                Node::Call(Func::Ln, args) => {
-                    self.nonzero_factors(store, args[0]);
-                    self.nonneg.insert(args[0]);
+                Node::Call(f, args) => {
+                    if *f == Func::Ln {
+                        self.nonzero_factors(store, args[0]);
+                        self.nonneg.insert(args[0]);
+                    }
+                    if keeps_undefined(*f) {
+                        stack.extend(args.iter().copied());
+                    }
                 }
                 _ => {}
             }
@@ -110,13 +117,125 @@ impl Guards {
     /// where `b` is non-negative: for `b > 0` the merge is exact, for
     /// `b < 0` the expression is undefined, and at `b = 0` a quotient such
     /// as `u^(3/2)/u^(1/2)` is `0/0` while `u` is its limit.
-    fn merges(&self, b: ExprId, fractional: bool) -> bool {
+    fn merges(&self, store: &Store, b: ExprId, fractional: bool) -> bool {
         if fractional {
-            self.nonneg.contains(&b)
+            self.nonneg.contains(&b) || is_positive(store, b)
         } else {
-            self.nonzero.contains(&b)
+            self.nonzero.contains(&b) || is_positive(store, b)
         }
     }
+}
+
+/// True when `e` is positive wherever it is defined, by its form: a
+/// positive number, `pi`, `e`, `exp`, `cosh`, `sigmoid`, `softplus`, a
+/// sum of non-negative terms one of which is positive (`tan(y)^2 + 1`), a
+/// product of positive factors, a positive base to any power. So
+/// `(tan(y)^2 + 1)/(tan(y)^2 + 1)` is 1: the divisor never vanishes.
+pub fn is_positive(store: &Store, e: ExprId) -> bool {
+    sign_of(store, e, 0) == Some(Sign::Positive)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sign {
+    Positive,
+    NonNegative,
+}
+
+/// How deep [`sign_of`] looks.
+const SIGN_DEPTH: u32 = 8;
+
+fn sign_of(store: &Store, e: ExprId, depth: u32) -> Option<Sign> {
+    if depth > SIGN_DEPTH {
+        return None;
+    }
+    let pos = |x: ExprId| sign_of(store, x, depth + 1);
+    match store.node(e) {
+        Node::Num(n) => {
+            if n.is_zero() {
+                Some(Sign::NonNegative)
+            } else if n.is_negative() {
+                None
+            } else {
+                n.as_rational().is_some().then_some(Sign::Positive)
+            }
+        }
+        Node::Const(_) => Some(Sign::Positive),
+        Node::Add(xs) => {
+            let mut any = false;
+            for &x in xs.iter() {
+                match pos(x)? {
+                    Sign::Positive => any = true,
+                    Sign::NonNegative => {}
+                }
+            }
+            Some(if any {
+                Sign::Positive
+            } else {
+                Sign::NonNegative
+            })
+        }
+        Node::Mul(xs) => {
+            let mut all = true;
+            for &x in xs.iter() {
+                all &= pos(x)? == Sign::Positive;
+            }
+            Some(if all {
+                Sign::Positive
+            } else {
+                Sign::NonNegative
+            })
+        }
+        Node::Pow([b, x]) => {
+            let n = store.as_num(*x)?;
+            let even = n.as_rational().is_some_and(|r| {
+                r.is_integer() && (r.numer() % 2u32) == num_bigint::BigInt::from(0)
+            });
+            match pos(*b) {
+                // a positive base to any power is positive
+                Some(Sign::Positive) => Some(Sign::Positive),
+                Some(Sign::NonNegative) if !n.is_negative() => Some(Sign::NonNegative),
+                // an even power is non-negative, whatever the base
+                _ if even && !n.is_negative() => Some(Sign::NonNegative),
+                _ => None,
+            }
+        }
+        Node::Call(f, args) => match f {
+            Func::Exp | Func::Cosh | Func::Sigmoid | Func::Softplus => Some(Sign::Positive),
+            Func::Abs | Func::Relu | Func::Step => Some(Sign::NonNegative),
+            Func::Sinh | Func::Asinh | Func::Atan | Func::Tanh | Func::Erf | Func::Cbrt => {
+                pos(args[0]).filter(|s| *s == Sign::Positive)
+            }
+            _ => None,
+        },
+        Node::Var(_) => None,
+    }
+}
+
+/// True when `f` has no finite value wherever its argument has none
+/// (`log(inf) = inf`, `sin(NaN) = NaN`, `sqrt`'s powers alike), so that a
+/// condition read inside its argument holds wherever the call is defined.
+/// Not so for `exp(-inf) = 0`, `atan(inf) = pi/2`, `tanh`, `sigmoid`,
+/// `erf`, `sign`, `step`, `relu`, `softplus`, `min`, `max`, `sinc`.
+pub fn keeps_undefined(f: Func) -> bool {
+    matches!(
+        f,
+        Func::Ln
+            | Func::Sin
+            | Func::Cos
+            | Func::Tan
+            | Func::Asin
+            | Func::Acos
+            | Func::Sinh
+            | Func::Cosh
+            | Func::Asinh
+            | Func::Acosh
+            | Func::Atanh
+            | Func::Cbrt
+            | Func::Abs
+            | Func::Floor
+            | Func::Ceil
+            | Func::Round
+    )
 }
 
 /// Derivative results `ids` of `inputs` with the guarded rewrites, each
@@ -166,9 +285,6 @@ pub fn tidy(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId>
 /// each rebuilt through the constructors; the graph is walked once for all
 /// of them. An entry comes back unchanged when nothing applies.
 pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId> {
-    if guards.is_empty() {
-        return ids.to_vec();
-    }
     let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     for id in store.reachable(ids) {
         let node = store.node(id);
@@ -236,7 +352,7 @@ fn merge(store: &mut Store, factors: &[ExprId], built: Option<ExprId>, guards: &
         let nested = fs.len() == 1
             && fs[0] != b
             && !matches!(store.node(fs[0]), Node::Pow([x, _]) if *x == b);
-        if (fs.len() > 1 || nested) && guards.merges(b, *fractional) {
+        if (fs.len() > 1 || nested) && guards.merges(store, b, *fractional) {
             changed = true;
             let e = store.number(e.clone());
             rest.push(store.pow(b, e));
@@ -258,7 +374,7 @@ fn base_exponent(store: &Store, f: ExprId, guards: &Guards) -> Option<(ExprId, N
                 if let Node::Pow([c, a]) = store.node(*b)
                     && let Some(a) = store.as_num(*a)
                     && n.is_integer()
-                    && guards.merges(*c, !a.is_integer())
+                    && guards.merges(store, *c, !a.is_integer())
                 {
                     return Some((*c, a.mul(n), !a.is_integer()));
                 }

@@ -117,6 +117,9 @@ impl InputDomain {
             match store.node(id) {
                 Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().copied()),
                 Node::Pow([b, e]) if store.as_num(*e).is_some() => stack.push(*b),
+                Node::Call(f, args) if super::guarded::keeps_undefined(*f) => {
+                    stack.extend(args.iter().copied());
+                }
                 _ => {}
             }
         }
@@ -174,6 +177,12 @@ fn candidate(store: &mut Store, input: &InputDomain, id: ExprId) -> Option<ExprI
         }
     }
     for d in divisors(store, id, &normal) {
+        // a divisor positive by its form (`tan(y)^2 + 1`) never vanishes
+        if let Node::Pow([b, _]) = *store.node(d)
+            && super::guarded::is_positive(store, b)
+        {
+            continue;
+        }
         let rd = normal.to_rat(store, d)?;
         // the divisor d = b^(-k) vanishes... its reciprocal's numerator
         // is where b = 0: the denominator of d's own ratio
