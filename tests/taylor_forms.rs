@@ -105,6 +105,10 @@ fn polynomials_that_are_their_own_expansion_print_plainly() {
         text(&["taylor", "x^2", "--at", "x=1"]),
         "1 + 2*(x - 1) + (x - 1)^2"
     );
+    // coefficients free of the variables count as numbers do:
+    // u*log(sigmoid(2)) is linear in u, and a*x (a a parameter) in x
+    assert_eq!(text(&["linearize", "u*log(sigmoid(2))", "--at", "u=7/4"]), "log(sigmoid(2))*u");
+    assert_eq!(text(&["taylor", "a*x", "--at", "x=1", "--vars", "x"]), "a*x");
     // not a polynomial: the displacements stay
     assert_eq!(
         text(&["taylor", "exp(x)", "--at", "x=1"]),

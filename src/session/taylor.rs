@@ -166,11 +166,12 @@ fn monomials(
 /// displacements `x - a` (`13 + 6*(x - 1) + 14*(y - 2) + ...`, the
 /// notes' example 5.15), except where those would only restate the
 /// function. When the function is itself a polynomial in the expansion
-/// variables with rational coefficients, the point is rational, and it is
-/// linear or of lower degree than the order asked for, the polynomial is
-/// the function, multiplied out (`taylor "x" --at x=1/2` is `x`, not
-/// `1/2 + (x - 1/2)`; `y*(2*y + x)` to order 3 is `x*y + 2*y^2`), where
-/// that has fewer operations as `crate::poly::count_ops` counts them.
+/// variables (its coefficients free of them: numbers, constants such as
+/// `log(sigmoid(2))`, parameters), and it is linear or of lower degree
+/// than the order asked for, the polynomial is the function, multiplied
+/// out (`taylor "x" --at x=1/2` is `x`, not `1/2 + (x - 1/2)`;
+/// `y*(2*y + x)` to order 3 is `x*y + 2*y^2`), where that has fewer
+/// operations as `crate::poly::count_ops` counts them.
 fn smallest_form(
     store: &mut Store,
     (e, order): (ExprId, u32),
@@ -178,13 +179,12 @@ fn smallest_form(
     shifted: Terms,
 ) -> Terms {
     let vars: Vec<ExprId> = t.vars.iter().map(|v| store.var_sym(*v)).collect();
-    let restates = polynomial_degree(store, e, &vars).is_some_and(|d| d <= 1 || d < order);
-    if !restates {
-        return shifted;
-    }
-    let Some(whole) = expanded(store, t, &vars, &shifted) else {
+    let Some((degree, whole)) = as_polynomial(store, e, &vars) else {
         return shifted;
     };
+    if degree > 1 && degree >= order {
+        return shifted;
+    }
     let mut memo = FxHashMap::default();
     if terms_ops(store, &whole, &mut memo) < terms_ops(store, &shifted, &mut memo) {
         whole
@@ -193,85 +193,80 @@ fn smallest_form(
     }
 }
 
-/// The total degree of `e` when it is a polynomial in `vars` with
-/// rational coefficients (within a small budget).
-fn polynomial_degree(store: &mut Store, e: ExprId, vars: &[ExprId]) -> Option<u32> {
+/// `e` as a polynomial in `vars` whose coefficients are free of them,
+/// multiplied out, with its total degree; `None` when it is not one (or
+/// over a small budget). Terms by total degree, then as the variables are
+/// ordered (`x` before `y`).
+fn as_polynomial(store: &mut Store, e: ExprId, vars: &[ExprId]) -> Option<(u32, Terms)> {
     let mut normal = crate::poly::Normal::with_budget(crate::poly::Budget {
         max_terms: 200,
         work: 200_000,
     });
     let r = normal.to_rat(store, e)?;
-    let atoms = normal.atoms();
-    let polynomial = r.is_poly() && r.num.atoms().iter().all(|&i| vars.contains(&atoms[i]));
-    polynomial.then(|| {
-        r.num
-            .terms()
-            .iter()
-            .map(|(m, _)| m.iter().sum::<u32>())
-            .max()
-            .unwrap_or(0)
-    })
-}
-
-/// Which variable's displacement `d` is.
-fn displacement_index(store: &mut Store, t: &Taylor, vars: &[ExprId], d: ExprId) -> Option<usize> {
-    (0..vars.len()).find(|&i| store.sub(vars[i], t.center[i]) == d)
-}
-
-/// The polynomial multiplied out, for [`smallest_form`]; `None` unless
-/// every coefficient and coordinate is rational, or over a small budget.
-fn expanded(store: &mut Store, t: &Taylor, vars: &[ExprId], shifted: &Terms) -> Option<Terms> {
-    use crate::poly::{Budget, Poly};
-    let rational = |store: &Store, e: ExprId| -> Option<num_rational::BigRational> {
-        store.as_num(e).and_then(|n| n.as_rational()).cloned()
-    };
-    let mut budget = Budget {
-        max_terms: 200,
-        work: 200_000,
-    };
-    let mut deltas: Vec<Poly> = Vec::with_capacity(t.center.len());
-    for (i, a) in t.center.iter().enumerate() {
-        let a = rational(store, *a)?;
-        deltas.push(Poly::atom(i).sub(&Poly::constant(&a), &mut budget).ok()?);
+    if !r.is_poly() {
+        return None;
     }
-    let mut sum = Poly::zero();
-    for (c, mono) in shifted {
-        let mut term = Poly::constant(&rational(store, *c)?);
-        for (d, k) in mono {
-            let i = displacement_index(store, t, vars, *d)?;
-            let p = deltas[i].pow(*k, &mut budget).ok()?;
-            term = term.mul(&p, &mut budget).ok()?;
+    let atoms = normal.atoms().to_vec();
+    let syms: Vec<Sym> = vars
+        .iter()
+        .filter_map(|&v| match store.node(v) {
+            crate::expr::Node::Var(s) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    // per atom: which variable it is, or None for a coefficient atom
+    let mut which: Vec<Option<usize>> = Vec::with_capacity(atoms.len());
+    for &a in &atoms {
+        match vars.iter().position(|&v| v == a) {
+            Some(i) => which.push(Some(i)),
+            None if store.free_vars(&[a]).iter().any(|v| syms.contains(v)) => return None,
+            None => which.push(None),
         }
-        sum = sum.add(&term, &mut budget).ok()?;
     }
+    // group the terms by their powers of the variables
+    let mut groups: Vec<(Vec<u32>, Vec<ExprId>)> = Vec::new();
+    for (k, (m, _)) in r.num.terms().iter().enumerate() {
+        let mut key = vec![0u32; vars.len()];
+        let mut factors = vec![store.rational(r.num.coeff(k))];
+        for (i, &x) in m.iter().enumerate() {
+            if x == 0 {
+                continue;
+            }
+            match which[i] {
+                Some(v) => key[v] = x,
+                None => factors.push(store.powi(atoms[i], i64::from(x))),
+            }
+        }
+        let term = store.mul(&factors);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, ts)) => ts.push(term),
+            None => groups.push((key, vec![term])),
+        }
+    }
+    groups.sort_by(|(a, _), (b, _)| {
+        let (da, db) = (a.iter().sum::<u32>(), b.iter().sum::<u32>());
+        da.cmp(&db).then_with(|| b.cmp(a))
+    });
+    let degree = groups
+        .iter()
+        .map(|(k, _)| k.iter().sum::<u32>())
+        .max()
+        .unwrap_or(0);
     let mut out: Terms = Vec::new();
-    for (k, (m, _)) in sum.terms().iter().enumerate() {
-        let c = store.rational(sum.coeff(k));
-        let mono: Vec<(ExprId, u32)> = m
+    for (key, ts) in groups {
+        let c = store.add(&ts);
+        if store.as_num(c).is_some_and(|n| n.is_zero()) {
+            continue;
+        }
+        let mono = key
             .iter()
             .enumerate()
-            .filter(|(_, e)| **e > 0)
-            .map(|(i, e)| (vars[i], *e))
+            .filter(|(_, x)| **x > 0)
+            .map(|(i, x)| (vars[i], *x))
             .collect();
         out.push((c, mono));
     }
-    // by total degree, then as the variables are ordered (x before y)
-    out.sort_by(|a, b| {
-        let deg = |m: &[(ExprId, u32)]| m.iter().map(|x| x.1).sum::<u32>();
-        let key = |m: &[(ExprId, u32)]| {
-            let mut v = vec![0u32; vars.len()];
-            for (x, e) in m {
-                if let Some(i) = vars.iter().position(|y| y == x) {
-                    v[i] = *e;
-                }
-            }
-            v
-        };
-        deg(&a.1)
-            .cmp(&deg(&b.1))
-            .then_with(|| key(&b.1).cmp(&key(&a.1)))
-    });
-    Some(out)
+    Some((degree, out))
 }
 
 /// The operations of the printed form of `terms` (as `count_ops` counts
