@@ -107,11 +107,24 @@ fn polynomials_that_are_their_own_expansion_print_plainly() {
     );
     // coefficients free of the variables count as numbers do:
     // u*log(sigmoid(2)) is linear in u, and a*x (a a parameter) in x
-    assert_eq!(text(&["linearize", "u*log(sigmoid(2))", "--at", "u=7/4"]), "log(sigmoid(2))*u");
-    assert_eq!(text(&["taylor", "a*x", "--at", "x=1", "--vars", "x"]), "a*x");
+    assert_eq!(
+        text(&["linearize", "u*log(sigmoid(2))", "--at", "u=7/4"]),
+        "log(sigmoid(2))*u"
+    );
+    assert_eq!(
+        text(&["taylor", "a*x", "--at", "x=1", "--vars", "x"]),
+        "a*x"
+    );
     // not a polynomial: the displacements stay
     assert_eq!(
         text(&["taylor", "exp(x)", "--at", "x=1"]),
-        "exp(1) + exp(1)*(x - 1) + exp(1)*(x - 1)^2/2"
+        "exp(1)*(1 + (x - 1) + (x - 1)^2/2)"
+    );
+    // a constant factor of every coefficient is written once: by hand,
+    // sqrt(x) at 11/8 is sqrt(22)/4 + (x - 11/8)/(2*sqrt(22)/4) + ... =
+    // sqrt(22)*(1/4 + (x - 11/8)/11 - ...)
+    assert_eq!(
+        text(&["taylor", "sqrt(x)", "--at", "x=11/8", "--order", "1"]),
+        "sqrt(22)*(1/4 + (x - 11/8)/11)"
     );
 }

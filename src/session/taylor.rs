@@ -98,7 +98,7 @@ fn expand(
         parts.extend(mono.iter().map(|m| m.0));
     }
     s.check_output(&parts, 1)?;
-    let text = crate::print::polynomial(s.store_mut(), &terms);
+    let text = polynomial_text(s.store_mut(), &terms);
     Ok(Polynomial {
         order,
         point: point.clone(),
@@ -316,6 +316,82 @@ impl Session {
             .iter()
             .map(|(c, mono)| (c.id(), mono.iter().map(|(b, k)| (b.id(), *k)).collect()))
             .collect();
-        crate::print::latex_polynomial(self.store_mut(), &terms)
+        let st = self.store_mut();
+        match common_factor(st, &terms) {
+            Some((g, rest)) => {
+                let g_tex = crate::print::latex(st, g);
+                let g_tex = if matches!(st.node(g), crate::expr::Node::Add(_)) {
+                    format!("\\left({g_tex}\\right)")
+                } else {
+                    g_tex
+                };
+                let inner = crate::print::latex_polynomial(st, &rest);
+                format!("{g_tex} \\left({inner}\\right)")
+            }
+            None => crate::print::latex_polynomial(st, &terms),
+        }
     }
+}
+
+/// The polynomial in deriv's syntax, with a factor common to every
+/// coefficient written once in front where that is shorter
+/// ([`common_factor`]).
+fn polynomial_text(store: &mut Store, terms: &Terms) -> String {
+    match common_factor(store, terms) {
+        Some((g, rest)) => {
+            let g_text = crate::print::infix(store, g);
+            let g_text = if matches!(store.node(g), crate::expr::Node::Add(_)) {
+                format!("({g_text})")
+            } else {
+                g_text
+            };
+            format!("{g_text}*({})", crate::print::polynomial(store, &rest))
+        }
+        None => crate::print::polynomial(store, terms),
+    }
+}
+
+/// A constant factor other than a number that every coefficient of
+/// `terms` has (`exp(147/16)`, `sqrt(22)`, `exp(-4)*tanh(3)/tanh(2)`;
+/// not a parameter), with the terms
+/// divided by it, when writing it once in front has fewer operations
+/// (`crate::poly::count_ops`) than repeating it: `exp(2) + exp(2)*(x - 1)`
+/// is `exp(2)*(1 + (x - 1))`. `None` for fewer than two terms.
+fn common_factor(store: &mut Store, terms: &Terms) -> Option<(ExprId, Terms)> {
+    use crate::expr::Node;
+    if terms.len() < 2 {
+        return None;
+    }
+    // constants only: a parameter stays in each term, as SPEC has it
+    // (`a*sin(x)` to order 3 is `a*x - a*x^3/6`)
+    let factors = |store: &Store, c: ExprId| -> Vec<ExprId> {
+        let constant = |x: &ExprId| store.as_num(*x).is_none() && store.free_vars(&[*x]).is_empty();
+        match store.node(c) {
+            Node::Mul(xs) => xs.iter().copied().filter(constant).collect(),
+            Node::Num(_) => Vec::new(),
+            _ => [c].into_iter().filter(constant).collect(),
+        }
+    };
+    let mut common = factors(store, terms[0].0);
+    for (c, _) in &terms[1..] {
+        let fs = factors(store, *c);
+        common.retain(|g| fs.contains(g));
+        if common.is_empty() {
+            return None;
+        }
+    }
+    let g = store.mul(&common);
+    let mut rest: Terms = Vec::with_capacity(terms.len());
+    for (c, mono) in terms {
+        let kept: Vec<ExprId> = match store.node(*c) {
+            Node::Mul(xs) => xs.iter().copied().filter(|x| !common.contains(x)).collect(),
+            _ => Vec::new(),
+        };
+        let c = store.mul(&kept);
+        rest.push((c, mono.clone()));
+    }
+    let mut memo = FxHashMap::default();
+    let before = terms_ops(store, terms, &mut memo);
+    let after = terms_ops(store, &rest, &mut memo) + count_ops(store, g, &mut memo) + 1;
+    (after < before).then_some((g, rest))
 }
