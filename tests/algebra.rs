@@ -32,6 +32,15 @@ fn simplify_examples_match_sympy() {
             "tanh(u)^2",
         ),
         ("(x^2-1)/(x-1)", "x + 1"),
+        // whole periods and quarter turns of sin, cos, tan
+        ("sin(12*pi + y + pi/2)", "cos(y)"),
+        ("sin(pi + y)", "-sin(y)"),
+        ("cos(y - pi/2)", "sin(y)"),
+        ("sin(2*pi + y)", "sin(y)"),
+        ("tan(y + 3*pi)", "tan(y)"),
+        ("sin(y + 7*pi/3)", "sin(pi/3 + y)"),
+        // SymPy: sin(x + pi/6), the same function
+        ("cos(x + 5*pi/3)", "cos(x - pi/3)"),
     ] {
         let mut s = Store::new();
         let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");

@@ -168,6 +168,11 @@ impl Store {
         {
             return self.trig_special(f, &r);
         }
+        if matches!(f, Sin | Cos | Tan)
+            && let Some(folded) = self.trig_shift(f, a)
+        {
+            return Some(folded);
+        }
         if f == Sinc
             && let Some(r) = self.pi_multiple(a)
         {
@@ -225,6 +230,71 @@ impl Store {
             }
             _ => None,
         }
+    }
+
+    /// `sin`, `cos`, `tan` of a sum with a rational multiple of `pi` in it,
+    /// reduced by whole periods (`sin(25*pi/2 + y)` is `sin(pi/2 + y)`),
+    /// and by quarter turns where the multiple is one of `pi/2`:
+    /// `sin(u + pi/2) = cos(u)`, `sin(u + pi) = -sin(u)`, `cos(u + pi/2) =
+    /// -sin(u)`, `tan(u + pi) = tan(u)`, `tan(u + pi/2) = -cos(u)/sin(u)`
+    /// (undefined where `sin(u) = 0`, as the input is). Identities on the
+    /// whole real line, as SymPy applies them.
+    fn trig_shift(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
+        let Node::Add(xs) = self.node(a) else {
+            return None;
+        };
+        let xs = xs.to_vec();
+        let (i, r) = xs
+            .iter()
+            .enumerate()
+            .find_map(|(i, &x)| self.pi_multiple(x).map(|r| (i, r)))?;
+        let period = BigRational::from_integer(BigInt::from(if f == Func::Tan { 1 } else { 2 }));
+        // into (-period/2, period/2]: `cos(y - pi/3)` stays as it is
+        let half = &period / BigRational::from_integer(BigInt::from(2));
+        let mut reduced = &r - &period * (&r / &period).floor();
+        if reduced > half {
+            reduced -= &period;
+        }
+        let rest: Vec<ExprId> = xs
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, &x)| x)
+            .collect();
+        let u = self.add(&rest);
+        let twice = &reduced * BigRational::from_integer(BigInt::from(2));
+        if !twice.is_integer() {
+            if reduced == r {
+                return None;
+            }
+            let shift = self.pi_times(Number::Rational(reduced));
+            let arg = self.add(&[u, shift]);
+            return Some(self.call1(f, arg));
+        }
+        // quarter turns: k*pi/2, k in 0..4
+        let k: i64 = twice.to_integer().try_into().ok()?;
+        let k = k.rem_euclid(4);
+        let neg = |s: &mut Store, e: ExprId| s.neg(e);
+        Some(match (f, k) {
+            (Func::Sin, 0) | (Func::Cos, 3) => self.call1(Func::Sin, u),
+            (Func::Sin, 1) | (Func::Cos, 0) => self.call1(Func::Cos, u),
+            (Func::Sin, 2) | (Func::Cos, 1) => {
+                let s = self.call1(Func::Sin, u);
+                neg(self, s)
+            }
+            (Func::Sin, 3) | (Func::Cos, 2) => {
+                let c = self.call1(Func::Cos, u);
+                neg(self, c)
+            }
+            (Func::Tan, 0) => self.call1(Func::Tan, u),
+            (Func::Tan, _) => {
+                let c = self.call1(Func::Cos, u);
+                let s = self.call1(Func::Sin, u);
+                let q = self.div(c, s);
+                neg(self, q)
+            }
+            _ => return None,
+        })
     }
 
     /// `Some(r)` when `a = r*pi` for an exact rational `r`.
