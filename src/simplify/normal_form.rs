@@ -274,7 +274,9 @@ fn fractions(store: &Store, ids: &[ExprId]) -> FxHashMap<ExprId, bool> {
         let f = match store.node(n) {
             Node::Pow([b, e]) => {
                 let (d, f) = flags[b];
-                (d || store.as_num(*e).is_some_and(|k| k.is_negative()), f)
+                let negative = store.as_num(*e).is_some_and(|k| k.is_negative());
+                // a fraction in a denominator (`1/(x^2*(1/x^2 - 1))`)
+                (d || negative, f || (d && negative))
             }
             Node::Mul(xs) => xs.iter().fold((false, false), |(d, f), x| {
                 (d || flags[x].0, f || flags[x].1)
