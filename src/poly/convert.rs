@@ -49,6 +49,40 @@ impl Normal {
         }
     }
 
+    /// `r` rewritten with `cos(u)^2 = 1 - sin(u)^2`, and with `sin(u)^2 =
+    /// 1 - cos(u)^2`, for each `u` whose sine and cosine are both atoms:
+    /// the variants, each in lowest terms (so `(-cos(x)^2 - sin(x)^2)/
+    /// sin(x)^2` has the variant `-1/sin(x)^2`). An identity on the whole
+    /// real line. Over the budget, fewer variants.
+    pub fn pythagorean_variants(&self, store: &Store, r: &Rat) -> Vec<Rat> {
+        use crate::expr::Func;
+        let mut out = Vec::new();
+        let mut budget = self.budget.unwrap_or(Budget::DEFAULT);
+        for (i, &a) in self.atoms.iter().enumerate() {
+            let Node::Call(Func::Sin, u) = store.node(a) else {
+                continue;
+            };
+            let Some(j) = self
+                .atoms
+                .iter()
+                .position(|&b| matches!(store.node(b), Node::Call(Func::Cos, v) if v[0] == u[0]))
+            else {
+                continue;
+            };
+            for (gone, kept) in [(j, i), (i, j)] {
+                let num = reduce_square(&r.num, gone, kept, &mut budget);
+                let den = reduce_square(&r.den, gone, kept, &mut budget);
+                if let (Some(n), Some(d)) = (num, den)
+                    && let Ok(Some(v)) = Rat::new(n, d, &mut budget)
+                    && v != *r
+                {
+                    out.push(v.normalized());
+                }
+            }
+        }
+        out
+    }
+
     /// The atoms met so far, by number.
     pub fn atoms(&self) -> &[ExprId] {
         &self.atoms
@@ -292,17 +326,21 @@ impl Normal {
         let Some(r) = self.to_rat(store, id) else {
             return id;
         };
-        let expanded = self.rat_expr(store, &r);
-        let factored = self.factored_expr(store, &r);
         let mut best = id;
         let mut best_ops = self.ops(store, id);
-        for e in [expanded, factored] {
-            let o = self.ops(store, e);
-            if o < best_ops {
-                (best, best_ops) = (e, o);
+        let mut best_r = r.clone();
+        let variants = self.pythagorean_variants(store, &r);
+        for v in std::iter::once(r).chain(variants) {
+            let expanded = self.rat_expr(store, &v);
+            let factored = self.factored_expr(store, &v);
+            for e in [expanded, factored] {
+                let o = self.ops(store, e);
+                if o < best_ops {
+                    (best, best_ops, best_r) = (e, o, v.clone());
+                }
             }
         }
-        self.cache.insert(best, r);
+        self.cache.insert(best, best_r);
         self.settled.insert(best);
         best
     }
@@ -435,6 +473,31 @@ fn power_kind(store: &Store, e: ExprId) -> PowKind {
     } else {
         PowKind::Root(p, q)
     }
+}
+
+/// `p` with each power `a^e` (`e >= 2`) of atom `gone` written as
+/// `a^(e mod 2) * (1 - b^2)^(e div 2)` for atom `kept` (`b`); `None`
+/// over the budget.
+fn reduce_square(p: &Poly, gone: usize, kept: usize, budget: &mut Budget) -> Option<Poly> {
+    if p.degree_in(gone) < 2 {
+        return Some(p.clone());
+    }
+    let one_minus = Poly::int(1)
+        .sub(&Poly::atom(kept).pow(2, budget).ok()?, budget)
+        .ok()?;
+    let mut sum = Poly::zero();
+    for (k, (m, _)) in p.terms().iter().enumerate() {
+        let e = m.get(gone).copied().unwrap_or(0);
+        let mut m = m.clone();
+        if let Some(x) = m.get_mut(gone) {
+            *x = e % 2;
+        }
+        let m = super::mono::trimmed(m);
+        let factor = one_minus.pow(e / 2, budget).ok()?;
+        let term = factor.mul_term(&m, &p.coeff(k))?;
+        sum = sum.add(&term, budget).ok()?;
+    }
+    Some(sum)
 }
 
 /// Whether the powers of `base` unify over one root atom: not a number

@@ -136,6 +136,26 @@ impl InputDomain {
 fn candidate(store: &mut Store, input: &InputDomain, id: ExprId) -> Option<ExprId> {
     let mut normal = Normal::with_budget(BUDGET);
     let r = normal.to_rat(store, id)?;
+    // the variant with cos^2 + sin^2 = 1 applied that looks smallest
+    let r = {
+        let atom_ops: Vec<u64> = {
+            let mut memo = FxHashMap::default();
+            normal
+                .atoms()
+                .iter()
+                .map(|&a| count_ops(store, a, &mut memo))
+                .collect()
+        };
+        let size =
+            |r: &crate::poly::Rat| ops_floor(&r.num, &atom_ops) + ops_floor(&r.den, &atom_ops);
+        let mut best = r;
+        for v in normal.pythagorean_variants(store, &best.clone()) {
+            if size(&v) < size(&best) {
+                best = v;
+            }
+        }
+        best
+    };
     // every atom of the result with a domain of its own is still there,
     // or is a part of the input (a variable may go: where it divides, the
     // divisors below keep it)
@@ -147,6 +167,17 @@ fn candidate(store: &mut Store, input: &InputDomain, id: ExprId) -> Option<ExprI
     for i in r.num.atoms().into_iter().chain(r.den.atoms()) {
         if let Some(k) = kept.get_mut(i) {
             *k = true;
+        }
+        // sin(u) and cos(u) have the domain of u: one keeps the other's
+        if let Node::Call(crate::expr::Func::Sin | crate::expr::Func::Cos, u) = store.node(atoms[i])
+        {
+            let u = u[0];
+            for (j, &b) in atoms.iter().enumerate() {
+                if matches!(store.node(b), Node::Call(crate::expr::Func::Sin | crate::expr::Func::Cos, v) if v[0] == u)
+                {
+                    kept[j] = true;
+                }
+            }
         }
     }
     if kept.contains(&false) {
@@ -282,8 +313,9 @@ fn fractions(store: &Store, ids: &[ExprId]) -> FxHashMap<ExprId, bool> {
                 (d || flags[x].0, f || flags[x].1)
             }),
             Node::Add(xs) => {
-                let two =
-                    xs.iter().filter(|x| flags[*x].0).count() >= 2 || shared_factor(store, xs);
+                let two = xs.iter().filter(|x| flags[*x].0).count() >= 2
+                    || shared_factor(store, xs)
+                    || pythagorean(store, xs);
                 xs.iter()
                     .fold((false, two), |(d, f), x| (d || flags[x].0, f || flags[x].1))
             }
@@ -324,6 +356,40 @@ fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
         }
     }
     false
+}
+
+/// True when the terms of a sum hold `sin(u)` and `cos(u)` for one `u`,
+/// one of them squared or more (`-cos(x)^2/sin(x)^2 - 1`): the normal
+/// form may apply `sin(u)^2 + cos(u)^2 = 1`
+/// ([`Normal::pythagorean_variants`]).
+fn pythagorean(store: &Store, terms: &[ExprId]) -> bool {
+    use crate::expr::Func;
+    let mut seen: Vec<(ExprId, Func, bool)> = Vec::new();
+    for &t in terms {
+        let factors = match store.node(t) {
+            Node::Mul(xs) => &xs[..],
+            _ => std::slice::from_ref(&t),
+        };
+        for &f in factors {
+            let (base, square) = match store.node(f) {
+                Node::Pow([b, e]) => (
+                    *b,
+                    store
+                        .as_num(*e)
+                        .and_then(|n| n.as_i64())
+                        .is_some_and(|k| k.abs() >= 2),
+                ),
+                _ => (f, false),
+            };
+            if let Node::Call(g @ (Func::Sin | Func::Cos), u) = store.node(base) {
+                seen.push((u[0], *g, square));
+            }
+        }
+    }
+    seen.iter().any(|(u, g, sq)| {
+        seen.iter()
+            .any(|(v, h, sq2)| u == v && g != h && (*sq || *sq2))
+    })
 }
 
 /// True when every factor of `d` that [`gcd`] finds is shared with one
