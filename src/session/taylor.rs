@@ -179,12 +179,9 @@ fn smallest_form(
     shifted: Terms,
 ) -> Terms {
     let vars: Vec<ExprId> = t.vars.iter().map(|v| store.var_sym(*v)).collect();
-    let Some((degree, whole)) = as_polynomial(store, e, &vars) else {
+    let Some(whole) = as_polynomial(store, e, &vars, order) else {
         return shifted;
     };
-    if degree > 1 && degree >= order {
-        return shifted;
-    }
     let mut memo = FxHashMap::default();
     if terms_ops(store, &whole, &mut memo) < terms_ops(store, &shifted, &mut memo) {
         whole
@@ -194,10 +191,18 @@ fn smallest_form(
 }
 
 /// `e` as a polynomial in `vars` whose coefficients are free of them,
-/// multiplied out, with its total degree; `None` when it is not one (or
-/// over a small budget). Terms by total degree, then as the variables are
-/// ordered (`x` before `y`).
-fn as_polynomial(store: &mut Store, e: ExprId, vars: &[ExprId]) -> Option<(u32, Terms)> {
+/// multiplied out, when it is linear or of lower degree than `order`;
+/// `None` otherwise (or over a small budget). Terms by total degree, then
+/// as the variables are ordered (`x` before `y`).
+fn as_polynomial(store: &mut Store, e: ExprId, vars: &[ExprId], order: u32) -> Option<Terms> {
+    // a sum of products of natural powers has at most the degree read off
+    // its form: too high, and there is nothing to convert
+    if let Some(bound) = degree_bound(store, e, vars)
+        && bound > 1
+        && bound >= u64::from(order)
+    {
+        return None;
+    }
     let mut normal = crate::poly::Normal::with_budget(crate::poly::Budget {
         max_terms: 200,
         work: 200_000,
@@ -223,6 +228,22 @@ fn as_polynomial(store: &mut Store, e: ExprId, vars: &[ExprId]) -> Option<(u32, 
             None => which.push(None),
         }
     }
+    let degree = r
+        .num
+        .terms()
+        .iter()
+        .map(|(m, _)| {
+            m.iter()
+                .enumerate()
+                .filter(|(i, _)| which[*i].is_some())
+                .map(|(_, x)| *x)
+                .sum::<u32>()
+        })
+        .max()
+        .unwrap_or(0);
+    if degree > 1 && degree >= order {
+        return None;
+    }
     // group the terms by their powers of the variables
     let mut groups: Vec<(Vec<u32>, Vec<ExprId>)> = Vec::new();
     for (k, (m, _)) in r.num.terms().iter().enumerate() {
@@ -247,11 +268,6 @@ fn as_polynomial(store: &mut Store, e: ExprId, vars: &[ExprId]) -> Option<(u32, 
         let (da, db) = (a.iter().sum::<u32>(), b.iter().sum::<u32>());
         da.cmp(&db).then_with(|| b.cmp(a))
     });
-    let degree = groups
-        .iter()
-        .map(|(k, _)| k.iter().sum::<u32>())
-        .max()
-        .unwrap_or(0);
     let mut out: Terms = Vec::new();
     for (key, ts) in groups {
         let c = store.add(&ts);
@@ -266,7 +282,44 @@ fn as_polynomial(store: &mut Store, e: ExprId, vars: &[ExprId]) -> Option<(u32, 
             .collect();
         out.push((c, mono));
     }
-    Some((degree, out))
+    Some(out)
+}
+
+/// An upper bound on the total degree of `e` in `vars` when it is built
+/// from sums, products and natural powers of them (anything free of them
+/// counts as degree 0); `None` for any other form (a quotient, a call of
+/// a variable), whose degree only its normal form tells.
+fn degree_bound(store: &Store, e: ExprId, vars: &[ExprId]) -> Option<u64> {
+    use crate::expr::Node;
+    let mut memo: FxHashMap<ExprId, Option<u64>> = FxHashMap::default();
+    for id in store.reachable(&[e]) {
+        let d = if vars.contains(&id) {
+            Some(1)
+        } else {
+            match store.node(id) {
+                Node::Num(_) | Node::Const(_) | Node::Var(_) => Some(0),
+                Node::Add(xs) => xs.iter().try_fold(0u64, |m, x| memo[x].map(|d| m.max(d))),
+                Node::Mul(xs) => xs
+                    .iter()
+                    .try_fold(0u64, |m, x| memo[x].map(|d| m.saturating_add(d))),
+                Node::Pow([b, k]) => match (memo[b], store.as_num(*k).and_then(|n| n.as_i64())) {
+                    (Some(0), _) if store.free_vars(&[id]).is_empty() => Some(0),
+                    (Some(d), Some(k)) if k >= 0 => Some(d.saturating_mul(k.unsigned_abs())),
+                    _ => None,
+                },
+                Node::Call(..) => {
+                    let free = store.free_vars(&[id]);
+                    let own = vars.iter().any(|&v| match store.node(v) {
+                        Node::Var(s) => free.contains(s),
+                        _ => false,
+                    });
+                    (!own).then_some(0)
+                }
+            }
+        };
+        memo.insert(id, d);
+    }
+    memo[&e]
 }
 
 /// The operations of the printed form of `terms` (as `count_ops` counts
