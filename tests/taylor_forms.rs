@@ -127,4 +127,9 @@ fn polynomials_that_are_their_own_expansion_print_plainly() {
         text(&["taylor", "sqrt(x)", "--at", "x=11/8", "--order", "1"]),
         "sqrt(22)*(1/4 + (x - 11/8)/11)"
     );
+    // and in LaTeX
+    assert_eq!(
+        text(&["taylor", "exp(x)", "--at", "x=1", "--format", "latex"]),
+        r"T_{2}\left(x\right) = e^{1} \left(1 + \left(x - 1\right) + \frac{1}{2} \left(x - 1\right)^{2}\right)"
+    );
 }

@@ -98,7 +98,7 @@ fn expand(
         parts.extend(mono.iter().map(|m| m.0));
     }
     s.check_output(&parts, 1)?;
-    let text = polynomial_text(s.store_mut(), &terms);
+    let text = polynomial_text(s.store_mut(), &terms, false);
     Ok(Polynomial {
         order,
         point: point.clone(),
@@ -369,39 +369,40 @@ impl Session {
             .iter()
             .map(|(c, mono)| (c.id(), mono.iter().map(|(b, k)| (b.id(), *k)).collect()))
             .collect();
-        let st = self.store_mut();
-        match common_factor(st, &terms) {
-            Some((g, rest)) => {
-                let g_tex = crate::print::latex(st, g);
-                let g_tex = if matches!(st.node(g), crate::expr::Node::Add(_)) {
-                    format!("\\left({g_tex}\\right)")
-                } else {
-                    g_tex
-                };
-                let inner = crate::print::latex_polynomial(st, &rest);
-                format!("{g_tex} \\left({inner}\\right)")
-            }
-            None => crate::print::latex_polynomial(st, &terms),
-        }
+        polynomial_text(self.store_mut(), &terms, true)
     }
 }
 
-/// The polynomial in deriv's syntax, with a factor common to every
-/// coefficient written once in front where that is shorter
+/// The polynomial in deriv's syntax (or LaTeX), with a factor common to
+/// every coefficient written once in front where that is shorter
 /// ([`common_factor`]).
-fn polynomial_text(store: &mut Store, terms: &Terms) -> String {
-    match common_factor(store, terms) {
-        Some((g, rest)) => {
-            let g_text = crate::print::infix(store, g);
-            let g_text = if matches!(store.node(g), crate::expr::Node::Add(_)) {
-                format!("({g_text})")
-            } else {
-                g_text
-            };
-            format!("{g_text}*({})", crate::print::polynomial(store, &rest))
+fn polynomial_text(store: &mut Store, terms: &Terms, latex: bool) -> String {
+    let print = |store: &mut Store, terms: &Terms| {
+        if latex {
+            crate::print::latex_polynomial(store, terms)
+        } else {
+            crate::print::polynomial(store, terms)
         }
-        None => crate::print::polynomial(store, terms),
-    }
+    };
+    let Some((g, rest)) = common_factor(store, terms) else {
+        return print(store, terms);
+    };
+    let (open, close, times) = if latex {
+        ("\\left(", "\\right)", " ")
+    } else {
+        ("(", ")", "*")
+    };
+    let g_text = if latex {
+        crate::print::latex(store, g)
+    } else {
+        crate::print::infix(store, g)
+    };
+    let g_text = if matches!(store.node(g), crate::expr::Node::Add(_)) {
+        format!("{open}{g_text}{close}")
+    } else {
+        g_text
+    };
+    format!("{g_text}{times}{open}{}{close}", print(store, &rest))
 }
 
 /// A constant factor other than a number that every coefficient of
