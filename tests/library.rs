@@ -222,3 +222,34 @@ fn default_limits_fit_an_ordinary_stack() {
         .join()
         .expect("no stack overflow");
 }
+
+/// A Taylor polynomial's `terms` are always in powers of the displacements
+/// (what the eval_series fuzz target checks the gradient against); `shown`
+/// is the form printed: `x` for `taylor "x" --at x=1/2`, whose terms are
+/// 1/2 and 1*(x - 1/2).
+#[test]
+fn taylor_terms_stay_in_displacements_where_the_print_is_plain() {
+    let mut s = Session::new();
+    let f = s.parse("x").unwrap();
+    let p = s.point("x=1/2").unwrap();
+    let t = s.taylor(&f, &p, 2, false).unwrap();
+    assert_eq!(t.to_string(), "x");
+    let terms: Vec<(String, Vec<(String, u32)>)> = t
+        .terms
+        .iter()
+        .map(|(c, m)| {
+            (
+                c.to_string(),
+                m.iter().map(|(b, k)| (b.to_string(), *k)).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        terms,
+        [
+            ("1/2".to_string(), vec![]),
+            ("1".to_string(), vec![("x - 1/2".to_string(), 1)])
+        ]
+    );
+    assert_eq!(t.shown.len(), 1);
+}

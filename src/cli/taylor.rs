@@ -75,7 +75,7 @@ pub fn run(
     if i.format == super::args::Format::Latex {
         let ids: Vec<deriv::expr::ExprId> = polys
             .iter()
-            .flat_map(|p| &p.terms)
+            .flat_map(|p| &p.shown)
             .flat_map(|(c, mono)| std::iter::once(c.id()).chain(mono.iter().map(|m| m.0.id())))
             .collect();
         i.check_output(&ids)?;

@@ -129,6 +129,11 @@ pub struct Polynomial {
     /// The terms: a coefficient and the powers of the displacements
     /// `x_i - a_i` (only those with a positive exponent).
     pub terms: Vec<(Expr, Vec<(Expr, u32)>)>,
+    /// The same polynomial as printed: the terms above, or, where the
+    /// function is a polynomial that they would only restate, its terms
+    /// in powers of the variables themselves (`x` rather than
+    /// `1/2 + (x - 1/2)`).
+    pub shown: Vec<(Expr, Vec<(Expr, u32)>)>,
     /// The polynomial in deriv's syntax, monomials kept factored (LaTeX:
     /// [`crate::Session::polynomial_latex`]).
     pub text: String,

@@ -12,7 +12,7 @@ use crate::series::{SeriesError, SeriesOptions, Taylor};
 use crate::warning::Warning;
 
 use super::results::Polynomial;
-use super::{Function, Session};
+use super::{Expr, Function, Session};
 
 /// Terms `(coefficient, [(x_i - a_i, k_i)])`.
 type Terms = Vec<(ExprId, Vec<(ExprId, u32)>)>;
@@ -87,28 +87,32 @@ fn expand(
         });
     }
     let terms = monomials(s, &t, numeric, point, &mut warnings);
-    let terms = if numeric {
-        terms
+    let shown = if numeric {
+        terms.clone()
     } else {
-        smallest_form(s.store_mut(), (e, order), &t, terms)
+        smallest_form(s.store_mut(), (e, order), &t, terms.clone())
     };
     let mut parts: Vec<ExprId> = Vec::new();
-    for (c, mono) in &terms {
+    for (c, mono) in &shown {
         parts.push(*c);
         parts.extend(mono.iter().map(|m| m.0));
     }
     s.check_output(&parts, 1)?;
-    let text = polynomial_text(s.store_mut(), &terms, false);
-    Ok(Polynomial {
-        order,
-        point: point.clone(),
-        terms: terms
+    let text = polynomial_text(s.store_mut(), &shown, false);
+    let exprs = |s: &Session, terms: &Terms| -> Vec<(Expr, Vec<(Expr, u32)>)> {
+        terms
             .iter()
             .map(|(c, mono)| {
                 let mono = mono.iter().map(|(b, k)| (s.expr(*b), *k)).collect();
                 (s.expr(*c), mono)
             })
-            .collect(),
+            .collect()
+    };
+    Ok(Polynomial {
+        order,
+        point: point.clone(),
+        terms: exprs(s, &terms),
+        shown: exprs(s, &shown),
         text,
         warnings,
     })
@@ -365,7 +369,7 @@ impl Session {
     /// be large.
     pub fn polynomial_latex(&mut self, p: &Polynomial) -> String {
         let terms: Terms = p
-            .terms
+            .shown
             .iter()
             .map(|(c, mono)| (c.id(), mono.iter().map(|(b, k)| (b.id(), *k)).collect()))
             .collect();
