@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::count::count_ops;
 use super::rat::Rat;
-use super::sparse::{Budget, OverBudget, Poly};
+use super::sparse::{Budget, Mono, OverBudget, Poly};
 use crate::expr::{ExprId, Node, Store};
 
 /// Largest integer exponent expanded (`(a + b)^n`); larger powers are atoms.
@@ -291,17 +291,32 @@ impl Normal {
     }
 
     /// A factored form: numeric content, common monomial and the
-    /// primitive rest of numerator and denominator, `c·m·p / (m'·q)`.
+    /// primitive rest of numerator and denominator, `c·m·p / (m'·q)`; with
+    /// the linear factors in one atom taken out of `p` and `q` too
+    /// (`(sigmoid(a) - 1)*(2*sigmoid(a) - 1)`, [`linear_factors`]) where
+    /// that is shorter.
     pub fn factored_expr(&self, store: &mut Store, r: &Rat) -> ExprId {
-        let (cn, n) = self.split(store, &r.num);
-        let (cd, d) = self.split(store, &r.den);
+        let plain = self.factored_with(store, r, false);
+        let linear = self.factored_with(store, r, true);
+        if linear != plain {
+            let mut memo = FxHashMap::default();
+            if count_ops(store, linear, &mut memo) < count_ops(store, plain, &mut memo) {
+                return linear;
+            }
+        }
+        plain
+    }
+
+    fn factored_with(&self, store: &mut Store, r: &Rat, linear: bool) -> ExprId {
+        let (cn, n) = self.split(store, &r.num, linear);
+        let (cd, d) = self.split(store, &r.den, linear);
         let c = store.rational(crate::expr::rational::mul_rational(&cn, &cd.recip()));
         let q = store.div(n, d);
         store.mul(&[c, q])
     }
 
     /// `(content, monomial · primitive rest)` of a polynomial.
-    fn split(&self, store: &mut Store, p: &Poly) -> (BigRational, ExprId) {
+    fn split(&self, store: &mut Store, p: &Poly, linear: bool) -> (BigRational, ExprId) {
         if p.is_zero() {
             return (BigRational::one(), store.int(0));
         }
@@ -310,8 +325,20 @@ impl Normal {
         let m = p.mono_content();
         let rest = rest.div_mono(&m).unwrap_or(rest);
         let mono = Poly::build(vec![(m, BigInt::one())], BigInt::one());
-        let (me, re) = (self.poly_expr(store, &mono), self.poly_expr(store, &rest));
-        (c, store.mul(&[me, re]))
+        let mut factors = vec![self.poly_expr(store, &mono)];
+        let rest = if linear {
+            let (found, rest) = linear_factors(&rest);
+            for f in &found {
+                factors.push(self.poly_expr(store, f));
+            }
+            rest
+        } else {
+            rest
+        };
+        // the linear factors are primitive with a positive leading term:
+        // the rest carries the sign
+        factors.push(self.poly_expr(store, &rest));
+        (c, store.mul(&factors))
     }
 
     /// The smallest of `id`, its expanded normal form and its factored
@@ -473,6 +500,65 @@ fn power_kind(store: &Store, e: ExprId) -> PowKind {
     } else {
         PowKind::Root(p, q)
     }
+}
+
+/// The factors `q*a - p` of `poly` for an atom `a` and a small rational
+/// root `p/q` (1, -1, 2, -2, 1/2, -1/2, 3, 1/3, ...: those of the
+/// derivatives of `sigmoid`, `tanh`, `sin`), each found by substituting
+/// the root and dividing exactly, with the rest; the product of all is
+/// `poly`. Tried only on a polynomial of a few terms, within a small
+/// budget.
+pub fn linear_factors(poly: &Poly) -> (Vec<Poly>, Poly) {
+    const ROOTS: [(i64, i64); 10] = [
+        (1, 1),
+        (-1, 1),
+        (1, 2),
+        (-1, 2),
+        (2, 1),
+        (-2, 1),
+        (1, 3),
+        (-1, 3),
+        (3, 1),
+        (-3, 1),
+    ];
+    let mut found = Vec::new();
+    let mut rest = poly.clone();
+    if rest.len() < 2 || rest.len() > 40 {
+        return (found, rest);
+    }
+    let mut budget = Budget {
+        max_terms: 200,
+        work: 50_000,
+    };
+    for a in rest.atoms() {
+        for &(p, q) in &ROOTS {
+            // at most the degree in `a` factors
+            while rest.degree_in(a) > 0 && !rest.is_constant() {
+                let factor = Poly::build(
+                    vec![
+                        (super::mono::trimmed(unit_mono(a)), BigInt::from(q)),
+                        (Vec::new(), BigInt::from(-p)),
+                    ],
+                    BigInt::one(),
+                );
+                match rest.div_exact(&factor, &mut budget) {
+                    Ok(Some(quotient)) if rest.len() > 1 => {
+                        found.push(factor);
+                        rest = quotient;
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+    (found, rest)
+}
+
+/// The monomial of atom `a` to the first power.
+fn unit_mono(a: usize) -> Mono {
+    let mut m = vec![0; a + 1];
+    m[a] = 1;
+    m
 }
 
 /// `p` with each power `a^e` (`e >= 2`) of atom `gone` written as

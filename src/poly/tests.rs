@@ -217,6 +217,10 @@ fn round_trip_through_expressions() {
     // numbers stay apart from their roots: sqrt(2)^2 is folded by the
     // constructors, not here
     assert_eq!(norm("2*sqrt(2) + 2"), "2*sqrt(2) + 2");
+    // linear factors in one atom: 2s^3 - 3s^2 + s = s*(2s - 1)*(s - 1) by
+    // hand; x^2 - 1 = (x - 1)*(x + 1) is longer, so it stays
+    assert_eq!(norm("s - 3*s^2 + 2*s^3"), "s*(s - 1)*(2*s - 1)");
+    assert_eq!(norm("x^2 - 1"), "x^2 - 1");
     // floats do not convert: unchanged
     assert_eq!(norm("(x+1.5)^2 - x^2"), "(x + 1.5)^2 - x^2");
     // a larger normal form is not kept
