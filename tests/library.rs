@@ -253,3 +253,18 @@ fn taylor_terms_stay_in_displacements_where_the_print_is_plain() {
     );
     assert_eq!(t.shown.len(), 1);
 }
+
+/// eval_series fuzzer, session 7: the Taylor expansion of an expression
+/// with an undefined part (`log(-1)`) and sin and cos of one argument
+/// overflowed the stack while the sin^2 + cos^2 variants were written back
+/// (2 = order, header 02 04 fc 08). It expands now, with its warning.
+#[test]
+fn taylor_with_an_undefined_part_and_sin_cos_does_not_overflow() {
+    let mut s = Session::new();
+    let f = s
+        .parse("(cos(phAi + tanh(phI))^log(-1) +- tanh(phI))^log(-1)")
+        .unwrap();
+    let p = s.point("phAi=1,phI=-1").unwrap();
+    let t = s.taylor(&f, &p, 2, false).unwrap();
+    assert!(!t.warnings.is_empty());
+}

@@ -57,6 +57,12 @@ impl Normal {
     pub fn pythagorean_variants(&self, store: &Store, r: &Rat) -> Vec<Rat> {
         use crate::expr::Func;
         let mut out = Vec::new();
+        // an undefined part (`log(-1)`): nothing to gain, and writing the
+        // variants back sent the power constructor into unbounded
+        // recursion (eval_series fuzzer, session 7)
+        if self.atoms.iter().any(|&a| store.is_singular(a)) {
+            return out;
+        }
         let mut budget = self.budget.unwrap_or(Budget::DEFAULT);
         for (i, &a) in self.atoms.iter().enumerate() {
             let Node::Call(Func::Sin, u) = store.node(a) else {
@@ -590,7 +596,8 @@ fn reduce_square(p: &Poly, gone: usize, kept: usize, budget: &mut Budget) -> Opt
 /// (`sqrt(2)` and `2` stay apart, and a negative number's root is
 /// undefined).
 fn unifies(store: &Store, base: ExprId) -> bool {
-    !matches!(store.node(base), Node::Num(_))
+    // nor a power (`(u^v)^(1/2)`): kept apart, as before unification
+    !matches!(store.node(base), Node::Num(_) | Node::Pow(..))
 }
 
 fn lcm(a: i64, b: i64) -> i64 {
