@@ -290,24 +290,77 @@ impl Store {
         self.intern(Node::Mul(xs.into()))
     }
 
-    /// True when `a` is positive wherever it is defined (a cheap structural test).
+    /// True when `a` is positive wherever it is defined, by its form (a
+    /// cheap structural test): a positive number, `pi`, `e`, `exp`,
+    /// `cosh`, `sigmoid`, `softplus`, a sum of non-negative terms one of
+    /// which is positive (`tan(y)^2 + 1`: even powers are non-negative), a
+    /// product of positive factors, a positive base to any power.
     pub fn is_positive(&self, a: ExprId) -> bool {
-        self.positive_depth(a, 4)
+        self.sign_of(a, 0) == Some(Sign::Positive)
     }
 
-    fn positive_depth(&self, a: ExprId, depth: u32) -> bool {
-        if depth == 0 {
-            return false;
+    fn sign_of(&self, e: ExprId, depth: u32) -> Option<Sign> {
+        if depth > 8 {
+            return None;
         }
-        match self.node(a) {
-            Node::Num(n) => !n.is_negative() && !n.is_zero(),
-            Node::Const(_) => true,
-            Node::Call(Func::Exp | Func::Cosh | Func::Sigmoid | Func::Softplus, _) => true,
-            Node::Pow([b, _]) => self.positive_depth(*b, depth - 1),
-            Node::Add(xs) | Node::Mul(xs) => xs.iter().all(|x| self.positive_depth(*x, depth - 1)),
-            _ => false,
+        let sign = |x: ExprId| self.sign_of(x, depth + 1);
+        match self.node(e) {
+            Node::Num(n) if n.is_zero() => Some(Sign::NonNegative),
+            Node::Num(n) => (!n.is_negative()).then_some(Sign::Positive),
+            Node::Const(_) => Some(Sign::Positive),
+            Node::Add(xs) => {
+                let mut any = false;
+                for &x in xs.iter() {
+                    any |= sign(x)? == Sign::Positive;
+                }
+                Some(if any {
+                    Sign::Positive
+                } else {
+                    Sign::NonNegative
+                })
+            }
+            Node::Mul(xs) => {
+                let mut all = true;
+                for &x in xs.iter() {
+                    all &= sign(x)? == Sign::Positive;
+                }
+                Some(if all {
+                    Sign::Positive
+                } else {
+                    Sign::NonNegative
+                })
+            }
+            Node::Pow([b, x]) => {
+                let n = self.as_num(*x);
+                let natural = n.is_some_and(|n| n.is_integer() && !n.is_negative());
+                let even = natural && n.and_then(|n| n.as_i64()).is_some_and(|k| k % 2 == 0);
+                match sign(*b) {
+                    // a positive base to any power is positive
+                    Some(Sign::Positive) => Some(Sign::Positive),
+                    Some(Sign::NonNegative) if natural => Some(Sign::NonNegative),
+                    // an even power is non-negative, whatever the base
+                    _ if even => Some(Sign::NonNegative),
+                    _ => None,
+                }
+            }
+            Node::Call(f, args) => match f {
+                Func::Exp | Func::Cosh | Func::Sigmoid | Func::Softplus => Some(Sign::Positive),
+                Func::Abs | Func::Relu | Func::Step => Some(Sign::NonNegative),
+                Func::Sinh | Func::Asinh | Func::Atan | Func::Tanh | Func::Erf | Func::Cbrt => {
+                    sign(args[0]).filter(|s| *s == Sign::Positive)
+                }
+                _ => None,
+            },
+            Node::Var(_) => None,
         }
     }
+}
+
+/// What [`Store::is_positive`] knows of a sign.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sign {
+    Positive,
+    NonNegative,
 }
 
 /// True for a float result that is not finite: such a result is not folded

@@ -126,89 +126,11 @@ impl Guards {
     }
 }
 
-/// True when `e` is positive wherever it is defined, by its form: a
-/// positive number, `pi`, `e`, `exp`, `cosh`, `sigmoid`, `softplus`, a
-/// sum of non-negative terms one of which is positive (`tan(y)^2 + 1`), a
-/// product of positive factors, a positive base to any power. So
-/// `(tan(y)^2 + 1)/(tan(y)^2 + 1)` is 1: the divisor never vanishes.
+/// True when `e` is positive wherever it is defined, by its form
+/// ([`Store::is_positive`]): `tan(y)^2 + 1` never vanishes, so
+/// `(tan(y)^2 + 1)/(tan(y)^2 + 1)` is 1.
 pub fn is_positive(store: &Store, e: ExprId) -> bool {
-    sign_of(store, e, 0) == Some(Sign::Positive)
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Sign {
-    Positive,
-    NonNegative,
-}
-
-/// How deep [`sign_of`] looks.
-const SIGN_DEPTH: u32 = 8;
-
-fn sign_of(store: &Store, e: ExprId, depth: u32) -> Option<Sign> {
-    if depth > SIGN_DEPTH {
-        return None;
-    }
-    let pos = |x: ExprId| sign_of(store, x, depth + 1);
-    match store.node(e) {
-        Node::Num(n) => {
-            if n.is_zero() {
-                Some(Sign::NonNegative)
-            } else if n.is_negative() {
-                None
-            } else {
-                n.as_rational().is_some().then_some(Sign::Positive)
-            }
-        }
-        Node::Const(_) => Some(Sign::Positive),
-        Node::Add(xs) => {
-            let mut any = false;
-            for &x in xs.iter() {
-                match pos(x)? {
-                    Sign::Positive => any = true,
-                    Sign::NonNegative => {}
-                }
-            }
-            Some(if any {
-                Sign::Positive
-            } else {
-                Sign::NonNegative
-            })
-        }
-        Node::Mul(xs) => {
-            let mut all = true;
-            for &x in xs.iter() {
-                all &= pos(x)? == Sign::Positive;
-            }
-            Some(if all {
-                Sign::Positive
-            } else {
-                Sign::NonNegative
-            })
-        }
-        Node::Pow([b, x]) => {
-            let n = store.as_num(*x)?;
-            let even = n.as_rational().is_some_and(|r| {
-                r.is_integer() && (r.numer() % 2u32) == num_bigint::BigInt::from(0)
-            });
-            match pos(*b) {
-                // a positive base to any power is positive
-                Some(Sign::Positive) => Some(Sign::Positive),
-                Some(Sign::NonNegative) if !n.is_negative() => Some(Sign::NonNegative),
-                // an even power is non-negative, whatever the base
-                _ if even && !n.is_negative() => Some(Sign::NonNegative),
-                _ => None,
-            }
-        }
-        Node::Call(f, args) => match f {
-            Func::Exp | Func::Cosh | Func::Sigmoid | Func::Softplus => Some(Sign::Positive),
-            Func::Abs | Func::Relu | Func::Step => Some(Sign::NonNegative),
-            Func::Sinh | Func::Asinh | Func::Atan | Func::Tanh | Func::Erf | Func::Cbrt => {
-                pos(args[0]).filter(|s| *s == Sign::Positive)
-            }
-            _ => None,
-        },
-        Node::Var(_) => None,
-    }
+    store.is_positive(e)
 }
 
 /// True when `f` has no finite value wherever its argument has none
