@@ -299,7 +299,7 @@ impl Normal {
     /// A factored form: numeric content, common monomial and the
     /// primitive rest of numerator and denominator, `c·m·p / (m'·q)`; with
     /// the linear factors in one atom taken out of `p` and `q` too
-    /// (`(sigmoid(a) - 1)*(2*sigmoid(a) - 1)`, [`linear_factors`]) where
+    /// (`(sigmoid(a) - 1)*(2*sigmoid(a) - 1)`, `linear_factors`) where
     /// that is shorter.
     pub fn factored_expr(&self, store: &mut Store, r: &Rat) -> ExprId {
         let plain = self.factored_with(store, r, false);
