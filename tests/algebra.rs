@@ -49,6 +49,29 @@ fn simplify_examples_match_sympy() {
     }
 }
 
+/// A division by an exact zero prints as one, `1/0` (SymPy's `zoo`), and
+/// reads back to the same expression; never as `0^(-1)`.
+#[test]
+fn division_by_zero_prints_as_a_quotient() {
+    for (src, want) in [
+        ("tan(pi/2)", "1/0"),
+        ("tan(3*pi/2)", "-1/0"),
+        ("1/sin(pi)", "1/0"),
+        ("x/0", "x/0"),
+        ("(x + 1)/0", "(x + 1)/0"),
+        // 1/0^2 would read back as 1/0
+        ("0^(-2)*x", "0^(-2)*x"),
+    ] {
+        let mut s = Store::new();
+        let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+        let r = deriv::simplify::simplify(&mut s, e);
+        let printed = infix(&s, r);
+        assert_eq!(printed, want, "{src}");
+        let back = parse_expr(&mut s, &printed, &ParseOptions::default()).expect("reads back");
+        assert_eq!(deriv::simplify::simplify(&mut s, back), r, "{src}");
+    }
+}
+
 #[test]
 fn taylor_coefficients_are_short_polynomials() {
     // sigmoid at 1: the coefficient of (x-1)^2 is s/2 - 3s^2/2 + s^3 with

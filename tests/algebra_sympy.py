@@ -9,6 +9,8 @@ y = sp.Symbol('y')
 # periods and quarter turns (SymPy applies them on construction)
 print(sp.sin(12*sp.pi + y + sp.pi/2), sp.sin(sp.pi + y), sp.cos(y - sp.pi/2))
 print(sp.sin(2*sp.pi + y), sp.tan(y + 3*sp.pi), sp.sin(y + 7*sp.pi/3), sp.cos(x + 5*sp.pi/3))
+# division by an exact zero: SymPy's complex infinity (deriv prints 1/0)
+print(sp.tan(sp.pi/2), sp.tan(3*sp.pi/2), 1/sp.sin(sp.pi), x/sp.Integer(0))
 s = sp.Symbol('s')
 sig = 1/(1 + sp.exp(-x))
 c2 = sp.diff(sig, x, 2)/2

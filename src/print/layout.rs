@@ -367,8 +367,33 @@ impl<'a> Layout<'a> {
             }
     }
 
+    /// `b^n` is `0^(-1)`, which prints as `1/0` in every style.
+    fn is_reciprocal_zero(&self, b: ExprId, n: &Number) -> bool {
+        self.store.as_num(b) == Some(&Number::int(0)) && *n == Number::int(-1)
+    }
+
+    /// The node `f` is `0^(-1)`.
+    fn reciprocal_zero(&self, f: ExprId) -> bool {
+        matches!(self.store.node(f), Node::Pow([b, e])
+            if self.store.as_num(*e).is_some_and(|n| self.is_reciprocal_zero(*b, n)))
+    }
+
     /// The power `id = b^e`.
     fn power(&self, id: ExprId, b: ExprId, e: ExprId) -> Shape {
+        // `0^(-1)`, the value of `1/0` or `tan(pi/2)`, reads as `1/0` (which
+        // parses back to it)
+        if self
+            .store
+            .as_num(e)
+            .is_some_and(|n| self.is_reciprocal_zero(b, n))
+        {
+            return Shape::Product {
+                num: Vec::new(),
+                den: vec![Child::plain(Sub::Num(Number::int(0)))],
+                den_group: false,
+                divisor: None,
+            };
+        }
         match self.store.as_num(e) {
             Some(n) if n.is_negative() && self.keeps_negative_exponent(b) => Shape::Power {
                 base: self.operand(Sub::Expr(b), Prec::Atom),

@@ -70,6 +70,7 @@ impl Layout<'_> {
     ) -> (Vec<Factor>, Vec<Factor>) {
         let mut num: Vec<Factor> = Vec::new();
         let mut den: Vec<Factor> = Vec::new();
+        let mut zero_den = false;
         match c {
             None => {}
             Some(Number::Rational(r)) => {
@@ -100,7 +101,19 @@ impl Layout<'_> {
                 Some((b, Some(e))) if e.is_negative() && !self.keeps_negative_exponent(b) => {
                     den.push(Factor::Pow(b, e.neg()));
                 }
+                // `x/0`, but only as the whole denominator: `1/(0*x)` or
+                // `x/(2*0)` would read back as `1/0`
+                Some((b, Some(e))) if self.is_reciprocal_zero(b, e) && !zero_den => {
+                    zero_den = true;
+                }
                 _ => num.push(Factor::Expr(f)),
+            }
+        }
+        if zero_den {
+            if den.is_empty() {
+                den.push(Factor::Num(Number::int(0)));
+            } else if let Some(&f) = fs.iter().find(|&&f| self.reciprocal_zero(f)) {
+                num.push(Factor::Expr(f));
             }
         }
         (num, den)
