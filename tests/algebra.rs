@@ -72,6 +72,63 @@ fn division_by_zero_prints_as_a_quotient() {
     }
 }
 
+/// A trigonometric or hyperbolic function of an inverse one is its
+/// algebraic form (SymPy's, `tests/algebra_sympy.py`) where that has the
+/// same domain; `sin(asin(x))`, `tanh(atanh(x))` stay (`x` is defined
+/// everywhere).
+const OF_INVERSE: [(&str, &str, fn(f64) -> f64); 14] = [
+    ("cos(asin(x))", "sqrt(1 - x^2)", |x| x.asin().cos()),
+    ("sin(acos(x))", "sqrt(1 - x^2)", |x| x.acos().sin()),
+    ("tan(asin(x))", "x/sqrt(1 - x^2)", |x| x.asin().tan()),
+    ("tan(acos(x))", "sqrt(1 - x^2)/x", |x| x.acos().tan()),
+    ("sin(atan(x))", "x/sqrt(x^2 + 1)", |x| x.atan().sin()),
+    ("cos(atan(x))", "1/sqrt(x^2 + 1)", |x| x.atan().cos()),
+    ("tan(atan(x))", "x", |x| x.atan().tan()),
+    ("cosh(asinh(x))", "sqrt(x^2 + 1)", |x| x.asinh().cosh()),
+    ("tanh(asinh(x))", "x/sqrt(x^2 + 1)", |x| x.asinh().tanh()),
+    ("sinh(acosh(x))", "sqrt(x - 1)*sqrt(x + 1)", |x| {
+        x.acosh().sinh()
+    }),
+    ("tanh(acosh(x))", "sqrt(x - 1)*sqrt(x + 1)/x", |x| {
+        x.acosh().tanh()
+    }),
+    ("cosh(atanh(x))", "1/sqrt(1 - x^2)", |x| x.atanh().cosh()),
+    ("sinh(atanh(x))", "x/sqrt(1 - x^2)", |x| x.atanh().sinh()),
+    ("sin(asin(x))", "sin(asin(x))", |x| x.asin().sin()),
+];
+
+#[test]
+fn functions_of_inverse_functions_are_algebraic() {
+    for (src, want, _) in OF_INVERSE {
+        let mut s = Store::new();
+        let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+        assert_eq!(infix(&s, e), want, "{src}");
+    }
+    // and a derivative through them: d/dt log(sin(atan(t)))
+    let mut s = deriv::Session::new();
+    let f = s.parse("log(sin(atan(t)))").expect("parses");
+    let g = s.gradient(&f).expect("differentiates");
+    assert_eq!(g.entries[0].to_string(), "1/(t*(t^2 + 1))");
+}
+
+proptest! {
+    /// Same value, and undefined at the same points, as the composition
+    /// computed in floats.
+    #[test]
+    fn functions_of_inverse_functions_keep_value_and_domain(
+        i in 0usize..OF_INVERSE.len(), x in -3.0f64..3.0,
+    ) {
+        let (src, _, f) = OF_INVERSE[i];
+        let mut s = Store::new();
+        let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+        let (want, got) = (f(x), eval(&s, e, x, 0.0));
+        prop_assert_eq!(want.is_nan(), got.is_nan(), "{} at {}: {} vs {}", src, x, want, got);
+        if want.is_finite() {
+            prop_assert!((want - got).abs() <= 1e-9 * (1.0 + want.abs()), "{} at {}: {} vs {}", src, x, want, got);
+        }
+    }
+}
+
 #[test]
 fn taylor_coefficients_are_short_polynomials() {
     // sigmoid at 1: the coefficient of (x-1)^2 is s/2 - 3s^2/2 + s^3 with

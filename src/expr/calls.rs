@@ -38,6 +38,66 @@ impl Store {
         self.intern(Node::Call(f, vec![a].into()))
     }
 
+    /// A trigonometric or hyperbolic function of an inverse one, where the
+    /// algebraic form has exactly the same domain (as SymPy evaluates
+    /// them): `cos(atan(x)) = 1/sqrt(x^2 + 1)`, `tan(asin(x)) =
+    /// x/sqrt(1 - x^2)` (both undefined outside `[-1, 1]`, both with a pole
+    /// at 1). `sin(asin(x)) = x` is left alone: `x` is defined everywhere.
+    fn of_inverse(&mut self, f: Func, g: Func, x: ExprId) -> Option<ExprId> {
+        use Func::*;
+        let one = self.int(1);
+        // sqrt(1 + x^2), sqrt(1 - x^2), sqrt(x - 1)*sqrt(x + 1)
+        let root = |s: &mut Store, plus: Option<bool>| {
+            let sq = s.powi(x, 2);
+            match plus {
+                Some(true) => {
+                    let a = s.add(&[sq, one]);
+                    s.sqrt(a)
+                }
+                Some(false) => {
+                    let a = s.sub(one, sq);
+                    s.sqrt(a)
+                }
+                None => {
+                    let (m, p) = (s.sub(x, one), s.add(&[x, one]));
+                    let (m, p) = (s.sqrt(m), s.sqrt(p));
+                    s.mul(&[m, p])
+                }
+            }
+        };
+        Some(match (f, g) {
+            (Tan, Atan) | (Sinh, Asinh) => x,
+            (Sin, Atan) | (Tanh, Asinh) => {
+                let r = root(self, Some(true));
+                self.div(x, r)
+            }
+            (Cos, Atan) => {
+                let r = root(self, Some(true));
+                self.recip(r)
+            }
+            (Cosh, Asinh) => root(self, Some(true)),
+            (Cos, Asin) | (Sin, Acos) => root(self, Some(false)),
+            (Tan, Asin) | (Sinh, Atanh) => {
+                let r = root(self, Some(false));
+                self.div(x, r)
+            }
+            (Tan, Acos) => {
+                let r = root(self, Some(false));
+                self.div(r, x)
+            }
+            (Cosh, Atanh) => {
+                let r = root(self, Some(false));
+                self.recip(r)
+            }
+            (Sinh, Acosh) => root(self, None),
+            (Tanh, Acosh) => {
+                let r = root(self, None);
+                self.div(r, x)
+            }
+            _ => return None,
+        })
+    }
+
     /// Odd and even functions take the sign out of their argument:
     /// `sin(-x) = -sin(x)`, `cos(-x) = cos(x)`, `abs(2*x) = 2*abs(x)`.
     fn call_symmetry(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
@@ -161,6 +221,11 @@ impl Store {
                 return Some(a);
             }
             Node::Const(Constant::E) if f == Ln => return Some(self.int(1)),
+            Node::Call(g, x) => {
+                if let Some(v) = self.of_inverse(f, g, x[0]) {
+                    return Some(v);
+                }
+            }
             _ => {}
         }
         if matches!(f, Sin | Cos | Tan)

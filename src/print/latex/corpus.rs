@@ -206,6 +206,8 @@ fn write_corpus() {
     if std::env::var_os("DERIV_LATEX_CORPUS").is_none() {
         return;
     }
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target");
+    std::fs::create_dir_all(dir).expect("create target/");
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/target/latex-corpus.txt");
     let mut text = corpus().join("\n");
     text.push('\n');
