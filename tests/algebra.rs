@@ -76,7 +76,10 @@ fn division_by_zero_prints_as_a_quotient() {
 /// algebraic form (SymPy's, `tests/algebra_sympy.py`) where that has the
 /// same domain; `sin(asin(x))`, `tanh(atanh(x))` stay (`x` is defined
 /// everywhere).
-const OF_INVERSE: [(&str, &str, fn(f64) -> f64); 14] = [
+/// The input, its printed form, and the composition in floats.
+type Composition = (&'static str, &'static str, fn(f64) -> f64);
+
+const OF_INVERSE: [Composition; 14] = [
     ("cos(asin(x))", "sqrt(1 - x^2)", |x| x.asin().cos()),
     ("sin(acos(x))", "sqrt(1 - x^2)", |x| x.acos().sin()),
     ("tan(asin(x))", "x/sqrt(1 - x^2)", |x| x.asin().tan()),
