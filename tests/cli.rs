@@ -248,6 +248,67 @@ const DOMAIN: &[Case] = &[
 ];
 
 /// `--check` that finds a disagreement: exit 1 with the full report.
+/// Issue 12's examples, each as compact as SymPy's `simplify` or more
+/// (the SymPy forms and counts: `tests/algebra_sympy.py`).
+const ALGEBRA: &[Case] = &[
+    ("algebra_grad_x_to_the_x", &["grad", "x^x"]),
+    (
+        "algebra_jacobian_reciprocal",
+        &["jacobian", "[(1/sin(alpha))^-1, beta^2]"],
+    ),
+    (
+        "algebra_grad_roots",
+        &["grad", "((a - p - q)^(1/2)*q^(2/3))^4"],
+    ),
+    (
+        "algebra_simplify_tanh_square",
+        &[
+            "simplify",
+            "(tanh(v) + tanh(u))^2 - tanh(v)^2 - 2*tanh(v)*tanh(u)",
+        ],
+    ),
+    (
+        "algebra_taylor_log_sigmoid_cubed",
+        &[
+            "taylor",
+            "log(sigmoid(s))^3",
+            "--at",
+            "s=3/8",
+            "--order",
+            "4",
+        ],
+    ),
+    (
+        "algebra_hessian_polynomial",
+        &["hessian", "(3 + x_1)^3*(x_1 - x_1*x_1)*x_1^2"],
+    ),
+    ("algebra_diff_cot", &["diff", "cot(x)", "--wrt", "x"]),
+    (
+        "algebra_diff_sin_terms_cancel",
+        &[
+            "diff",
+            "3*(-2 + x^2)*cos(x) + x*(-6 + x^2)*sin(x)",
+            "--wrt",
+            "x",
+        ],
+    ),
+    (
+        "algebra_diff_atanh_is_zero",
+        &[
+            "diff",
+            "atanh(x) - (log(1 + x) - log(1 - x))/2",
+            "--wrt",
+            "x",
+        ],
+    ),
+    (
+        "algebra_simplify_periods",
+        &["simplify", "sin(12*pi + y + pi/2)"],
+    ),
+    ("algebra_simplify_tan_pole", &["simplify", "tan(pi/2)"]),
+    ("algebra_grad_log_sin_atan", &["grad", "log(sin(atan(t)))"]),
+];
+
 const CHECK_FAILS: &[Case] = &[
     // inf (the exact pole) against 2.7e32 (AD at the nearest float)
     (
@@ -401,6 +462,11 @@ fn kinks() {
 #[test]
 fn domain() {
     snapshot_all(DOMAIN, &["text", "json", "latex"]);
+}
+
+#[test]
+fn algebra() {
+    snapshot_all(ALGEBRA, &["text", "json"]);
 }
 
 #[test]

@@ -41,7 +41,7 @@
 //! `w` being defined at `w = 0`.
 
 use super::guarded::Guards;
-use crate::expr::{ExprId, Node, Store};
+use crate::expr::{ExprId, Node, Number, Store};
 use crate::poly::{Budget, Normal, Poly, count_ops, gcd};
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -299,27 +299,34 @@ fn divisors(store: &Store, id: ExprId, normal: &Normal) -> Vec<ExprId> {
 /// than the derivative itself (the speed benchmarks' W1). One pass over
 /// the shared graph.
 fn fractions(store: &Store, ids: &[ExprId]) -> FxHashMap<ExprId, bool> {
-    // per node: (has a negative power, has a sum of two fractions)
-    let mut flags: FxHashMap<ExprId, (bool, bool)> = FxHashMap::default();
+    // per node: (has a negative power, has a sum worth normalizing, is a
+    // polynomial in the variables)
+    let mut flags: FxHashMap<ExprId, (bool, bool, bool)> = FxHashMap::default();
     for n in store.reachable(ids) {
         let f = match store.node(n) {
+            Node::Num(_) | Node::Var(_) | Node::Const(_) => (false, false, true),
             Node::Pow([b, e]) => {
-                let (d, f) = flags[b];
-                let negative = store.as_num(*e).is_some_and(|k| k.is_negative());
+                let (d, f, p) = flags[b];
+                let k = store.as_num(*e);
+                let negative = k.is_some_and(|k| k.is_negative());
+                let natural = k.and_then(Number::as_i64).is_some_and(|k| k > 0);
                 // a fraction in a denominator (`1/(x^2*(1/x^2 - 1))`)
-                (d || negative, f || (d && negative))
+                (d || negative, f || (d && negative), p && natural)
             }
-            Node::Mul(xs) => xs.iter().fold((false, false), |(d, f), x| {
-                (d || flags[x].0, f || flags[x].1)
+            Node::Mul(xs) => xs.iter().fold((false, false, true), |(d, f, p), x| {
+                (d || flags[x].0, f || flags[x].1, p && flags[x].2)
             }),
             Node::Add(xs) => {
+                let poly = xs.iter().all(|x| flags[x].2);
                 let two = xs.iter().filter(|x| flags[*x].0).count() >= 2
                     || shared_factor(store, xs)
-                    || pythagorean(store, xs);
-                xs.iter()
-                    .fold((false, two), |(d, f), x| (d || flags[x].0, f || flags[x].1))
+                    || pythagorean(store, xs)
+                    || (poly && products_of_sums(store, xs));
+                xs.iter().fold((false, two, poly), |(d, f, p), x| {
+                    (d || flags[x].0, f || flags[x].1, p)
+                })
             }
-            _ => (false, false),
+            _ => (false, false, false),
         };
         flags.insert(n, f);
     }
@@ -356,6 +363,28 @@ fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
         }
     }
     false
+}
+
+/// True when two terms of a sum are products with a sum among their
+/// factors (`2*x*(2*x - 1)*(x + 3)^2 + x^2*(x + 3)^2`): multiplied out,
+/// their monomials may collect or cancel (the Hessian of
+/// `(3 + x)^3*(x - x*x)*x^2` is one short polynomial). Asked only of
+/// polynomials in the variables, where expanding is cheap.
+fn products_of_sums(store: &Store, terms: &[ExprId]) -> bool {
+    let has_sum = |t: ExprId| match store.node(t) {
+        Node::Mul(xs) => xs.iter().any(|&f| match store.node(f) {
+            Node::Add(_) => true,
+            Node::Pow([b, e]) => {
+                matches!(store.node(*b), Node::Add(_))
+                    && store
+                        .as_num(*e)
+                        .is_some_and(|k| k.as_i64().is_some_and(|k| k > 0))
+            }
+            _ => false,
+        }),
+        _ => false,
+    };
+    terms.iter().filter(|&&t| has_sum(t)).count() >= 2
 }
 
 /// True when the terms of a sum hold `sin(u)` and `cos(u)` for one `u`,

@@ -156,8 +156,10 @@ impl Layout<'_> {
     }
 
     /// The one factor among `fs` that is a sum, or an odd integer power of
-    /// a sum, whose negation has no more negative terms: a product's minus
-    /// can move into it. Always `None` unless the style flips signs.
+    /// a sum, with a negative term: a product's minus moves into it, and
+    /// the whole is one operation shorter (`2*q*(a - p - q)` for
+    /// `-2*q*(p - a + q)`, as SymPy prints it). Always `None` unless the
+    /// style flips signs.
     pub(super) fn flippable_sum(&self, fs: &[ExprId]) -> Option<ExprId> {
         if !self.style.flip_signs {
             return None;
@@ -186,6 +188,6 @@ impl Layout<'_> {
             .iter()
             .filter(|&&t| coefficient(self.store, t).is_some_and(Number::is_negative))
             .count();
-        (terms.len() - neg <= neg).then_some(f)
+        (neg > 0).then_some(f)
     }
 }
