@@ -15,7 +15,7 @@
 //! let g = s.gradient(&f)?;
 //! assert_eq!(
 //!     g.to_string(),
-//!     "df/dx = -(x + x*exp(x^2))*(2*sin(x^2 + exp(x^2)) - 1/sqrt(x^2 + exp(x^2)))"
+//!     "df/dx = (x + x*exp(x^2))*(1/sqrt(x^2 + exp(x^2)) - 2*sin(x^2 + exp(x^2)))"
 //! );
 //! // its value at x = 1/2, the notes' point
 //! let p = s.point("x=1/2")?;

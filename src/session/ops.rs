@@ -98,7 +98,7 @@ impl Session {
     /// let g = s.gradient(&f)?;
     /// assert_eq!(
     ///     g.entries[0].to_string(),
-    ///     "-(x + x*exp(x^2))*(2*sin(x^2 + exp(x^2)) - 1/sqrt(x^2 + exp(x^2)))"
+    ///     "(x + x*exp(x^2))*(1/sqrt(x^2 + exp(x^2)) - 2*sin(x^2 + exp(x^2)))"
     /// );
     /// # Ok::<(), deriv::Error>(())
     /// ```

@@ -155,8 +155,8 @@ impl Layout<'_> {
         }
     }
 
-    /// The one factor among `fs` that is a sum, or an odd integer power of
-    /// a sum, with a negative term: a product's minus moves into it, and
+    /// The first factor among `fs` that is a sum, or an odd integer power
+    /// of a sum, with a negative term: a product's minus moves into it, and
     /// the whole is one operation shorter (`2*q*(a - p - q)` for
     /// `-2*q*(p - a + q)`, as SymPy prints it). Always `None` unless the
     /// style flips signs.
@@ -178,16 +178,20 @@ impl Layout<'_> {
             }
             _ => None,
         };
-        let mut candidates = fs.iter().filter_map(|&f| base(f).map(|b| (f, b)));
-        let (f, sum) = candidates.next()?;
-        if candidates.next().is_some() {
-            return None;
-        }
-        let terms = self.store.operands(sum);
-        let neg = terms
-            .iter()
-            .filter(|&&t| coefficient(self.store, t).is_some_and(Number::is_negative))
-            .count();
-        (neg > 0).then_some(f)
+        let flippable = |f: &ExprId| {
+            base(*f).is_some_and(|sum| {
+                self.store
+                    .operands(sum)
+                    .iter()
+                    .any(|&t| coefficient(self.store, t).is_some_and(Number::is_negative))
+            })
+        };
+        // a sum itself before a power of one: `(x - 1)^3` keeps its form
+        // where it can
+        let plain = |f: &ExprId| matches!(self.store.node(*f), Node::Add(_));
+        fs.iter()
+            .copied()
+            .find(|f| plain(f) && flippable(f))
+            .or_else(|| fs.iter().copied().find(flippable))
     }
 }
