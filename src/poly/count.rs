@@ -53,9 +53,35 @@ fn number_ops(n: &Number) -> u64 {
 fn negative(store: &Store, id: ExprId) -> bool {
     match store.node(id) {
         Node::Num(n) => n.is_negative(),
-        Node::Mul(xs) => store.as_num(xs[0]).is_some_and(Number::is_negative),
+        Node::Mul(xs) => store.as_num(xs[0]).is_some_and(Number::is_negative) && !flips(store, xs),
         _ => false,
     }
+}
+
+/// True when a product's minus sign moves into one of its factors as the
+/// printer writes it: a sum, or an odd power of one, with a negative term
+/// (`-2*x*(y - 1)` prints as `2*x*(1 - y)`).
+fn flips(store: &Store, xs: &[ExprId]) -> bool {
+    xs.iter().any(|&f| {
+        let sum = match store.node(f) {
+            Node::Add(_) => f,
+            Node::Pow([b, e])
+                if matches!(store.node(*b), Node::Add(_))
+                    && store
+                        .as_num(*e)
+                        .and_then(Number::as_i64)
+                        .is_some_and(|k| k % 2 != 0) =>
+            {
+                *b
+            }
+            _ => return false,
+        };
+        store.operands(sum).iter().any(|&t| match store.node(t) {
+            Node::Num(n) => n.is_negative(),
+            Node::Mul(ys) => store.as_num(ys[0]).is_some_and(Number::is_negative),
+            _ => false,
+        })
+    })
 }
 
 fn own(store: &Store, id: ExprId, memo: &FxHashMap<ExprId, u64>) -> u64 {
@@ -91,7 +117,7 @@ fn mul_ops(store: &Store, xs: &[ExprId], memo: &FxHashMap<ExprId, u64>) -> u64 {
         if i == 0
             && let Some(n) = store.as_num(x)
         {
-            ops += u64::from(n.is_negative());
+            ops += u64::from(n.is_negative() && !flips(store, xs));
             if let Some(r) = n.as_rational() {
                 num_items += u64::from(!r.numer().abs().is_one());
                 den_items += u64::from(!r.denom().is_one());
