@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use crate::error::Error;
 use crate::eval::Env;
 use crate::expr::{ExprId, Func, Store, Sym};
@@ -36,6 +38,8 @@ pub struct Coord {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Point {
     coords: Vec<Coord>,
+    /// The position of each variable's coordinate in `coords`.
+    index: FxHashMap<Sym, usize>,
 }
 
 impl Point {
@@ -58,10 +62,12 @@ impl Point {
     /// ```
     pub fn parse(store: &mut Store, text: &str, opts: &ParseOptions) -> Result<Point, Error> {
         let mut coords: Vec<Coord> = Vec::new();
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         for (start, piece) in split_top(text) {
-            coords.push(parse_coord(store, start, piece, opts, &coords)?);
+            coords.push(parse_coord(store, start, piece, opts, &mut seen)?);
         }
-        Ok(Point { coords })
+        let index = coords.iter().enumerate().map(|(i, c)| (c.sym, i)).collect();
+        Ok(Point { coords, index })
     }
 
     /// The coordinates, in the order written.
@@ -76,7 +82,7 @@ impl Point {
 
     /// The coordinate of `v`, if given.
     pub fn get(&self, v: Sym) -> Option<&Coord> {
-        self.coords.iter().find(|c| c.sym == v)
+        self.index.get(&v).map(|&i| &self.coords[i])
     }
 
     /// The float value of `v` (NaN when the point does not give it).
@@ -117,12 +123,12 @@ impl fmt::Display for Point {
     }
 }
 
-fn parse_coord(
+fn parse_coord<'a>(
     store: &mut Store,
     start: usize,
-    piece: &str,
+    piece: &'a str,
     opts: &ParseOptions,
-    before: &[Coord],
+    seen: &mut FxHashSet<&'a str>,
 ) -> Result<Coord, Error> {
     let err = |message: String, s: usize, e: usize| Error::Point {
         message,
@@ -140,7 +146,7 @@ fn parse_coord(
     let lead = piece[..eq].len() - piece[..eq].trim_start().len();
     let nstart = start + lead;
     check_name(name).map_err(|m| err(m, nstart, nstart + name.len().max(1)))?;
-    if before.iter().any(|c| c.name == name) {
+    if !seen.insert(name) {
         return Err(err(
             format!("`{name}` is given twice in the point"),
             nstart,
@@ -299,6 +305,7 @@ fn split_top(text: &str) -> Vec<(usize, &str)> {
 /// ```
 pub fn parse_names(text: &str, allow_repeats: bool) -> Result<Vec<String>, Error> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
     for (start, piece) in split_top(text) {
         let name = piece.trim();
         let s = start + piece.len() - piece.trim_start().len();
@@ -306,7 +313,7 @@ pub fn parse_names(text: &str, allow_repeats: bool) -> Result<Vec<String>, Error
             message,
             span: s..s + name.len().max(1),
         })?;
-        if !allow_repeats && out.iter().any(|n| n == name) {
+        if !seen.insert(name) && !allow_repeats {
             return Err(Error::Names {
                 message: format!("`{name}` is named twice"),
                 span: s..s + name.len(),

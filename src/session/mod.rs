@@ -342,8 +342,8 @@ impl Session {
         also: &[Sym],
     ) -> Result<Point, Error> {
         self.own(f)?;
-        let mut free = self.variables(f);
-        free.extend_from_slice(also);
+        let mut free: rustc_hash::FxHashSet<Sym> = self.variables(f).into_iter().collect();
+        free.extend(also.iter().copied());
         let point = self.point(text)?;
         for c in point.coords() {
             if !free.contains(&c.sym) {

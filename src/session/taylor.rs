@@ -296,6 +296,7 @@ fn as_polynomial(store: &mut Store, e: ExprId, vars: &[ExprId], order: u32) -> O
 fn degree_bound(store: &Store, e: ExprId, vars: &[ExprId]) -> Option<u64> {
     use crate::expr::Node;
     let mut memo: FxHashMap<ExprId, Option<u64>> = FxHashMap::default();
+    let vars: rustc_hash::FxHashSet<ExprId> = vars.iter().copied().collect();
     for id in store.reachable(&[e]) {
         let d = if vars.contains(&id) {
             Some(1)
