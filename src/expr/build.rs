@@ -240,7 +240,7 @@ impl Store {
             }
         }
         out.extend(extra);
-        out.sort_by(|a, b| self.cmp_expr(*a, *b));
+        self.sort_canonical(&mut out);
         match (out.len(), constant.is_zero()) {
             (0, _) => self.number(constant),
             (1, true) => out[0],

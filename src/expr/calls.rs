@@ -168,7 +168,7 @@ impl Store {
             let n = self.number(b);
             flat.push(n);
         }
-        flat.sort_by(|a, b| self.cmp_expr(*a, *b));
+        self.sort_canonical(&mut flat);
         if flat.len() == 1 {
             return flat[0];
         }

@@ -235,6 +235,11 @@ pub struct Store {
     /// [`Store::content`] of the sums asked so far: a node never changes,
     /// and products ask for the same sums again and again.
     contents: FxHashMap<ExprId, Option<(Number, ExprId)>>,
+    /// Canonical order of pairs of compound expressions compared so far
+    /// (smaller id first), for [`Store::sort_canonical`]: a product or sum
+    /// built again with one more factor sorts mostly the same pairs, and
+    /// each comparison walks a few levels of both trees.
+    orders: FxHashMap<(ExprId, ExprId), std::cmp::Ordering>,
 }
 
 impl Default for Store {
@@ -256,6 +261,7 @@ impl Default for Store {
             dropped: Vec::new(),
             recording: false,
             contents: FxHashMap::default(),
+            orders: FxHashMap::default(),
         }
     }
 }

@@ -74,7 +74,97 @@ impl Side {
     }
 }
 
+/// Pairs remembered by [`Store::sort_canonical`] before the memo starts
+/// afresh (a few megabytes).
+const ORDERS_MAX: usize = 1 << 18;
+
+/// Lists this short are sorted directly: finding runs costs more.
+const SORT_SMALL: usize = 6;
+
+/// Elements outside the longest sorted run that [`Store::sort_canonical`]
+/// still inserts one at a time; past it, a full sort.
+const INSERTS_MAX: usize = 32;
+
 impl Store {
+    /// Sorts `xs` in the canonical order ([`Store::cmp_expr`]). The factors
+    /// and terms of a product or sum built from others arrive mostly
+    /// sorted (a canonical product times one more factor), so the longest
+    /// sorted run is kept and the few others are inserted by binary search:
+    /// `O(k log n)` comparisons instead of a sort's `O(n log n)`. The order
+    /// of pairs of calls of one function (two `cos`), whose comparison walks a few levels of both trees, is
+    /// remembered: the chain rule through a deep composition builds its
+    /// product a factor at a time and meets the same pairs again.
+    pub(crate) fn sort_canonical(&mut self, xs: &mut [ExprId]) {
+        let n = xs.len();
+        if n < 2 {
+            return;
+        }
+        let mut memo = std::mem::take(&mut self.orders);
+        if memo.len() > ORDERS_MAX {
+            memo.clear();
+        }
+        let mut cmp = |a: ExprId, b: ExprId| self.cmp_memo(&mut memo, a, b);
+        if n <= SORT_SMALL {
+            xs.sort_by(|&a, &b| cmp(a, b));
+            self.orders = memo;
+            return;
+        }
+        // the longest non-descending run
+        let (mut best, mut start) = ((0, 1), 0);
+        for i in 1..n {
+            if cmp(xs[i - 1], xs[i]) == Ordering::Greater {
+                if i - start > best.1 - best.0 {
+                    best = (start, i);
+                }
+                start = i;
+            }
+        }
+        if n - start > best.1 - best.0 {
+            best = (start, n);
+        }
+        if best != (0, n) {
+            if n - (best.1 - best.0) <= INSERTS_MAX {
+                let mut sorted: Vec<ExprId> = Vec::with_capacity(n);
+                sorted.extend_from_slice(&xs[best.0..best.1]);
+                let others = xs[..best.0].iter().chain(&xs[best.1..]);
+                for &x in others {
+                    let at = sorted.partition_point(|&y| cmp(y, x) != Ordering::Greater);
+                    sorted.insert(at, x);
+                }
+                xs.copy_from_slice(&sorted);
+            } else {
+                xs.sort_by(|&a, &b| cmp(a, b));
+            }
+        }
+        self.orders = memo;
+    }
+
+    /// [`Store::cmp_expr`], through the memo for pairs of calls of one
+    /// function (other pairs differ near the top, or seldom meet again).
+    fn cmp_memo(
+        &self,
+        memo: &mut rustc_hash::FxHashMap<(ExprId, ExprId), Ordering>,
+        a: ExprId,
+        b: ExprId,
+    ) -> Ordering {
+        let alike = match (self.node(a), self.node(b)) {
+            (Node::Call(f, _), Node::Call(g, _)) => f == g,
+            _ => false,
+        };
+        if a == b || !alike {
+            return self.cmp_expr(a, b);
+        }
+        let (key, flip) = if a < b {
+            ((a, b), false)
+        } else {
+            ((b, a), true)
+        };
+        let o = *memo
+            .entry(key)
+            .or_insert_with(|| self.cmp_expr(key.0, key.1));
+        if flip { o.reverse() } else { o }
+    }
+
     /// The canonical order of two expressions.
     pub fn cmp_expr(&self, a: ExprId, b: ExprId) -> Ordering {
         self.cmp_at(Side { id: a, level: 0 }, Side { id: b, level: 0 })
@@ -218,5 +308,46 @@ mod tests {
         let mut names = vec!["a12", "a2", "a1", "b"];
         names.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(names, ["a1", "a2", "a12", "b"]);
+    }
+
+    /// The run-and-insert sort with its memo orders every arrangement as
+    /// the plain sort by `cmp_expr` does: sorted, one or many out of place,
+    /// reversed, and lists longer than the insertion bound.
+    #[test]
+    fn sort_canonical_is_the_canonical_sort() {
+        let mut s = Store::new();
+        let mut xs = Vec::new();
+        for k in 0..48 {
+            let text = match k % 4 {
+                0 => format!("cos(sin(x + {k}))"),
+                1 => format!("cos(x)^{k}*y"),
+                2 => format!("sin(cos(exp(sin(cos(x)))) + {k})"),
+                _ => format!("x{k}"),
+            };
+            xs.push(crate::parse::parse_expr(&mut s, &text, &Default::default()).unwrap());
+        }
+        let mut want = xs.clone();
+        want.sort_by(|a, b| s.cmp_expr(*a, *b));
+        let mut cases: Vec<Vec<ExprId>> = vec![want.clone(), xs.clone()];
+        let mut rev = want.clone();
+        rev.reverse();
+        cases.push(rev);
+        for k in [0, 5, 47] {
+            let mut moved = want.clone();
+            let x = moved.remove(k);
+            moved.insert((k * 7 + 3) % moved.len(), x);
+            cases.push(moved);
+        }
+        for n in [2, 6, 7, 20, 48] {
+            let mut part = xs[..n].to_vec();
+            let mut sorted = part.clone();
+            sorted.sort_by(|a, b| s.cmp_expr(*a, *b));
+            s.sort_canonical(&mut part);
+            assert_eq!(part, sorted, "first {n}");
+        }
+        for mut c in cases {
+            s.sort_canonical(&mut c);
+            assert_eq!(c, want);
+        }
     }
 }

@@ -142,7 +142,7 @@ impl Store {
             out.push(c);
             return Err(out);
         }
-        out.sort_by(|a, b| self.cmp_expr(*a, *b));
+        self.sort_canonical(&mut out);
         if let Some(id) = self.distribute(&coeff, &out) {
             return Ok(id);
         }
