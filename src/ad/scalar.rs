@@ -193,6 +193,7 @@ pub fn apply_op<S: Scalar>(op: &Op, v: &[S], input: &dyn Fn(crate::expr::Sym) ->
         Op::Mul(xs) => xs.iter().skip(1).fold(at(&xs[0]), |acc, i| acc * at(i)),
         Op::Powi(b, n) => at(b).powi(*n),
         Op::Sqrt(b) => at(b).sqrt(),
+        Op::Rsqrt(b) => at(b).powf(S::from_f64(-0.5)),
         Op::Powf(b, e) => at(b).powf(at(e)),
         Op::Call(f, xs) => {
             let args: Vec<S> = xs.iter().map(at).collect();
@@ -226,6 +227,7 @@ pub fn local_partials<S: Scalar>(op: &Op, v: &[S], me: S) -> Vec<S> {
         }
         Op::Powi(b, n) => vec![S::from_f64(f64::from(*n)) * at(b).powi(n - 1)],
         Op::Sqrt(_) => vec![S::from_f64(0.5) / me],
+        Op::Rsqrt(b) => vec![S::from_f64(-0.5) * me / at(b)],
         Op::Powf(b, e) => {
             let (b, e) = (at(b), at(e));
             vec![e * b.powf(e - one), me * b.ln()]

@@ -84,6 +84,7 @@ impl Lowering {
             Op::Mul(xs) => self.chain(Bin::Mul, &many(xs), 1.0),
             Op::Powi(b, n) => self.emit(Inst::Powi(v(b), *n)),
             Op::Sqrt(b) => self.emit(Inst::Sqrt(v(b))),
+            Op::Rsqrt(b) => self.emit(Inst::Rsqrt(v(b))),
             Op::Powf(b, e) => self.emit(Inst::Powf(v(b), v(e))),
             Op::Call(f, xs) if xs.len() == 1 => self.emit(Inst::Unary(*f, v(&xs[0]))),
             Op::Call(f, xs) => self.emit(Inst::Call(*f, many(xs))),

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::eval::tape::{add, mul, powf, powi, sqrt};
+use crate::eval::tape::{add, mul, powf, powi, rsqrt, rsqrt_in_range, rsqrt_newton, sqrt};
 use crate::expr::Func;
 
 /// Points per block: 512 values of a register are 4 KiB, so several
@@ -41,6 +41,8 @@ pub(super) enum Inst<R> {
     MulCMulAdd(f64, R, R, R),
     /// `sqrt(a)`.
     Sqrt(R),
+    /// `a ^ (-1/2)`.
+    Rsqrt(R),
     /// `a ^ n`.
     Powi(R, i32),
     /// `a ^ b`.
@@ -55,7 +57,11 @@ impl<R: Copy> Inst<R> {
     /// The operands, in order.
     pub(super) fn operands(&self) -> Vec<R> {
         match self {
-            Inst::AddC(_, a) | Inst::MulC(_, a) | Inst::Sqrt(a) | Inst::Powi(a, _) => vec![*a],
+            Inst::AddC(_, a)
+            | Inst::MulC(_, a)
+            | Inst::Sqrt(a)
+            | Inst::Rsqrt(a)
+            | Inst::Powi(a, _) => vec![*a],
             Inst::Unary(_, a) => vec![*a],
             Inst::AffineC(_, _, a) => vec![*a],
             Inst::Add(a, b) | Inst::Mul(a, b) | Inst::Powf(a, b) => vec![*a, *b],
@@ -78,6 +84,7 @@ impl<R: Copy> Inst<R> {
             Inst::MulAdd(a, b, e) => Inst::MulAdd(f(*a), f(*b), f(*e)),
             Inst::MulCMulAdd(c, a, b, e) => Inst::MulCMulAdd(*c, f(*a), f(*b), f(*e)),
             Inst::Sqrt(a) => Inst::Sqrt(f(*a)),
+            Inst::Rsqrt(a) => Inst::Rsqrt(f(*a)),
             Inst::Powi(a, n) => Inst::Powi(f(*a), *n),
             Inst::Powf(a, b) => Inst::Powf(f(*a), f(*b)),
             Inst::Unary(g, a) => Inst::Unary(*g, f(*a)),
@@ -268,6 +275,7 @@ fn exec(inst: &Inst<u32>, d: &mut [f64], r: &Regs) {
             add(mul(mul(*c, x), y), z)
         }),
         Inst::Sqrt(a) => map1(d, r.get(*a), sqrt),
+        Inst::Rsqrt(a) => rsqrt_block(d, r.get(*a)),
         Inst::Powi(a, n) => powi_block(d, r.get(*a), *n),
         Inst::Powf(a, b) => map2(d, r.get(*a), r.get(*b), powf),
         Inst::Unary(f, a) => unary_block(*f, d, r.get(*a)),
@@ -307,6 +315,17 @@ fn map3(d: &mut [f64], a: &[f64], b: &[f64], c: &[f64], f: impl Fn(f64, f64, f64
     let (a, b, c) = (&a[..n], &b[..n], &c[..n]);
     for i in 0..n {
         d[i] = f(a[i], b[i], c[i]);
+    }
+}
+
+/// [`rsqrt`] over a block: the branch-free Newton form in a loop that
+/// vectorizes, then `pow` for the few arguments out of its range.
+fn rsqrt_block(d: &mut [f64], a: &[f64]) {
+    map1(d, a, rsqrt_newton);
+    for (d, &x) in d.iter_mut().zip(a) {
+        if !rsqrt_in_range(x) {
+            *d = rsqrt(x);
+        }
     }
 }
 

@@ -60,7 +60,11 @@ fn random_roots(s: &mut Store, rng: &mut Rng, size: usize) -> Vec<ExprId> {
             6 => s.powi(a, rng.below(13) as i64 - 4),
             7 => s.sqrt(a),
             8 => {
-                let e = s.frac(1, 3);
+                let e = if rng.below(2) == 0 {
+                    s.frac(1, 3)
+                } else {
+                    s.frac(-1, 2)
+                };
                 let p = s.pow(a, e);
                 s.add(&[p, b])
             }
@@ -204,6 +208,7 @@ fn random_graphs_reach_every_instruction() {
                     Inst::MulAdd(..) => "muladd",
                     Inst::MulCMulAdd(..) => "mulcmuladd",
                     Inst::Sqrt(_) => "sqrt",
+                    Inst::Rsqrt(_) => "rsqrt",
                     Inst::Powi(..) => "powi",
                     Inst::Powf(..) => "powf",
                     Inst::Unary(..) => "unary",
@@ -212,7 +217,7 @@ fn random_graphs_reach_every_instruction() {
             }
         }
     }
-    assert_eq!(seen.len(), 14, "{seen:?}");
+    assert_eq!(seen.len(), 15, "{seen:?}");
 }
 
 #[test]
