@@ -22,7 +22,7 @@ use super::render::{number_json, number_text};
 
 /// Rows evaluated per chunk: enough to keep both cores busy, small
 /// enough to stream.
-const CHUNK: usize = 1 << 16;
+const CHUNK: usize = 1 << 14;
 
 /// How a row's values are shaped in JSON: one number, a list, or rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
