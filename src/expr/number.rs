@@ -304,7 +304,14 @@ pub fn split_power(n: &BigInt, k: u32) -> (BigInt, BigInt) {
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Number::Rational(r) => write!(f, "{r}"),
+            // a machine-sized numerator and denominator print without
+            // BigInt's conversion to decimal (a fifth of printing a product
+            // gradient)
+            Number::Rational(r) => match (i64::try_from(r.numer()), i64::try_from(r.denom())) {
+                (Ok(n), Ok(1)) => write!(f, "{n}"),
+                (Ok(n), Ok(d)) => write!(f, "{n}/{d}"),
+                _ => write!(f, "{r}"),
+            },
             Number::Float(x) => write!(f, "{}", format_float(*x)),
         }
     }

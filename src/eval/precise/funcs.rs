@@ -12,6 +12,67 @@ const HUGE_EXP: i64 = 31;
 
 type Fun = fn(&BigFloat, usize, &mut Consts) -> BigFloat;
 
+/// `lo <= sqrt(x) <= hi` two ulps apart at precision `p`, for a finite
+/// `x >= 0`; `None` where the check below fails (then astro-float's
+/// square root, a hundred times slower than a product, is used).
+///
+/// Newton's iteration for `1/sqrt(y)`, `r <- r + r*(1 - y*r^2)/2`, from the
+/// `f64` seed of `y = x*2^-2k` (in `[1/4, 1)`), doubles the bits each
+/// step; `sqrt(x) = y*r*2^k`. The result is not trusted: the candidates
+/// `s -+ ulp` are squared exactly (at four times their precision) and compared
+/// with `x`, so `lo^2 <= x <= hi^2` holds by construction and the bounds
+/// are sound whatever the rounding inside the iteration.
+pub(super) fn sqrt_bounds(x: &BigFloat, p: usize) -> Option<(BigFloat, BigFloat)> {
+    if x.is_zero() {
+        return Some((word(0), word(0)));
+    }
+    if x.is_inf_pos() {
+        return Some((BigFloat::max_value(p), astro_float::INF_POS));
+    }
+    if !x.is_positive() || x.is_nan() {
+        return None;
+    }
+    let e = i64::from(x.exponent()?);
+    let k = e.div_euclid(2);
+    let mut y = x.clone();
+    y.set_exponent(i32::try_from(e - 2 * k).ok()?);
+    let seed = super::round::nearest(&y);
+    if !(seed.is_finite() && seed > 0.0) {
+        return None;
+    }
+    let w = p + 32;
+    let mut r = super::interval::from_f64(1.0 / seed.sqrt());
+    let mut bits = 48;
+    while bits < w {
+        let t = y.mul(&r.mul(&r, w, RM), w, RM);
+        let d = word(1).sub(&t, w, RM);
+        if d.is_zero() {
+            break;
+        }
+        let half = r.mul(&d, w, RM).div(&word(2), w, RM);
+        r = r.add(&half, w, RM);
+        bits *= 2;
+    }
+    let mut s = y.mul(&r, w, RM);
+    s.set_exponent(i32::try_from(i64::from(s.exponent()?) + k).ok()?);
+    let ulp = pow2(i64::from(s.exponent()?) - p as i64);
+    let exact = w + 64;
+    let lo = s.sub(&ulp, exact, RM);
+    let hi = s.add(&ulp, exact, RM);
+    if !lo.is_positive() {
+        return None;
+    }
+    // s has at most w significant bits and the ulp is inside them, so the
+    // bounds are exact at w + 64 bits, and their squares at four times that
+    let (lo2, hi2) = (lo.mul(&lo, 4 * exact, RM), hi.mul(&hi, 4 * exact, RM));
+    let holds = !lt(x, &lo2) && !lt(&hi2, x);
+    let clean = |mut b: BigFloat| {
+        b.set_inexact(false);
+        b
+    };
+    holds.then(|| (clean(lo), clean(hi)))
+}
+
 impl Ctx {
     /// `f` increasing on the interval: `[f(lo), f(hi)]`, made sound.
     pub fn increasing(&mut self, a: &Iv, f: Fun) -> Iv {
@@ -86,11 +147,23 @@ impl Ctx {
         Val::Iv(out)
     }
 
-    /// `sqrt`, undefined below zero.
+    /// `sqrt`, undefined below zero: [`sqrt_bounds`] at each end, or
+    /// astro-float's square root where those cannot vouch for theirs.
     pub fn sqrt(&mut self, a: &Iv) -> Val {
         let zero = word(0);
         match self.restrict(a, Some(&zero), None) {
-            Val::Iv(r) => Val::Iv(self.increasing(&r, |x, p, _| x.sqrt(p, RM))),
+            Val::Iv(r) => {
+                let at_lo = sqrt_bounds(&r.lo, self.p);
+                let (lo, hi) = if r.is_point() {
+                    (at_lo.clone().map(|b| b.0), at_lo.map(|b| b.1))
+                } else {
+                    (at_lo.map(|b| b.0), sqrt_bounds(&r.hi, self.p).map(|b| b.1))
+                };
+                Val::Iv(match (lo, hi) {
+                    (Some(lo), Some(hi)) => r.with(lo, hi),
+                    _ => self.increasing(&r, |x, p, _| x.sqrt(p, RM)),
+                })
+            }
             Val::Nan => Val::Nan,
         }
     }

@@ -114,3 +114,38 @@ fn integer_parts_erfc_and_sinc() {
     let v = exact("floor(sinh(1) - (e - 1/e)/2)");
     assert_eq!(v.rounding, Rounding::Uncertain);
 }
+
+/// The fast square root's bounds hold the true root (astro-float's
+/// correctly rounded one lies within them, and they are two ulps apart),
+/// over arguments of every size; exact squares stay tight; and the exact
+/// evaluation of square roots still rounds correctly.
+#[test]
+fn sqrt_bounds_enclose_the_root() {
+    use astro_float::BigFloat;
+    let p = 128;
+    let mut state = 0x853c_49e6_748f_ea9bu64;
+    for i in 0..2000 {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1442695040888963407);
+        let m = 1.0 + (state >> 11) as f64 / (1u64 << 53) as f64;
+        let x = interval::from_f64(m * 2f64.powi(i % 600 - 300));
+        let (lo, hi) = funcs::sqrt_bounds(&x, p).expect("a positive finite argument");
+        let root = x.sqrt(p + 64, interval::RM);
+        assert!(
+            !interval::lt(&root, &lo) && !interval::lt(&hi, &root),
+            "{x}"
+        );
+        let width = hi.sub(&lo, p + 64, interval::RM);
+        let ulp2 = interval::pow2(i64::from(root.exponent().unwrap()) - p as i64 + 2);
+        assert!(!interval::lt(&ulp2, &width), "{x}: too wide");
+    }
+    let nine = BigFloat::from_word(9, 64);
+    let (lo, hi) = funcs::sqrt_bounds(&nine, p).unwrap();
+    let three = BigFloat::from_word(3, 64);
+    assert!(!interval::lt(&three, &lo) && !interval::lt(&hi, &three));
+    correct("sqrt(2)", std::f64::consts::SQRT_2);
+    // mpmath at 50 digits: 0.5185956241330958, 1e+150
+    correct("1/sqrt(1 + exp(1))", 0.5185956241330958);
+    correct("sqrt(10^300 + 1)", 1e150);
+}
