@@ -278,6 +278,16 @@ const ALGEBRA: &[Case] = &[
             "4",
         ],
     ),
+    // a quotient rule's cube, expanded by the normal form, is a power
+    // again: 2*(t*cos(t) + 1)/(u*cos(t) - 1)^3 (SymPy simplify: 9 operations)
+    (
+        "algebra_hessian_cubed_denominator",
+        &["hessian", "(t + u)/(cos(t) - u^(-1))"],
+    ),
+    (
+        "algebra_simplify_binomial_cube",
+        &["simplify", "x^3 - 3*x^2*y + 3*x*y^2 - y^3"],
+    ),
     (
         "algebra_hessian_polynomial",
         &["hessian", "(3 + x_1)^3*(x_1 - x_1*x_1)*x_1^2"],

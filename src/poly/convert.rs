@@ -337,7 +337,15 @@ impl Normal {
             for f in &found {
                 factors.push(self.poly_expr(store, f));
             }
-            rest
+            match perfect_power(&rest) {
+                Some((root, k)) => {
+                    let base = self.poly_expr(store, &root);
+                    let k = store.int(i64::from(k));
+                    factors.push(store.pow(base, k));
+                    Poly::int(1)
+                }
+                None => rest,
+            }
         } else {
             rest
         };
@@ -558,6 +566,69 @@ pub fn linear_factors(poly: &Poly) -> (Vec<Poly>, Poly) {
         }
     }
     (found, rest)
+}
+
+/// `(s, k)` with `s^k = p` for the largest `k` in 2..=5 that has one (a
+/// quotient rule's `(u*cos(t) - 1)^3`, expanded by the normal form), found
+/// term by term in the monomial order: `s`'s leading term is the `k`-th
+/// root of `p`'s, and each next one is the leading term of `p - s^k`
+/// divided by `k·lead(s)^(k-1)`. Tried on a polynomial of a few terms,
+/// within a small budget.
+pub fn perfect_power(p: &Poly) -> Option<(Poly, u32)> {
+    use num_traits::Signed;
+    if p.len() < 2 || p.len() > 40 {
+        return None;
+    }
+    let mut budget = Budget {
+        max_terms: 200,
+        work: 50_000,
+    };
+    let root_of = |c: &BigInt, k: u32| -> Option<BigInt> {
+        let r = c.nth_root(k);
+        (num_traits::pow(r.clone(), k as usize) == *c).then_some(r)
+    };
+    'k: for k in (2..=5u32).rev() {
+        let (m, c) = &p.terms()[0];
+        if m.iter().any(|e| e % k != 0) || (k % 2 == 0 && c.is_negative()) {
+            continue;
+        }
+        let (Some(cr), Some(dr)) = (root_of(c, k), root_of(p.den(), k)) else {
+            continue;
+        };
+        let lead_m: Mono = m.iter().map(|e| e / k).collect();
+        let lead_c = BigRational::new(cr, dr);
+        let mut s =
+            Poly::build(vec![(lead_m.clone(), BigInt::one())], BigInt::one()).scale(&lead_c);
+        // k·lead(s)^(k-1), the divisor of each next term
+        let div_m: Mono = lead_m.iter().map(|e| e * (k - 1)).collect();
+        let div_c = num_traits::pow(lead_c.clone(), (k - 1) as usize)
+            * BigRational::from_integer(BigInt::from(k));
+        for _ in 0..=p.len() {
+            let Ok(power) = s.pow(k, &mut budget) else {
+                return None;
+            };
+            let Ok(r) = p.sub(&power, &mut budget) else {
+                return None;
+            };
+            if r.is_zero() {
+                return Some((s, k));
+            }
+            let (rm, _) = &r.terms()[0];
+            let Some(tm) = super::mono::mono_div(rm, &div_m) else {
+                continue 'k;
+            };
+            if super::mono::trimmed(tm.clone()) >= super::mono::trimmed(lead_m.clone()) {
+                continue 'k;
+            }
+            let tc = r.coeff(0) / &div_c;
+            let term = Poly::build(vec![(tm, BigInt::one())], BigInt::one()).scale(&tc);
+            let Ok(next) = s.add(&term, &mut budget) else {
+                return None;
+            };
+            s = next;
+        }
+    }
+    None
 }
 
 /// The monomial of atom `a` to the first power.

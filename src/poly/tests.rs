@@ -257,3 +257,38 @@ fn counts_follow_sympy() {
         );
     }
 }
+
+/// Perfect powers are found with their largest exponent, over several
+/// atoms and with rational coefficients; other polynomials are not.
+#[test]
+fn perfect_powers() {
+    use super::convert::perfect_power;
+    let x = Poly::atom(0);
+    let y = Poly::atom(1);
+    let xy_minus_1 = x
+        .mul(&y, &mut b())
+        .unwrap()
+        .sub(&Poly::int(1), &mut b())
+        .unwrap();
+    let cube = xy_minus_1.pow(3, &mut b()).unwrap();
+    assert_eq!(perfect_power(&cube), Some((xy_minus_1.clone(), 3)));
+    // (x - y)^4 is found as a fourth power, not a square
+    let x_minus_y = x.sub(&y, &mut b()).unwrap();
+    let fourth = x_minus_y.pow(4, &mut b()).unwrap();
+    assert_eq!(perfect_power(&fourth), Some((x_minus_y, 4)));
+    // (x/2 + 3)^2 = x^2/4 + 3x + 9
+    let half = uni(&[(3, 1), (1, 2)]);
+    let sq = uni(&[(9, 1), (3, 1), (1, 4)]);
+    assert_eq!(perfect_power(&sq), Some((half, 2)));
+    // -(x + 1)^3: an odd power of a negative leading term
+    let neg = uni(&[(-1, 1), (-3, 1), (-3, 1), (-1, 1)]);
+    assert_eq!(perfect_power(&neg), Some((uni(&[(-1, 1), (-1, 1)]), 3)));
+    // x^2 + 1, x^2 + 2x + 2, (x + 1)^2 (x + 2): not powers
+    for p in [
+        uni(&[(1, 1), (0, 1), (1, 1)]),
+        uni(&[(2, 1), (2, 1), (1, 1)]),
+        uni(&[(2, 1), (5, 1), (4, 1), (1, 1)]),
+    ] {
+        assert_eq!(perfect_power(&p), None, "{p:?}");
+    }
+}
