@@ -284,6 +284,16 @@ const ALGEBRA: &[Case] = &[
         "algebra_hessian_cubed_denominator",
         &["hessian", "(t + u)/(cos(t) - u^(-1))"],
     ),
+    // over one denominator, a power: 2*(3*x^2 - 1)/(x^2 + 1)^3 (SymPy's
+    // simplify gives the same, 7 operations)
+    (
+        "algebra_diff_second_of_reciprocal",
+        &["diff", "1/(x^2 + 1)", "--wrt", "x,x"],
+    ),
+    (
+        "algebra_hessian_reciprocal_of_a_sum",
+        &["hessian", "1/(x^2 + y^2 + 1)"],
+    ),
     (
         "algebra_simplify_binomial_cube",
         &["simplify", "x^3 - 3*x^2*y + 3*x*y^2 - y^3"],

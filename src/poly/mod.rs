@@ -45,6 +45,7 @@ mod rat;
 mod sparse;
 
 pub use convert::Normal;
+pub(crate) use convert::perfect_power;
 pub use count::count_ops;
 pub use gcd::{from_rational_terms, gcd};
 pub use rat::Rat;

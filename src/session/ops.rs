@@ -22,9 +22,27 @@ impl Session {
     /// factors out of their sums where that is smaller
     /// ([`crate::simplify::collect::common_factors`]).
     pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
-        let ids = crate::simplify::guarded::tidy(self.store_mut(), inputs, ids);
-        let ids = crate::simplify::normal_form::smaller(self.store_mut(), inputs, &ids);
-        crate::simplify::collect::common_factors(self.store_mut(), &ids)
+        use crate::simplify::{collect, guarded, normal_form};
+        let st = self.store_mut();
+        let ids = guarded::tidy(st, inputs, ids);
+        let normal = normal_form::smaller(st, inputs, &ids);
+        let mut out = collect::common_factors(st, &normal);
+        // the normal form was chosen against the entry before common
+        // factors come out: where it changed one, the entry with its
+        // factors out may still be the smaller (ties keep the normal form)
+        let changed: Vec<usize> = (0..ids.len()).filter(|&i| normal[i] != ids[i]).collect();
+        if !changed.is_empty() {
+            let before: Vec<ExprId> = changed.iter().map(|&i| ids[i]).collect();
+            let collected = collect::common_factors(st, &before);
+            let mut memo = rustc_hash::FxHashMap::default();
+            for (&i, &c) in changed.iter().zip(&collected) {
+                let mut ops = |e| crate::poly::count_ops(st, e, &mut memo);
+                if ops(c) < ops(out[i]) {
+                    out[i] = c;
+                }
+            }
+        }
+        out
     }
 
     fn exprs(&self, ids: &[ExprId]) -> Vec<Expr> {

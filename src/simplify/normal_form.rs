@@ -248,7 +248,9 @@ fn candidate(store: &mut Store, input: &InputDomain, id: ExprId) -> Option<ExprI
 /// writes, expanded or with its content and common monomial taken out
 /// (whose atoms are then not counted): per term, the products of its
 /// atoms, their powers, a coefficient other than one and the atoms' own
-/// operations (`atom_ops`, by atom number), and the sums between the terms.
+/// operations (`atom_ops`, by atom number), and the sums between the terms;
+/// for a perfect power `s^k`, which the factored form writes so, the
+/// floor of `s` and the power where that is lower.
 fn ops_floor(p: &Poly, atom_ops: &[u64]) -> u64 {
     let q = p.div_mono(&p.mono_content()).unwrap_or_else(|| p.clone());
     let (_, q) = q.primitive_integer();
@@ -264,7 +266,10 @@ fn ops_floor(p: &Poly, atom_ops: &[u64]) -> u64 {
         }
         ops += atoms.saturating_sub(1) + u64::from(atoms > 0 && c.magnitude() != &one);
     }
-    ops
+    match crate::poly::perfect_power(&q) {
+        Some((root, _)) => ops.min(ops_floor(&root, atom_ops) + 1),
+        None => ops,
+    }
 }
 
 /// The negative powers of `id` outside its atoms (`x^(-2)`, `sqrt(u)^(-3)`):
