@@ -292,3 +292,41 @@ fn perfect_powers() {
         assert_eq!(perfect_power(&p), None, "{p:?}");
     }
 }
+
+/// Random powers `s^k` (two atoms, small coefficients) come back as a root
+/// whose power is `s^k` again, with an exponent at least `k`.
+#[test]
+fn perfect_powers_of_random_polynomials() {
+    use super::convert::perfect_power;
+    let mut state = 0x5851_f42d_4c95_7f2du64;
+    let mut next = |n: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    let mut found = 0;
+    for _ in 0..300 {
+        let terms = 2 + next(3) as usize;
+        let mut s = Poly::zero();
+        for _ in 0..terms {
+            let c = next(7) as i64 - 3;
+            let m = vec![next(3) as u32, next(3) as u32];
+            let t = Poly::build(
+                vec![(super::sparse::trimmed(m), BigInt::from(c))],
+                BigInt::from(1),
+            );
+            s = s.add(&t, &mut b()).unwrap();
+        }
+        if s.len() < 2 {
+            continue;
+        }
+        let k = 2 + next(3) as u32;
+        let p = s.pow(k, &mut b()).unwrap();
+        let (root, j) = perfect_power(&p).expect("a power");
+        assert!(j >= k, "{p:?}");
+        assert_eq!(root.pow(j, &mut b()).unwrap(), p);
+        found += 1;
+    }
+    assert!(found > 200, "{found}");
+}
