@@ -19,8 +19,8 @@ pub enum Op {
     Powi(u32, i32),
     /// `sqrt(slot)`.
     Sqrt(u32),
-    /// `slot ^ (-1/2)`, by [`rsqrt`] (a square root and a division, not
-    /// a `pow`).
+    /// `slot ^ (-1/2)`, by a square root and a division corrected by one
+    /// Newton step (`rsqrt`), not a `pow`.
     Rsqrt(u32),
     /// `base ^ exponent`, both slots.
     Powf(u32, u32),
