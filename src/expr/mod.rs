@@ -217,6 +217,8 @@ pub struct Store {
     /// itself is stored once, in `nodes`.
     index: hashbrown::HashTable<ExprId>,
     names: Vec<String>,
+    /// Each name's [`order::natural_key`]: variables compare by it.
+    name_keys: Vec<Box<[u8]>>,
     syms: FxHashMap<String, Sym>,
     depths: Vec<u32>,
     prints: Vec<u64>,
@@ -248,6 +250,7 @@ impl Default for Store {
             nodes: Vec::new(),
             index: hashbrown::HashTable::new(),
             names: Vec::new(),
+            name_keys: Vec::new(),
             syms: FxHashMap::default(),
             depths: Vec::new(),
             prints: Vec::new(),
@@ -392,6 +395,7 @@ impl Store {
         }
         let s = Sym(self.names.len() as u32);
         self.names.push(name.to_string());
+        self.name_keys.push(order::natural_key(name));
         self.syms.insert(name.to_string(), s);
         s
     }
@@ -399,6 +403,12 @@ impl Store {
     /// Looks up an interned name without interning it.
     pub fn find_sym(&self, name: &str) -> Option<Sym> {
         self.syms.get(name).copied()
+    }
+
+    /// The natural order of two variables' names ([`order::natural_cmp`]),
+    /// by their keys.
+    pub fn cmp_names(&self, a: Sym, b: Sym) -> std::cmp::Ordering {
+        self.name_keys[a.0 as usize].cmp(&self.name_keys[b.0 as usize])
     }
 
     /// The name of a variable.
@@ -504,7 +514,7 @@ impl Store {
                 _ => None,
             })
             .collect();
-        vars.sort_by(|a, b| order::natural_cmp(self.name(*a), self.name(*b)));
+        vars.sort_by(|a, b| self.cmp_names(*a, *b));
         vars.dedup();
         vars
     }

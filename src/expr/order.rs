@@ -30,6 +30,33 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     x.len().cmp(&y.len()).then_with(|| a.cmp(b))
 }
 
+/// A byte string whose order is [`natural_cmp`]'s: per run a type byte
+/// (digits `1` before other text `2`), then a digit run as its length
+/// without leading zeros (4 bytes), those digits and its written length,
+/// other text as its bytes and a `0`; a `0` at the end, so a name that
+/// ends first sorts first. Names hold no NUL. Equal keys are equal names.
+pub fn natural_key(name: &str) -> Box<[u8]> {
+    let mut key = Vec::with_capacity(name.len() + 8);
+    let mut x = name.as_bytes();
+    while !x.is_empty() {
+        let (run, rest) = split_run(x);
+        if run[0].is_ascii_digit() {
+            let trimmed = trim_zeros(run);
+            key.push(1);
+            key.extend_from_slice(&(trimmed.len() as u32).to_be_bytes());
+            key.extend_from_slice(trimmed);
+            key.extend_from_slice(&(run.len() as u32).to_be_bytes());
+        } else {
+            key.push(2);
+            key.extend_from_slice(run);
+            key.push(0);
+        }
+        x = rest;
+    }
+    key.push(0);
+    key.into_boxed_slice()
+}
+
 fn split_run(s: &[u8]) -> (&[u8], &[u8]) {
     let digit = s[0].is_ascii_digit();
     let n = s.iter().take_while(|c| c.is_ascii_digit() == digit).count();
@@ -220,7 +247,7 @@ impl Store {
             .cmp(&rank(nb, false))
             .then_with(|| match (na, nb) {
                 (Node::Const(x), Node::Const(y)) => x.cmp(y),
-                (Node::Var(x), Node::Var(y)) => natural_cmp(self.name(*x), self.name(*y)),
+                (Node::Var(x), Node::Var(y)) => self.cmp_names(*x, *y),
                 (Node::Call(f, xs), Node::Call(g, ys)) => f
                     .name()
                     .cmp(g.name())
@@ -308,6 +335,37 @@ mod tests {
         let mut names = vec!["a12", "a2", "a1", "b"];
         names.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(names, ["a1", "a2", "a12", "b"]);
+    }
+
+    /// The keys order names as `natural_cmp` does: every pair of a set of
+    /// names with digit runs, leading zeros, prefixes, underscores, case
+    /// and non-ASCII letters.
+    #[test]
+    fn natural_keys_follow_natural_cmp() {
+        let parts = [
+            "", "x", "x_", "y", "Y", "ab", "0", "00", "1", "01", "9", "10", "007", "_", "α", "x1",
+            "2b",
+        ];
+        let mut names = Vec::new();
+        for a in parts {
+            for b in parts {
+                for c in ["", "1", "a", "02"] {
+                    let n = format!("{a}{b}{c}");
+                    if !n.is_empty() {
+                        names.push(n);
+                    }
+                }
+            }
+        }
+        for a in &names {
+            for b in &names {
+                assert_eq!(
+                    natural_key(a).cmp(&natural_key(b)),
+                    natural_cmp(a, b),
+                    "{a} {b}"
+                );
+            }
+        }
     }
 
     /// The run-and-insert sort with its memo orders every arrangement as
