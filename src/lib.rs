@@ -49,7 +49,7 @@
 //! folding, kinks, checks). The `deriv` binary is a client of this front
 //! door (feature `cli`, on by default; `default-features = false` builds
 //! the library without clap).
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod ad;

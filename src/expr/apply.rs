@@ -2,6 +2,7 @@
 //! of every [`Func`], shared by constant folding and the evaluation tape.
 
 use super::Func;
+use super::elementary;
 
 impl Func {
     /// Evaluates the function on floats with IEEE semantics: a value outside
@@ -10,8 +11,8 @@ impl Func {
     pub fn apply_f64(self, args: &[f64]) -> f64 {
         let x = args[0];
         match self {
-            Func::Sin => x.sin(),
-            Func::Cos => x.cos(),
+            Func::Sin => elementary::sin(x),
+            Func::Cos => elementary::cos(x),
             Func::Tan => x.tan(),
             Func::Asin => x.asin(),
             Func::Acos => x.acos(),
@@ -22,7 +23,7 @@ impl Func {
             Func::Asinh => x.asinh(),
             Func::Acosh => x.acosh(),
             Func::Atanh => x.atanh(),
-            Func::Exp => x.exp(),
+            Func::Exp => elementary::exp(x),
             Func::Ln => x.ln(),
             Func::Cbrt => x.cbrt(),
             Func::Abs => x.abs(),

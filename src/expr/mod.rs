@@ -21,6 +21,7 @@ mod apply;
 mod build;
 mod calls;
 pub mod domain;
+pub(crate) mod elementary;
 mod number;
 pub mod order;
 mod power;
