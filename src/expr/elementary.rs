@@ -173,25 +173,34 @@ fn kernel_cos(x: f64, y: f64) -> f64 {
     w + (((1.0 - w) - hz) + (z * r - x * y))
 }
 
-/// `f` over a block: the branch-free `core` in a loop that vectorizes, then
-/// `libm` (through `f` itself) for the few arguments out of its range.
-#[inline(always)]
-pub(crate) fn block(
-    d: &mut [f64],
-    a: &[f64],
-    core: impl Fn(f64) -> f64,
-    in_range: impl Fn(f64) -> bool,
-    f: impl Fn(f64) -> f64,
-) {
-    let a = &a[..d.len()];
-    for (y, x) in d.iter_mut().zip(a) {
-        *y = core(*x);
-    }
-    for (y, &x) in d.iter_mut().zip(a) {
-        if !in_range(x) {
-            *y = f(x);
+/// `y = f(x)` over a block: the branch-free core in a loop that vectorizes
+/// (called directly, so that it inlines: through a closure or a function
+/// pointer it may not), then `libm` for the few arguments out of range.
+macro_rules! blocks {
+    ($($(#[$doc:meta])* $name:ident: $core:ident, $in_range:ident, $libm:ident;)*) => {$(
+        $(#[$doc])*
+        #[inline(always)]
+        pub(crate) fn $name(d: &mut [f64], a: &[f64]) {
+            let a = &a[..d.len()];
+            for (y, x) in d.iter_mut().zip(a) {
+                *y = $core(*x);
+            }
+            for (y, &x) in d.iter_mut().zip(a) {
+                if !$in_range(x) {
+                    *y = x.$libm();
+                }
+            }
         }
-    }
+    )*};
+}
+
+blocks! {
+    /// [`exp`] over a block.
+    exp_block: exp_core, exp_in_range, exp;
+    /// [`sin`] over a block.
+    sin_block: sin_core, trig_in_range, sin;
+    /// [`cos`] over a block.
+    cos_block: cos_core, trig_in_range, cos;
 }
 
 #[cfg(test)]
@@ -314,13 +323,17 @@ mod tests {
             })
             .collect();
         let mut d = vec![0.0; a.len()];
-        block(&mut d, &a, exp_core, exp_in_range, f64::exp);
+        exp_block(&mut d, &a);
         for (x, y) in a.iter().zip(&d) {
             assert_eq!(y.to_bits(), exp(*x).to_bits(), "exp {x}");
         }
-        block(&mut d, &a, sin_core, trig_in_range, f64::sin);
+        sin_block(&mut d, &a);
         for (x, y) in a.iter().zip(&d) {
             assert_eq!(y.to_bits(), sin(*x).to_bits(), "sin {x}");
+        }
+        cos_block(&mut d, &a);
+        for (x, y) in a.iter().zip(&d) {
+            assert_eq!(y.to_bits(), cos(*x).to_bits(), "cos {x}");
         }
     }
 }

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::eval::tape::{add, mul, powf, powi, rsqrt, rsqrt_in_range, rsqrt_newton, sqrt};
 use crate::expr::Func;
-use crate::expr::elementary::{self as el, block};
+use crate::expr::elementary as el;
 
 /// Points per block: 512 values of a register are 4 KiB, so several
 /// live registers fit in the L1 cache.
@@ -388,9 +388,9 @@ fn powi_block(d: &mut [f64], a: &[f64], n: i32) {
 #[inline(always)]
 fn unary_block(f: Func, d: &mut [f64], a: &[f64]) {
     match f {
-        Func::Exp => return block(d, a, el::exp_core, el::exp_in_range, f64::exp),
-        Func::Sin => return block(d, a, el::sin_core, el::trig_in_range, f64::sin),
-        Func::Cos => return block(d, a, el::cos_core, el::trig_in_range, f64::cos),
+        Func::Exp => return el::exp_block(d, a),
+        Func::Sin => return el::sin_block(d, a),
+        Func::Cos => return el::cos_block(d, a),
         _ => {}
     }
     macro_rules! by_function {
