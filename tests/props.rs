@@ -1216,8 +1216,8 @@ proptest! {
     #![proptest_config(config(512))]
 
     /// The normal form of a derivative (`simplify::normal_form::smaller`,
-    /// which `grad` and friends apply after the guarded rewrites, given the
-    /// input), with common factors then taken out of its sums, keeps its
+    /// which `grad` and friends apply after the guarded rewrites and the
+    /// exponential form of sigmoids, given the input), with common factors then taken out of its sums, keeps its
     /// value wherever the input and the result are defined, and changes
     /// the domain only where the input is undefined: where the input has a
     /// value and the result before it has none (NaN), neither has the
@@ -1225,7 +1225,10 @@ proptest! {
     #[test]
     fn normal_forms_of_derivatives_keep_value_and_domain(e in expr(), pts in points(6)) {
         let (Parsed { mut store, f, syms }, _, tidy) = tidy_gradient(&e)?;
-        let normal = deriv::simplify::normal_form::smaller(&mut store, &[f], &tidy);
+        // sigmoids in exponential form where smaller, then the normal form,
+        // as `grad` applies them
+        let exp_form = deriv::simplify::sigmoid::smaller(&mut store, &[f], &tidy);
+        let normal = deriv::simplify::normal_form::smaller(&mut store, &[f], &exp_form);
         // and the common factors out of sums (`simplify::collect`), as
         // `grad` applies them last
         let normal = deriv::simplify::collect::common_factors(&mut store, &normal);

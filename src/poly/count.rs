@@ -10,12 +10,14 @@
 //! factor `b^(-e)` goes to the denominator as `b^e`; a rational number
 //! counts `DIV` (and `NEG` when negative); a power is one `POW` plus its
 //! base and exponent (`sqrt(x)` is `x^(1/2)`: two); a call is one plus
-//! its arguments. Counts saturate.
+//! its arguments, but for the two the kit writes out: `sigmoid(a)` as
+//! `1/(1 + exp(-a))` (four, three when `a` is negative) and `softplus(a)`
+//! as `log(1 + exp(a))` (three). Counts saturate.
 
 use num_traits::{One, Signed};
 use rustc_hash::FxHashMap;
 
-use crate::expr::{ExprId, Node, Number, Store};
+use crate::expr::{ExprId, Func, Node, Number, Store};
 
 /// Tree operation count of `root`, with a memo of counts by id that can be
 /// kept across calls on the same store.
@@ -89,6 +91,17 @@ fn own(store: &Store, id: ExprId, memo: &FxHashMap<ExprId, u64>) -> u64 {
     match store.node(id) {
         Node::Num(n) => number_ops(n),
         Node::Const(_) | Node::Var(_) => 0,
+        // as the kit writes them: 1/(1 + exp(-a)), the minus cancelling a
+        // negative argument's; log(1 + exp(a))
+        Node::Call(Func::Sigmoid, xs) if xs.len() == 1 => {
+            let a = memo[&xs[0]];
+            if negative(store, xs[0]) {
+                2u64.saturating_add(a)
+            } else {
+                4u64.saturating_add(a)
+            }
+        }
+        Node::Call(Func::Softplus, xs) => 3u64.saturating_add(sum(xs)),
         Node::Call(_, xs) => 1u64.saturating_add(sum(xs)),
         Node::Add(xs) => {
             let negs = xs.iter().filter(|&&t| negative(store, t)).count();

@@ -244,6 +244,14 @@ fn counts_follow_sympy() {
         ("sin(x)*cos(y)", 3),
         ("3/8", 1),
         ("-1/2*x", 2),
+        // sigmoid(a) as the kit writes it, 1/(1 + exp(-a)); softplus(a) as
+        // log(1 + exp(a)) (check.py's count_ops_str of each)
+        ("sigmoid(x)", 4),
+        ("sigmoid(-x)", 3),
+        ("sigmoid(2*x)", 5),
+        ("sigmoid(-2*x)", 4),
+        ("sigmoid(x^4)", 5),
+        ("softplus(x)", 3),
     ];
     for (src, want) in cases {
         let mut s = Store::new();

@@ -16,15 +16,18 @@ impl Session {
     }
 
     /// Derivative results of `inputs` with the rewrites valid wherever
-    /// the input is defined ([`crate::simplify::guarded::tidy`]), then in
+    /// the input is defined ([`crate::simplify::guarded::tidy`]), with
+    /// sigmoids in exponential form where that is smaller
+    /// ([`crate::simplify::sigmoid::smaller`]), then in
     /// their normal form where that is smaller and keeps the domain
     /// ([`crate::simplify::normal_form::smaller`]), then with common
     /// factors out of their sums where that is smaller
     /// ([`crate::simplify::collect::common_factors`]).
     pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
-        use crate::simplify::{collect, guarded, normal_form};
+        use crate::simplify::{collect, guarded, normal_form, sigmoid};
         let st = self.store_mut();
         let ids = guarded::tidy(st, inputs, ids);
+        let ids = sigmoid::smaller(st, inputs, &ids);
         let normal = normal_form::smaller(st, inputs, &ids);
         let mut out = collect::common_factors(st, &normal);
         // the normal form was chosen against the entry before common

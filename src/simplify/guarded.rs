@@ -41,34 +41,43 @@ impl Guards {
         g
     }
 
-    /// Adds the conditions of `roots`.
+    /// Adds the conditions of `roots`. A non-zero base is read along strict
+    /// paths only (an infinity can vanish: `exp(-1/x^2)` at 0 is 0); a
+    /// non-negative one along every path, since NaN, the value of `log(u)`
+    /// or `u^(1/2)` at a negative `u`, stays NaN through every operation
+    /// and function deriv has (`sigmoid(log(u))` is undefined for `u < 0`;
+    /// `1^x` and `x^0` fold away before they could hide it).
     pub fn add(&mut self, store: &Store, roots: &[ExprId]) {
-        let mut seen: FxHashSet<ExprId> = FxHashSet::default();
-        let mut stack: Vec<ExprId> = roots.to_vec();
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
+        let mut seen: FxHashSet<(ExprId, bool)> = FxHashSet::default();
+        let mut stack: Vec<(ExprId, bool)> = roots.iter().map(|&r| (r, true)).collect();
+        while let Some((id, strict)) = stack.pop() {
+            if !seen.insert((id, strict)) {
                 continue;
             }
             match store.node(id) {
-                Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().copied()),
+                Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().map(|&x| (x, strict))),
                 Node::Pow([b, e]) => {
-                    let Some(n) = store.as_num(*e) else { continue };
-                    if n.is_negative() {
+                    let Some(n) = store.as_num(*e) else {
+                        stack.extend([(*b, false), (*e, false)]);
+                        continue;
+                    };
+                    if n.is_negative() && strict {
                         self.nonzero_factors(store, *b);
                     }
                     if !n.is_integer() {
                         self.nonneg.insert(*b);
                     }
-                    stack.push(*b);
+                    stack.push((*b, strict));
                 }
                 Node::Call(f, args) => {
                     if *f == Func::Ln {
-                        self.nonzero_factors(store, args[0]);
+                        if strict {
+                            self.nonzero_factors(store, args[0]);
+                        }
                         self.nonneg.insert(args[0]);
                     }
-                    if keeps_undefined(*f) {
-                        stack.extend(args.iter().copied());
-                    }
+                    let strict = strict && keeps_undefined(*f);
+                    stack.extend(args.iter().map(|&a| (a, strict)));
                 }
                 _ => {}
             }
@@ -231,12 +240,48 @@ pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId
                     _ => p,
                 }
             }
+            Node::Call(f, args) if is_log_of(*f) => {
+                let (f, arg) = (*f, args[0]);
+                match of_log(store, f, arg, kids[0], guards) {
+                    Some(v) => v,
+                    None if same => id,
+                    None => store.rebuild(id, &kids),
+                }
+            }
             _ if same => id,
             _ => store.rebuild(id, &kids),
         };
         done.insert(id, new);
     }
     ids.iter().map(|i| done[i]).collect()
+}
+
+/// Functions [`of_log`] rewrites.
+fn is_log_of(f: Func) -> bool {
+    matches!(f, Func::Exp | Func::Sigmoid | Func::Softplus)
+}
+
+/// `exp`, `sigmoid` or `softplus` of `log(u)` in algebraic form, `u`,
+/// `u/(u + 1)` and `log(u + 1)`, where the guards make `u` non-negative
+/// (`arg` is the call's argument as it was, `kid` as rewritten): for
+/// `u > 0` the forms are equal, at `u = 0` both are 0 (`log(0) = -inf`),
+/// and for `u < 0` the input is undefined.
+fn of_log(store: &mut Store, f: Func, arg: ExprId, kid: ExprId, guards: &Guards) -> Option<ExprId> {
+    let (Node::Call(Func::Ln, was), Node::Call(Func::Ln, now)) = (store.node(arg), store.node(kid))
+    else {
+        return None;
+    };
+    if !(guards.is_nonneg(was[0]) || is_positive(store, was[0])) {
+        return None;
+    }
+    let u = now[0];
+    let one = store.int(1);
+    let up = store.add(&[u, one]);
+    Some(match f {
+        Func::Exp => u,
+        Func::Sigmoid => store.div(u, up),
+        _ => store.call1(Func::Ln, up),
+    })
 }
 
 /// A product of `factors` with the like bases the guards allow merged;

@@ -26,6 +26,7 @@ use crate::poly::Normal;
 pub mod collect;
 pub mod guarded;
 pub mod normal_form;
+pub mod sigmoid;
 
 /// Simplifies `e` bottom-up; idempotent.
 ///

@@ -75,12 +75,27 @@ const BUDGET: Budget = Budget {
 /// # Ok::<(), deriv::parse::ParseError>(())
 /// ```
 pub fn smaller(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
-    let mut memo = FxHashMap::default();
     let worth = fractions(store, ids);
+    smaller_where(store, inputs, ids, |id| worth[&id])
+}
+
+/// [`smaller`] without its quick filter (whether a sum has fractions to
+/// join or factors to collect): for entries known to be worth the try.
+pub fn smaller_always(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
+    smaller_where(store, inputs, ids, |_| true)
+}
+
+fn smaller_where(
+    store: &mut Store,
+    inputs: &[ExprId],
+    ids: &[ExprId],
+    worth: impl Fn(ExprId) -> bool,
+) -> Vec<ExprId> {
+    let mut memo = FxHashMap::default();
     let mut domain: Option<InputDomain> = None;
     ids.iter()
         .map(|&id| {
-            if !worth[&id] {
+            if !worth(id) {
                 return id;
             }
             let ops = count_ops(store, id, &mut memo);
