@@ -8,7 +8,7 @@
 //! (as SymPy prints it). Both forms are defined everywhere the input is:
 //! `1 + exp(-u)` never vanishes.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::expr::{ExprId, Func, Node, Store};
 use crate::poly::count_ops;
@@ -18,11 +18,15 @@ use crate::poly::count_ops;
 /// operations ([`count_ops`], which counts `sigmoid(u)` as the kit writes
 /// it, `1/(1 + exp(-u))`); the others unchanged.
 pub fn smaller(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
+    let with = with_sigmoid(store, ids);
+    if with.is_empty() {
+        return ids.to_vec();
+    }
     let mut memo = FxHashMap::default();
     let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     ids.iter()
         .map(|&id| {
-            if !has_sigmoid(store, id) {
+            if !with.contains(&id) {
                 return id;
             }
             let e = exp_form(store, id, &mut done);
@@ -38,11 +42,19 @@ pub fn smaller(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<Expr
         .collect()
 }
 
-fn has_sigmoid(store: &Store, id: ExprId) -> bool {
-    store
-        .reachable(&[id])
-        .into_iter()
-        .any(|e| matches!(store.node(e), Node::Call(Func::Sigmoid, _)))
+/// The nodes reachable from `ids` that have a `sigmoid` in them: one pass
+/// over the shared graph (a Hessian's entries share most of it).
+fn with_sigmoid(store: &Store, ids: &[ExprId]) -> FxHashSet<ExprId> {
+    let mut with = FxHashSet::default();
+    for e in store.reachable(ids) {
+        let node = store.node(e);
+        if matches!(node, Node::Call(Func::Sigmoid, _))
+            || node.children().iter().any(|c| with.contains(c))
+        {
+            with.insert(e);
+        }
+    }
+    with
 }
 
 /// `id` with every `sigmoid(u)` written `(1 + exp(-u))^(-1)`.
