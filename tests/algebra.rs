@@ -204,6 +204,13 @@ fn derivatives_use_rewrites_valid_on_the_input_domain() {
     assert_eq!(grad("exp(log(x))*y")[1], "x");
     assert_eq!(grad("sigmoid(log(b))*a")[0], "b/(b + 1)");
     assert_eq!(grad("softplus(log(b))*a")[0], "log(b + 1)");
+    // d/db a*b/(b + 1) = a/(b + 1)^2 (by hand); the 1/b of the chain rule
+    // stays: it guards b = 0, where the input is 0 in floats
+    // (sigmoid(-inf)) but its derivative as computed is not defined
+    assert_eq!(
+        grad("sigmoid(log(b))*a")[1],
+        "a*b*(1 - b/(b + 1))/(b*(b + 1))"
+    );
     // without the log in the input, no guard: left alone
     let mut s = deriv::Session::new();
     let f = s.parse("exp(log(x))*y").expect("parses");

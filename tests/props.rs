@@ -1284,6 +1284,13 @@ proptest! {
         let n = deriv::simplify::normal_form::smaller(&mut store, &[], &[f])[0];
         for x in -2..=3 {
             for y in -2..=3 {
+                // log(0) = -inf: a value only by float arithmetic (as in the
+                // test below; found by a seed sweep: `-x/(log(y)*sqrt(x)) -
+                // sqrt(x)/x` is -1 at y = 0 in floats, its normal form
+                // -inf/-inf)
+                if y == 0 && src.contains("log(y)") {
+                    continue;
+                }
                 let p = [f64::from(x) + 0.0, f64::from(y), 0.0];
                 let (a, b) = (value(&store, f, &syms, &p), value(&store, n, &syms, &p));
                 let shown = format!("{src} at x={x}, y={y}:\n  input  = {}\n  normal = {}",

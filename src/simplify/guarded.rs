@@ -198,16 +198,32 @@ pub fn tidy(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId>
     if new == ids {
         return new;
     }
-    let mut again = Guards::of(store, inputs);
+    let inputs_only = Guards::of(store, inputs);
+    let mut again = inputs_only.clone();
     again.add(store, &new);
     let check = rewrite(store, ids, &again);
+    // where the results' own guards do not stand, the inputs' alone do
+    // (`sigmoid(log(b))` is `b/(b + 1)`, though the `1/b` beside it goes)
+    let fallback = if new == check {
+        new.clone()
+    } else {
+        rewrite(store, ids, &inputs_only)
+    };
     let mut memo = FxHashMap::default();
-    ids.iter()
-        .zip(new.iter().zip(check))
-        .map(|(&old, (&new, check))| {
-            let smaller = crate::poly::count_ops(store, new, &mut memo)
-                < crate::poly::count_ops(store, old, &mut memo);
-            if new == check && smaller { new } else { old }
+    let mut ops = |store: &Store, e| crate::poly::count_ops(store, e, &mut memo);
+    (0..ids.len())
+        .map(|i| {
+            let old = ids[i];
+            let pick = if new[i] == check[i] {
+                new[i]
+            } else {
+                fallback[i]
+            };
+            if ops(store, pick) < ops(store, old) {
+                pick
+            } else {
+                old
+            }
         })
         .collect()
 }
