@@ -49,6 +49,8 @@
 //! folding, kinks, checks). The `deriv` binary is a client of this front
 //! door (feature `cli`, on by default; `default-features = false` builds
 //! the library without clap).
+// No unsafe code but one call: the batch kernel's AVX2 variant, entered
+// after `is_x86_feature_detected!("avx2")` (src/eval/batch/kernel.rs).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
