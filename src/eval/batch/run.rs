@@ -194,6 +194,22 @@ impl NonFinite {
     }
 }
 
+/// `n` columns of `len` values, [`WIDTH`] apart in `cols`, written row
+/// after row into `rows`; eight rows at a time, so that the columns' cache
+/// lines are read whole.
+fn transpose(cols: &[f64], n: usize, len: usize, rows: &mut [f64]) {
+    const TILE: usize = 8;
+    for start in (0..len).step_by(TILE) {
+        let end = (start + TILE).min(len);
+        for r in 0..n {
+            let col = &cols[r * WIDTH + start..r * WIDTH + end];
+            for (i, v) in col.iter().enumerate() {
+                rows[(start + i) * n + r] = *v;
+            }
+        }
+    }
+}
+
 /// The outputs of one block.
 enum BlockOut<'a> {
     /// One slice per output.
@@ -347,10 +363,17 @@ impl Batch {
     ) -> NonFinite {
         let task = |first: usize, run: &mut [BlockOut]| {
             let mut regs = self.program.registers_for_worker();
+            // row-major outputs are computed as columns, then transposed
+            // a block at a time: a store with a stride of one row per value
+            // cost about as much as W3's whole computation
+            let mut scratch = match run.first() {
+                Some(BlockOut::Rows(_, n)) if *n > 1 => vec![0.0; n * WIDTH],
+                _ => Vec::new(),
+            };
             let mut report = NonFinite::default();
             for (b, out) in (first..).zip(run.iter_mut()) {
                 let range = b * WIDTH..((b + 1) * WIDTH).min(rows);
-                report.merge(self.block(&mut regs, inputs, range, out, first_row));
+                report.merge(self.block(&mut regs, &mut scratch, inputs, range, out, first_row));
             }
             report
         };
@@ -360,12 +383,27 @@ impl Batch {
     fn block(
         &self,
         regs: &mut [f64],
+        scratch: &mut [f64],
         inputs: &[&[f64]],
         rows: Range<usize>,
         out: &mut BlockOut,
         first_row: usize,
     ) -> NonFinite {
-        self.program.run(regs, inputs, rows.clone(), out);
+        match out {
+            BlockOut::Rows(dst, n) if *n > 1 && scratch.len() >= *n * WIDTH => {
+                let (n, len) = (*n, rows.len());
+                let mut cols = BlockOut::Columns(
+                    scratch
+                        .chunks_mut(WIDTH)
+                        .take(n)
+                        .map(|c| &mut c[..len])
+                        .collect(),
+                );
+                self.program.run(regs, inputs, rows.clone(), &mut cols);
+                transpose(scratch, n, len, dst);
+            }
+            _ => self.program.run(regs, inputs, rows.clone(), out),
+        }
         if !out.any_nonfinite() {
             return NonFinite::default();
         }
