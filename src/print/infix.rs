@@ -12,7 +12,9 @@ use std::fmt::Write;
 
 use num_traits::One;
 
-use super::layout::{Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render};
+use super::layout::{
+    Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render, render_all,
+};
 use crate::expr::{ExprId, Func, Node, Number, Store};
 
 /// The layout decisions of the infix syntax.
@@ -40,6 +42,25 @@ pub static STYLE: Style = Style {
 /// ```
 pub fn infix(store: &Store, id: ExprId) -> String {
     render(&Infix, &Layout::new(store, &STYLE), Sub::Expr(id))
+}
+
+/// Prints each of `ids` in deriv's syntax, as [`infix()`] does; a node that
+/// several of them share is laid out once.
+///
+/// ```
+/// # use deriv::{expr::Store, print::infix_all};
+/// let mut s = Store::new();
+/// let (x, y) = (s.var("x"), s.var("y"));
+/// let f = s.sub(x, y);
+/// let g = s.mul(&[f, y]);
+/// assert_eq!(infix_all(&s, &[f, g]), ["x - y", "y*(x - y)"]);
+/// ```
+pub fn infix_all(store: &Store, ids: &[ExprId]) -> Vec<String> {
+    render_all(
+        &Infix,
+        &Layout::new(store, &STYLE),
+        ids.iter().map(|&id| Sub::Expr(id)),
+    )
 }
 
 /// The infix notation, for [`render`].

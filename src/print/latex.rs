@@ -12,7 +12,9 @@ mod names;
 
 use std::fmt::Write;
 
-use super::layout::{Child, Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render};
+use super::layout::{
+    Child, Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render, render_all,
+};
 use crate::expr::{Constant, ExprId, Func, Node, Number, Store, format_float};
 
 /// The layout decisions of LaTeX: stacked fractions and raised exponents,
@@ -45,6 +47,16 @@ pub static STYLE: Style = Style {
 /// ```
 pub fn latex(store: &Store, id: ExprId) -> String {
     render(&Latex, &Layout::new(store, &STYLE), Sub::Expr(id))
+}
+
+/// Prints each of `ids` as LaTeX, as [`latex()`] does; a node that several
+/// of them share is laid out once.
+pub fn latex_all(store: &Store, ids: &[ExprId]) -> Vec<String> {
+    render_all(
+        &Latex,
+        &Layout::new(store, &STYLE),
+        ids.iter().map(|&id| Sub::Expr(id)),
+    )
 }
 
 /// A matrix of already printed entries as a `bmatrix` environment:

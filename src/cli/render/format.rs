@@ -72,12 +72,13 @@ pub fn program_text(
     kind: crate::cli::report::Kind,
     cols: usize,
 ) -> String {
-    use deriv::print::infix;
+    use deriv::print::infix_all;
     let mut out = String::new();
-    for (name, e) in &p.statements {
-        out.push_str(&format!("{} = {}\n", st.name(*name), infix(st, *e)));
+    let ids: Vec<_> = p.statements.iter().map(|(_, e)| *e).collect();
+    for ((name, _), text) in p.statements.iter().zip(infix_all(st, &ids)) {
+        out.push_str(&format!("{} = {text}\n", st.name(*name)));
     }
-    let cells: Vec<String> = p.results.iter().map(|e| infix(st, *e)).collect();
+    let cells = infix_all(st, &p.results);
     let rows: Vec<String> = if kind == crate::cli::report::Kind::Grad || cols == 0 {
         vec![format!("[{}]", cells.join(", "))]
     } else {

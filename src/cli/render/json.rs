@@ -1,7 +1,7 @@
 //! A report as one JSON object (SPEC's fields).
 
 use deriv::Session;
-use deriv::print::infix;
+use deriv::print::{infix, infix_all};
 use serde_json::{Map, Value, json};
 
 use super::format::{number_json, point_json, program_text};
@@ -24,9 +24,11 @@ fn put(m: &mut Map<String, Value>, k: &str, v: Value) {
 }
 
 fn exprs(st: &deriv::expr::Store, kind: Kind, rows: &[Vec<deriv::expr::ExprId>]) -> Value {
+    let ids: Vec<_> = rows.iter().flatten().copied().collect();
+    let mut texts = infix_all(st, &ids).into_iter();
     let strings: Vec<Vec<String>> = rows
         .iter()
-        .map(|row| row.iter().map(|e| infix(st, *e)).collect())
+        .map(|row| texts.by_ref().take(row.len()).collect())
         .collect();
     match kind {
         Kind::Grad => json!(strings.first().cloned().unwrap_or_default()),
@@ -57,7 +59,7 @@ fn block(m: &mut Map<String, Value>, b: &Block, s: &Session, r: &Report) {
             }
         }
         Block::Simplified { exprs, vector } => {
-            let texts: Vec<String> = exprs.iter().map(|e| infix(st, *e)).collect();
+            let texts = infix_all(st, exprs);
             let text = if *vector {
                 format!("[{}]", texts.join(", "))
             } else {

@@ -1,7 +1,7 @@
 //! A report as LaTeX math, one equation per line (KaTeX-compatible).
 
 use deriv::expr::{ExprId, Sym};
-use deriv::print::{latex, latex_matrix};
+use deriv::print::{latex, latex_all, latex_matrix};
 use deriv::{Session, numeric::float_text};
 
 use super::format::{latex_var, point_tex, stats_rows, tex_number};
@@ -28,7 +28,7 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
             tex_number(values[0])
         }),
         Block::Simplified { exprs, vector } => {
-            let cells: Vec<String> = exprs.iter().map(|e| latex(s.store(), *e)).collect();
+            let cells = latex_all(s.store(), exprs);
             out.push(if *vector {
                 column(cells)
             } else {
@@ -53,9 +53,11 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
             float_text(*value)
         )),
         Block::Matrix { kind, rows } => {
+            let ids: Vec<_> = rows.iter().flatten().copied().collect();
+            let mut cells = latex_all(s.store(), &ids).into_iter();
             let tex: Vec<Vec<String>> = rows
                 .iter()
-                .map(|row| row.iter().map(|e| latex(s.store(), *e)).collect())
+                .map(|row| cells.by_ref().take(row.len()).collect())
                 .collect();
             out.push(format!("{} = {}", kind.head(), latex_matrix(&tex)));
         }

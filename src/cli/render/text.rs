@@ -1,6 +1,6 @@
 //! A report as readable text, line by line.
 
-use deriv::print::infix;
+use deriv::print::{infix, infix_all};
 use deriv::{Checked, Session};
 
 use super::format::{number_text, program_text, stats_rows};
@@ -60,7 +60,7 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
             ));
         }
         Block::Simplified { exprs, vector } => {
-            out.push(list(exprs.iter().map(|e| infix(st, *e)).collect(), *vector));
+            out.push(list(infix_all(st, exprs), *vector));
         }
         Block::Derivative { expr, program, .. } => out.push(match program {
             Some(p) => p.text(st, false),
@@ -73,13 +73,15 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
             out.push("[]".to_string());
         }
         Block::Matrix { kind, rows } => {
+            let ids: Vec<_> = rows.iter().flatten().copied().collect();
+            let mut texts = infix_all(st, &ids).into_iter();
             if *kind == Kind::Grad {
-                for (n, e) in s.names(&r.vars).iter().zip(&rows[0]) {
-                    out.push(format!("df/d{n} = {}", infix(st, *e)));
+                for (n, t) in s.names(&r.vars).iter().zip(texts) {
+                    out.push(format!("df/d{n} = {t}"));
                 }
             } else {
                 for row in rows {
-                    let cells: Vec<String> = row.iter().map(|e| infix(st, *e)).collect();
+                    let cells: Vec<String> = texts.by_ref().take(row.len()).collect();
                     out.push(format!("[{}]", cells.join(", ")));
                 }
             }

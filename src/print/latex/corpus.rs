@@ -7,9 +7,10 @@
 //! `target/latex-corpus.txt`, one expression a line, for
 //! `bench/katex-check.sh` to render with KaTeX.
 
-use super::{latex, latex_matrix};
+use super::{latex, latex_all, latex_matrix};
 use crate::diff::Differentiator;
 use crate::expr::{Constant, ExprId, Func, Store, Sym};
+use crate::print::{infix, infix_all};
 
 /// A small xorshift generator: deterministic, no dependency.
 struct Rng(u64);
@@ -212,4 +213,29 @@ fn write_corpus() {
     let mut text = corpus().join("\n");
     text.push('\n');
     std::fs::write(path, text).expect("write target/latex-corpus.txt");
+}
+
+/// Printing many results at once reuses the text of shared nodes; it must
+/// give each result the text it has alone, in both notations (LaTeX's gaps
+/// depend on the text that follows them).
+#[test]
+fn printing_together_matches_printing_alone() {
+    let mut s = Store::new();
+    let mut r = Rng(0x2545_F491_4F6C_DD1D);
+    let mut d = Differentiator::new(200_000);
+    let vars: Vec<Sym> = ["x", "y"].map(|n| s.sym(n)).to_vec();
+    let mut ids = Vec::new();
+    for _ in 0..400 {
+        let f = gen_expr(&mut s, &mut r, 4);
+        ids.push(f);
+        if let Ok(g) = d.gradient(&mut s, f, &vars) {
+            ids.extend(g);
+        }
+    }
+    let together = latex_all(&s, &ids);
+    let alone: Vec<String> = ids.iter().map(|&id| latex(&s, id)).collect();
+    assert_eq!(together, alone);
+    let together = infix_all(&s, &ids);
+    let alone: Vec<String> = ids.iter().map(|&id| infix(&s, id)).collect();
+    assert_eq!(together, alone);
 }
