@@ -249,7 +249,7 @@ impl Store {
                     let c = self.number(constant);
                     out.insert(0, c);
                 }
-                self.intern(Node::Add(out.into()))
+                self.intern_add(&out)
             }
         }
     }
@@ -264,7 +264,7 @@ impl Store {
                     let r = if rest.len() == 1 {
                         rest[0]
                     } else {
-                        self.intern(Node::Mul(rest.into()))
+                        self.intern_mul(&rest)
                     };
                     (c, r)
                 } else {
@@ -287,7 +287,7 @@ impl Store {
             Node::Mul(fs) => xs.extend_from_slice(fs),
             _ => xs.push(rest),
         }
-        self.intern(Node::Mul(xs.into()))
+        self.intern_mul(&xs)
     }
 
     /// True when `a` is positive wherever it is defined, by its form (a

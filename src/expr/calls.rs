@@ -35,7 +35,7 @@ impl Store {
         if let Some(v) = self.call_symmetry(f, a) {
             return v;
         }
-        self.intern(Node::Call(f, vec![a].into()))
+        self.intern_call(f, &[a])
     }
 
     /// A trigonometric or hyperbolic function of an inverse one, where the
@@ -110,7 +110,7 @@ impl Store {
             let rest = if xs.len() == 2 {
                 xs[1]
             } else {
-                self.intern(Node::Mul(xs[1..].into()))
+                self.intern_mul(&xs[1..])
             };
             let inner = self.call1(Abs, rest);
             return Some(self.mul(&[c, inner]));
@@ -172,7 +172,7 @@ impl Store {
         if flat.len() == 1 {
             return flat[0];
         }
-        self.intern(Node::Call(f, flat.into()))
+        self.intern_call(f, &flat)
     }
 
     fn atan2(&mut self, y: ExprId, x: ExprId) -> ExprId {
@@ -194,7 +194,7 @@ impl Store {
                 return self.constant(Constant::Pi);
             }
         }
-        self.intern(Node::Call(Func::Atan2, vec![y, x].into()))
+        self.intern_call(Func::Atan2, &[y, x])
     }
 
     fn pi_times(&mut self, r: Number) -> ExprId {

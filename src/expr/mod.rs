@@ -134,7 +134,7 @@ impl Func {
 
 /// A node of the expression graph. Build nodes only through the [`Store`]
 /// constructors (`store.add(..)`, `store.mul(..)`, `store.pow(..)`, ...).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
     /// A number.
     Num(Number),
@@ -150,6 +150,83 @@ pub enum Node {
     Pow([ExprId; 2]),
     /// A function application.
     Call(Func, Box<[ExprId]>),
+}
+
+// By hand, so that a node with operands hashes as its borrowed parts do
+// ([`List`]): the store looks a sum up before it allocates one.
+impl std::hash::Hash for Node {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Node::Num(n) => {
+                0u8.hash(state);
+                n.hash(state);
+            }
+            Node::Const(c) => {
+                1u8.hash(state);
+                c.hash(state);
+            }
+            Node::Var(s) => {
+                2u8.hash(state);
+                s.hash(state);
+            }
+            Node::Pow(be) => {
+                3u8.hash(state);
+                be.hash(state);
+            }
+            Node::Add(xs) => List::Add(xs).hash(state),
+            Node::Mul(xs) => List::Mul(xs).hash(state),
+            Node::Call(f, xs) => List::Call(*f, xs).hash(state),
+        }
+    }
+}
+
+/// A node with a list of operands, borrowed: what [`Store`] looks up
+/// before it allocates the list.
+#[derive(Clone, Copy)]
+enum List<'a> {
+    Add(&'a [ExprId]),
+    Mul(&'a [ExprId]),
+    Call(Func, &'a [ExprId]),
+}
+
+impl std::hash::Hash for List<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            List::Add(xs) => {
+                4u8.hash(state);
+                xs.hash(state);
+            }
+            List::Mul(xs) => {
+                5u8.hash(state);
+                xs.hash(state);
+            }
+            List::Call(f, xs) => {
+                6u8.hash(state);
+                f.hash(state);
+                xs.hash(state);
+            }
+        }
+    }
+}
+
+impl List<'_> {
+    /// True when `node` is this list.
+    fn is(&self, node: &Node) -> bool {
+        match (self, node) {
+            (List::Add(a), Node::Add(b)) | (List::Mul(a), Node::Mul(b)) => *a == &b[..],
+            (List::Call(f, a), Node::Call(g, b)) => f == g && *a == &b[..],
+            _ => false,
+        }
+    }
+
+    /// The node, with its list allocated.
+    fn node(self) -> Node {
+        match self {
+            List::Add(xs) => Node::Add(xs.into()),
+            List::Mul(xs) => Node::Mul(xs.into()),
+            List::Call(f, xs) => Node::Call(f, xs.into()),
+        }
+    }
 }
 
 impl Node {
@@ -214,6 +291,10 @@ fn node_hash(node: &Node) -> u64 {
 #[derive(Clone)]
 pub struct Store {
     nodes: Vec<Node>,
+    /// Each node's hash ([`node_hash`]), so that growing `index` and
+    /// telling nodes apart in it never hashes a node again (a sum of 20,000
+    /// terms would be hashed at every growth).
+    hashes: Vec<u64>,
     /// Every node's id, found by the node's hash ([`node_hash`]): the node
     /// itself is stored once, in `nodes`.
     index: hashbrown::HashTable<ExprId>,
@@ -249,6 +330,7 @@ impl Default for Store {
     fn default() -> Store {
         Store {
             nodes: Vec::new(),
+            hashes: Vec::new(),
             index: hashbrown::HashTable::new(),
             names: Vec::new(),
             name_keys: Vec::new(),
@@ -435,16 +517,18 @@ impl Store {
 
     /// The id of `node` (whose hash is `h`), if interned.
     fn lookup(&self, h: u64, node: &Node) -> Option<&ExprId> {
-        let nodes = &self.nodes;
-        self.index.find(h, |id| nodes[id.index()] == *node)
+        let (nodes, hashes) = (&self.nodes, &self.hashes);
+        self.index.find(h, |id| {
+            hashes[id.index()] == h && nodes[id.index()] == *node
+        })
     }
 
     /// Stores `node` (hash `h`, not yet interned) under the next id, `id`.
     fn insert(&mut self, h: u64, node: Node, id: ExprId) {
         self.nodes.push(node);
-        let nodes = &self.nodes;
-        self.index
-            .insert_unique(h, id, |id| node_hash(&nodes[id.index()]));
+        self.hashes.push(h);
+        let hashes = &self.hashes;
+        self.index.insert_unique(h, id, |id| hashes[id.index()]);
     }
 
     /// Interns a node that is already canonical.
@@ -453,6 +537,42 @@ impl Store {
         if let Some(&id) = self.lookup(h, &node) {
             return id;
         }
+        self.intern_new(h, node)
+    }
+
+    /// Interns a canonical sum, product or call given by its parts: the
+    /// operand list is allocated only for a node not yet in the store.
+    fn intern_list(&mut self, list: List<'_>) -> ExprId {
+        use std::hash::BuildHasher;
+        let h = rustc_hash::FxBuildHasher.hash_one(list);
+        let (nodes, hashes) = (&self.nodes, &self.hashes);
+        if let Some(&id) = self.index.find(h, |id| {
+            hashes[id.index()] == h && list.is(&nodes[id.index()])
+        }) {
+            return id;
+        }
+        self.intern_new(h, list.node())
+    }
+
+    /// A canonical sum of `terms`, interned.
+    fn intern_add(&mut self, terms: &[ExprId]) -> ExprId {
+        self.intern_list(List::Add(terms))
+    }
+
+    /// A canonical product of `factors`, interned.
+    fn intern_mul(&mut self, factors: &[ExprId]) -> ExprId {
+        self.intern_list(List::Mul(factors))
+    }
+
+    /// A canonical call of `f` on `args`, interned.
+    fn intern_call(&mut self, f: Func, args: &[ExprId]) -> ExprId {
+        self.intern_list(List::Call(f, args))
+    }
+
+    /// Stores `node` (hash `h`), known not to be interned yet, within the
+    /// store's bounds.
+    fn intern_new(&mut self, h: u64, node: Node) -> ExprId {
+        debug_assert_eq!(h, node_hash(&node));
         debug_assert!(self.check_children_below(&node));
         let depth = 1 + node
             .children()
@@ -501,7 +621,17 @@ impl Store {
             out.push(id);
             stack.extend_from_slice(self.node(id).children());
         }
-        out.sort_unstable();
+        // where the ids found are dense in their range, reading them off
+        // `seen` in order is cheaper than sorting them
+        let (lo, hi) = out.iter().fold((usize::MAX, 0), |(lo, hi), id| {
+            (lo.min(id.index()), hi.max(id.index()))
+        });
+        if !out.is_empty() && hi - lo < 8 * out.len() {
+            out.clear();
+            out.extend((lo..=hi).filter(|&i| seen[i]).map(|i| ExprId(i as u32)));
+        } else {
+            out.sort_unstable();
+        }
         out
     }
 

@@ -106,7 +106,7 @@ impl Store {
                 let rest = if xs.len() == 2 {
                     xs[1]
                 } else {
-                    self.intern(Node::Mul(xs[1..].into()))
+                    self.intern_mul(&xs[1..])
                 };
                 let cn = self.number(c);
                 let pc = self.pow(cn, e);

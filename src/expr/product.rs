@@ -26,7 +26,7 @@ impl Store {
             }
         }
         self.mul_pass(&work)
-            .unwrap_or_else(|next| self.intern(Node::Mul(next.into())))
+            .unwrap_or_else(|next| self.intern_mul(&next))
     }
 
     /// The factors with nested products flattened and, among two or more
@@ -154,7 +154,7 @@ impl Store {
                     let c = self.number(coeff);
                     out.insert(0, c);
                 }
-                self.intern(Node::Mul(out.into()))
+                self.intern_mul(&out)
             }
         })
     }
