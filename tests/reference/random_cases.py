@@ -87,7 +87,15 @@ def taylor_poly(expr, syms, pt, order):
     t = sp.Symbol('t_', real=True)
     shifted = expr.subs({s: sp.Rational(pt[str(s)]) + t * (s - sp.Rational(pt[str(s)])) for s in syms},
                         simultaneous=True)
-    return sp.series(shifted, t, 0, order + 1).removeO().subs(t, 1)
+    # g(t) = f(pt + t*(x - pt)) = sum_k g^(k)(0) t^k / k!, at t = 1: the
+    # derivatives, not sp.series, which drops terms on some inputs (the
+    # linear term of sqrt(log(b)/tanh(b)) at b = 9/8, SymPy 1.14)
+    terms = []
+    g = shifted
+    for k in range(order + 1):
+        terms.append(g.subs(t, 0) / sp.factorial(k))
+        g = sp.diff(g, t)
+    return sp.Add(*terms)
 
 
 QUALITY = {'on': False, 'timeout': 5}
