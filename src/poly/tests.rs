@@ -174,6 +174,23 @@ fn budgets_charge_by_the_widest_coefficient() {
     assert_eq!(sum.pow(2, &mut b()), Err(OverBudget));
 }
 
+/// Monomials are dense, so a term over the 1,600th atom holds 1,600
+/// exponents and is charged a word per 16 of them: a sum over 10,000
+/// variables (`simplify` of Rosenbrock at N = 10,000) is over the budget
+/// after a few hundred terms instead of allocating gigabytes (9 s before).
+#[test]
+fn budgets_charge_by_the_monomial_width() {
+    assert_eq!(Poly::atom(0).words(), 1);
+    assert_eq!(Poly::atom(1599).words(), 1 + 1600 / 16);
+    let wide = Poly::atom(1599).add(&Poly::atom(0), &mut b()).unwrap();
+    let mut tight = Budget {
+        max_terms: 2_000,
+        work: 200,
+    };
+    assert_eq!(wide.add(&wide, &mut tight), Err(OverBudget));
+    assert!(Poly::atom(0).add(&Poly::atom(1), &mut tight).is_ok());
+}
+
 #[test]
 fn rational_functions_cancel() {
     let x1 = uni(&[(1, 1), (1, 1)]);
