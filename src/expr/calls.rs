@@ -213,6 +213,20 @@ impl Store {
             }
             Node::Num(Number::Rational(q)) => return self.fold_exact(f, &q),
             Node::Call(Exp, x) if f == Ln => return Some(x[0]),
+            // `exp(log(u)) = u` and `exp(c*log(u)) = u^c` where `u` is
+            // positive wherever it is defined: both sides have its domain
+            Node::Call(Ln, x) if f == Exp && self.is_positive(x[0]) && !self.is_singular(x[0]) => {
+                return Some(x[0]);
+            }
+            Node::Mul(xs) if f == Exp && xs.len() == 2 => {
+                if let (Node::Num(_), Node::Call(Ln, u)) = (self.node(xs[0]), self.node(xs[1]))
+                    && self.is_positive(u[0])
+                    && !self.is_singular(u[0])
+                {
+                    let (c, u) = (xs[0], u[0]);
+                    return Some(self.pow(u, c));
+                }
+            }
             Node::Call(g, x) if g == f && matches!(f, Abs | Sign | Step) => {
                 return Some(self.call1(g, x[0]));
             }
