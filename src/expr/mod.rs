@@ -157,22 +157,10 @@ pub enum Node {
 impl std::hash::Hash for Node {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         match self {
-            Node::Num(n) => {
-                0u8.hash(state);
-                n.hash(state);
-            }
-            Node::Const(c) => {
-                1u8.hash(state);
-                c.hash(state);
-            }
-            Node::Var(s) => {
-                2u8.hash(state);
-                s.hash(state);
-            }
-            Node::Pow(be) => {
-                3u8.hash(state);
-                be.hash(state);
-            }
+            Node::Num(n) => (0u8, n).hash(state),
+            Node::Const(c) => (1u8, c).hash(state),
+            Node::Var(s) => (2u8, s).hash(state),
+            Node::Pow(be) => (3u8, be).hash(state),
             Node::Add(xs) => List::Add(xs).hash(state),
             Node::Mul(xs) => List::Mul(xs).hash(state),
             Node::Call(f, xs) => List::Call(*f, xs).hash(state),
@@ -192,19 +180,9 @@ enum List<'a> {
 impl std::hash::Hash for List<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         match self {
-            List::Add(xs) => {
-                4u8.hash(state);
-                xs.hash(state);
-            }
-            List::Mul(xs) => {
-                5u8.hash(state);
-                xs.hash(state);
-            }
-            List::Call(f, xs) => {
-                6u8.hash(state);
-                f.hash(state);
-                xs.hash(state);
-            }
+            List::Add(xs) => (4u8, xs).hash(state),
+            List::Mul(xs) => (5u8, xs).hash(state),
+            List::Call(f, xs) => (6u8, f, xs).hash(state),
         }
     }
 }
