@@ -285,8 +285,10 @@ impl Store {
 
     /// Products compare by their non-numeric factors, then by coefficient.
     fn cmp_products(&self, a: Side, b: Side) -> Ordering {
-        let (ca, fa, la) = self.split_factors(a);
-        let (cb, fb, lb) = self.split_factors(b);
+        // a non-product is the one factor of itself
+        let (alone_a, alone_b) = ([a.id], [b.id]);
+        let (ca, fa, la) = self.split_factors(a).unwrap_or((None, &alone_a, a.level));
+        let (cb, fb, lb) = self.split_factors(b).unwrap_or((None, &alone_b, b.level));
         self.cmp_lists(fa, la, fb, lb).then_with(|| match (ca, cb) {
             (Some(x), Some(y)) => self.cmp_at(x, y),
             (None, Some(_)) => Ordering::Less,
@@ -295,17 +297,16 @@ impl Store {
         })
     }
 
-    /// The coefficient, the other factors and their level.
-    fn split_factors(&self, e: Side) -> (Option<Side>, &[ExprId], u32) {
+    /// The coefficient, the other factors and their level, for a product
+    /// (above the cut).
+    fn split_factors(&self, e: Side) -> Option<(Option<Side>, &[ExprId], u32)> {
         match self.node(e.id) {
-            Node::Mul(xs) if !self.is_cut(e) => {
-                if matches!(self.node(xs[0]), Node::Num(_)) {
-                    (Some(e.child(xs[0])), &xs[1..], e.level + 1)
-                } else {
-                    (None, xs, e.level + 1)
-                }
-            }
-            _ => (None, std::slice::from_ref(self.id_ref(e.id)), e.level),
+            Node::Mul(xs) if !self.is_cut(e) => Some(if matches!(self.node(xs[0]), Node::Num(_)) {
+                (Some(e.child(xs[0])), &xs[1..], e.level + 1)
+            } else {
+                (None, xs, e.level + 1)
+            }),
+            _ => None,
         }
     }
 
