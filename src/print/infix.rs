@@ -12,9 +12,7 @@ use std::fmt::Write;
 
 use num_traits::One;
 
-use super::layout::{
-    Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render, render_all,
-};
+use super::layout::{Layout, Notation, Prec, Printer, Shape, Style, Sub, Token, push_sum, render};
 use crate::expr::{ExprId, Func, Node, Number, Store};
 
 /// The layout decisions of the infix syntax.
@@ -56,11 +54,26 @@ pub fn infix(store: &Store, id: ExprId) -> String {
 /// assert_eq!(infix_all(&s, &[f, g]), ["x - y", "y*(x - y)"]);
 /// ```
 pub fn infix_all(store: &Store, ids: &[ExprId]) -> Vec<String> {
-    render_all(
-        &Infix,
-        &Layout::new(store, &STYLE),
-        ids.iter().map(|&id| Sub::Expr(id)),
-    )
+    let mut p = infix_printer(store);
+    ids.iter().map(|&id| p.expr(id).to_string()).collect()
+}
+
+/// A [`Printer`] of deriv's syntax: [`infix()`] for many results, each
+/// shared node laid out once (a large matrix is printed a cell at a time
+/// rather than as a string per cell).
+///
+/// ```
+/// # use deriv::{expr::Store, print::infix_printer};
+/// let mut s = Store::new();
+/// let (x, y) = (s.var("x"), s.var("y"));
+/// let f = s.sub(x, y);
+/// let g = s.div(y, f);
+/// let mut p = infix_printer(&s);
+/// assert_eq!(p.expr(f), "x - y");
+/// assert_eq!(p.expr(g), "y/(x - y)");
+/// ```
+pub fn infix_printer(store: &Store) -> Printer<'_, Infix> {
+    Printer::new(Infix, Layout::new(store, &STYLE))
 }
 
 /// The infix notation, for [`render`].

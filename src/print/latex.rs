@@ -13,7 +13,7 @@ mod names;
 use std::fmt::Write;
 
 use super::layout::{
-    Child, Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render, render_all,
+    Child, Layout, Notation, Prec, Printer, Shape, Style, Sub, Token, push_sum, render,
 };
 use crate::expr::{Constant, ExprId, Func, Node, Number, Store, format_float};
 
@@ -52,11 +52,14 @@ pub fn latex(store: &Store, id: ExprId) -> String {
 /// Prints each of `ids` as LaTeX, as [`latex()`] does; a node that several
 /// of them share is laid out once.
 pub fn latex_all(store: &Store, ids: &[ExprId]) -> Vec<String> {
-    render_all(
-        &Latex,
-        &Layout::new(store, &STYLE),
-        ids.iter().map(|&id| Sub::Expr(id)),
-    )
+    let mut p = latex_printer(store);
+    ids.iter().map(|&id| p.expr(id).to_string()).collect()
+}
+
+/// A [`Printer`] of LaTeX: [`latex()`] for many results, each shared node
+/// laid out once.
+pub fn latex_printer(store: &Store) -> Printer<'_, Latex> {
+    Printer::new(Latex, Layout::new(store, &STYLE))
 }
 
 /// A matrix of already printed entries as a `bmatrix` environment:

@@ -7,8 +7,8 @@ pub mod latex;
 pub mod layout;
 pub mod sexpr;
 
-pub use infix::{infix, infix_all};
-pub use latex::{latex, latex_all, latex_matrix};
+pub use infix::{infix, infix_all, infix_printer};
+pub use latex::{latex, latex_all, latex_matrix, latex_printer};
 
 use layout::{Layout, Monomial, Sub, render};
 

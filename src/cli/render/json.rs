@@ -1,7 +1,7 @@
 //! A report as one JSON object (SPEC's fields).
 
 use deriv::Session;
-use deriv::print::{infix, infix_all};
+use deriv::print::{infix, infix_all, infix_printer};
 use serde_json::{Map, Value, json};
 
 use super::format::{number_json, point_json, program_text};
@@ -24,15 +24,17 @@ fn put(m: &mut Map<String, Value>, k: &str, v: Value) {
 }
 
 fn exprs(st: &deriv::expr::Store, kind: Kind, rows: &[Vec<deriv::expr::ExprId>]) -> Value {
-    let ids: Vec<_> = rows.iter().flatten().copied().collect();
-    let mut texts = infix_all(st, &ids).into_iter();
-    let strings: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| texts.by_ref().take(row.len()).collect())
-        .collect();
+    let mut p = infix_printer(st);
+    let mut row_json = |row: &[deriv::expr::ExprId]| -> Value {
+        Value::Array(
+            row.iter()
+                .map(|e| Value::String(p.expr(*e).to_string()))
+                .collect(),
+        )
+    };
     match kind {
-        Kind::Grad => json!(strings.first().cloned().unwrap_or_default()),
-        _ => json!(strings),
+        Kind::Grad => rows.first().map_or_else(|| json!([]), |r| row_json(r)),
+        _ => Value::Array(rows.iter().map(|r| row_json(r)).collect()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! A report as LaTeX math, one equation per line (KaTeX-compatible).
 
 use deriv::expr::{ExprId, Sym};
-use deriv::print::{latex, latex_all, latex_matrix};
+use deriv::print::{latex, latex_all, latex_matrix, latex_printer};
 use deriv::{Session, numeric::float_text};
 
 use super::format::{latex_var, point_tex, stats_rows, tex_number};
@@ -53,11 +53,10 @@ fn block(out: &mut Vec<String>, b: &Block, s: &mut Session, cols: usize) {
             float_text(*value)
         )),
         Block::Matrix { kind, rows } => {
-            let ids: Vec<_> = rows.iter().flatten().copied().collect();
-            let mut cells = latex_all(s.store(), &ids).into_iter();
+            let mut p = latex_printer(s.store());
             let tex: Vec<Vec<String>> = rows
                 .iter()
-                .map(|row| cells.by_ref().take(row.len()).collect())
+                .map(|row| row.iter().map(|e| p.expr(*e).to_string()).collect())
                 .collect();
             out.push(format!("{} = {}", kind.head(), latex_matrix(&tex)));
         }

@@ -1,6 +1,6 @@
 //! A report as readable text, line by line.
 
-use deriv::print::{infix, infix_all};
+use deriv::print::{infix, infix_all, infix_printer};
 use deriv::{Checked, Session};
 
 use super::format::{number_text, program_text, stats_rows};
@@ -73,15 +73,16 @@ fn block(out: &mut Vec<String>, b: &Block, s: &Session, r: &Report) {
             out.push("[]".to_string());
         }
         Block::Matrix { kind, rows } => {
-            let ids: Vec<_> = rows.iter().flatten().copied().collect();
-            let mut texts = infix_all(st, &ids).into_iter();
+            // one printer for all cells (shared text laid out once), a
+            // row's strings at a time
+            let mut p = infix_printer(st);
             if *kind == Kind::Grad {
-                for (n, t) in s.names(&r.vars).iter().zip(texts) {
-                    out.push(format!("df/d{n} = {t}"));
+                for (n, e) in s.names(&r.vars).iter().zip(&rows[0]) {
+                    out.push(format!("df/d{n} = {}", p.expr(*e)));
                 }
             } else {
                 for row in rows {
-                    let cells: Vec<String> = texts.by_ref().take(row.len()).collect();
+                    let cells: Vec<String> = row.iter().map(|e| p.expr(*e).to_string()).collect();
                     out.push(format!("[{}]", cells.join(", ")));
                 }
             }

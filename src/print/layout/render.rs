@@ -47,34 +47,91 @@ pub trait Notation {
 /// Renders `root` in `notation`: the layout is produced and printed one
 /// level at a time from an explicit stack.
 pub fn render<N: Notation>(notation: &N, layout: &Layout<'_>, root: Sub) -> String {
-    render_all(notation, layout, [root])
-        .pop()
-        .expect("one root gives one text")
+    let mut state = State::default();
+    let range = state.render(notation, layout, root);
+    state.text(range).to_string()
 }
 
-/// Renders each of `roots` in `notation`, one text per root, in order.
-///
-/// The text of a node depends on nothing but the node (its parentheses are
-/// its parent's), so a node met again, in the same root or in a later one,
-/// is copied from where it was first written rather than laid out again:
-/// the 50 entries of a gradient of `(x1 + 1)*...*(x50 + 50)` share their
-/// factors' text.
+/// Renders each of `roots` in `notation`, one text per root, in order,
+/// as a [`Printer`] does.
 pub fn render_all<N: Notation>(
     notation: &N,
     layout: &Layout<'_>,
     roots: impl IntoIterator<Item = Sub>,
 ) -> Vec<String> {
-    let (open, close) = notation.brackets();
-    let mut out = Output {
-        text: Vec::new(),
-        gap: false,
-        spans: FxHashMap::default(),
-    };
-    let mut ends = Vec::new();
-    let mut stack = Vec::new();
-    let mut tokens = Vec::new();
-    let mut scratch = String::new();
-    for root in roots {
+    let mut state = State::default();
+    roots
+        .into_iter()
+        .map(|root| {
+            let range = state.render(notation, layout, root);
+            state.text(range).to_string()
+        })
+        .collect()
+}
+
+/// Prints expressions one after another in one notation.
+///
+/// The text of a node depends on nothing but the node (its parentheses are
+/// its parent's), so a node met again, in the same expression or in a later
+/// one, is copied from where it was first written rather than laid out
+/// again: the 50 entries of a gradient of `(x1 + 1)*...*(x50 + 50)` share
+/// their factors' text. The printer keeps all it has printed; a caller
+/// with many results (the cells of a large matrix) takes each text as it
+/// comes rather than a string per result.
+pub struct Printer<'a, N: Notation> {
+    notation: N,
+    layout: Layout<'a>,
+    state: State<'a>,
+}
+
+impl<'a, N: Notation> Printer<'a, N> {
+    /// A printer of `notation` over `layout`.
+    pub fn new(notation: N, layout: Layout<'a>) -> Printer<'a, N> {
+        Printer {
+            notation,
+            layout,
+            state: State::default(),
+        }
+    }
+
+    /// The text of `root`.
+    pub fn print(&mut self, root: Sub) -> &str {
+        let range = self.state.render(&self.notation, &self.layout, root);
+        self.state.text(range)
+    }
+
+    /// The text of the expression `id`.
+    pub fn expr(&mut self, id: ExprId) -> &str {
+        self.print(Sub::Expr(id))
+    }
+}
+
+/// What a renderer keeps between roots: the text written so far (each
+/// node's span in it), and its stacks, reused.
+#[derive(Default)]
+struct State<'a> {
+    out: Output,
+    stack: Vec<Item<'a>>,
+    tokens: Vec<Token<'a>>,
+    scratch: String,
+}
+
+impl<'a> State<'a> {
+    /// Writes the text of `root` after what is written, and returns where.
+    fn render<N: Notation>(
+        &mut self,
+        notation: &N,
+        layout: &Layout<'a>,
+        root: Sub,
+    ) -> std::ops::Range<usize> {
+        let (open, close) = notation.brackets();
+        let State {
+            out,
+            stack,
+            tokens,
+            scratch,
+        } = self;
+        let start = out.text.len();
         stack.push(Item::Token(Token::Child(Child::plain(root))));
         while let Some(item) = stack.pop() {
             let token = match item {
@@ -89,8 +146,8 @@ pub fn render_all<N: Notation>(
                 Token::Text(s) => out.push(notation, &s),
                 Token::Num(n) => {
                     scratch.clear();
-                    notation.number(&n, &mut scratch);
-                    out.push(notation, &scratch);
+                    notation.number(&n, scratch);
+                    out.push(notation, scratch);
                 }
                 Token::Gap => out.gap = true,
                 Token::Child(Child { sub, group: true }) => {
@@ -107,24 +164,20 @@ pub fn render_all<N: Notation>(
                             stack.push(Item::End(id, out.text.len()));
                         }
                     }
-                    notation.expand(layout, layout.shape(sub), &mut tokens);
+                    notation.expand(layout, layout.shape(sub), tokens);
                     stack.extend(tokens.drain(..).rev().map(Item::Token));
                 }
             }
         }
-        ends.push(out.text.len());
-        // A gap never outlasts its root: it separates two factors.
+        // a gap never outlasts its root: it separates two factors
         out.gap = false;
+        start..out.text.len()
     }
-    let text = String::from_utf8(out.text).expect("notations write UTF-8");
-    let mut start = 0;
-    ends.into_iter()
-        .map(|end| {
-            let piece = text[start..end].to_string();
-            start = end;
-            piece
-        })
-        .collect()
+
+    /// The text written at `range`.
+    fn text(&self, range: std::ops::Range<usize>) -> &str {
+        std::str::from_utf8(&self.out.text[range]).expect("notations write UTF-8")
+    }
 }
 
 /// An entry of the render stack: a token, or the end of a node's text
@@ -136,6 +189,7 @@ enum Item<'a> {
 
 /// The text so far, whether a gap waits for the next text, and where the
 /// text of each node written so far is (start, end, first character).
+#[derive(Default)]
 struct Output {
     text: Vec<u8>,
     gap: bool,
