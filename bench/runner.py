@@ -145,8 +145,10 @@ class Deriv:
             t = timings_of(run.stderr)
             if t is None:
                 return {'error': 'no {"timings": ...} line on stderr'}
+        # peak memory of one job (the `--repeat 1` run): repetitions in one
+        # process add what the allocator keeps between them, not the job's
         return {'phases': t['timings'], 'reps': t.get('repeat', reps), 'mode': 'timings',
-                'rss_kib': run.rss_kib, 'wall': run.wall}
+                'rss_kib': first.rss_kib, 'wall': run.wall}
 
     def _wall(self, argv, stdin, stdout):
         first = spawn([self.path] + argv, stdin, stdout, self.timeout)
