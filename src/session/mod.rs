@@ -281,9 +281,7 @@ impl Session {
         }
         let mut vars = self.store.free_vars(&f.roots());
         vars.extend_from_slice(&f.inputs);
-        vars.sort_by(|a, b| {
-            crate::expr::order::natural_cmp(self.store.name(*a), self.store.name(*b))
-        });
+        vars.sort_by(|a, b| self.store.cmp_names(*a, *b));
         vars.dedup();
         vars
     }

@@ -10,7 +10,6 @@ use nom::sequence::preceded;
 use super::{Grammar, Res, fail, identifier, operand};
 use rustc_hash::FxHashSet;
 
-use crate::expr::order::natural_cmp;
 use crate::expr::{ExprId, Sym};
 use crate::parse::error::{Located, ParseErrorKind, Span, token};
 use crate::parse::functions::Callee;
@@ -106,7 +105,7 @@ impl<'s> Grammar<'s> {
         }
         let store = self.store.borrow();
         let mut vars: Vec<Sym> = vars.into_iter().collect();
-        vars.sort_by(|a, b| natural_cmp(store.name(*a), store.name(*b)));
+        vars.sort_by(|a, b| store.cmp_names(*a, *b));
         vars
     }
 

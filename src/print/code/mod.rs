@@ -44,7 +44,6 @@ pub use notation::{Callee, STYLE};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cse::Program;
-use crate::expr::order::natural_cmp;
 use crate::expr::{Constant, ExprId, Func, Node, Store, Sym};
 use crate::print::layout::{Child, Token};
 use notation::Code;
@@ -157,7 +156,7 @@ pub fn program_function(
         .into_iter()
         .filter(|s| !locals.contains(s) && !params.contains(s))
         .collect();
-    extra.sort_by(|a, b| natural_cmp(store.name(*a), store.name(*b)));
+    extra.sort_by(|a, b| store.cmp_names(*a, *b));
     all.extend(extra);
     let reserved = lang.reserved(name);
     let mut names = FxHashMap::default();
