@@ -274,3 +274,69 @@ fn derivatives_use_rewrites_valid_on_the_input_domain() {
         "-1/(x^2*(1/x^2 + 1))"
     );
 }
+
+/// The terms of one degree that share a coefficient print once over it,
+/// and a function of one linear form prints in powers of that form's
+/// displacement (issue 12: as short as SymPy's `simplify` of the series).
+/// By hand: sin(x + y) at (1, 2) is sin(3 + L) with L = x + y - 3, whose
+/// series is sin(3) + cos(3)*L - sin(3)*L^2/2 - cos(3)*L^3/6; exp(2*x - y)
+/// at (0, 1/2) is exp(-1/2)*exp(L) with L = 2*x - y + 1/2; tan(y - x)^3 at
+/// (-17/8, -1/8) is g(2 - L) with L = x - y + 2 and g = tan^3, g' =
+/// 3*tan^2*(1 + tan^2), g''/2 = 3*tan*(1 + tan^2)*(1 + 2*tan^2) (expanded:
+/// 3*t + 9*t^3 + 6*t^5). Each printed polynomial reads back to the same
+/// values as its terms in powers of `x - a`.
+#[test]
+fn taylor_terms_of_one_linear_form_print_in_its_powers() {
+    let taylor = |src: &str, at: &str, order: u32| -> String {
+        let mut s = deriv::Session::new();
+        let f = s.parse(src).expect("parses");
+        let p = s.point(at).expect("point");
+        let t = s.taylor(&f, &p, order, false).expect("expands");
+        // the printed text against the terms, at a few points near `at`
+        let text = s.parse(&t.text).expect("reads back");
+        let terms = s.polynomial_expr(&t);
+        let names: Vec<&str> = at
+            .split(',')
+            .map(|kv| kv.split('=').next().unwrap())
+            .collect();
+        for k in 1..4 {
+            let q: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{n}={}", 0.3 * k as f64 - 0.7 * i as f64))
+                .collect();
+            let q = s.point(&q.join(",")).expect("point");
+            let (a, _) = s.values(&text.roots(), &q);
+            let (b, _) = s.values(&[terms], &q);
+            assert!(
+                (a[0] - b[0]).abs() <= 1e-9 * (1.0 + b[0].abs()),
+                "{src}: {a:?} vs {b:?}"
+            );
+        }
+        t.text
+    };
+    assert_eq!(
+        taylor("sin(x + y)", "x=1,y=2", 3),
+        "sin(3) + cos(3)*(x + y - 3) - sin(3)*(x + y - 3)^2/2 - cos(3)*(x + y - 3)^3/6"
+    );
+    assert_eq!(
+        taylor("exp(2*x - y)", "x=0,y=1/2", 2),
+        "exp(-1/2)*(1 + (2*x - y + 1/2) + (2*x - y + 1/2)^2/2)"
+    );
+    assert_eq!(
+        taylor("tan(y - x)^3", "x=-17/8,y=-1/8", 2),
+        "tan(2)^3 - (3*tan(2)^2 + 3*tan(2)^4)*(x - y + 2) + (3*tan(2) + 9*tan(2)^3 + \
+         6*tan(2)^5)*(x - y + 2)^2"
+    );
+    // not a function of one linear form, or of one variable: as before
+    assert_eq!(
+        taylor("x^2 + 2*x*y + y^3", "x=1,y=2", 3),
+        "13 + 6*(x - 1) + 14*(y - 2) + (x - 1)^2 + 2*(x - 1)*(y - 2) + 6*(y - 2)^2 + (y - 2)^3"
+    );
+    assert_eq!(
+        taylor("exp(x)", "x=1", 2),
+        "exp(1)*(1 + (x - 1) + (x - 1)^2/2)"
+    );
+    taylor("sin(x)*cos(y) + exp(x*y)", "x=1/2,y=1/3", 3);
+    taylor("sigmoid(3*x - y)*y", "x=1,y=2", 3);
+}

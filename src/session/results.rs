@@ -132,7 +132,9 @@ pub struct Polynomial {
     /// The same polynomial as printed: the terms above, or, where the
     /// function is a polynomial that they would only restate, its terms
     /// in powers of the variables themselves (`x` rather than
-    /// `1/2 + (x - 1/2)`).
+    /// `1/2 + (x - 1/2)`); the terms of one degree that share a constant
+    /// coefficient are one term, over a sum of the displacements or a
+    /// power of one linear form of them (`cos(3)*(x + y - 3)`).
     pub shown: Vec<(Expr, Vec<(Expr, u32)>)>,
     /// The polynomial in deriv's syntax, monomials kept factored (LaTeX:
     /// [`crate::Session::polynomial_latex`]).

@@ -14,8 +14,10 @@ use crate::warning::Warning;
 use super::results::Polynomial;
 use super::{Expr, Function, Session};
 
+/// A term `(coefficient, [(x_i - a_i, k_i)])`.
+type Term = (ExprId, Vec<(ExprId, u32)>);
 /// Terms `(coefficient, [(x_i - a_i, k_i)])`.
-type Terms = Vec<(ExprId, Vec<(ExprId, u32)>)>;
+type Terms = Vec<Term>;
 
 pub(super) fn taylor(
     s: &mut Session,
@@ -90,7 +92,8 @@ fn expand(
     let shown = if numeric {
         terms.clone()
     } else {
-        smallest_form(s.store_mut(), (e, order), &t, terms.clone())
+        let shown = smallest_form(s.store_mut(), (e, order), &t, terms.clone());
+        by_degree(s.store_mut(), shown)
     };
     let mut parts: Vec<ExprId> = Vec::new();
     for (c, mono) in &shown {
@@ -192,6 +195,210 @@ fn smallest_form(
     } else {
         shifted
     }
+}
+
+/// The terms of one total degree written once over a coefficient they
+/// share, where that is shorter. The Taylor polynomial of a function of one
+/// linear form `L` (`sin(x + y)`, `tan(y - x)^3`, `exp(2*x - y)`) is a
+/// polynomial in `L - L(a)`: its degree-`k` terms are `c_k*(L - L(a))^k`,
+/// and it prints so (`sin(3) + cos(3)*(x + y - 3) - sin(3)*(x + y -
+/// 3)^2/2 ...`). Otherwise the terms of a degree that share a coefficient are
+/// one term, that coefficient times the sum of the rest: `-c*(x + 17/8) +
+/// c*(y + 1/8)` is `c*(y - x - 2)`.
+///
+/// Each coefficient is split into a number and the rest (the content of a
+/// sum comes out, so `-3*t - 6*t^3` and `6*t + 12*t^3` share `t + 2*t^3`);
+/// the terms of a degree share a coefficient when their rests are one
+/// constant other than a number (a parameter stays in each term, as with
+/// [`common_factor`]). The degree-1 terms give `L`; a degree `k` is
+/// `(L - L(a))^k` times a number when its numbers are those of the
+/// multinomial expansion, all of them. The whole is kept only where it has
+/// fewer operations.
+fn by_degree(store: &mut Store, terms: Terms) -> Terms {
+    let degree = |mono: &Vec<(ExprId, u32)>| mono.iter().map(|(_, k)| *k).sum::<u32>();
+    let mut runs: Vec<(u32, &[Term])> = Vec::new();
+    let mut i = 0;
+    while i < terms.len() {
+        let d = degree(&terms[i].1);
+        let mut j = i + 1;
+        while j < terms.len() && degree(&terms[j].1) == d {
+            j += 1;
+        }
+        runs.push((d, &terms[i..j]));
+        i = j;
+    }
+    let shared: Vec<Option<Shared>> = runs
+        .iter()
+        .map(|(d, run)| {
+            if *d > 0 && (run.len() > 1 || *d > 1) {
+                shared_coefficient(store, run)
+            } else {
+                None
+            }
+        })
+        .collect();
+    // the linear form, from the degree-1 terms: its coefficients, and the
+    // form divided by their content
+    let linear = runs
+        .iter()
+        .zip(&shared)
+        .find(|((d, run), _)| *d == 1 && run.len() > 1)
+        .and_then(|(_, sh)| sh.as_ref())
+        .and_then(|sh| linear_form(store, sh));
+    let mut out: Terms = Vec::with_capacity(terms.len());
+    for ((d, run), sh) in runs.iter().zip(&shared) {
+        let Some(sh) = sh else {
+            out.extend_from_slice(run);
+            continue;
+        };
+        if let Some(lf) = &linear
+            && let Some(scale) = power_of(lf, sh, *d)
+        {
+            let scale = store.rational(scale);
+            let c = store.mul(&[scale, sh.coefficient]);
+            out.push((c, vec![(lf.form, *d)]));
+        } else if run.len() > 1 {
+            out.push((sh.coefficient, vec![(sh.sum(store), 1)]));
+        } else {
+            out.extend_from_slice(run);
+        }
+    }
+    let mut memo = FxHashMap::default();
+    if terms_ops(store, &out, &mut memo) < terms_ops(store, &terms, &mut memo) {
+        out
+    } else {
+        terms
+    }
+}
+
+/// Terms of one degree as a coefficient they share times numbers.
+struct Shared {
+    coefficient: ExprId,
+    /// Each term's number and its monomial.
+    parts: Vec<(crate::expr::Number, Vec<(ExprId, u32)>)>,
+}
+
+impl Shared {
+    /// The sum of the numbers times the monomials.
+    fn sum(&self, store: &mut Store) -> ExprId {
+        let parts: Vec<ExprId> = self
+            .parts
+            .iter()
+            .map(|(r, mono)| {
+                let mut factors = vec![store.number(r.clone())];
+                factors.extend(mono.iter().map(|&(b, k)| store.powi(b, i64::from(k))));
+                store.mul(&factors)
+            })
+            .collect();
+        store.add(&parts)
+    }
+}
+
+/// `run` (terms of one degree) as [`Shared`] when every coefficient is a
+/// number times the same constant, other than a number ([`by_degree`]).
+fn shared_coefficient(store: &mut Store, run: &[Term]) -> Option<Shared> {
+    let mut coefficient: Option<ExprId> = None;
+    let mut parts = Vec::with_capacity(run.len());
+    for (c, mono) in run {
+        let (r, rest) = match store.content(*c) {
+            Some((r, primitive)) => (r, primitive),
+            None => store.split_coeff(*c),
+        };
+        if store.as_num(rest).is_some() || !store.free_vars(&[rest]).is_empty() {
+            return None;
+        }
+        if *coefficient.get_or_insert(rest) != rest {
+            return None;
+        }
+        parts.push((r, mono.clone()));
+    }
+    Some(Shared {
+        coefficient: coefficient?,
+        parts,
+    })
+}
+
+/// A linear form `L - L(a)` of the displacements: its coefficients over
+/// them, and its expression with those divided by their content, the first
+/// positive (`x + y - 3`, `2*x - y + 1/2`, `x - y + 2`).
+struct Linear {
+    coefficients: Vec<(ExprId, num_rational::BigRational)>,
+    form: ExprId,
+}
+
+/// The linear form of the degree-1 terms ([`by_degree`]), exact numbers
+/// only.
+fn linear_form(store: &mut Store, sh: &Shared) -> Option<Linear> {
+    use num_integer::Integer;
+    use num_traits::Signed;
+    let mut given = Vec::with_capacity(sh.parts.len());
+    for (r, mono) in &sh.parts {
+        let [(base, 1)] = mono.as_slice() else {
+            return None;
+        };
+        given.push((*base, r.as_rational()?.clone()));
+    }
+    // the content: gcd of the numerators over lcm of the denominators
+    let (num, den) = given.iter().fold(
+        (num_bigint::BigInt::from(0), num_bigint::BigInt::from(1)),
+        |(n, d), (_, r)| (n.gcd(r.numer()), d.lcm(r.denom())),
+    );
+    let mut g = num_rational::BigRational::new(num, den);
+    if given.first()?.1.is_negative() {
+        g = -g;
+    }
+    let coefficients: Vec<(ExprId, num_rational::BigRational)> =
+        given.into_iter().map(|(b, r)| (b, r / &g)).collect();
+    let parts: Vec<ExprId> = coefficients
+        .iter()
+        .map(|(b, l)| {
+            let l = store.rational(l.clone());
+            store.mul(&[l, *b])
+        })
+        .collect();
+    let form = store.add(&parts);
+    Some(Linear { coefficients, form })
+}
+
+/// The number `s` with `Σ r_m * m = s * (L - L(a))^k` over the terms of
+/// [`Shared`], if there is one: every monomial of the multinomial
+/// expansion present, with its number times `s`.
+fn power_of(lf: &Linear, sh: &Shared, k: u32) -> Option<num_rational::BigRational> {
+    use num_traits::Zero;
+    let n = lf.coefficients.len();
+    // the expansion has C(n + k - 1, k) monomials
+    let mut count: u64 = 1;
+    for i in 0..u64::from(k) {
+        count = count.checked_mul(n as u64 + i)? / (i + 1);
+    }
+    if sh.parts.len() as u64 != count {
+        return None;
+    }
+    let mut scale: Option<num_rational::BigRational> = None;
+    for (r, mono) in &sh.parts {
+        let r = r.as_rational()?;
+        // multinomial coefficient k!/(e_1!...e_n!) times the powers
+        let mut coef = num_rational::BigRational::from_integer(factorial(k));
+        for &(base, e) in mono {
+            let (_, l) = lf.coefficients.iter().find(|(b, _)| *b == base)?;
+            coef /= num_rational::BigRational::from_integer(factorial(e));
+            coef *= num_traits::pow(l.clone(), e as usize);
+        }
+        if coef.is_zero() {
+            return None;
+        }
+        let s = r / &coef;
+        match &scale {
+            Some(t) if *t != s => return None,
+            Some(_) => {}
+            None => scale = Some(s),
+        }
+    }
+    scale
+}
+
+fn factorial(k: u32) -> num_bigint::BigInt {
+    (1..=k).fold(num_bigint::BigInt::from(1), |acc, i| acc * i)
 }
 
 /// `e` as a polynomial in `vars` whose coefficients are free of them,
