@@ -227,41 +227,45 @@ fn by_degree(store: &mut Store, terms: Terms) -> Terms {
         runs.push((d, &terms[i..j]));
         i = j;
     }
-    let shared: Vec<Option<Shared>> = runs
-        .iter()
-        .map(|(d, run)| {
-            if *d > 0 && (run.len() > 1 || *d > 1) {
-                shared_coefficient(store, run)
-            } else {
-                None
-            }
-        })
-        .collect();
-    // the linear form, from the degree-1 terms: its coefficients, and the
-    // form divided by their content
+    // the linear form, from the degree-1 terms (two or more): its
+    // coefficients, and the form divided by their content
     let linear = runs
         .iter()
-        .zip(&shared)
-        .find(|((d, run), _)| *d == 1 && run.len() > 1)
-        .and_then(|(_, sh)| sh.as_ref())
-        .and_then(|sh| linear_form(store, sh));
+        .find(|(d, run)| *d == 1 && run.len() > 1)
+        .and_then(|(_, run)| shared_coefficient(store, run))
+        .and_then(|sh| linear_form(store, &sh));
+    // a degree of one term can only be a power of the linear form
+    if linear.is_none() && runs.iter().all(|(_, run)| run.len() < 2) {
+        return terms;
+    }
     let mut out: Terms = Vec::with_capacity(terms.len());
-    for ((d, run), sh) in runs.iter().zip(&shared) {
+    let mut changed = false;
+    for (d, run) in &runs {
+        let sh = if *d > 0 && (run.len() > 1 || linear.is_some()) {
+            shared_coefficient(store, run)
+        } else {
+            None
+        };
         let Some(sh) = sh else {
             out.extend_from_slice(run);
             continue;
         };
         if let Some(lf) = &linear
-            && let Some(scale) = power_of(lf, sh, *d)
+            && let Some(scale) = power_of(lf, &sh, *d)
         {
             let scale = store.rational(scale);
             let c = store.mul(&[scale, sh.coefficient]);
             out.push((c, vec![(lf.form, *d)]));
+            changed = true;
         } else if run.len() > 1 {
             out.push((sh.coefficient, vec![(sh.sum(store), 1)]));
+            changed = true;
         } else {
             out.extend_from_slice(run);
         }
+    }
+    if !changed {
+        return terms;
     }
     let mut memo = FxHashMap::default();
     if terms_ops(store, &out, &mut memo) < terms_ops(store, &terms, &mut memo) {
@@ -304,11 +308,14 @@ fn shared_coefficient(store: &mut Store, run: &[Term]) -> Option<Shared> {
             Some((r, primitive)) => (r, primitive),
             None => store.split_coeff(*c),
         };
-        if store.as_num(rest).is_some() || !store.free_vars(&[rest]).is_empty() {
-            return None;
-        }
-        if *coefficient.get_or_insert(rest) != rest {
-            return None;
+        match coefficient {
+            Some(shared) if shared != rest => return None,
+            Some(_) => {}
+            // a number, or a parameter, is not taken out
+            None if store.as_num(rest).is_some() || !store.free_vars(&[rest]).is_empty() => {
+                return None;
+            }
+            None => coefficient = Some(rest),
         }
         parts.push((r, mono.clone()));
     }
