@@ -315,28 +315,37 @@ fn taylor_terms_of_one_linear_form_print_in_its_powers() {
         }
         t.text
     };
-    assert_eq!(
-        taylor("sin(x + y)", "x=1,y=2", 3),
-        "sin(3) + cos(3)*(x + y - 3) - sin(3)*(x + y - 3)^2/2 - cos(3)*(x + y - 3)^3/6"
-    );
-    assert_eq!(
-        taylor("exp(2*x - y)", "x=0,y=1/2", 2),
-        "exp(-1/2)*(1 + (2*x - y + 1/2) + (2*x - y + 1/2)^2/2)"
-    );
-    assert_eq!(
-        taylor("tan(y - x)^3", "x=-17/8,y=-1/8", 2),
-        "tan(2)^3 - (3*tan(2)^2 + 3*tan(2)^4)*(x - y + 2) + (3*tan(2) + 9*tan(2)^3 + \
-         6*tan(2)^5)*(x - y + 2)^2"
-    );
-    // not a function of one linear form, or of one variable: as before
-    assert_eq!(
-        taylor("x^2 + 2*x*y + y^3", "x=1,y=2", 3),
-        "13 + 6*(x - 1) + 14*(y - 2) + (x - 1)^2 + 2*(x - 1)*(y - 2) + 6*(y - 2)^2 + (y - 2)^3"
-    );
-    assert_eq!(
-        taylor("exp(x)", "x=1", 2),
-        "exp(1)*(1 + (x - 1) + (x - 1)^2/2)"
-    );
+    for (src, at, order, want) in [
+        (
+            "sin(x + y)",
+            "x=1,y=2",
+            3,
+            "sin(3) + cos(3)*(x + y - 3) - sin(3)*(x + y - 3)^2/2 - cos(3)*(x + y - 3)^3/6",
+        ),
+        (
+            "exp(2*x - y)",
+            "x=0,y=1/2",
+            2,
+            "exp(-1/2)*(1 + (2*x - y + 1/2) + (2*x - y + 1/2)^2/2)",
+        ),
+        (
+            "tan(y - x)^3",
+            "x=-17/8,y=-1/8",
+            2,
+            "tan(2)^3 - (3*tan(2)^2 + 3*tan(2)^4)*(x - y + 2) + (3*tan(2) + 9*tan(2)^3 + \
+             6*tan(2)^5)*(x - y + 2)^2",
+        ),
+        // not a function of one linear form, or of one variable: as before
+        (
+            "x^2 + 2*x*y + y^3",
+            "x=1,y=2",
+            3,
+            "13 + 6*(x - 1) + 14*(y - 2) + (x - 1)^2 + 2*(x - 1)*(y - 2) + 6*(y - 2)^2 + (y - 2)^3",
+        ),
+        ("exp(x)", "x=1", 2, "exp(1)*(1 + (x - 1) + (x - 1)^2/2)"),
+    ] {
+        assert_eq!(taylor(src, at, order), want, "{src}");
+    }
     taylor("sin(x)*cos(y) + exp(x*y)", "x=1/2,y=1/3", 3);
     taylor("sigmoid(3*x - y)*y", "x=1,y=2", 3);
 }

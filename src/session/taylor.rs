@@ -189,12 +189,25 @@ fn smallest_form(
     let Some(whole) = as_polynomial(store, e, &vars, order) else {
         return shifted;
     };
+    shorter(store, whole, shifted)
+}
+
+/// `a` where it prints with fewer operations than `b` ([`terms_ops`]),
+/// else `b`.
+fn shorter(store: &mut Store, a: Terms, b: Terms) -> Terms {
     let mut memo = FxHashMap::default();
-    if terms_ops(store, &whole, &mut memo) < terms_ops(store, &shifted, &mut memo) {
-        whole
+    if terms_ops(store, &a, &mut memo) < terms_ops(store, &b, &mut memo) {
+        a
     } else {
-        shifted
+        b
     }
+}
+
+/// `c * Π base^k`, one expression of the store.
+fn monomial(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> ExprId {
+    let mut factors = vec![c];
+    factors.extend(mono.iter().map(|&(b, k)| store.powi(b, i64::from(k))));
+    store.mul(&factors)
 }
 
 /// The terms of one total degree written once over a coefficient they
@@ -267,12 +280,7 @@ fn by_degree(store: &mut Store, terms: Terms) -> Terms {
     if !changed {
         return terms;
     }
-    let mut memo = FxHashMap::default();
-    if terms_ops(store, &out, &mut memo) < terms_ops(store, &terms, &mut memo) {
-        out
-    } else {
-        terms
-    }
+    shorter(store, out, terms)
 }
 
 /// Terms of one degree as a coefficient they share times numbers.
@@ -289,9 +297,8 @@ impl Shared {
             .parts
             .iter()
             .map(|(r, mono)| {
-                let mut factors = vec![store.number(r.clone())];
-                factors.extend(mono.iter().map(|&(b, k)| store.powi(b, i64::from(k))));
-                store.mul(&factors)
+                let r = store.number(r.clone());
+                monomial(store, r, mono)
             })
             .collect();
         store.add(&parts)
@@ -571,9 +578,8 @@ impl Session {
             .terms
             .iter()
             .map(|(c, mono)| {
-                let mut factors = vec![c.id()];
-                factors.extend(mono.iter().map(|(b, k)| st.powi(b.id(), i64::from(*k))));
-                st.mul(&factors)
+                let mono: Vec<(ExprId, u32)> = mono.iter().map(|(b, k)| (b.id(), *k)).collect();
+                monomial(st, c.id(), &mono)
             })
             .collect();
         st.add(&sum)
