@@ -343,6 +343,16 @@ fn taylor_terms_of_one_linear_form_print_in_its_powers() {
             "13 + 6*(x - 1) + 14*(y - 2) + (x - 1)^2 + 2*(x - 1)*(y - 2) + 6*(y - 2)^2 + (y - 2)^3",
         ),
         ("exp(x)", "x=1", 2, "exp(1)*(1 + (x - 1) + (x - 1)^2/2)"),
+        // numbers: log(1 + L) = L - L^2/2 + L^3/3 - L^4/4 with L = x + y
+        (
+            "log(x + y + 1)",
+            "x=0,y=0",
+            4,
+            "(x + y) - (x + y)^2/2 + (x + y)^3/3 - (x + y)^4/4",
+        ),
+        // a linearization with numbers keeps its partial derivatives apart:
+        // d/dx sqrt(x)*y^2 = 1/4, d/dy = 4 at (4, 1)
+        ("sqrt(x)*y^2", "x=4,y=1", 1, "2 + (x - 4)/4 + 4*(y - 1)"),
     ] {
         assert_eq!(taylor(src, at, order), want, "{src}");
     }

@@ -169,8 +169,12 @@ fn exact_values_on_request() {
 fn taylor_max_terms_default_is_shown_and_generous() {
     let o = run(&["taylor", "exp(x+y)", "--at", "x=0,y=0", "--order", "13"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // the x^13 coefficient is 1/13! = 1/6227020800
-    assert!(stdout(&o).contains("x^13/6227020800"), "{}", stdout(&o));
+    // a function of x + y: the (x + y)^13 coefficient is 1/13! = 1/6227020800
+    assert!(
+        stdout(&o).contains("(x + y)^13/6227020800"),
+        "{}",
+        stdout(&o)
+    );
     let help = stdout(&run(&["taylor", "--help"]));
     let at = help.find("--max-terms").expect("--max-terms in help");
     assert!(help[at..].contains("[default: 2000]"), "{help}");

@@ -222,8 +222,10 @@ fn monomial(store: &mut Store, c: ExprId, mono: &[(ExprId, u32)]) -> ExprId {
 /// Each coefficient is split into a number and the rest (the content of a
 /// sum comes out, so `-3*t - 6*t^3` and `6*t + 12*t^3` share `t + 2*t^3`);
 /// the terms of a degree share a coefficient when their rests are one
-/// constant other than a number (a parameter stays in each term, as with
-/// [`common_factor`]). The degree-1 terms give `L`; a degree `k` is
+/// constant (a parameter stays in each term, as with [`common_factor`]);
+/// numbers share the coefficient 1, and are only ever a power of the
+/// linear form (`log(x + y + 1)` at the origin is `(x + y) - (x + y)^2/2 +
+/// ...`). The degree-1 terms give `L`; a degree `k` is
 /// `(L - L(a))^k` times a number when its numbers are those of the
 /// multinomial expansion, all of them. The whole is kept only where it has
 /// fewer operations.
@@ -251,26 +253,44 @@ fn by_degree(store: &mut Store, terms: Terms) -> Terms {
     if linear.is_none() && runs.iter().all(|(_, run)| run.len() < 2) {
         return terms;
     }
+    let shared: Vec<Option<Shared>> = runs
+        .iter()
+        .map(|(d, run)| {
+            if *d > 0 && (run.len() > 1 || linear.is_some()) {
+                shared_coefficient(store, run)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let powers: Vec<Option<num_rational::BigRational>> = runs
+        .iter()
+        .zip(&shared)
+        .map(|((d, _), sh)| power_of(linear.as_ref()?, sh.as_ref()?, *d))
+        .collect();
+    // numbers over the displacements say what the partial derivatives are:
+    // they become one linear form only for the sake of its powers
+    let any_power = runs
+        .iter()
+        .zip(&powers)
+        .any(|((d, _), p)| *d > 1 && p.is_some());
     let mut out: Terms = Vec::with_capacity(terms.len());
     let mut changed = false;
-    for (d, run) in &runs {
-        let sh = if *d > 0 && (run.len() > 1 || linear.is_some()) {
-            shared_coefficient(store, run)
-        } else {
-            None
-        };
+    for (((d, run), sh), power) in runs.iter().zip(&shared).zip(powers) {
         let Some(sh) = sh else {
             out.extend_from_slice(run);
             continue;
         };
+        let numeric = store.as_num(sh.coefficient).is_some();
+        let power = power.filter(|_| *d > 1 || any_power || !numeric);
         if let Some(lf) = &linear
-            && let Some(scale) = power_of(lf, &sh, *d)
+            && let Some(scale) = power
         {
             let scale = store.rational(scale);
             let c = store.mul(&[scale, sh.coefficient]);
             out.push((c, vec![(lf.form, *d)]));
             changed = true;
-        } else if run.len() > 1 {
+        } else if run.len() > 1 && !numeric {
             out.push((sh.coefficient, vec![(sh.sum(store), 1)]));
             changed = true;
         } else {
@@ -306,20 +326,24 @@ impl Shared {
 }
 
 /// `run` (terms of one degree) as [`Shared`] when every coefficient is a
-/// number times the same constant, other than a number ([`by_degree`]).
+/// number times the same constant, or a number ([`by_degree`]).
 fn shared_coefficient(store: &mut Store, run: &[Term]) -> Option<Shared> {
     let mut coefficient: Option<ExprId> = None;
     let mut parts = Vec::with_capacity(run.len());
     for (c, mono) in run {
-        let (r, rest) = match store.content(*c) {
-            Some((r, primitive)) => (r, primitive),
-            None => store.split_coeff(*c),
+        // a number is itself times 1
+        let (r, rest) = if let Some(n) = store.as_num(*c) {
+            (n.clone(), store.int(1))
+        } else if let Some((r, primitive)) = store.content(*c) {
+            (r, primitive)
+        } else {
+            store.split_coeff(*c)
         };
         match coefficient {
             Some(shared) if shared != rest => return None,
             Some(_) => {}
-            // a number, or a parameter, is not taken out
-            None if store.as_num(rest).is_some() || !store.free_vars(&[rest]).is_empty() => {
+            // a parameter is not taken out
+            None if store.as_num(rest).is_none() && !store.free_vars(&[rest]).is_empty() => {
                 return None;
             }
             None => coefficient = Some(rest),
