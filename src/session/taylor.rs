@@ -242,38 +242,72 @@ fn by_degree(store: &mut Store, terms: Terms) -> Terms {
         runs.push((d, &terms[i..j]));
         i = j;
     }
-    // the linear form, from the degree-1 terms (two or more): its
-    // coefficients, and the form divided by their content
-    let linear = runs
+    // the degree-1 terms (two or more) as numbers over one coefficient
+    let mut first = runs
         .iter()
         .find(|(d, run)| *d == 1 && run.len() > 1)
-        .and_then(|(_, run)| shared_coefficient(store, run))
-        .and_then(|sh| linear_form(store, &sh));
+        .and_then(|(_, run)| shared_coefficient(store, run));
     // a degree of one term can only be a power of the linear form
-    if linear.is_none() && runs.iter().all(|(_, run)| run.len() < 2) {
+    if first.is_none() && runs.iter().all(|(_, run)| run.len() < 2) {
         return terms;
     }
     let shared: Vec<Option<Shared>> = runs
         .iter()
         .map(|(d, run)| {
-            if *d > 0 && (run.len() > 1 || linear.is_some()) {
+            if *d > 1 && (run.len() > 1 || first.is_some()) {
                 shared_coefficient(store, run)
             } else {
                 None
             }
         })
         .collect();
-    let powers: Vec<Option<num_rational::BigRational>> = runs
+    // the degrees above 1 that may be powers of the linear form, as floats
+    // tell (no exact arithmetic where none is)
+    let floats: Vec<(ExprId, f64)> = first.as_ref().map_or_else(Vec::new, |sh| {
+        sh.parts
+            .iter()
+            .filter_map(|(r, mono)| match mono.as_slice() {
+                [(base, 1)] => Some((*base, r.to_f64())),
+                _ => None,
+            })
+            .collect()
+    });
+    let maybe: Vec<bool> = runs
         .iter()
         .zip(&shared)
-        .map(|((d, _), sh)| power_of(linear.as_ref()?, sh.as_ref()?, *d))
+        .map(|((d, _), sh)| *d > 1 && sh.as_ref().is_some_and(|sh| near_power(&floats, sh, *d)))
         .collect();
-    // numbers over the displacements say what the partial derivatives are:
-    // they become one linear form only for the sake of its powers
-    let any_power = runs
+    let symbolic = first
+        .as_ref()
+        .is_some_and(|sh| store.as_num(sh.coefficient).is_none());
+    let linear = if symbolic || maybe.contains(&true) {
+        first.as_ref().and_then(linear_form)
+    } else {
+        None
+    };
+    let mut powers: Vec<Option<num_rational::BigRational>> = runs
         .iter()
-        .zip(&powers)
-        .any(|((d, _), p)| *d > 1 && p.is_some());
+        .zip(shared.iter().zip(&maybe))
+        .map(|((d, _), (sh, maybe))| {
+            power_of(linear.as_ref()?, sh.as_ref()?, *d).filter(|_| *maybe)
+        })
+        .collect();
+    // degree 1 is the form itself; but numbers over the displacements say
+    // what the partial derivatives are, and become one linear form only
+    // for the sake of its powers
+    let any_power = powers.iter().any(Option::is_some);
+    let mut shared = shared;
+    for ((d, _), (sh, power)) in runs.iter().zip(shared.iter_mut().zip(powers.iter_mut())) {
+        if *d == 1 {
+            *sh = first.take();
+            if let (Some(lf), Some(sh)) = (&linear, &*sh)
+                && (any_power || symbolic)
+            {
+                *power = power_of(lf, sh, 1);
+            }
+        }
+    }
+    let mut form = None;
     let mut out: Terms = Vec::with_capacity(terms.len());
     let mut changed = false;
     for (((d, run), sh), power) in runs.iter().zip(&shared).zip(powers) {
@@ -282,13 +316,13 @@ fn by_degree(store: &mut Store, terms: Terms) -> Terms {
             continue;
         };
         let numeric = store.as_num(sh.coefficient).is_some();
-        let power = power.filter(|_| *d > 1 || any_power || !numeric);
         if let Some(lf) = &linear
             && let Some(scale) = power
         {
+            let form = *form.get_or_insert_with(|| lf.form(store));
             let scale = store.rational(scale);
             let c = store.mul(&[scale, sh.coefficient]);
-            out.push((c, vec![(lf.form, *d)]));
+            out.push((c, vec![(form, *d)]));
             changed = true;
         } else if run.len() > 1 && !numeric {
             out.push((sh.coefficient, vec![(sh.sum(store), 1)]));
@@ -313,16 +347,20 @@ struct Shared {
 impl Shared {
     /// The sum of the numbers times the monomials.
     fn sum(&self, store: &mut Store) -> ExprId {
-        let parts: Vec<ExprId> = self
-            .parts
-            .iter()
-            .map(|(r, mono)| {
-                let r = store.number(r.clone());
-                monomial(store, r, mono)
-            })
-            .collect();
-        store.add(&parts)
+        number_sum(store, &self.parts)
     }
+}
+
+/// `Σ r * Π base^k`, one expression of the store.
+fn number_sum(store: &mut Store, parts: &[(crate::expr::Number, Vec<(ExprId, u32)>)]) -> ExprId {
+    let parts: Vec<ExprId> = parts
+        .iter()
+        .map(|(r, mono)| {
+            let r = store.number(r.clone());
+            monomial(store, r, mono)
+        })
+        .collect();
+    store.add(&parts)
 }
 
 /// `run` (terms of one degree) as [`Shared`] when every coefficient is a
@@ -361,12 +399,11 @@ fn shared_coefficient(store: &mut Store, run: &[Term]) -> Option<Shared> {
 /// positive (`x + y - 3`, `2*x - y + 1/2`, `x - y + 2`).
 struct Linear {
     coefficients: Vec<(ExprId, num_rational::BigRational)>,
-    form: ExprId,
 }
 
 /// The linear form of the degree-1 terms ([`by_degree`]), exact numbers
 /// only.
-fn linear_form(store: &mut Store, sh: &Shared) -> Option<Linear> {
+fn linear_form(sh: &Shared) -> Option<Linear> {
     use num_integer::Integer;
     use num_traits::Signed;
     let mut given = Vec::with_capacity(sh.parts.len());
@@ -385,17 +422,20 @@ fn linear_form(store: &mut Store, sh: &Shared) -> Option<Linear> {
     if given.first()?.1.is_negative() {
         g = -g;
     }
-    let coefficients: Vec<(ExprId, num_rational::BigRational)> =
-        given.into_iter().map(|(b, r)| (b, r / &g)).collect();
-    let parts: Vec<ExprId> = coefficients
-        .iter()
-        .map(|(b, l)| {
-            let l = store.rational(l.clone());
-            store.mul(&[l, *b])
-        })
-        .collect();
-    let form = store.add(&parts);
-    Some(Linear { coefficients, form })
+    let coefficients = given.into_iter().map(|(b, r)| (b, r / &g)).collect();
+    Some(Linear { coefficients })
+}
+
+impl Linear {
+    /// The form as an expression of the store.
+    fn form(&self, store: &mut Store) -> ExprId {
+        let parts: Vec<_> = self
+            .coefficients
+            .iter()
+            .map(|(b, l)| (crate::expr::Number::Rational(l.clone()), vec![(*b, 1)]))
+            .collect();
+        number_sum(store, &parts)
+    }
 }
 
 /// The number `s` with `Σ r_m * m = s * (L - L(a))^k` over the terms of
@@ -433,6 +473,46 @@ fn power_of(lf: &Linear, sh: &Shared, k: u32) -> Option<num_rational::BigRationa
         }
     }
     scale
+}
+
+/// Whether the numbers of [`Shared`] are, in floats, those of a power
+/// `k` of the linear form with coefficients `floats` (over the same
+/// displacements, in any scale): every monomial of the expansion present,
+/// the ratios of the numbers to the expansion's equal. A cheap test before
+/// [`power_of`]'s exact one.
+fn near_power(floats: &[(ExprId, f64)], sh: &Shared, k: u32) -> bool {
+    let n = floats.len() as u64;
+    // the expansion has C(n + k - 1, k) monomials
+    let mut count: u64 = 1;
+    for i in 0..u64::from(k) {
+        match count.checked_mul(n + i) {
+            Some(c) => count = c / (i + 1),
+            None => return false,
+        }
+    }
+    if n < 2 || sh.parts.len() as u64 != count {
+        return false;
+    }
+    let mut first: Option<f64> = None;
+    for (r, mono) in &sh.parts {
+        let mut coef = (1..=k).map(f64::from).product::<f64>();
+        for &(base, e) in mono {
+            let Some((_, l)) = floats.iter().find(|(b, _)| *b == base) else {
+                return false;
+            };
+            coef /= (1..=e).map(f64::from).product::<f64>();
+            coef *= l.powi(i32::try_from(e).unwrap_or(i32::MAX));
+        }
+        let ratio = r.to_f64() / coef;
+        match first {
+            // out of float range: the exact test decides
+            _ if !ratio.is_finite() || ratio == 0.0 => return true,
+            Some(f) if (ratio - f).abs() > 1e-9 * f.abs() => return false,
+            Some(_) => {}
+            None => first = Some(ratio),
+        }
+    }
+    true
 }
 
 fn factorial(k: u32) -> num_bigint::BigInt {
