@@ -52,23 +52,6 @@ pub fn render<N: Notation>(notation: &N, layout: &Layout<'_>, root: Sub) -> Stri
     state.text(range).to_string()
 }
 
-/// Renders each of `roots` in `notation`, one text per root, in order,
-/// as a [`Printer`] does.
-pub fn render_all<N: Notation>(
-    notation: &N,
-    layout: &Layout<'_>,
-    roots: impl IntoIterator<Item = Sub>,
-) -> Vec<String> {
-    let mut state = State::default();
-    roots
-        .into_iter()
-        .map(|root| {
-            let range = state.render(notation, layout, root);
-            state.text(range).to_string()
-        })
-        .collect()
-}
-
 /// Prints expressions one after another in one notation.
 ///
 /// The text of a node depends on nothing but the node (its parentheses are
