@@ -242,7 +242,7 @@ fn notes(i: &mut Input, vars: &[Sym], ctx: &mut Ctx) {
             .push("f has no variables: the result is empty".to_string());
         return;
     }
-    let own = i.s.variables(&i.f);
+    let own: rustc_hash::FxHashSet<Sym> = i.s.variables(&i.f).into_iter().collect();
     for v in vars.iter().filter(|v| !own.contains(v)) {
         ctx.notes.push(format!(
             "`{}` does not occur in the expression: its derivative is 0",

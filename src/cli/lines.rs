@@ -110,7 +110,7 @@ fn restrict_point(cli: &mut Cli, line: &str) {
     let (Ok(f), Ok(point)) = (s.parse(line), s.point(&text)) else {
         return;
     };
-    let vars = s.variables(&f);
+    let vars: rustc_hash::FxHashSet<_> = s.variables(&f).into_iter().collect();
     let kept: Vec<String> = point
         .coords()
         .iter()

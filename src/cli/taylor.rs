@@ -29,7 +29,8 @@ pub fn run(
         None => i.s.needed(&f.roots()),
     };
     let point = i.point(at, &needed, &[])?;
-    if let Some(c) = point.coords().iter().find(|c| !needed.contains(&c.sym))
+    let wanted: rustc_hash::FxHashSet<_> = needed.iter().copied().collect();
+    if let Some(c) = point.coords().iter().find(|c| !wanted.contains(&c.sym))
         && vars.is_some()
     {
         return Err(CliError::plain(format!(

@@ -267,9 +267,11 @@ fn eval_round(ctx: &mut Ctx, store: &Store, ids: &[ExprId]) -> Val {
 
 fn eval_node(ctx: &mut Ctx, store: &Store, node: &Node, kids: &[&Iv]) -> Val {
     let iv = match node {
-        Node::Num(Number::Rational(q)) => ctx.rational(q),
-        Node::Num(Number::Float(f)) if f.is_nan() => return Val::Nan,
-        Node::Num(Number::Float(f)) => Iv::point(interval::from_f64(*f)),
+        Node::Num(n) => match &**n {
+            Number::Rational(q) => ctx.rational(q),
+            Number::Float(f) if f.is_nan() => return Val::Nan,
+            Number::Float(f) => Iv::point(interval::from_f64(*f)),
+        },
         Node::Const(Constant::Pi) => ctx.pi(),
         Node::Const(Constant::E) => ctx.e(),
         Node::Var(_) => Iv::unknown(),

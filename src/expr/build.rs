@@ -48,13 +48,30 @@ impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
         debug_assert!(!n.to_f64().is_infinite() || n.is_exact());
+        if let Some(i) = n.as_i64() {
+            return self.int(i);
+        }
         let n = self.bounded(n);
-        self.intern(Node::Num(n))
+        self.intern_num(n)
     }
 
     /// An exact integer.
     pub fn int(&mut self, i: i64) -> ExprId {
-        self.number(Number::int(i))
+        let Some(slot) = self.small_int_slot(i) else {
+            let n = self.bounded(Number::int(i));
+            return self.intern_num(n);
+        };
+        match self.small_ints[slot] {
+            ExprId::NONE => {
+                let id = self.intern_num(Number::int(i));
+                // after an overflow every constructor gives a placeholder
+                if self.overflowed().is_none() {
+                    self.small_ints[slot] = id;
+                }
+                id
+            }
+            id => id,
+        }
     }
 
     /// The exact fraction `n/d`.
@@ -259,7 +276,7 @@ impl Store {
         match self.node(t) {
             Node::Mul(xs) => {
                 if let Node::Num(c) = self.node(xs[0]) {
-                    let c = c.clone();
+                    let c = (**c).clone();
                     let rest: Vec<ExprId> = xs[1..].to_vec();
                     let r = if rest.len() == 1 {
                         rest[0]
@@ -271,7 +288,7 @@ impl Store {
                     (Number::int(1), t)
                 }
             }
-            Node::Num(n) => (n.clone(), self.int(1)),
+            Node::Num(n) => ((**n).clone(), self.int(1)),
             _ => (Number::int(1), t),
         }
     }
@@ -384,6 +401,22 @@ mod tests {
         assert_eq!(s.add(&[x, x]), a);
         let m = s.neg(x);
         assert_eq!(s.add(&[x, m]), s.int(0));
+    }
+
+    #[test]
+    fn a_number_has_one_id_however_it_is_built() {
+        let mut s = Store::new();
+        // small integers come from the table, others from the index; both
+        // must agree with the node a rational or a float reaches
+        for k in [-300i64, -256, -1, 0, 1, 2, 255, 256, 257, 1 << 40] {
+            let a = s.int(k);
+            let b = s.number(Number::frac(2 * k, 2));
+            let c = s.rational(BigRational::from_integer(k.into()));
+            assert_eq!((a, b), (c, c), "{k}");
+            assert_eq!(s.as_num(a).and_then(Number::as_i64), Some(k));
+            assert_ne!(s.float(k as f64), a, "a float is not the exact integer");
+        }
+        assert_ne!(s.int(3), s.frac(3, 2));
     }
 
     #[test]

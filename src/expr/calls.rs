@@ -157,7 +157,7 @@ impl Store {
                         if f == Func::Max { o.is_gt() } else { o.is_lt() }
                     });
                     if better {
-                        best = Some(n.clone());
+                        best = Some((**n).clone());
                     }
                 } else if !flat.contains(&x) {
                     flat.push(x);
@@ -207,11 +207,13 @@ impl Store {
     fn fold_call(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
         use Func::*;
         match self.node(a).clone() {
-            Node::Num(Number::Float(x)) => {
-                let v = f.apply_f64(&[x]);
-                return v.is_finite().then(|| self.float(v));
-            }
-            Node::Num(Number::Rational(q)) => return self.fold_exact(f, &q),
+            Node::Num(n) => match *n {
+                Number::Float(x) => {
+                    let v = f.apply_f64(&[x]);
+                    return v.is_finite().then(|| self.float(v));
+                }
+                Number::Rational(q) => return self.fold_exact(f, &q),
+            },
             Node::Call(Exp, x) if f == Ln => return Some(x[0]),
             // `exp(log(u)) = u` and `exp(c*log(u)) = u^c` where `u` is
             // positive wherever it is defined: both sides have its domain

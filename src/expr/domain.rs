@@ -99,7 +99,7 @@ impl Store {
 
     /// True for the undefined constant.
     pub fn is_nan(&self, id: ExprId) -> bool {
-        matches!(self.node(id), Node::Num(Number::Float(f)) if f.is_nan())
+        matches!(self.node(id), Node::Num(n) if matches!(**n, Number::Float(f) if f.is_nan()))
     }
 
     /// True when `id` contains a subexpression that has no finite real
@@ -154,8 +154,10 @@ impl Store {
                 }
             }
             Node::Call(f, args) if args.len() == 1 => match self.node(args[0]) {
-                Node::Num(Number::Float(x)) => !f.apply_f64(&[*x]).is_finite(),
-                Node::Num(_) => self.undefined_call(*f, args[0]),
+                Node::Num(n) => match **n {
+                    Number::Float(x) => !f.apply_f64(&[x]).is_finite(),
+                    Number::Rational(_) => self.undefined_call(*f, args[0]),
+                },
                 _ => *f == Func::Ln && self.is_negative_constant(args[0]),
             },
             _ => false,

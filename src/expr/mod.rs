@@ -37,11 +37,42 @@ pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 use rustc_hash::FxHashMap;
 use std::fmt;
 
+thread_local! {
+    /// Visit marks for [`Store::reachable`]: one stamp per node id, and the
+    /// stamp of the current walk. A walk takes a new stamp instead of
+    /// clearing the array, so its cost is that of the nodes it visits.
+    static VISITS: std::cell::RefCell<Visits> = std::cell::RefCell::new(Visits::default());
+}
+
+#[derive(Default)]
+struct Visits {
+    stamps: Vec<u32>,
+    epoch: u32,
+}
+
+impl Visits {
+    /// Starts a walk over a store of `len` nodes; returns its stamp.
+    fn begin(&mut self, len: usize) -> u32 {
+        if self.stamps.len() < len {
+            self.stamps.resize(len, 0);
+        }
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamps.fill(0);
+            self.epoch = 1;
+        }
+        self.epoch
+    }
+}
+
 /// Handle of a node in a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExprId(pub(crate) u32);
 
 impl ExprId {
+    /// No node: a placeholder in tables indexed by something else.
+    pub(crate) const NONE: ExprId = ExprId(u32::MAX);
+
     /// The index of the node in the store.
     pub fn index(self) -> usize {
         self.0 as usize
@@ -136,8 +167,10 @@ impl Func {
 /// constructors (`store.add(..)`, `store.mul(..)`, `store.pow(..)`, ...).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
-    /// A number.
-    Num(Number),
+    /// A number, boxed: a rational is 64 bytes inline, and every other
+    /// node fits in 24, so that a walk over many nodes touches fewer
+    /// cache lines (most nodes are not numbers, and numbers are interned).
+    Num(Box<Number>),
     /// `pi` or `e`.
     Const(Constant),
     /// A variable.
@@ -151,6 +184,11 @@ pub enum Node {
     /// A function application.
     Call(Func, Box<[ExprId]>),
 }
+
+// Walks over the graph read nodes by the hundred thousand, so a node stays
+// three words: numbers, the one large variant, are boxed.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Node>() == 24);
 
 // By hand, so that a node with operands hashes as its borrowed parts do
 // ([`List`]): the store looks a sum up before it allocates one.
@@ -265,6 +303,12 @@ fn node_hash(node: &Node) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(node)
 }
 
+/// The [`node_hash`] of the number node of `n`, without boxing `n`.
+fn num_hash(n: &Number) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((0u8, n))
+}
+
 /// Owns every node and the variable names.
 #[derive(Clone)]
 pub struct Store {
@@ -302,7 +346,15 @@ pub struct Store {
     /// built again with one more factor sorts mostly the same pairs, and
     /// each comparison walks a few levels of both trees.
     orders: FxHashMap<(ExprId, ExprId), std::cmp::Ordering>,
+    /// The ids of the integers `-SMALL_INTS..=SMALL_INTS` interned so far
+    /// (index `k + SMALL_INTS`, [`ExprId::NONE`] where not yet): most
+    /// numbers built are small coefficients and exponents, and this finds
+    /// them without hashing a big rational and probing the index.
+    small_ints: Vec<ExprId>,
 }
+
+/// The range of integers that [`Store::number`] finds without hashing.
+const SMALL_INTS: i64 = 256;
 
 impl Default for Store {
     fn default() -> Store {
@@ -326,6 +378,7 @@ impl Default for Store {
             recording: false,
             contents: FxHashMap::default(),
             orders: FxHashMap::default(),
+            small_ints: Vec::new(),
         }
     }
 }
@@ -403,11 +456,12 @@ impl Store {
     /// The number `0`, interned without any check (the placeholder for
     /// what a constructor may not build).
     pub(crate) fn zero(&mut self) -> ExprId {
-        let node = Node::Num(Number::int(0));
-        let h = node_hash(&node);
-        if let Some(&id) = self.lookup(h, &node) {
+        let zero = Number::int(0);
+        let h = num_hash(&zero);
+        if let Some(&id) = self.lookup_num(h, &zero) {
             return id;
         }
+        let node = Node::Num(Box::new(zero));
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
         self.depths.push(1);
         self.prints.push(self.fingerprint_of(&node));
@@ -509,6 +563,35 @@ impl Store {
         self.index.insert_unique(h, id, |id| hashes[id.index()]);
     }
 
+    /// Where [`Store::int`] keeps the id of `i`, if `i` is small; the table
+    /// is allocated on first use.
+    fn small_int_slot(&mut self, i: i64) -> Option<usize> {
+        if i.unsigned_abs() > SMALL_INTS.unsigned_abs() {
+            return None;
+        }
+        if self.small_ints.is_empty() {
+            self.small_ints = vec![ExprId::NONE; 2 * SMALL_INTS as usize + 1];
+        }
+        Some((i + SMALL_INTS) as usize)
+    }
+
+    /// The id of the number `n` (hash `h`, [`num_hash`]), if stored.
+    fn lookup_num(&self, h: u64, n: &Number) -> Option<&ExprId> {
+        let (nodes, hashes) = (&self.nodes, &self.hashes);
+        self.index.find(h, |id| {
+            hashes[id.index()] == h && matches!(&nodes[id.index()], Node::Num(m) if **m == *n)
+        })
+    }
+
+    /// Interns a number: it is boxed only when it is new.
+    pub(crate) fn intern_num(&mut self, n: Number) -> ExprId {
+        let h = num_hash(&n);
+        if let Some(&id) = self.lookup_num(h, &n) {
+            return id;
+        }
+        self.intern_new(h, Node::Num(Box::new(n)))
+    }
+
     /// Interns a node that is already canonical.
     fn intern(&mut self, node: Node) -> ExprId {
         let h = node_hash(&node);
@@ -588,29 +671,42 @@ impl Store {
     }
 
     /// The ids reachable from `roots`, in ascending (topological) order.
+    ///
+    /// The cost is that of the nodes found, not of the store: the marks are
+    /// a per-thread array kept between calls ([`VISITS`]), so the gradient
+    /// of a 20,000-term sum, which asks this of each of its 10,000 small
+    /// components, does not clear (and page in) a store-sized array each time.
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
-        let mut seen = vec![false; self.nodes.len()];
-        let mut stack: Vec<ExprId> = roots.to_vec();
-        let mut out = Vec::new();
-        while let Some(id) = stack.pop() {
-            if std::mem::replace(&mut seen[id.index()], true) {
-                continue;
+        VISITS.with(|v| {
+            let mut v = v.borrow_mut();
+            let epoch = v.begin(self.nodes.len());
+            let seen = &mut v.stamps;
+            let mut stack: Vec<ExprId> = roots.to_vec();
+            let mut out = Vec::new();
+            while let Some(id) = stack.pop() {
+                if std::mem::replace(&mut seen[id.index()], epoch) == epoch {
+                    continue;
+                }
+                out.push(id);
+                stack.extend_from_slice(self.node(id).children());
             }
-            out.push(id);
-            stack.extend_from_slice(self.node(id).children());
-        }
-        // where the ids found are dense in their range, reading them off
-        // `seen` in order is cheaper than sorting them
-        let (lo, hi) = out.iter().fold((usize::MAX, 0), |(lo, hi), id| {
-            (lo.min(id.index()), hi.max(id.index()))
-        });
-        if !out.is_empty() && hi - lo < 8 * out.len() {
-            out.clear();
-            out.extend((lo..=hi).filter(|&i| seen[i]).map(|i| ExprId(i as u32)));
-        } else {
-            out.sort_unstable();
-        }
-        out
+            // where the ids found are dense in their range, reading them off
+            // the marks in order is cheaper than sorting them
+            let (lo, hi) = out.iter().fold((usize::MAX, 0), |(lo, hi), id| {
+                (lo.min(id.index()), hi.max(id.index()))
+            });
+            if !out.is_empty() && hi - lo < 8 * out.len() {
+                out.clear();
+                out.extend(
+                    (lo..=hi)
+                        .filter(|&i| seen[i] == epoch)
+                        .map(|i| ExprId(i as u32)),
+                );
+            } else {
+                out.sort_unstable();
+            }
+            out
+        })
     }
 
     /// The variables an expression depends on, in natural order by name.

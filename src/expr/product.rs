@@ -88,7 +88,7 @@ impl Store {
                     continue;
                 }
                 Node::Pow([b, e]) => match self.node(*e) {
-                    Node::Num(n) => (*b, Some(n.clone())),
+                    Node::Num(n) => (*b, Some((**n).clone())),
                     _ => (f, None),
                 },
                 _ => (f, None),

@@ -104,7 +104,10 @@ impl Store {
     fn enclose(&self, id: ExprId, depth: u32) -> Option<Bounds> {
         let depth = depth.checked_sub(1)?;
         let b = match self.node(id) {
-            Node::Num(Number::Rational(q)) => (q.clone(), q.clone()),
+            Node::Num(n) => match &**n {
+                Number::Rational(q) => (q.clone(), q.clone()),
+                Number::Float(_) => return None,
+            },
             Node::Const(c) => constant_bounds(*c),
             Node::Add(xs) => {
                 let mut acc = (BigRational::zero(), BigRational::zero());

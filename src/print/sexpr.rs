@@ -36,8 +36,10 @@ pub fn sexpr(store: &Store, id: ExprId) -> String {
             out.push(' ');
         }
         let (head, children) = match store.node(id) {
-            Node::Num(Number::Rational(r)) => (r.to_string(), None),
-            Node::Num(Number::Float(x)) => (format_float(*x), None),
+            Node::Num(n) => match &**n {
+                Number::Rational(r) => (r.to_string(), None),
+                Number::Float(x) => (format_float(*x), None),
+            },
             Node::Const(c) => (c.name().to_string(), None),
             Node::Var(s) => (store.name(*s).to_string(), None),
             Node::Add(xs) => ("(+".to_string(), Some(xs.as_ref())),
