@@ -93,6 +93,42 @@ fn hessian_jacobian_diff_simplify_match_the_cli() {
 }
 
 #[test]
+fn ids_name_the_same_entries_as_the_handles() {
+    // a Hessian with repeated entries (zeros and a shared 2*x): each
+    // distinct entry is tidied once, and every place it occurs gets it
+    let mut s = Session::new();
+    let f = s.parse("x^2*y + sin(y) + z^3/(1 + x^2)").unwrap();
+    let vars = s.vars("x,y,z,w").unwrap();
+    let ids = s.hessian_ids(&f, &vars).unwrap();
+    let h = s.hessian_wrt(&f, &vars).unwrap();
+    let printed: Vec<Vec<String>> = ids
+        .iter()
+        .map(|r| r.iter().map(|&id| s.expr(id).to_string()).collect())
+        .collect();
+    let handles: Vec<Vec<String>> = h
+        .rows
+        .iter()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect();
+    assert_eq!(printed, handles);
+    assert_eq!(printed[0][1], "2*x");
+    assert_eq!(printed[1][0], "2*x");
+    assert_eq!(printed[3], ["0", "0", "0", "0"]);
+    let g = s.gradient_ids(&f, &vars).unwrap();
+    let grad = s.gradient_wrt(&f, &vars).unwrap();
+    assert_eq!(
+        g,
+        grad.entries.iter().map(deriv::Expr::id).collect::<Vec<_>>()
+    );
+    let v = s.parse("[x*y, x*y, y]").unwrap();
+    let j = s.jacobian_ids(&v, &vars[..2]).unwrap();
+    assert_eq!(j[0], j[1]);
+    let jac = s.jacobian_wrt(&v, &vars[..2]).unwrap();
+    assert_eq!(jac.rows[2][1].to_string(), "1");
+    assert_eq!(s.expr(j[2][1]).to_string(), "1");
+}
+
+#[test]
 fn taylor_and_linearize_match_the_cli() {
     // MML Example 5.15: order 3 at (1, 2) is f itself, expanded there
     let src = "x^2 + 2*x*y + y^3";

@@ -253,19 +253,10 @@ fn notes(i: &mut Input, vars: &[Sym], ctx: &mut Ctx) {
 
 fn symbolic(i: &mut Input, kind: Kind, vars: &[Sym]) -> Result<Vec<Vec<ExprId>>, CliError> {
     let f = i.f.clone();
-    let ids = |m: deriv::Matrix| -> Vec<Vec<ExprId>> {
-        m.rows
-            .iter()
-            .map(|r| r.iter().map(deriv::Expr::id).collect())
-            .collect()
-    };
     let m = match kind {
-        Kind::Grad => {
-            i.s.gradient_wrt(&f, vars)
-                .map(|g| vec![g.entries.iter().map(deriv::Expr::id).collect()])
-        }
-        Kind::Hessian => i.s.hessian_wrt(&f, vars).map(ids),
-        Kind::Jacobian => i.s.jacobian_wrt(&f, vars).map(ids),
+        Kind::Grad => i.s.gradient_ids(&f, vars).map(|g| vec![g]),
+        Kind::Hessian => i.s.hessian_ids(&f, vars),
+        Kind::Jacobian => i.s.jacobian_ids(&f, vars),
     };
     m.map_err(|e| i.err(e))
 }

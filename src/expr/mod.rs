@@ -673,7 +673,7 @@ impl Store {
     /// The ids reachable from `roots`, in ascending (topological) order.
     ///
     /// The cost is that of the nodes found, not of the store: the marks are
-    /// a per-thread array kept between calls ([`VISITS`]), so the gradient
+    /// a per-thread array kept between calls, so the gradient
     /// of a 20,000-term sum, which asks this of each of its 10,000 small
     /// components, does not clear (and page in) a store-sized array each time.
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {

@@ -23,7 +23,30 @@ impl Session {
     /// ([`crate::simplify::normal_form::smaller`]), then with common
     /// factors out of their sums where that is smaller
     /// ([`crate::simplify::collect::common_factors`]).
+    ///
+    /// Each distinct entry is tidied once: a Hessian of N variables has N²
+    /// entries, most of them the same few (zeros), and every step below
+    /// depends only on which entries there are.
     pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
+        let mut slot: rustc_hash::FxHashMap<ExprId, u32> = rustc_hash::FxHashMap::default();
+        let mut distinct = Vec::new();
+        let back: Vec<u32> = ids
+            .iter()
+            .map(|&id| {
+                *slot.entry(id).or_insert_with(|| {
+                    distinct.push(id);
+                    (distinct.len() - 1) as u32
+                })
+            })
+            .collect();
+        if distinct.len() == ids.len() {
+            return self.tidy_distinct(inputs, ids);
+        }
+        let done = self.tidy_distinct(inputs, &distinct);
+        back.iter().map(|&k| done[k as usize]).collect()
+    }
+
+    fn tidy_distinct(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
         use crate::simplify::{collect, guarded, normal_form, sigmoid};
         let st = self.store_mut();
         let ids = guarded::tidy(st, inputs, ids);
@@ -145,15 +168,25 @@ impl Session {
     /// # Errors
     /// As [`Session::gradient`].
     pub fn gradient_wrt(&mut self, f: &Function, vars: &[Sym]) -> Result<Gradient, Error> {
-        let e = self.scalar(f, "grad")?;
-        let mut d = self.differentiator();
-        let g = d.gradient(self.store_mut(), e, vars)?;
-        self.check()?;
-        let g = self.tidy(&[e], &g);
+        let g = self.gradient_ids(f, vars)?;
         Ok(Gradient {
             vars: self.names(vars),
             entries: self.exprs(&g),
         })
+    }
+
+    /// The entries of [`Session::gradient_wrt`] as ids in the store, for a
+    /// client that works on the store itself ([`Session::store`]): no
+    /// [`Expr`] handle is made for each entry.
+    ///
+    /// # Errors
+    /// As [`Session::gradient_wrt`].
+    pub fn gradient_ids(&mut self, f: &Function, vars: &[Sym]) -> Result<Vec<ExprId>, Error> {
+        let e = self.scalar(f, "grad")?;
+        let mut d = self.differentiator();
+        let g = d.gradient(self.store_mut(), e, vars)?;
+        self.check()?;
+        Ok(self.tidy(&[e], &g))
     }
 
     /// The Hessian in all variables of `f`.
@@ -178,12 +211,21 @@ impl Session {
     /// # Errors
     /// As [`Session::gradient`].
     pub fn hessian_wrt(&mut self, f: &Function, vars: &[Sym]) -> Result<Matrix, Error> {
+        let h = self.hessian_ids(f, vars)?;
+        Ok(self.matrix(vars, &h))
+    }
+
+    /// The rows of [`Session::hessian_wrt`] as ids in the store (see
+    /// [`Session::gradient_ids`]): a Hessian in N variables has N² entries.
+    ///
+    /// # Errors
+    /// As [`Session::hessian_wrt`].
+    pub fn hessian_ids(&mut self, f: &Function, vars: &[Sym]) -> Result<Vec<Vec<ExprId>>, Error> {
         let e = self.scalar(f, "hessian")?;
         let mut d = self.differentiator();
         let h = d.hessian(self.store_mut(), e, vars)?;
         self.check()?;
-        let h = self.tidy_rows(&[e], &h);
-        Ok(self.matrix(vars, &h))
+        Ok(self.tidy_rows(&[e], &h))
     }
 
     /// The Jacobian of a vector (or of a scalar: one row), in all variables.
@@ -211,12 +253,21 @@ impl Session {
     /// # Errors
     /// As [`Session::jacobian`].
     pub fn jacobian_wrt(&mut self, f: &Function, vars: &[Sym]) -> Result<Matrix, Error> {
+        let j = self.jacobian_ids(f, vars)?;
+        Ok(self.matrix(vars, &j))
+    }
+
+    /// The rows of [`Session::jacobian_wrt`] as ids in the store (see
+    /// [`Session::gradient_ids`]).
+    ///
+    /// # Errors
+    /// As [`Session::jacobian_wrt`].
+    pub fn jacobian_ids(&mut self, f: &Function, vars: &[Sym]) -> Result<Vec<Vec<ExprId>>, Error> {
         self.own(f)?;
         let mut d = self.differentiator();
         let j = d.jacobian(self.store_mut(), &f.roots(), vars)?;
         self.check()?;
-        let j = self.tidy_rows(&f.roots(), &j);
-        Ok(self.matrix(vars, &j))
+        Ok(self.tidy_rows(&f.roots(), &j))
     }
 
     /// [`Session::tidy`] of the rows of a matrix.
