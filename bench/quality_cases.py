@@ -49,6 +49,17 @@ def main():
             rows.append(((ops + 1) / (ref + 1), c['id'], c['kind'], i, ops, ref, s))
     rows.sort(reverse=True)
     print(collections.Counter('smaller' if r[0] < 1 else 'equal' if r[0] == 1 else 'larger' for r in rows))
+    # an entry whose reference is a lone number or name (0 operations) has
+    # a ratio of at least 1 whatever deriv prints: the share of those bounds
+    # how low a median can go
+    for kinds, label in ((('grad', 'hessian', 'jacobian', 'diff'), 'derivatives'),
+                         (('taylor', 'linearize'), 'taylor/linearize'),
+                         (('simplify',), 'simplify')):
+        sel = [r for r in rows if r[2] in kinds]
+        if sel:
+            atoms = sum(1 for r in sel if r[5] == 0)
+            print('%s: %d entries, %d (%.0f%%) with a reference of 0 operations'
+                  % (label, len(sel), atoms, 100.0 * atoms / len(sel)))
     for ratio, cid, kind, i, ops, ref, s in rows:
         if ratio > 1:
             print('%.2f\t%s\t%s[%d]\t%d vs %d\t%s' % (ratio, cid, kind, i, ops, ref, s[:120]))
