@@ -17,7 +17,6 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::diff::deps::reachable_where;
 use crate::diff::{DiffError, Differentiator};
 use crate::expr::{ExprId, Func, Node, Store, Sym};
 use crate::print::infix;
@@ -89,7 +88,8 @@ fn own_ops(store: &Store, id: ExprId) -> u128 {
 
 /// Operations of the expression graph, each shared node once.
 pub fn ops_dag(store: &Store, roots: &[ExprId]) -> u128 {
-    reachable_where(store, roots, |_| true)
+    store
+        .reachable(roots)
         .into_iter()
         .map(|id| own_ops(store, id))
         .sum()
@@ -106,7 +106,7 @@ pub fn ops_tree(store: &Store, roots: &[ExprId]) -> u128 {
 
 /// Tree ops of `root`, visiting only the nodes not in `memo` yet.
 fn tree(store: &Store, root: ExprId, memo: &mut FxHashMap<ExprId, u128>) -> u128 {
-    for id in reachable_where(store, &[root], |id| !memo.contains_key(&id)) {
+    for id in store.reachable_where(&[root], |id| !memo.contains_key(&id)) {
         let kids: u128 = store
             .node(id)
             .children()
@@ -218,7 +218,7 @@ pub fn substitute(store: &mut Store, e: ExprId, from: ExprId, to: ExprId) -> Exp
         return e;
     }
     let mut map: FxHashMap<ExprId, ExprId> = FxHashMap::default();
-    for id in reachable_where(store, &[e], |_| true) {
+    for id in store.reachable(&[e]) {
         let new = if id == from {
             to
         } else {
@@ -237,7 +237,7 @@ impl Program {
         // nodes already walked: each is visited once over all the marks
         let mut seen: FxHashSet<ExprId> = FxHashSet::default();
         let mut mark = |used: &mut FxHashSet<Sym>, e: ExprId| {
-            for id in reachable_where(store, &[e], |id| !seen.contains(&id)) {
+            for id in store.reachable_where(&[e], |id| !seen.contains(&id)) {
                 seen.insert(id);
                 if let Node::Var(s) = store.node(id) {
                     used.insert(*s);

@@ -126,90 +126,7 @@ impl Deps {
     }
 }
 
-/// A reusable depth-first walk over the graph with a visited mark per node
-/// that is reset in O(1) (an epoch counter), so a walk costs the size of
-/// what it visits, not the size of the store.
-#[derive(Debug, Clone, Default)]
-pub struct Walk {
-    mark: Vec<u32>,
-    epoch: u32,
-}
-
-impl Walk {
-    /// Starts a new walk over a store of `len` nodes: nothing is visited.
-    pub fn reset(&mut self, len: usize) {
-        if self.mark.len() < len {
-            self.mark.resize(len, 0);
-        }
-        self.next_epoch();
-    }
-
-    fn next_epoch(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.mark.iter_mut().for_each(|m| *m = 0);
-            self.epoch = 1;
-        }
-    }
-
-    /// Marks `id` visited; true if it was not visited before in this walk.
-    pub fn visit(&mut self, id: ExprId) -> bool {
-        let i = id.index();
-        if i >= self.mark.len() {
-            self.mark.resize(i + 1, 0);
-        }
-        std::mem::replace(&mut self.mark[i], self.epoch) != self.epoch
-    }
-
-    /// The nodes reachable from `roots` through nodes that pass `enter`
-    /// (a node that fails it is neither returned nor walked through), in no
-    /// particular order.
-    pub fn collect(
-        &mut self,
-        s: &Store,
-        roots: &[ExprId],
-        enter: impl Fn(ExprId) -> bool,
-    ) -> Vec<ExprId> {
-        self.reset(s.len());
-        let mut out = Vec::new();
-        let mut stack: Vec<ExprId> = roots.to_vec();
-        while let Some(id) = stack.pop() {
-            if !enter(id) || !self.visit(id) {
-                continue;
-            }
-            out.push(id);
-            stack.extend_from_slice(s.node(id).children());
-        }
-        out
-    }
-}
-
-/// The nodes reachable from `roots`, in ascending id order (children before
-/// parents), like `Store::reachable`; with a [`Walk`] kept across calls,
-/// each call costs the size of its result rather than the size of the store.
-pub fn reachable(walk: &mut Walk, s: &Store, roots: &[ExprId]) -> Vec<ExprId> {
-    let mut out = walk.collect(s, roots, |_| true);
-    out.sort_unstable();
-    out
-}
-
-/// The nodes reachable from `roots` that pass `enter` (walking through
-/// those only), in ascending id order, with no [`Walk`] to keep: a hash set
-/// marks the visited nodes, so the cost is the size of the result.
-pub fn reachable_where(s: &Store, roots: &[ExprId], enter: impl Fn(ExprId) -> bool) -> Vec<ExprId> {
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut out = Vec::new();
-    let mut stack: Vec<ExprId> = roots.to_vec();
-    while let Some(id) = stack.pop() {
-        if !enter(id) || !seen.insert(id) {
-            continue;
-        }
-        out.push(id);
-        stack.extend_from_slice(s.node(id).children());
-    }
-    out.sort_unstable();
-    out
-}
+pub use crate::expr::Walk;
 
 #[cfg(test)]
 mod tests {
@@ -262,19 +179,5 @@ mod tests {
         assert_eq!(s.node(f).children()[on[0]], want);
         let nobody = s.sym("nobody");
         assert!(d.operands_on(&s, f, nobody).is_empty());
-    }
-
-    #[test]
-    fn walks_forget_between_runs() {
-        let mut s = Store::new();
-        let x = s.var("x");
-        let sq = s.powi(x, 2);
-        let f = s.call1(crate::expr::Func::Exp, sq);
-        let mut w = Walk::default();
-        let first = reachable(&mut w, &s, &[f]);
-        assert_eq!(first, reachable(&mut w, &s, &[f]));
-        assert_eq!(first, s.reachable(&[f]));
-        assert_eq!(reachable_where(&s, &[f], |_| true), first);
-        assert_eq!(reachable_where(&s, &[f], |id| id != sq), vec![f]);
     }
 }

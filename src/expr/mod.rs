@@ -28,6 +28,8 @@ mod power;
 mod product;
 pub(crate) mod rational;
 pub mod split;
+pub use walk::Walk;
+mod walk;
 mod whole;
 mod written;
 
@@ -36,34 +38,6 @@ pub use number::{MAX_EXACT_BITS, Number, format_float, rational_to_f64};
 
 use rustc_hash::FxHashMap;
 use std::fmt;
-
-thread_local! {
-    /// Visit marks for [`Store::reachable`]: one stamp per node id, and the
-    /// stamp of the current walk. A walk takes a new stamp instead of
-    /// clearing the array, so its cost is that of the nodes it visits.
-    static VISITS: std::cell::RefCell<Visits> = std::cell::RefCell::new(Visits::default());
-}
-
-#[derive(Default)]
-struct Visits {
-    stamps: Vec<u32>,
-    epoch: u32,
-}
-
-impl Visits {
-    /// Starts a walk over a store of `len` nodes; returns its stamp.
-    fn begin(&mut self, len: usize) -> u32 {
-        if self.stamps.len() < len {
-            self.stamps.resize(len, 0);
-        }
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.stamps.fill(0);
-            self.epoch = 1;
-        }
-        self.epoch
-    }
-}
 
 /// Handle of a node in a [`Store`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -668,45 +642,6 @@ impl Store {
     fn check_children_below(&self, node: &Node) -> bool {
         let n = self.nodes.len() as u32;
         node.children().iter().all(|c| c.0 < n)
-    }
-
-    /// The ids reachable from `roots`, in ascending (topological) order.
-    ///
-    /// The cost is that of the nodes found, not of the store: the marks are
-    /// a per-thread array kept between calls, so the gradient
-    /// of a 20,000-term sum, which asks this of each of its 10,000 small
-    /// components, does not clear (and page in) a store-sized array each time.
-    pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
-        VISITS.with(|v| {
-            let mut v = v.borrow_mut();
-            let epoch = v.begin(self.nodes.len());
-            let seen = &mut v.stamps;
-            let mut stack: Vec<ExprId> = roots.to_vec();
-            let mut out = Vec::new();
-            while let Some(id) = stack.pop() {
-                if std::mem::replace(&mut seen[id.index()], epoch) == epoch {
-                    continue;
-                }
-                out.push(id);
-                stack.extend_from_slice(self.node(id).children());
-            }
-            // where the ids found are dense in their range, reading them off
-            // the marks in order is cheaper than sorting them
-            let (lo, hi) = out.iter().fold((usize::MAX, 0), |(lo, hi), id| {
-                (lo.min(id.index()), hi.max(id.index()))
-            });
-            if !out.is_empty() && hi - lo < 8 * out.len() {
-                out.clear();
-                out.extend(
-                    (lo..=hi)
-                        .filter(|&i| seen[i] == epoch)
-                        .map(|i| ExprId(i as u32)),
-                );
-            } else {
-                out.sort_unstable();
-            }
-            out
-        })
     }
 
     /// The variables an expression depends on, in natural order by name.

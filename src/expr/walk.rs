@@ -1,0 +1,192 @@
+//! Walks over the graph: a visited mark per node that is cleared in O(1),
+//! so a walk costs the size of what it visits, not the size of the store.
+
+use std::cell::RefCell;
+
+use super::{ExprId, Store};
+
+/// A reusable depth-first walk over the graph with a visited mark per node
+/// that is reset in O(1) (an epoch counter), so a walk costs the size of
+/// what it visits, not the size of the store.
+#[derive(Debug, Clone, Default)]
+pub struct Walk {
+    mark: Vec<u32>,
+    epoch: u32,
+}
+
+impl Walk {
+    /// Starts a new walk over a store of `len` nodes: nothing is visited.
+    pub fn reset(&mut self, len: usize) {
+        if self.mark.len() < len {
+            self.mark.resize(len, 0);
+        }
+        self.next_epoch();
+    }
+
+    fn next_epoch(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.mark.iter_mut().for_each(|m| *m = 0);
+            self.epoch = 1;
+        }
+    }
+
+    /// True when `id` was visited in this walk.
+    pub fn is_visited(&self, id: ExprId) -> bool {
+        self.mark.get(id.index()) == Some(&self.epoch)
+    }
+
+    /// Marks `id` visited; true if it was not visited before in this walk.
+    pub fn visit(&mut self, id: ExprId) -> bool {
+        let i = id.index();
+        if i >= self.mark.len() {
+            self.mark.resize(i + 1, 0);
+        }
+        std::mem::replace(&mut self.mark[i], self.epoch) != self.epoch
+    }
+
+    /// The nodes reachable from `roots` through nodes that pass `enter`
+    /// (a node that fails it is neither returned nor walked through), in no
+    /// particular order.
+    pub fn collect(
+        &mut self,
+        s: &Store,
+        roots: &[ExprId],
+        enter: impl Fn(ExprId) -> bool,
+    ) -> Vec<ExprId> {
+        self.reset(s.len());
+        let mut out = Vec::new();
+        let mut stack: Vec<ExprId> = roots.to_vec();
+        while let Some(id) = stack.pop() {
+            if !enter(id) || !self.visit(id) {
+                continue;
+            }
+            out.push(id);
+            stack.extend_from_slice(s.node(id).children());
+        }
+        out
+    }
+}
+
+thread_local! {
+    /// The walk behind [`Store::reachable`], kept between calls.
+    static WALK: RefCell<Walk> = RefCell::new(Walk::default());
+}
+
+/// Runs `f` with this thread's kept walk, or with a fresh one where that is
+/// in use (an `enter` test that itself walks the graph).
+fn with_walk<T>(f: impl FnOnce(&mut Walk) -> T) -> T {
+    WALK.with(|w| match w.try_borrow_mut() {
+        Ok(mut w) => f(&mut w),
+        Err(_) => f(&mut Walk::default()),
+    })
+}
+
+impl Store {
+    /// The ids reachable from `roots`, in ascending (topological) order.
+    ///
+    /// The cost is that of the nodes found, not of the store (a kept
+    /// [`Walk`]): the gradient of a 20,000-term sum asks this of each of
+    /// its components.
+    pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
+        with_walk(|w| {
+            let mut out = w.collect(self, roots, |_| true);
+            // where the ids found are dense in their range, reading them
+            // off the marks in order is cheaper than sorting them
+            let (lo, hi) = out.iter().fold((usize::MAX, 0), |(lo, hi), id| {
+                (lo.min(id.index()), hi.max(id.index()))
+            });
+            if !out.is_empty() && hi - lo < 8 * out.len() {
+                out.clear();
+                out.extend(
+                    (lo..=hi)
+                        .map(|i| ExprId(i as u32))
+                        .filter(|&id| w.is_visited(id)),
+                );
+            } else {
+                out.sort_unstable();
+            }
+            out
+        })
+    }
+
+    /// The ids reachable from `roots` through ids that pass `enter` (one
+    /// that fails is neither returned nor walked through), in ascending
+    /// order.
+    pub fn reachable_where(&self, roots: &[ExprId], enter: impl Fn(ExprId) -> bool) -> Vec<ExprId> {
+        let mut out = with_walk(|w| w.collect(self, roots, enter));
+        out.sort_unstable();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::Func;
+    use std::collections::BTreeSet;
+
+    /// Reachable ids by a plain recursive walk into a sorted set.
+    fn naive(s: &Store, roots: &[ExprId]) -> Vec<ExprId> {
+        fn go(s: &Store, id: ExprId, out: &mut BTreeSet<ExprId>) {
+            if out.insert(id) {
+                for &c in s.node(id).children() {
+                    go(s, c, out);
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        for &r in roots {
+            go(s, r, &mut out);
+        }
+        out.into_iter().collect()
+    }
+
+    #[test]
+    fn walks_forget_between_runs() {
+        let mut s = Store::new();
+        let x = s.var("x");
+        let sq = s.powi(x, 2);
+        let f = s.call1(Func::Exp, sq);
+        let mut w = Walk::default();
+        let mut first = w.collect(&s, &[f], |_| true);
+        first.sort_unstable();
+        let mut again = w.collect(&s, &[f], |_| true);
+        again.sort_unstable();
+        assert_eq!(first, again);
+        assert_eq!(first, s.reachable(&[f]));
+        assert_eq!(s.reachable_where(&[f], |_| true), first);
+        assert_eq!(s.reachable_where(&[f], |id| id != sq), vec![f]);
+        // an enter test that walks the graph itself gets marks of its own
+        assert_eq!(
+            s.reachable_where(&[f], |id| !s.reachable(&[id]).is_empty()),
+            first
+        );
+    }
+
+    #[test]
+    fn reachable_is_every_node_below_once_in_ascending_order() {
+        // nodes far apart in the store (x, then hundreds of others) and
+        // close together, so that both ways of listing the marks are used
+        let mut s = Store::new();
+        let x = s.var("x");
+        let mut made = vec![x];
+        for k in 1..400 {
+            let v = s.var(&format!("v{k}"));
+            let p = s.mul(&[made[k / 2], v]);
+            let e = s.call1(Func::Sin, p);
+            made.push(s.add(&[e, made[k - 1]]));
+        }
+        for roots in [
+            vec![made[399]],
+            vec![x, made[399]],
+            vec![made[3], made[250], x],
+            vec![],
+        ] {
+            assert_eq!(s.reachable(&roots), naive(&s, &roots), "{roots:?}");
+        }
+        for k in (0..400).step_by(37) {
+            assert_eq!(s.reachable(&[made[k]]), naive(&s, &[made[k]]), "{k}");
+        }
+    }
+}
