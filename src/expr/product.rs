@@ -75,7 +75,9 @@ impl Store {
         // (a linear search for the few bases of most products)
         let mut bases: Vec<ExprId> = Vec::new();
         let mut numbered: FxHashMap<ExprId, u32> = FxHashMap::default();
-        let mut items: Vec<(u32, ExprId, Option<Number>)> = Vec::with_capacity(flat.len());
+        // (base number, factor, numeric exponent's node): ids, not numbers,
+        // so that an item is small and no exponent is cloned
+        let mut items: Vec<(u32, ExprId, Option<ExprId>)> = Vec::with_capacity(flat.len());
         for f in flat {
             let (b, e) = match self.node(f) {
                 Node::Num(n) => {
@@ -88,7 +90,7 @@ impl Store {
                     continue;
                 }
                 Node::Pow([b, e]) => match self.node(*e) {
-                    Node::Num(n) => (*b, Some((**n).clone())),
+                    Node::Num(_) => (*b, Some(*e)),
                     _ => (f, None),
                 },
                 _ => (f, None),
@@ -130,8 +132,8 @@ impl Store {
                 out.push(*f);
                 continue;
             }
-            let group: Vec<(ExprId, Option<Number>)> =
-                run.iter().map(|(_, f, e)| (*f, e.clone())).collect();
+            let group: Vec<(ExprId, Option<ExprId>)> =
+                run.iter().map(|(_, f, e)| (*f, *e)).collect();
             for p in self.merge_powers(bases[run[0].0 as usize], &group) {
                 again |= matches!(self.node(p), Node::Num(_) | Node::Mul(_));
                 out.push(p);
@@ -165,10 +167,13 @@ impl Store {
     /// (`x^2 * x^-1 = x^2 * x^-1`, `x^3 * x^-2 = x^2 * x^-1`: `x` is not
     /// either of them at `x = 0`), so the result never depends on grouping.
     /// A float sum that overflows keeps the factors apart.
-    fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<Number>)]) -> Vec<ExprId> {
+    fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<ExprId>)]) -> Vec<ExprId> {
         let exps: Vec<Number> = group
             .iter()
-            .map(|(_, e)| e.clone().unwrap_or(Number::int(1)))
+            .map(|(_, e)| {
+                e.and_then(|e| self.as_num(e).cloned())
+                    .unwrap_or(Number::int(1))
+            })
             .collect();
         let mut sum = Number::int(0);
         for e in &exps {
