@@ -91,6 +91,10 @@ def fresh_processes(deriv, args, peers):
     many('/bin/true', ['/bin/true'], 101)
     many('deriv --version (bare start)', [deriv.path, '--version'], 101)
     many(f'deriv grad "{case.expr}"', [deriv.path, 'grad', case.expr], 101)
+    if args.deriv_static:
+        # the same source linked statically (compare.sh builds it): no
+        # shared libraries to map, which is most of a start
+        many(f'deriv grad "{case.expr}" (static build)', [args.deriv_static, 'grad', case.expr], 101)
     for peer in peers:
         many(f'{NAMES[peer]}: python bench/peers.py {peer} --fresh',
              [sys.executable, os.path.join(HERE, 'peers.py'), peer, case.key, '--fresh'], 3)
@@ -132,6 +136,8 @@ def versions(peers):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--deriv', default='target/release/deriv')
+    ap.add_argument('--deriv-static', default=None,
+                    help='a statically linked deriv, timed as a fresh process too (W8)')
     ap.add_argument('--only', default='', help='workloads to run, e.g. W1,W3 (default all)')
     ap.add_argument('--peers', default=','.join(PEERS))
     ap.add_argument('--budget', type=float, default=1.0, help='seconds of repetitions per figure')

@@ -23,5 +23,19 @@ fi
 echo "compare.sh: cargo build --release" >&2
 (cd "$root" && cargo build --release --quiet)
 
+# W8 also times a statically linked build, where the platform has one (glibc's
+# libc.a on x86-64 Linux): `--target` keeps crt-static off the proc macros.
+# DERIV_NO_STATIC=1 skips it.
+static=()
+if [ "$(uname -s)-$(uname -m)" = "Linux-x86_64" ] && [ -z "${DERIV_NO_STATIC:-}" ]; then
+    echo "compare.sh: a statically linked build (target/static)" >&2
+    if (cd "$root" && RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --quiet \
+            --target x86_64-unknown-linux-gnu --target-dir target/static); then
+        static=(--deriv-static "$root/target/static/x86_64-unknown-linux-gnu/release/deriv")
+    else
+        echo "compare.sh: no static build on this machine; W8 times the default build only" >&2
+    fi
+fi
+
 cd "$root"
-exec "$venv/bin/python" "$here/compare.py" --deriv "$root/target/release/deriv" "$@"
+exec "$venv/bin/python" "$here/compare.py" --deriv "$root/target/release/deriv" ${static[@]+"${static[@]}"} "$@"
