@@ -28,17 +28,28 @@ impl Session {
     /// entries, most of them the same few (zeros), and every step below
     /// depends only on which entries there are.
     pub(crate) fn tidy(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
-        let mut slot: rustc_hash::FxHashMap<ExprId, u32> = rustc_hash::FxHashMap::default();
+        // each entry's place among the distinct ones: a table by id where
+        // the entries are many against the store (a Hessian's), a hash map
+        // where they are few (a gradient's)
         let mut distinct = Vec::new();
-        let back: Vec<u32> = ids
-            .iter()
-            .map(|&id| {
-                *slot.entry(id).or_insert_with(|| {
-                    distinct.push(id);
-                    (distinct.len() - 1) as u32
-                })
-            })
-            .collect();
+        let mut place = |slot: &mut u32, id: ExprId| {
+            if *slot == u32::MAX {
+                distinct.push(id);
+                *slot = (distinct.len() - 1) as u32;
+            }
+            *slot
+        };
+        let back: Vec<u32> = if ids.len() >= self.store().len() / 4 {
+            let mut table = vec![u32::MAX; self.store().len()];
+            ids.iter()
+                .map(|&id| place(&mut table[id.index()], id))
+                .collect()
+        } else {
+            let mut table: rustc_hash::FxHashMap<ExprId, u32> = rustc_hash::FxHashMap::default();
+            ids.iter()
+                .map(|&id| place(table.entry(id).or_insert(u32::MAX), id))
+                .collect()
+        };
         if distinct.len() == ids.len() {
             return self.tidy_distinct(inputs, ids);
         }
