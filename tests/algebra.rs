@@ -332,8 +332,9 @@ fn taylor_terms_of_one_linear_form_print_in_its_powers() {
             "tan(y - x)^3",
             "x=-17/8,y=-1/8",
             2,
-            "tan(2)^3 - (3*tan(2)^2 + 3*tan(2)^4)*(x - y + 2) + (3*tan(2) + 9*tan(2)^3 + \
-             6*tan(2)^5)*(x - y + 2)^2",
+            // every coefficient is tan(2) times a polynomial in it
+            "tan(2)*(tan(2)^2 - (3*tan(2) + 3*tan(2)^3)*(x - y + 2) + (9*tan(2)^2 + \
+             6*tan(2)^4 + 3)*(x - y + 2)^2)",
         ),
         // not a function of one linear form, or of one variable: as before
         (
@@ -353,6 +354,13 @@ fn taylor_terms_of_one_linear_form_print_in_its_powers() {
         // a linearization with numbers keeps its partial derivatives apart:
         // d/dx sqrt(x)*y^2 = 1/4, d/dy = 4 at (4, 1)
         ("sqrt(x)*y^2", "x=4,y=1", 1, "2 + (x - 4)/4 + 4*(y - 1)"),
+        // sigmoid' = s*(1 - s): both coefficients are s times a polynomial in s
+        (
+            "sigmoid(x)",
+            "x=1/8",
+            1,
+            "sigmoid(1/8)*(1 + (1 - sigmoid(1/8))*(x - 1/8))",
+        ),
     ] {
         assert_eq!(taylor(src, at, order), want, "{src}");
     }

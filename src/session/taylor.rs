@@ -713,7 +713,11 @@ fn polynomial_text(store: &mut Store, terms: &Terms, latex: bool) -> String {
             crate::print::polynomial(store, terms)
         }
     };
-    let Some((g, rest)) = common_factor(store, terms) else {
+    let found = match (common_factor(store, terms), polynomial_factor(store, terms)) {
+        (Some(a), Some(b)) => Some(if b.2 < a.2 { b } else { a }),
+        (a, b) => a.or(b),
+    };
+    let Some((g, rest, _)) = found else {
         return print(store, terms);
     };
     let (open, close, times) = if latex {
@@ -740,7 +744,7 @@ fn polynomial_text(store: &mut Store, terms: &Terms, latex: bool) -> String {
 /// divided by it, when writing it once in front has fewer operations
 /// (`crate::poly::count_ops`) than repeating it: `exp(2) + exp(2)*(x - 1)`
 /// is `exp(2)*(1 + (x - 1))`. `None` for fewer than two terms.
-fn common_factor(store: &mut Store, terms: &Terms) -> Option<(ExprId, Terms)> {
+fn common_factor(store: &mut Store, terms: &Terms) -> Option<(ExprId, Terms, u64)> {
     use crate::expr::Node;
     if terms.len() < 2 {
         return None;
@@ -773,8 +777,69 @@ fn common_factor(store: &mut Store, terms: &Terms) -> Option<(ExprId, Terms)> {
         let c = store.mul(&kept);
         rest.push((c, mono.clone()));
     }
+    factored_if_shorter(store, terms, g, rest)
+}
+
+/// `(g, rest, operations)` where `g` written once in front of `rest` has
+/// fewer operations than `terms` as they are.
+fn factored_if_shorter(
+    store: &mut Store,
+    terms: &Terms,
+    g: ExprId,
+    rest: Terms,
+) -> Option<(ExprId, Terms, u64)> {
     let mut memo = FxHashMap::default();
     let before = terms_ops(store, terms, &mut memo);
     let after = terms_ops(store, &rest, &mut memo) + count_ops(store, g, &mut memo) + 1;
-    (after < before).then_some((g, rest))
+    (after < before).then_some((g, rest, after))
+}
+
+/// A factor common to the coefficients as polynomials over their atoms,
+/// which [`common_factor`] cannot see in a sum: the coefficients of
+/// `sigmoid(u)` at `u = 1/8` are `sigmoid(1/8)`, `sigmoid(1/8) -
+/// sigmoid(1/8)^2`, ..., all of them `sigmoid(1/8)` times a polynomial in
+/// it, so the linearization is `sigmoid(1/8)*(1 + (1 - sigmoid(1/8))*(x -
+/// 1/8))`. The factor is the gcd of the coefficients (`crate::poly::gcd`),
+/// without a number (numbers stay in the terms), and constant: a
+/// coefficient with a parameter leaves the terms as they are.
+fn polynomial_factor(store: &mut Store, terms: &Terms) -> Option<(ExprId, Terms, u64)> {
+    use crate::poly::{Budget, Normal, Rat, gcd};
+    const BUDGET: Budget = Budget {
+        max_terms: 200,
+        work: 200_000,
+    };
+    if terms.len() < 2
+        || terms
+            .iter()
+            .any(|(c, _)| !store.free_vars(&[*c]).is_empty())
+    {
+        return None;
+    }
+    let mut normal = Normal::with_budget(BUDGET);
+    let mut polys = Vec::with_capacity(terms.len());
+    for (c, _) in terms {
+        let r = normal.to_rat(store, *c)?;
+        if !r.is_poly() {
+            return None;
+        }
+        polys.push(r.num);
+    }
+    let mut budget = BUDGET;
+    let mut g = polys[0].primitive();
+    for p in &polys[1..] {
+        if g.is_constant() {
+            return None;
+        }
+        g = gcd(&g, p, &mut budget).ok()?;
+    }
+    if g.is_constant() {
+        return None;
+    }
+    let mut rest: Terms = Vec::with_capacity(terms.len());
+    for ((_, mono), p) in terms.iter().zip(&polys) {
+        let q = p.div_exact(&g, &mut budget).ok()??;
+        rest.push((normal.emit_smallest(store, Rat::poly(q)), mono.clone()));
+    }
+    let g = normal.emit_smallest(store, Rat::poly(g));
+    factored_if_shorter(store, terms, g, rest)
 }
