@@ -808,7 +808,9 @@ fn polynomial_factor(store: &mut Store, terms: &Terms) -> Option<(ExprId, Terms,
         max_terms: 200,
         work: 200_000,
     };
+    // a number among the coefficients leaves no factor but a number
     if terms.len() < 2
+        || terms.iter().any(|(c, _)| store.as_num(*c).is_some())
         || terms
             .iter()
             .any(|(c, _)| !store.free_vars(&[*c]).is_empty())
