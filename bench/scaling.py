@@ -2,6 +2,7 @@
 """How the symbolic commands scale with the size of the graph (issue 9, item 1).
 
     cargo build --release && python3 bench/scaling.py [--deriv target/release/deriv] [--runs 3] [--quick]
+    python3 bench/scaling.py --compute [--rounds 9]
 
 Times whole `deriv` processes (best of --runs wall times, input on standard
 input, output discarded) on:
@@ -16,6 +17,11 @@ input, output discarded) on:
 Prints one row per job (best wall and best CPU time) and then the N=10000 / N=1000 ratio of each W3
 command; linear cost means a ratio near 10 (the brief asks for at most 12).
 `--quick` leaves out N = 5000 and 10000 (for a build whose cost is quadratic).
+
+`--compute` measures the symbolic time alone, deriv's own `compute_s`
+(`--timings`): W3 `grad` at N=1000 (`--repeat 31`) and N=10000
+(`--repeat 5`), alternating, `--rounds` times; it prints the smallest and
+the median of each and their ratios.
 """
 import argparse
 import resource
@@ -71,12 +77,38 @@ def best_time(deriv, argv, text, runs):
     return best, best_cpu
 
 
+def compute_s(deriv, n, repeat):
+    """deriv's `compute_s` (median of `repeat` in one process) for W3 grad at N=n."""
+    import json
+    vs = ','.join('x%d' % i for i in range(1, n + 1))
+    p = subprocess.run([deriv, 'grad', '-', '--vars', vs, '--timings', '--repeat', str(repeat)] + LIMITS,
+                       input=rosenbrock(n).encode(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       check=True)
+    return json.loads(p.stderr.decode().strip().splitlines()[-1])['timings']['compute_s']
+
+
+def compute_ratio(deriv, rounds):
+    import statistics
+    small, big = [], []
+    for _ in range(rounds):
+        small.append(compute_s(deriv, 1000, 31))
+        big.append(compute_s(deriv, 10000, 5))
+    for name, f in (('min', min), ('median', statistics.median)):
+        a, b = f(small), f(big)
+        print('W3 grad compute_s %-6s N=1000 %.4f s  N=10000 %.4f s  ratio %.1f' % (name, a, b, b / a))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--deriv', default='target/release/deriv')
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--compute', action='store_true', help="deriv's own compute_s of W3 grad only")
+    ap.add_argument('--rounds', type=int, default=9)
     args = ap.parse_args()
+    if args.compute:
+        compute_ratio(args.deriv, args.rounds)
+        return
     sizes = [1000, 2000] if args.quick else [1000, 2000, 5000, 10000]
     rows = []
 
