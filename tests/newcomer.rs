@@ -220,6 +220,19 @@ fn output_errors_exit_non_zero() {
         "{}",
         stderr(&o)
     );
+    // `/dev/null` open read-write, as Python's subprocess.DEVNULL gives it,
+    // is an open standard output: the result is written there
+    let null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .expect("/dev/null");
+    let o = deriv(&["grad", "x^2"])
+        .stdout(null)
+        .output()
+        .expect("deriv runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
 }
 
 /// Issue 11 item 4: a constant singularity is named as written, not as the

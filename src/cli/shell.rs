@@ -182,20 +182,36 @@ pub fn clap_exit(e: clap::Error) -> ExitCode {
 }
 
 /// True when standard output was closed when deriv started (`deriv grad
-/// x >&-`). Rust's runtime then opens `/dev/null` read-write on it, where
-/// every write succeeds; a shell's `> /dev/null` opens it write-only. So
-/// on Linux: fd 1 is `/dev/null` open read-write (`/proc/self/fdinfo/1`
-/// flags with `O_RDWR`). Elsewhere, or when `/proc` cannot tell: false.
+/// x >&-`). Rust's runtime then opens `/dev/null` on it, where every
+/// write succeeds, so the check runs before the runtime does: on Linux, a
+/// constructor in `.init_array` asks the kernel whether descriptor 1 is
+/// open ([`STDOUT_CLOSED`]). A `/dev/null` given as standard output
+/// (`> /dev/null`, Python's `subprocess.DEVNULL`) is open: not closed.
+/// Elsewhere: false.
 pub fn stdout_closed() -> bool {
-    let null =
-        std::fs::read_link("/proc/self/fd/1").is_ok_and(|p| p == std::path::Path::new("/dev/null"));
-    null && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
-        info.lines()
-            .find_map(|l| l.strip_prefix("flags:"))
-            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-            .is_some_and(|flags| flags & 0o3 == 0o2)
-    })
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
 }
+
+/// Set by [`check_stdout`] before `main` when descriptor 1 was closed.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+#[cfg(target_os = "linux")]
+extern "C" fn check_stdout() {
+    // SAFETY: fcntl(F_GETFD) only reads the descriptor's flags; it fails
+    // with EBADF when descriptor 1 is not open.
+    #[allow(unsafe_code)]
+    let flags = unsafe { libc::fcntl(1, libc::F_GETFD) };
+    if flags < 0 {
+        STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Runs [`check_stdout`] at load time, before Rust's runtime reopens a
+/// closed descriptor 1 on `/dev/null`.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static CHECK_STDOUT: extern "C" fn() = check_stdout;
 
 #[cfg(test)]
 mod tests {
