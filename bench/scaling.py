@@ -24,6 +24,7 @@ command; linear cost means a ratio near 10 (the brief asks for at most 12).
 the median of each and their ratios.
 """
 import argparse
+import os
 import resource
 import subprocess
 import time
@@ -81,9 +82,14 @@ def compute_s(deriv, n, repeat):
     """deriv's `compute_s` (median of `repeat` in one process) for W3 grad at N=n."""
     import json
     vs = ','.join('x%d' % i for i in range(1, n + 1))
-    p = subprocess.run([deriv, 'grad', '-', '--vars', vs, '--timings', '--repeat', str(repeat)] + LIMITS,
-                       input=rosenbrock(n).encode(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       check=True)
+    # /dev/null opened write-only, as a shell's `> /dev/null`: a deriv
+    # before 5789157 took a read-write one (subprocess.DEVNULL) for a
+    # closed standard output
+    with open(os.devnull, 'w') as null:
+        p = subprocess.run([deriv, 'grad', '-', '--vars', vs, '--timings', '--repeat', str(repeat)] + LIMITS,
+                           input=rosenbrock(n).encode(), stdout=null, stderr=subprocess.PIPE)
+    if p.returncode != 0:
+        raise SystemExit('deriv grad (W3 N=%d) failed (%d): %s' % (n, p.returncode, p.stderr.decode()[:300]))
     return json.loads(p.stderr.decode().strip().splitlines()[-1])['timings']['compute_s']
 
 
