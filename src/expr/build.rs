@@ -48,7 +48,12 @@ impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
         debug_assert!(!n.to_f64().is_infinite() || n.is_exact());
-        if let Some(i) = n.as_i64() {
+        // a small integer from the table; any other number as it is (not
+        // rebuilt from a machine integer)
+        if let Some(i) = n
+            .as_i64()
+            .filter(|i| i.unsigned_abs() <= super::SMALL_INTS.unsigned_abs())
+        {
             return self.int(i);
         }
         let n = self.bounded(n);
