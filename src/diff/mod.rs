@@ -34,6 +34,7 @@ pub mod deps;
 pub mod rules;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use deps::{Deps, Walk};
 
@@ -62,6 +63,9 @@ pub struct Differentiator {
     memo: FxHashMap<(ExprId, Sym), ExprId>,
     deps: Deps,
     walk: Walk,
+    /// The work lists of [`Differentiator::cone`], kept between calls.
+    order: Vec<ExprId>,
+    stack: Vec<ExprId>,
     max_nodes: usize,
 }
 
@@ -78,6 +82,8 @@ impl Differentiator {
             memo: FxHashMap::default(),
             deps: Deps::default(),
             walk: Walk::default(),
+            order: Vec::new(),
+            stack: Vec::new(),
             max_nodes,
         }
     }
@@ -111,8 +117,17 @@ impl Differentiator {
         if !self.deps.depends(f, var) {
             return Ok(zero);
         }
-        for id in self.cone(s, f, var) {
-            // children come first (smaller ids), so their derivatives are memoized
+        let order = self.cone(s, f, var);
+        let done = self.apply_rules(s, &order, var);
+        self.order = order;
+        done?;
+        Ok(self.memo.get(&(f, var)).copied().unwrap_or(zero))
+    }
+
+    /// The derivatives by `var` of the nodes of `order`, children first
+    /// (smaller ids), so that each rule finds its operands' memoized.
+    fn apply_rules(&mut self, s: &mut Store, order: &[ExprId], var: Sym) -> Result<(), DiffError> {
+        for &id in order {
             let d = self.rule(s, id, var);
             self.memo.insert((id, var), d);
             if let Some(o) = s.overflowed() {
@@ -124,7 +139,7 @@ impl Differentiator {
                 });
             }
         }
-        Ok(self.memo.get(&(f, var)).copied().unwrap_or(zero))
+        Ok(())
     }
 
     /// The nodes below `f` that depend on `var` and are not memoized yet, in
@@ -133,8 +148,11 @@ impl Differentiator {
     /// the answer, not of the graph below `f`.
     fn cone(&mut self, s: &Store, f: ExprId, var: Sym) -> Vec<ExprId> {
         self.walk.reset(s.len());
-        let mut order = Vec::new();
-        let mut stack = vec![f];
+        let mut order = std::mem::take(&mut self.order);
+        order.clear();
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        stack.push(f);
         while let Some(id) = stack.pop() {
             if self.memo.contains_key(&(id, var)) || !self.walk.visit(id) {
                 continue;
@@ -144,6 +162,7 @@ impl Differentiator {
             stack.extend(self.deps.operands_on(s, id, var).iter().map(|&p| kids[p]));
         }
         order.sort_unstable();
+        self.stack = stack;
         order
     }
 
@@ -161,7 +180,7 @@ impl Differentiator {
             Node::Add(_) => {
                 let on = self.deps.operands_on(s, id, var);
                 let xs = s.node(id).children();
-                let ds: Vec<ExprId> = on.iter().map(|&p| d(self, &xs[p])).collect();
+                let ds: SmallVec<[ExprId; 8]> = on.iter().map(|&p| d(self, &xs[p])).collect();
                 match ds[..] {
                     // a canonical term is its own sum: skip the constructor
                     [one] => one,
@@ -174,8 +193,8 @@ impl Differentiator {
                 power_rule(s, id, b, e, db, de)
             }
             Node::Call(f, args) => {
-                let (f, args) = (*f, args.clone());
-                let mut terms = Vec::new();
+                let (f, args) = (*f, SmallVec::<[ExprId; 4]>::from_slice(args));
+                let mut terms: SmallVec<[ExprId; 4]> = SmallVec::new();
                 for (i, a) in args.iter().enumerate() {
                     let da = d(self, a);
                     if s.as_num(da).is_some_and(|n| n.is_zero()) {
@@ -192,7 +211,7 @@ impl Differentiator {
     /// `(x1*...*xk)' = sum_i x1*..*xi'*..*xk` over the factors that depend
     /// on `var`.
     fn product_rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
-        let mut terms = Vec::new();
+        let mut terms: SmallVec<[ExprId; 8]> = SmallVec::new();
         for i in self.deps.operands_on(s, id, var) {
             let xs = s.node(id).children();
             let Some(&dx) = self.memo.get(&(xs[i], var)) else {
@@ -201,7 +220,7 @@ impl Differentiator {
             if s.as_num(dx).is_some_and(|n| n.is_zero()) {
                 continue;
             }
-            let mut factors: Vec<ExprId> = Vec::with_capacity(xs.len());
+            let mut factors: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(xs.len());
             factors.extend_from_slice(&xs[..i]);
             factors.extend_from_slice(&xs[i + 1..]);
             factors.push(dx);

@@ -8,6 +8,7 @@
 
 use num_rational::BigRational;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use super::{Constant, ExprId, Func, Node, Number, Store, Sym};
 
@@ -43,6 +44,10 @@ impl Domain {
         }
     }
 }
+
+/// Up to this many distinct terms, a sum finds like terms by a linear
+/// search (no hash map to build for the few terms of most sums).
+const SMALL_SEARCH: usize = 16;
 
 impl Store {
     /// A number.
@@ -205,7 +210,7 @@ impl Store {
             // the result is discarded: stay cheap
             return self.zero();
         }
-        let mut flat = Vec::with_capacity(terms.len());
+        let mut flat: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(terms.len());
         for &t in terms {
             match self.node(t) {
                 Node::Add(xs) => flat.extend_from_slice(xs),
@@ -216,11 +221,13 @@ impl Store {
             return self.nan();
         }
         let mut constant = Number::int(0);
-        let mut rests: Vec<ExprId> = Vec::new();
-        // coefficient of each rest, and whether a term with it is singular
-        let mut coeffs: FxHashMap<ExprId, (Number, bool)> = FxHashMap::default();
+        // each distinct rest, in order of first occurrence, with its
+        // coefficient and whether a term with it is singular: found by a
+        // linear search among few, through `at` among many
+        let mut coeffs: SmallVec<[(ExprId, Number, bool); 8]> = SmallVec::new();
+        let mut at: FxHashMap<ExprId, usize> = FxHashMap::default();
         // terms left unmerged because merging them overflows a float
-        let mut extra: Vec<ExprId> = Vec::new();
+        let mut extra: SmallVec<[ExprId; 2]> = SmallVec::new();
         for t in flat {
             if let Node::Num(n) = self.node(t) {
                 let sum = constant.add(n);
@@ -233,8 +240,17 @@ impl Store {
             }
             let singular = self.is_singular(t);
             let (c, rest) = self.split_coeff(t);
-            match coeffs.get_mut(&rest) {
-                Some((old, bad)) => {
+            let found = if coeffs.len() <= SMALL_SEARCH {
+                coeffs.iter().position(|e| e.0 == rest)
+            } else {
+                if at.is_empty() {
+                    at.extend(coeffs.iter().enumerate().map(|(i, e)| (e.0, i)));
+                }
+                at.get(&rest).copied()
+            };
+            match found {
+                Some(i) => {
+                    let (_, old, bad) = &mut coeffs[i];
                     let sum = old.add(&c);
                     if overflows(&sum) {
                         extra.push(t);
@@ -244,14 +260,15 @@ impl Store {
                     }
                 }
                 None => {
-                    rests.push(rest);
-                    coeffs.insert(rest, (c, singular));
+                    if !at.is_empty() {
+                        at.insert(rest, coeffs.len());
+                    }
+                    coeffs.push((rest, c, singular));
                 }
             }
         }
-        let mut out = Vec::with_capacity(rests.len() + 1);
-        for rest in rests {
-            let (c, bad) = coeffs[&rest].clone();
+        let mut out: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(coeffs.len() + 1);
+        for (rest, c, bad) in coeffs {
             if !c.is_zero() {
                 out.push(self.scale(c, rest));
             } else if bad {
@@ -282,7 +299,7 @@ impl Store {
             Node::Mul(xs) => {
                 if let Node::Num(c) = self.node(xs[0]) {
                     let c = (**c).clone();
-                    let rest: Vec<ExprId> = xs[1..].to_vec();
+                    let rest: SmallVec<[ExprId; 8]> = SmallVec::from_slice(&xs[1..]);
                     let r = if rest.len() == 1 {
                         rest[0]
                     } else {
@@ -304,7 +321,8 @@ impl Store {
             return rest;
         }
         let c = self.number(c);
-        let mut xs = vec![c];
+        let mut xs: SmallVec<[ExprId; 8]> = SmallVec::new();
+        xs.push(c);
         match self.node(rest) {
             Node::Mul(fs) => xs.extend_from_slice(fs),
             _ => xs.push(rest),

@@ -206,43 +206,53 @@ impl Store {
     /// Exact values of functions at special points, and floats folded.
     fn fold_call(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
         use Func::*;
-        match self.node(a).clone() {
-            Node::Num(n) => match *n {
-                Number::Float(x) => {
-                    let v = f.apply_f64(&[x]);
-                    return v.is_finite().then(|| self.float(v));
-                }
-                Number::Rational(q) => return self.fold_exact(f, &q),
-            },
-            Node::Call(Exp, x) if f == Ln => return Some(x[0]),
-            // `exp(log(u)) = u` and `exp(c*log(u)) = u^c` where `u` is
-            // positive wherever it is defined: both sides have its domain
-            Node::Call(Ln, x) if f == Exp && self.is_positive(x[0]) && !self.is_singular(x[0]) => {
-                return Some(x[0]);
-            }
-            Node::Mul(xs) if f == Exp && xs.len() == 2 => {
-                if let (Node::Num(_), Node::Call(Ln, u)) = (self.node(xs[0]), self.node(xs[1]))
-                    && self.is_positive(u[0])
-                    && !self.is_singular(u[0])
-                {
-                    let (c, u) = (xs[0], u[0]);
-                    return Some(self.pow(u, c));
-                }
-            }
-            Node::Call(g, x) if g == f && matches!(f, Abs | Sign | Step) => {
-                return Some(self.call1(g, x[0]));
-            }
-            // an integer stays itself: `floor(ceil(x)) = ceil(x)`
-            Node::Call(Floor | Ceil | Round, _) if matches!(f, Floor | Ceil | Round) => {
-                return Some(a);
+        // the argument's shape, its operands copied out: no node is cloned
+        let (call, pair) = match self.node(a) {
+            Node::Num(n) => {
+                return match &**n {
+                    &Number::Float(x) => {
+                        let v = f.apply_f64(&[x]);
+                        v.is_finite().then(|| self.float(v))
+                    }
+                    Number::Rational(q) => {
+                        let q = q.clone();
+                        self.fold_exact(f, &q)
+                    }
+                };
             }
             Node::Const(Constant::E) if f == Ln => return Some(self.int(1)),
-            Node::Call(g, x) => {
-                if let Some(v) = self.of_inverse(f, g, x[0]) {
-                    return Some(v);
-                }
+            Node::Call(g, x) => (Some((*g, x[0])), None),
+            Node::Mul(xs) if xs.len() == 2 => (None, Some((xs[0], xs[1]))),
+            _ => (None, None),
+        };
+        if let Some((g, x)) = call {
+            if g == Exp && f == Ln {
+                return Some(x);
             }
-            _ => {}
+            // `exp(log(u)) = u` and `exp(c*log(u)) = u^c` where `u` is
+            // positive wherever it is defined: both sides have its domain
+            if g == Ln && f == Exp && self.is_positive(x) && !self.is_singular(x) {
+                return Some(x);
+            }
+            if g == f && matches!(f, Abs | Sign | Step) {
+                return Some(self.call1(g, x));
+            }
+            // an integer stays itself: `floor(ceil(x)) = ceil(x)`
+            if matches!(g, Floor | Ceil | Round) && matches!(f, Floor | Ceil | Round) {
+                return Some(a);
+            }
+            if let Some(v) = self.of_inverse(f, g, x) {
+                return Some(v);
+            }
+        }
+        if let Some((c, l)) = pair
+            && f == Exp
+            && let (Node::Num(_), Node::Call(Ln, u)) = (self.node(c), self.node(l))
+            && self.is_positive(u[0])
+            && !self.is_singular(u[0])
+        {
+            let u = u[0];
+            return Some(self.pow(u, c));
         }
         if matches!(f, Sin | Cos | Tan)
             && let Some(r) = self.pi_multiple(a)

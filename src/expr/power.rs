@@ -8,6 +8,8 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 
+use smallvec::SmallVec;
+
 use super::build::{Domain, overflows};
 use super::number::split_power;
 use super::{Constant, ExprId, Func, Node, Number, Store};
@@ -66,8 +68,8 @@ impl Store {
     /// Rewrites of `b^e` by the shape of `b`.
     fn pow_rewrite(&mut self, b: ExprId, e: ExprId) -> Option<ExprId> {
         let ne = self.as_num(e).cloned();
-        match self.node(b).clone() {
-            Node::Pow([b2, e2]) => {
+        match self.node(b) {
+            &Node::Pow([b2, e2]) => {
                 if self.is_positive(b2) {
                     let x = self.mul(&[e2, e]);
                     return Some(self.pow(b2, x));
@@ -92,11 +94,12 @@ impl Store {
                 })
             }
             Node::Mul(xs) => {
+                let xs: SmallVec<[ExprId; 8]> = SmallVec::from_slice(xs);
                 // a float exponent is applied to the product as a whole:
                 // splitting can overflow one factor and underflow another
                 let n = ne.filter(Number::is_exact)?;
                 if n.is_integer() {
-                    let parts: Vec<ExprId> = xs.iter().map(|&x| self.pow(x, e)).collect();
+                    let parts: SmallVec<[ExprId; 8]> = xs.iter().map(|&x| self.pow(x, e)).collect();
                     return Some(self.mul(&parts));
                 }
                 let c = self.as_num(xs[0])?.clone();
@@ -114,7 +117,8 @@ impl Store {
                 Some(self.mul(&[pc, pr]))
             }
             Node::Call(Func::Exp, a) => {
-                let x = self.mul(&[a[0], e]);
+                let a = a[0];
+                let x = self.mul(&[a, e]);
                 Some(self.call1(Func::Exp, x))
             }
             _ => None,

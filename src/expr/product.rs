@@ -7,9 +7,14 @@
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use super::build::{Domain, overflows};
 use super::{ExprId, Node, Number, Store, number};
+
+/// A product's factors while it is built: most products have a few, and
+/// those stay off the heap.
+type Factors = SmallVec<[ExprId; 8]>;
 
 impl Store {
     /// A product.
@@ -18,7 +23,7 @@ impl Store {
             // the result is discarded: stay cheap
             return self.zero();
         }
-        let mut work = factors.to_vec();
+        let mut work: Factors = SmallVec::from_slice(factors);
         for _ in 0..16 {
             match self.mul_pass(&work) {
                 Ok(id) => return id,
@@ -33,9 +38,9 @@ impl Store {
     /// symbolic factors, every sum made primitive (its content joins the
     /// coefficient: `(2*x + 2)*y = 2*(x + 1)*y`, so the result does not
     /// depend on how the product was grouped); `None` when a factor is NaN.
-    fn flatten_factors(&mut self, factors: &[ExprId]) -> Option<(Number, Vec<ExprId>)> {
+    fn flatten_factors(&mut self, factors: &[ExprId]) -> Option<(Number, Factors)> {
         let mut coeff = Number::int(1);
-        let mut flat = Vec::with_capacity(factors.len());
+        let mut flat: Factors = SmallVec::with_capacity(factors.len());
         for &f in factors {
             match self.node(f) {
                 Node::Mul(xs) => flat.extend_from_slice(xs),
@@ -62,7 +67,7 @@ impl Store {
 
     /// One round of product canonicalization; `Err` asks for another round
     /// because merging powers produced numbers or products.
-    fn mul_pass(&mut self, factors: &[ExprId]) -> Result<ExprId, Vec<ExprId>> {
+    fn mul_pass(&mut self, factors: &[ExprId]) -> Result<ExprId, Factors> {
         let Some((mut coeff, flat)) = self.flatten_factors(factors) else {
             return Ok(self.nan());
         };
@@ -70,14 +75,15 @@ impl Store {
         let singular = factors.iter().any(|f| self.is_singular(*f));
         // numbers left unfolded because folding them overflows a float:
         // `1e300*1e300*x` stays as written, and evaluates to inf
-        let mut extra: Vec<ExprId> = Vec::new();
+        let mut extra: Factors = SmallVec::new();
         // factors by base, each base numbered in order of first occurrence
         // (a linear search for the few bases of most products)
-        let mut bases: Vec<ExprId> = Vec::new();
+        let mut bases: Factors = SmallVec::new();
         let mut numbered: FxHashMap<ExprId, u32> = FxHashMap::default();
         // (base number, factor, numeric exponent's node): ids, not numbers,
         // so that an item is small and no exponent is cloned
-        let mut items: Vec<(u32, ExprId, Option<ExprId>)> = Vec::with_capacity(flat.len());
+        let mut items: SmallVec<[(u32, ExprId, Option<ExprId>); 8]> =
+            SmallVec::with_capacity(flat.len());
         for f in flat {
             let (b, e) = match self.node(f) {
                 Node::Num(n) => {
@@ -132,7 +138,7 @@ impl Store {
                 out.push(*f);
                 continue;
             }
-            let group: Vec<(ExprId, Option<ExprId>)> =
+            let group: SmallVec<[(ExprId, Option<ExprId>); 4]> =
                 run.iter().map(|(_, f, e)| (*f, *e)).collect();
             for p in self.merge_powers(bases[run[0].0 as usize], &group) {
                 again |= matches!(self.node(p), Node::Num(_) | Node::Mul(_));
@@ -167,8 +173,12 @@ impl Store {
     /// (`x^2 * x^-1 = x^2 * x^-1`, `x^3 * x^-2 = x^2 * x^-1`: `x` is not
     /// either of them at `x = 0`), so the result never depends on grouping.
     /// A float sum that overflows keeps the factors apart.
-    fn merge_powers(&mut self, b: ExprId, group: &[(ExprId, Option<ExprId>)]) -> Vec<ExprId> {
-        let exps: Vec<Number> = group
+    fn merge_powers(
+        &mut self,
+        b: ExprId,
+        group: &[(ExprId, Option<ExprId>)],
+    ) -> SmallVec<[ExprId; 2]> {
+        let exps: SmallVec<[Number; 4]> = group
             .iter()
             .map(|(_, e)| {
                 e.and_then(|e| self.as_num(e).cloned())
@@ -185,7 +195,7 @@ impl Store {
         let dom = exps.iter().fold(Domain::All, |d, e| d.meet(Domain::of(e)));
         if self.is_positive(b) || Domain::of(&sum) == dom || exps.iter().any(|e| !e.is_exact()) {
             let e = self.number(sum);
-            return vec![self.pow(b, e)];
+            return smallvec::smallvec![self.pow(b, e)];
         }
         let k = match dom {
             Domain::NonZero => Number::int(-1),
@@ -194,7 +204,7 @@ impl Store {
         };
         let rest = sum.add(&k.neg());
         let (e1, e2) = (self.number(rest), self.number(k));
-        vec![self.pow(b, e1), self.pow(b, e2)]
+        smallvec::smallvec![self.pow(b, e1), self.pow(b, e2)]
     }
 
     /// A sum as `c * A` with `A` primitive: the gcd of its exact coefficients
@@ -217,8 +227,9 @@ impl Store {
     }
 
     fn find_content(&mut self, sum: ExprId) -> Option<(Number, ExprId)> {
-        let Node::Add(terms) = self.node(sum).clone() else {
-            return None;
+        let terms: Factors = match self.node(sum) {
+            Node::Add(terms) => SmallVec::from_slice(terms),
+            _ => return None,
         };
         let mut g: Option<BigRational> = None;
         let mut lead_negative = None;
@@ -251,7 +262,7 @@ impl Store {
             return None;
         }
         let inv = self.rational(c.recip());
-        let scaled: Vec<ExprId> = terms.iter().map(|&t| self.mul(&[inv, t])).collect();
+        let scaled: Factors = terms.iter().map(|&t| self.mul(&[inv, t])).collect();
         Some((Number::Rational(c), self.add(&scaled)))
     }
 

@@ -12,6 +12,8 @@ use super::{ExprId, Store};
 pub struct Walk {
     mark: Vec<u32>,
     epoch: u32,
+    /// The work list of [`Walk::collect`], kept between walks.
+    stack: Vec<ExprId>,
 }
 
 impl Walk {
@@ -55,8 +57,10 @@ impl Walk {
         enter: impl Fn(ExprId) -> bool,
     ) -> Vec<ExprId> {
         self.reset(s.len());
-        let mut out = Vec::new();
-        let mut stack: Vec<ExprId> = roots.to_vec();
+        let mut out = Vec::with_capacity(16);
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        stack.extend_from_slice(roots);
         while let Some(id) = stack.pop() {
             if !enter(id) || !self.visit(id) {
                 continue;
@@ -64,6 +68,7 @@ impl Walk {
             out.push(id);
             stack.extend_from_slice(s.node(id).children());
         }
+        self.stack = stack;
         out
     }
 }

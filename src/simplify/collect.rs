@@ -18,6 +18,7 @@
 //! ([`crate::poly::count_ops`]) goes down.
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::expr::{ExprId, Node, Number, Store};
 use crate::poly::count_ops;
@@ -35,13 +36,16 @@ use crate::poly::count_ops;
 /// # Ok::<(), deriv::parse::ParseError>(())
 /// ```
 pub fn common_factors(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
-    let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
+    let order = store.reachable(ids);
+    let mut done: FxHashMap<ExprId, ExprId> =
+        FxHashMap::with_capacity_and_hasher(order.len(), Default::default());
     let mut memo = FxHashMap::default();
-    for id in store.reachable(ids) {
-        let kids: Vec<ExprId> = store.node(id).children().iter().map(|c| done[c]).collect();
+    for id in order {
+        let kids: SmallVec<[ExprId; 8]> =
+            store.node(id).children().iter().map(|c| done[c]).collect();
         let mut new = store.rebuild(id, &kids);
         if let Node::Add(terms) = store.node(new)
-            && let terms = terms.to_vec()
+            && let terms = SmallVec::<[ExprId; 8]>::from_slice(terms)
             && let Some(out) = take_out(store, &terms)
             && count_ops(store, out, &mut memo) < count_ops(store, new, &mut memo)
         {

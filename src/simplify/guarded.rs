@@ -21,6 +21,7 @@
 //! exponent is fractional). Everywhere else the result is unchanged.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 use crate::expr::{ExprId, Func, Node, Number, Store};
 
@@ -232,12 +233,14 @@ pub fn tidy(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId>
 /// each rebuilt through the constructors; the graph is walked once for all
 /// of them. An entry comes back unchanged when nothing applies.
 pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId> {
-    let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
-    for id in store.reachable(ids) {
+    let order = store.reachable(ids);
+    let mut done: FxHashMap<ExprId, ExprId> =
+        FxHashMap::with_capacity_and_hasher(order.len(), Default::default());
+    for id in order {
         let node = store.node(id);
-        let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
+        let kids: SmallVec<[ExprId; 8]> = node.children().iter().map(|c| done[c]).collect();
         // an operand unchanged: the node as it is, not built again
-        let same = kids == node.children();
+        let same = kids[..] == *node.children();
         let new = match node {
             Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
             Node::Mul(_) => merge(store, &kids, same.then_some(id), guards),
@@ -249,7 +252,7 @@ pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId
                 };
                 match store.node(p) {
                     Node::Mul(xs) => {
-                        let xs = xs.to_vec();
+                        let xs: SmallVec<[ExprId; 8]> = SmallVec::from_slice(xs);
                         merge(store, &xs, Some(p), guards)
                     }
                     Node::Pow(_) => merge(store, &[p], Some(p), guards),
@@ -300,44 +303,60 @@ fn of_log(store: &mut Store, f: Func, arg: ExprId, kid: ExprId, guards: &Guards)
     })
 }
 
+/// A base in [`merge`]: the base, the sum of its exponents, its factors
+/// as written, and whether an exponent is fractional.
+type Base = (ExprId, Number, SmallVec<[ExprId; 2]>, bool);
+
 /// A product of `factors` with the like bases the guards allow merged;
 /// `built` is their product when it is already at hand.
 fn merge(store: &mut Store, factors: &[ExprId], built: Option<ExprId>, guards: &Guards) -> ExprId {
     let product = built.unwrap_or_else(|| store.mul(factors));
-    let xs: Vec<ExprId> = match store.node(product) {
-        Node::Mul(xs) => xs.to_vec(),
-        _ => vec![product],
+    let xs: SmallVec<[ExprId; 8]> = match store.node(product) {
+        Node::Mul(xs) => SmallVec::from_slice(xs),
+        _ => smallvec::smallvec![product],
     };
-    let mut order: Vec<ExprId> = Vec::new();
-    // per base: the exponents' sum, the factors as written, any fractional
-    let mut bases: FxHashMap<ExprId, (Number, Vec<ExprId>, bool)> = FxHashMap::default();
-    let mut rest: Vec<ExprId> = Vec::new();
+    // per base, in order of first occurrence: the base, the exponents'
+    // sum, the factors as written, any fractional; found by a linear
+    // search among few bases, through `at` among many
+    let mut bases: SmallVec<[Base; 4]> = SmallVec::new();
+    let mut at: FxHashMap<ExprId, usize> = FxHashMap::default();
+    let mut rest: SmallVec<[ExprId; 8]> = SmallVec::new();
     for f in xs {
         let Some((b, e, fractional)) = base_exponent(store, f, guards) else {
             rest.push(f);
             continue;
         };
-        match bases.get_mut(&b) {
-            Some((s, fs, frac)) => {
+        let found = if bases.len() <= 16 {
+            bases.iter().position(|x| x.0 == b)
+        } else {
+            if at.is_empty() {
+                at.extend(bases.iter().enumerate().map(|(i, x)| (x.0, i)));
+            }
+            at.get(&b).copied()
+        };
+        match found {
+            Some(i) => {
+                let (_, s, fs, frac) = &mut bases[i];
                 *s = s.add(&e);
                 fs.push(f);
                 *frac |= fractional;
             }
             None => {
-                order.push(b);
-                bases.insert(b, (e, vec![f], fractional));
+                if !at.is_empty() {
+                    at.insert(b, bases.len());
+                }
+                bases.push((b, e, smallvec::smallvec![f], fractional));
             }
         }
     }
     let mut changed = false;
-    for b in order {
-        let (e, fs, fractional) = &bases[&b];
+    for (b, e, fs, fractional) in bases {
         let nested = fs.len() == 1
             && fs[0] != b
             && !matches!(store.node(fs[0]), Node::Pow([x, _]) if *x == b);
-        if (fs.len() > 1 || nested) && guards.merges(store, b, *fractional) {
+        if (fs.len() > 1 || nested) && guards.merges(store, b, fractional) {
             changed = true;
-            let e = store.number(e.clone());
+            let e = store.number(e);
             rest.push(store.pow(b, e));
         } else {
             rest.extend(fs.iter().copied());
