@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::expr::{ExprId, Node, Store, Sym};
 
@@ -67,6 +68,17 @@ impl Deps {
     /// The positions of the operands of the indexed node `id` that depend on
     /// `v`, in increasing order.
     pub fn operands_on(&mut self, s: &Store, id: ExprId, v: Sym) -> Vec<usize> {
+        self.operands_on_small(s, id, v).into_vec()
+    }
+
+    /// [`Deps::operands_on`], the few positions of most nodes kept off the
+    /// heap.
+    pub(crate) fn operands_on_small(
+        &mut self,
+        s: &Store,
+        id: ExprId,
+        v: Sym,
+    ) -> SmallVec<[usize; 8]> {
         let kids = s.node(id).children();
         if kids.len() <= WIDE {
             return (0..kids.len())

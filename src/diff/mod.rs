@@ -159,7 +159,12 @@ impl Differentiator {
             }
             order.push(id);
             let kids = s.node(id).children();
-            stack.extend(self.deps.operands_on(s, id, var).iter().map(|&p| kids[p]));
+            stack.extend(
+                self.deps
+                    .operands_on_small(s, id, var)
+                    .iter()
+                    .map(|&p| kids[p]),
+            );
         }
         order.sort_unstable();
         self.stack = stack;
@@ -178,7 +183,7 @@ impl Differentiator {
                 s.int(i64::from(one))
             }
             Node::Add(_) => {
-                let on = self.deps.operands_on(s, id, var);
+                let on = self.deps.operands_on_small(s, id, var);
                 let xs = s.node(id).children();
                 let ds: SmallVec<[ExprId; 8]> = on.iter().map(|&p| d(self, &xs[p])).collect();
                 match ds[..] {
@@ -212,7 +217,7 @@ impl Differentiator {
     /// on `var`.
     fn product_rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
         let mut terms: SmallVec<[ExprId; 8]> = SmallVec::new();
-        for i in self.deps.operands_on(s, id, var) {
+        for i in self.deps.operands_on_small(s, id, var) {
             let xs = s.node(id).children();
             let Some(&dx) = self.memo.get(&(xs[i], var)) else {
                 continue;

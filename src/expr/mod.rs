@@ -330,18 +330,22 @@ pub struct Store {
 /// The range of integers that [`Store::number`] finds without hashing.
 const SMALL_INTS: i64 = 256;
 
+/// Nodes a new store has room for: a homework-sized job fits without the
+/// node tables growing (each growth copies them).
+const INITIAL_NODES: usize = 128;
+
 impl Default for Store {
     fn default() -> Store {
         Store {
-            nodes: Vec::new(),
-            hashes: Vec::new(),
-            index: hashbrown::HashTable::new(),
+            nodes: Vec::with_capacity(INITIAL_NODES),
+            hashes: Vec::with_capacity(INITIAL_NODES),
+            index: hashbrown::HashTable::with_capacity(INITIAL_NODES),
             names: Vec::new(),
             name_keys: Vec::new(),
             syms: FxHashMap::default(),
-            depths: Vec::new(),
-            prints: Vec::new(),
-            flags: Vec::new(),
+            depths: Vec::with_capacity(INITIAL_NODES),
+            prints: Vec::with_capacity(INITIAL_NODES),
+            flags: Vec::with_capacity(INITIAL_NODES),
             operands: 0,
             max_bits: MAX_EXACT_BITS,
             max_depth: MAX_GRAPH_DEPTH,

@@ -13,6 +13,7 @@ use nom::character::complete::{char, digit1, one_of, satisfy};
 use nom::combinator::{cut, opt};
 use nom::{IResult, Parser};
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 use super::ParseOptions;
 use super::error::{Located, ParseErrorKind, Span, token};
@@ -66,10 +67,40 @@ fn fail<'s, T>(at: &'s str, len: usize, kind: ParseErrorKind) -> Res<'s, T> {
     Err(nom::Err::Failure(Located::new(at, len, kind)))
 }
 
+/// The token before an operand, as [`ParseErrorKind::ExpectedOperand`]
+/// names it: text only when an operand is missing, so that reading a
+/// well-formed operator allocates nothing.
+#[derive(Debug, Clone, Copy)]
+enum After<'s> {
+    Char(char),
+    Text(&'s str),
+}
+
+impl From<char> for After<'_> {
+    fn from(c: char) -> Self {
+        After::Char(c)
+    }
+}
+
+impl<'s> From<&'s str> for After<'s> {
+    fn from(t: &'s str) -> Self {
+        After::Text(t)
+    }
+}
+
+impl After<'_> {
+    fn text(self) -> String {
+        match self {
+            After::Char(c) => c.to_string(),
+            After::Text(t) => t.to_string(),
+        }
+    }
+}
+
 /// Labels a missing operand (an `Err::Error` of `parser`) as
 /// [`ParseErrorKind::ExpectedOperand`]; failures pass through unchanged.
 fn operand<'s, O>(
-    after: Option<String>,
+    after: Option<After<'s>>,
     mut parser: impl Parser<&'s str, Output = O, Error = Located<'s>>,
 ) -> impl Parser<&'s str, Output = O, Error = Located<'s>> {
     move |i: &'s str| {
@@ -79,7 +110,7 @@ fn operand<'s, O>(
                 let len = found.map_or(0, str::len);
                 let found = found.map(str::to_string);
                 let kind = ParseErrorKind::ExpectedOperand {
-                    after: after.clone(),
+                    after: after.map(After::text),
                     found,
                 };
                 nom::Err::Error(Located::new(e.input, len, kind))
@@ -213,7 +244,7 @@ impl<'s> Grammar<'s> {
     /// expr = term , { ( "+" | "-" ) , term } ;
     fn expr(&self, i: &'s str) -> Res<'s, ExprId> {
         let (mut i, (first, _)) = self.term(i)?;
-        let mut terms = vec![first];
+        let mut terms: SmallVec<[ExprId; 8]> = smallvec::smallvec![first];
         while let Ok((rest, op)) = one_of::<_, _, Located>("+-").parse(self.ws(i)) {
             let (rest, (t, _)) = cut(operand(Some(op.into()), |i| self.term(i))).parse(rest)?;
             terms.push(if op == '-' {
@@ -235,7 +266,7 @@ impl<'s> Grammar<'s> {
     fn term(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
         let start = self.offset(self.ws(i));
         let (mut i, (first, mut end)) = self.unary(i)?;
-        let mut factors = vec![first];
+        let mut factors: SmallVec<[ExprId; 8]> = smallvec::smallvec![first];
         loop {
             let j = self.ws(i);
             let (rest, (factor, last)) =
@@ -342,11 +373,12 @@ impl<'s> Grammar<'s> {
     /// loop and folded from the right: `b0 ^ (s1 (b1 ^ (s2 b2)))`.
     fn power_chain(&self, i: &'s str) -> Res<'s, (ExprId, End)> {
         let (mut i, (first, mut end)) = self.primary(i)?;
-        let (mut bases, mut negations) = (vec![first], Vec::new());
+        let mut bases: SmallVec<[ExprId; 4]> = smallvec::smallvec![first];
+        let mut negations: SmallVec<[bool; 4]> = SmallVec::new();
         while let Ok((rest, op)) = alt((tag::<_, _, Located>("^"), tag("**"))).parse(self.ws(i)) {
             self.deeper(self.ws(i))?;
             let (rest, (negative, sign)) = self.signs(rest)?;
-            let after = sign.map_or(op.to_string(), String::from);
+            let after = sign.map_or(After::Text(op), After::Char);
             let (rest, (base, last)) =
                 cut(operand(Some(after), |i| self.primary(i))).parse(rest)?;
             bases.push(base);

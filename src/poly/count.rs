@@ -16,13 +16,14 @@
 
 use num_traits::{One, Signed};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::expr::{ExprId, Func, Node, Number, Store};
 
 /// Tree operation count of `root`, with a memo of counts by id that can be
 /// kept across calls on the same store.
 pub fn count_ops(store: &Store, root: ExprId, memo: &mut FxHashMap<ExprId, u64>) -> u64 {
-    let mut stack = vec![(root, false)];
+    let mut stack: SmallVec<[(ExprId, bool); 16]> = smallvec::smallvec![(root, false)];
     while let Some((id, ready)) = stack.pop() {
         if memo.contains_key(&id) {
             continue;

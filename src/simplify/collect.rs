@@ -56,8 +56,11 @@ pub fn common_factors(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
     ids.iter().map(|i| done[i]).collect()
 }
 
+/// A term's factors, each a base with its numeric exponent if any.
+type TermFactors = SmallVec<[(ExprId, Option<Number>); 4]>;
+
 /// A term as its factors, each a base with a numeric exponent.
-fn factors(store: &Store, term: ExprId) -> Vec<(ExprId, Option<Number>)> {
+fn factors(store: &Store, term: ExprId) -> TermFactors {
     let xs: &[ExprId] = match store.node(term) {
         Node::Mul(xs) => xs,
         _ => std::slice::from_ref(&term),
@@ -75,10 +78,9 @@ fn factors(store: &Store, term: ExprId) -> Vec<(ExprId, Option<Number>)> {
 
 /// The sum of `terms` with its common factors outside, `None` when none.
 fn take_out(store: &mut Store, terms: &[ExprId]) -> Option<ExprId> {
-    let split: Vec<Vec<(ExprId, Option<Number>)>> =
-        terms.iter().map(|&t| factors(store, t)).collect();
+    let split: Vec<TermFactors> = terms.iter().map(|&t| factors(store, t)).collect();
     let one = Number::int(1);
-    let mut common: Vec<(ExprId, Number)> = Vec::new();
+    let mut common: SmallVec<[(ExprId, Number); 4]> = SmallVec::new();
     for (base, _) in &split[0] {
         if matches!(store.node(*base), Node::Num(_)) || common.iter().any(|(b, _)| b == base) {
             continue;
