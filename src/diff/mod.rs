@@ -258,6 +258,13 @@ impl Differentiator {
         f: ExprId,
         vars: &[Sym],
     ) -> Result<Vec<ExprId>, DiffError> {
+        if self.memo.is_empty() && vars.len() > 1 {
+            // a gradient memoizes about as many derivatives as the store
+            // has nodes (Rosenbrock: 1.09 per node at the start): room for
+            // them up front, rather than a table grown by doubling, each
+            // growth moving every entry to a new place
+            self.memo.reserve(s.len() + s.len() / 4);
+        }
         vars.iter().map(|&v| self.diff(s, f, v)).collect()
     }
 
