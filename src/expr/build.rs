@@ -427,6 +427,36 @@ mod tests {
     }
 
     #[test]
+    fn like_terms_merge_past_the_linear_search() {
+        // 40 terms over 20 rests: past SMALL_SEARCH distinct rests the
+        // like terms are found through a hash map; each rest v_j comes
+        // twice, as (j+1)*v_j and (j+21)*v_j, and also once cancelled
+        let mut s = Store::new();
+        let vs: Vec<ExprId> = (0..20).map(|j| s.var(&format!("v{j}"))).collect();
+        let mut terms = Vec::new();
+        for k in 0..40i64 {
+            let c = s.int(k + 1);
+            terms.push(s.mul(&[c, vs[(k % 20) as usize]]));
+        }
+        let m = s.neg(vs[19]);
+        terms.push(m);
+        let one = s.int(1);
+        terms.push(one);
+        let sum = s.add(&terms);
+        // by hand: 2j + 22 for j < 19, and 2*19 + 22 - 1 = 59 for v19; the
+        // constant is printed last
+        let mut want: Vec<String> = (0..20)
+            .map(|j| format!("{}*v{j}", if j == 19 { 59 } else { 2 * j + 22 }))
+            .collect();
+        want.push("1".into());
+        let want = want.join(" + ");
+        assert_eq!(crate::print::infix(&s, sum), want);
+        // the same sum in another order is the same node
+        terms.reverse();
+        assert_eq!(s.add(&terms), sum);
+    }
+
+    #[test]
     fn a_number_has_one_id_however_it_is_built() {
         let mut s = Store::new();
         // small integers come from the table, others from the index; both

@@ -387,3 +387,32 @@ fn base_exponent(store: &Store, f: ExprId, guards: &Guards) -> Option<(ExprId, N
         _ => Some((f, Number::int(1), false)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_bases_merge_past_the_linear_search() {
+        // 20 bases: past 16 a product's bases are found through a hash
+        // map. The input divides by each x_j, so x_j is non-zero wherever
+        // it is defined and `x_j^2 * x_j^(-1)` (kept apart by the canonical
+        // form, for its domain) merges to `x_j`.
+        let mut s = Store::new();
+        let xs: Vec<ExprId> = (1..=20).map(|j| s.var(&format!("x{j}"))).collect();
+        let recips: Vec<ExprId> = xs.iter().map(|&x| s.recip(x)).collect();
+        let input = s.add(&recips);
+        let mut factors = Vec::new();
+        for &x in &xs {
+            factors.push(s.powi(x, 2));
+            factors.push(s.recip(x));
+        }
+        let entry = s.mul(&factors);
+        assert_eq!(s.node(entry).children().len(), 40, "kept apart");
+        let want = s.mul(&xs);
+        assert_eq!(tidy(&mut s, &[input], &[entry]), vec![want]);
+        // without the guard nothing merges
+        let other = s.var("y");
+        assert_eq!(tidy(&mut s, &[other], &[entry]), vec![entry]);
+    }
+}
