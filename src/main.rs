@@ -11,7 +11,8 @@ use cli::args::{Cli, Command, Format};
 
 fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(&argv) {
+    let parsed = Cli::try_parse_one(&argv).map_or_else(|| Cli::try_parse_from(&argv), Ok);
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return cli::shell::clap_exit(e),
     };

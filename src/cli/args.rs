@@ -22,6 +22,37 @@ const EXAMPLES: &str = "Examples:
   deriv help functions";
 
 impl Cli {
+    /// The command line parsed against the subcommand its first word names,
+    /// alone, for the commands that compute: clap builds every
+    /// subcommand's arguments to parse any one, which was half the
+    /// instructions of a fresh `deriv grad` (W8). `None` where the first
+    /// word names no such command, or the parse fails or asks for help: the
+    /// caller then parses against the whole command, whose results and
+    /// messages are the ones users see. Where this answers, it agrees with
+    /// that parse (a test checks).
+    pub fn try_parse_one(argv: &[std::ffi::OsString]) -> Option<Cli> {
+        use clap::FromArgMatches;
+        type Augment = fn(clap::Command) -> clap::Command;
+        let (name, augment): (&'static str, Augment) = match argv.get(1)?.to_str()? {
+            "eval" => ("eval", EvalArgs::augment_args),
+            "simplify" => ("simplify", SimplifyArgs::augment_args),
+            "diff" => ("diff", DiffArgs::augment_args),
+            "grad" => ("grad", GradArgs::augment_args),
+            "hessian" => ("hessian", GradArgs::augment_args),
+            "jacobian" => ("jacobian", GradArgs::augment_args),
+            "taylor" => ("taylor", TaylorArgs::augment_args),
+            "linearize" => ("linearize", LinearizeArgs::augment_args),
+            "stats" => ("stats", StatsArgs::augment_args),
+            "trace" => ("trace", TraceArgs::augment_args),
+            _ => return None,
+        };
+        let one = clap::Command::new("deriv")
+            .subcommand_required(true)
+            .subcommand(augment(clap::Command::new(name)));
+        let matches = one.try_get_matches_from(argv).ok()?;
+        Cli::from_arg_matches(&matches).ok()
+    }
+
     /// The stack the worker thread needs: 256 MiB covers the default
     /// limits with a wide margin; higher limits get more: 2 KiB a level of
     /// `--max-graph-depth` (the recursive printers use well under 1 KiB a
@@ -510,5 +541,58 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `Cli::try_parse_one` answers for every command that computes, with
+    /// what the whole command's parse gives, and leaves errors and help to
+    /// it.
+    #[test]
+    fn one_subcommand_parses_as_the_whole_command() {
+        let argv = |s: &str| -> Vec<std::ffi::OsString> {
+            std::iter::once("deriv")
+                .chain(s.split('|'))
+                .map(Into::into)
+                .collect()
+        };
+        let agree = [
+            "eval|cos(t)|--at|t=1",
+            "eval|exp(x)|--points|-|--threads|2|--format|json",
+            "simplify|x*x|--format|latex|--timings|--repeat|3",
+            "diff|x^3*y|--wrt|x,y|--order|2|--at|x=1,y=2|--exact",
+            "diff|sin(t)|--wrt|t|--cse|--max-order|10",
+            "grad|sqrt(x^2+exp(x^2))",
+            "grad|x*y|--vars|x,y|--at|x=1,y=2|--mode|reverse|--check|--format|python",
+            "grad|x*y|--points|p.csv|--each-line|--max-nodes|1000|--max-depth|50",
+            "hessian|x^2*y + sin(y)|--at|x=1,y=2",
+            "jacobian|[x*y, x+y]|--mode|forward|--cse|--format|c",
+            "taylor|x^2 + 2*x*y + y^3|--at|x=1,y=2|--order|3|--numeric",
+            "taylor|a*sin(x)|--at|x=0|--vars|x|--format|rust",
+            "linearize|u^2*v|--at|u=1,v=3|--vars|u",
+            "stats|x1*x2*x3|--format|json",
+            "trace|sqrt(x^2+exp(x^2))|--at|x=0.5|--format|json",
+        ];
+        for a in agree {
+            let v = argv(a);
+            let whole = Cli::try_parse_from(&v).unwrap_or_else(|e| panic!("{a}: {e}"));
+            let one = Cli::try_parse_one(&v).unwrap_or_else(|| panic!("{a}: no answer"));
+            assert_eq!(format!("{one:?}"), format!("{whole:?}"), "{a}");
+        }
+        let left = [
+            "grad",
+            "grad|x|--bogus",
+            "grad|x|--help",
+            "grad|-h",
+            "grad|x|--mode|sideways",
+            "grad|x|--repeat|0x",
+            "hessian|x|y",
+            "--version",
+            "help|grad",
+            "man",
+            "completions|bash",
+            "gradient|x",
+        ];
+        for a in left {
+            assert!(Cli::try_parse_one(&argv(a)).is_none(), "{a}");
+        }
     }
 }
