@@ -3,6 +3,8 @@
 //!
 //! A [`Differentiator`] memoizes `(node, variable) → derivative`, so a
 //! subexpression shared in the graph is differentiated once per variable.
+//! A gradient keeps each variable's derivatives by node id instead, for
+//! the one sweep that reads them: near in memory where the nodes are.
 //! Nodes are processed in ascending id order (children first), never by
 //! recursion, so deep expressions cannot overflow the stack.
 //!
@@ -66,6 +68,14 @@ pub struct Differentiator {
     /// The work lists of [`Differentiator::cone`], kept between calls.
     order: Vec<ExprId>,
     stack: Vec<ExprId>,
+    /// A gradient's sweeps, one variable each, keep their derivatives here
+    /// instead of in `memo`: by node id (an entry counts where its stamp is
+    /// the sweep's), so that a rule finds its operands' near in memory, as
+    /// the nodes are, rather than scattered over a hash table.
+    dense: Vec<(u32, ExprId)>,
+    stamp: u32,
+    /// Whether the sweep under way keeps its derivatives in `dense`.
+    sweeping: bool,
     max_nodes: usize,
 }
 
@@ -84,6 +94,9 @@ impl Differentiator {
             walk: Walk::default(),
             order: Vec::new(),
             stack: Vec::new(),
+            dense: Vec::new(),
+            stamp: 0,
+            sweeping: false,
             max_nodes,
         }
     }
@@ -104,7 +117,52 @@ impl Differentiator {
     /// # Ok::<(), deriv::diff::DiffError>(())
     /// ```
     pub fn diff(&mut self, s: &mut Store, f: ExprId, var: Sym) -> Result<ExprId, DiffError> {
-        if let Some(&d) = self.memo.get(&(f, var)) {
+        self.derive(s, f, var)
+    }
+
+    /// `∂f/∂var` in a sweep of its own, its derivatives kept in `dense`
+    /// (none from `memo` used, none added to it).
+    fn sweep(&mut self, s: &mut Store, f: ExprId, var: Sym) -> Result<ExprId, DiffError> {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.dense.iter_mut().for_each(|e| e.0 = 0);
+            self.stamp = 1;
+        }
+        if self.dense.len() < s.len() {
+            self.dense.resize(s.len(), (0, ExprId::NONE));
+        }
+        self.sweeping = true;
+        let d = self.derive(s, f, var);
+        self.sweeping = false;
+        d
+    }
+
+    /// The memoized `∂id/∂var`: from the sweep under way, or from `memo`.
+    fn known(&self, id: ExprId, var: Sym) -> Option<ExprId> {
+        if self.sweeping {
+            self.dense
+                .get(id.index())
+                .filter(|e| e.0 == self.stamp)
+                .map(|e| e.1)
+        } else {
+            self.memo.get(&(id, var)).copied()
+        }
+    }
+
+    fn remember(&mut self, id: ExprId, var: Sym, d: ExprId) {
+        if self.sweeping {
+            let i = id.index();
+            if i >= self.dense.len() {
+                self.dense.resize(i + 1, (0, ExprId::NONE));
+            }
+            self.dense[i] = (self.stamp, d);
+        } else {
+            self.memo.insert((id, var), d);
+        }
+    }
+
+    fn derive(&mut self, s: &mut Store, f: ExprId, var: Sym) -> Result<ExprId, DiffError> {
+        if let Some(d) = self.known(f, var) {
             return Ok(d);
         }
         if s.is_nan(f) {
@@ -121,7 +179,7 @@ impl Differentiator {
         let done = self.apply_rules(s, &order, var);
         self.order = order;
         done?;
-        Ok(self.memo.get(&(f, var)).copied().unwrap_or(zero))
+        Ok(self.known(f, var).unwrap_or(zero))
     }
 
     /// The derivatives by `var` of the nodes of `order`, children first
@@ -129,7 +187,7 @@ impl Differentiator {
     fn apply_rules(&mut self, s: &mut Store, order: &[ExprId], var: Sym) -> Result<(), DiffError> {
         for &id in order {
             let d = self.rule(s, id, var);
-            self.memo.insert((id, var), d);
+            self.remember(id, var, d);
             if let Some(o) = s.overflowed() {
                 return Err(DiffError::Overflow(o));
             }
@@ -154,7 +212,7 @@ impl Differentiator {
         stack.clear();
         stack.push(f);
         while let Some(id) = stack.pop() {
-            if self.memo.contains_key(&(id, var)) || !self.walk.visit(id) {
+            if self.known(id, var).is_some() || !self.walk.visit(id) {
                 continue;
             }
             order.push(id);
@@ -175,7 +233,7 @@ impl Differentiator {
     /// a child with no entry does not depend on `var`: its derivative is 0).
     fn rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
         let zero = s.int(0);
-        let d = |me: &Self, c: &ExprId| me.memo.get(&(*c, var)).copied().unwrap_or(zero);
+        let d = |me: &Self, c: &ExprId| me.known(*c, var).unwrap_or(zero);
         match s.node(id) {
             Node::Num(_) | Node::Const(_) => zero,
             Node::Var(v) => {
@@ -219,7 +277,7 @@ impl Differentiator {
         let mut terms: SmallVec<[ExprId; 8]> = SmallVec::new();
         for i in self.deps.operands_on_small(s, id, var) {
             let xs = s.node(id).children();
-            let Some(&dx) = self.memo.get(&(xs[i], var)) else {
+            let Some(dx) = self.known(xs[i], var) else {
                 continue;
             };
             if s.as_num(dx).is_some_and(|n| n.is_zero()) {
@@ -258,11 +316,24 @@ impl Differentiator {
         f: ExprId,
         vars: &[Sym],
     ) -> Result<Vec<ExprId>, DiffError> {
+        // one sweep per variable, its derivatives by node id: a gradient
+        // looks each one up only while it differentiates by that variable
+        vars.iter().map(|&v| self.sweep(s, f, v)).collect()
+    }
+
+    /// The gradient with every derivative memoized, for the second
+    /// derivatives that follow: a Hessian's entries and a Jacobian's rows
+    /// share subexpressions with it.
+    fn gradient_memo(
+        &mut self,
+        s: &mut Store,
+        f: ExprId,
+        vars: &[Sym],
+    ) -> Result<Vec<ExprId>, DiffError> {
         if self.memo.is_empty() && vars.len() > 1 {
-            // a gradient memoizes about as many derivatives as the store
-            // has nodes (Rosenbrock: 1.09 per node at the start): room for
-            // them up front, rather than a table grown by doubling, each
-            // growth moving every entry to a new place
+            // about as many derivatives as the store has nodes (Rosenbrock:
+            // 1.09 per node at the start): room for them up front, rather
+            // than a table grown by doubling, each growth moving every entry
             self.memo.reserve(s.len() + s.len() / 4);
         }
         vars.iter().map(|&v| self.diff(s, f, v)).collect()
@@ -280,7 +351,7 @@ impl Differentiator {
         f: ExprId,
         vars: &[Sym],
     ) -> Result<Vec<Vec<ExprId>>, DiffError> {
-        let g = self.gradient(s, f, vars)?;
+        let g = self.gradient_memo(s, f, vars)?;
         let n = vars.len();
         let zero = s.int(0);
         let mut column: FxHashMap<Sym, Vec<usize>> = FxHashMap::default();
@@ -320,7 +391,7 @@ impl Differentiator {
         fs: &[ExprId],
         vars: &[Sym],
     ) -> Result<Vec<Vec<ExprId>>, DiffError> {
-        fs.iter().map(|&f| self.gradient(s, f, vars)).collect()
+        fs.iter().map(|&f| self.gradient_memo(s, f, vars)).collect()
     }
 }
 

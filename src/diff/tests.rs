@@ -298,3 +298,34 @@ fn timings() {
         println!("{name:<24} {:>12.1} µs", best * 1e6);
     }
 }
+
+/// A gradient's sweeps (derivatives kept by node id, one variable at a
+/// time) give the same nodes as memoized partial derivatives, in either
+/// order of use on one differentiator and on a fresh one.
+#[test]
+fn gradient_sweeps_agree_with_memoized_partials() {
+    for mut c in cases() {
+        let mut d = Differentiator::default();
+        let partials: Vec<ExprId> = c
+            .vars
+            .iter()
+            .map(|&v| d.diff(&mut c.store, c.f, v).expect("diff"))
+            .collect();
+        let swept = d.gradient(&mut c.store, c.f, &c.vars).expect("gradient");
+        assert_eq!(swept, partials, "{}", c.line["expr"]);
+        let fresh = Differentiator::default()
+            .gradient(&mut c.store, c.f, &c.vars)
+            .expect("gradient");
+        assert_eq!(fresh, partials, "{}", c.line["expr"]);
+        // and memoized partials after many sweeps
+        for _ in 0..3 {
+            d.gradient(&mut c.store, c.f, &c.vars).expect("gradient");
+        }
+        let again: Vec<ExprId> = c
+            .vars
+            .iter()
+            .map(|&v| d.diff(&mut c.store, c.f, v).expect("diff"))
+            .collect();
+        assert_eq!(again, partials, "{}", c.line["expr"]);
+    }
+}
