@@ -283,11 +283,7 @@ impl Differentiator {
             if s.as_num(dx).is_some_and(|n| n.is_zero()) {
                 continue;
             }
-            let mut factors: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(xs.len());
-            factors.extend_from_slice(&xs[..i]);
-            factors.extend_from_slice(&xs[i + 1..]);
-            factors.push(dx);
-            terms.push(s.mul(&factors));
+            terms.push(s.mul_all_but(id, i, dx));
         }
         s.add(&terms)
     }

@@ -34,6 +34,32 @@ impl Store {
             .unwrap_or_else(|next| self.intern_mul(&next))
     }
 
+    /// The product of the factors of the product `p` but its `i`-th, times
+    /// `by`, as [`Store::mul`] builds it: the product rule asks this of every
+    /// factor that depends on the variable. Where `by` is 1 and two or more
+    /// factors remain, none a number, they are a canonical product as they
+    /// stand (in order, like bases apart, sums primitive, as they were in
+    /// `p`), and they are interned without the constructor's passes.
+    pub(crate) fn mul_all_but(&mut self, p: ExprId, i: usize, by: ExprId) -> ExprId {
+        let Node::Mul(xs) = self.node(p) else {
+            return self.mul(&[by]);
+        };
+        let mut rest: Factors = SmallVec::with_capacity(xs.len());
+        rest.extend_from_slice(&xs[..i]);
+        rest.extend_from_slice(&xs[i + 1..]);
+        let canonical = self.overflow.is_none()
+            && rest.len() >= 2
+            && !matches!(self.node(rest[0]), Node::Num(_))
+            && self.as_num(by).is_some_and(Number::is_one);
+        if canonical {
+            let id = self.intern_mul(&rest);
+            debug_assert_eq!(id, self.mul(&rest), "a canonical product's factors");
+            return id;
+        }
+        rest.push(by);
+        self.mul(&rest)
+    }
+
     /// The factors with nested products flattened and, among two or more
     /// symbolic factors, every sum made primitive (its content joins the
     /// coefficient: `(2*x + 2)*y = 2*(x + 1)*y`, so the result does not
