@@ -12,6 +12,11 @@ use smallvec::SmallVec;
 use super::build::{Domain, overflows};
 use super::{ExprId, Node, Number, Store, number};
 
+/// The operands of `p`, copied (debug checks).
+fn xs_of(s: &Store, p: ExprId) -> Factors {
+    SmallVec::from_slice(s.node(p).children())
+}
+
 /// A product's factors while it is built: most products have a few, and
 /// those stay off the heap.
 type Factors = SmallVec<[ExprId; 8]>;
@@ -36,24 +41,39 @@ impl Store {
 
     /// The product of the factors of the product `p` but its `i`-th, times
     /// `by`, as [`Store::mul`] builds it: the product rule asks this of every
-    /// factor that depends on the variable. Where `by` is 1 and two or more
-    /// factors remain, none a number, they are a canonical product as they
-    /// stand (in order, like bases apart, sums primitive, as they were in
-    /// `p`), and they are interned without the constructor's passes.
+    /// factor that depends on the variable. Where `by` is a number and the
+    /// factors left are two or more, none a number, they are a canonical
+    /// product as they stand (in order, like bases apart, sums primitive,
+    /// as they were in `p`), and `by` is its coefficient: interned without
+    /// the constructor's passes; so is a lone factor left, times 1.
     pub(crate) fn mul_all_but(&mut self, p: ExprId, i: usize, by: ExprId) -> ExprId {
         let Node::Mul(xs) = self.node(p) else {
             return self.mul(&[by]);
         };
-        let mut rest: Factors = SmallVec::with_capacity(xs.len());
+        let mut rest: Factors = SmallVec::with_capacity(xs.len() + 1);
         rest.extend_from_slice(&xs[..i]);
         rest.extend_from_slice(&xs[i + 1..]);
-        let canonical = self.overflow.is_none()
-            && rest.len() >= 2
-            && !matches!(self.node(rest[0]), Node::Num(_))
-            && self.as_num(by).is_some_and(Number::is_one);
-        if canonical {
-            let id = self.intern_mul(&rest);
-            debug_assert_eq!(id, self.mul(&rest), "a canonical product's factors");
+        let by_number = self.as_num(by).filter(|n| !n.is_zero());
+        let one = by_number.is_some_and(Number::is_one);
+        let fast = if self.overflow.is_some() || by_number.is_none() {
+            None
+        } else if rest.len() == 1 && one {
+            Some(rest[0])
+        } else if rest.len() >= 2 && !matches!(self.node(rest[0]), Node::Num(_)) {
+            if !one {
+                rest.insert(0, by);
+            }
+            Some(self.intern_mul(&rest))
+        } else {
+            None
+        };
+        if let Some(id) = fast {
+            debug_assert_eq!(id, {
+                let mut all = xs_of(self, p);
+                all.remove(i);
+                all.push(by);
+                self.mul(&all)
+            });
             return id;
         }
         rest.push(by);
