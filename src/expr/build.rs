@@ -190,10 +190,11 @@ impl Store {
         roots: &[ExprId],
         values: &FxHashMap<Sym, ExprId>,
     ) -> Vec<ExprId> {
-        let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
-        for id in self.reachable(roots) {
+        let order = self.reachable(roots);
+        let mut done = super::IdMap::for_order(&order);
+        for id in order {
             let node = self.node(id).clone();
-            let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
+            let kids: SmallVec<[ExprId; 8]> = node.children().iter().map(|c| done[c]).collect();
             let new = match node {
                 Node::Var(s) => values.get(&s).copied().unwrap_or(id),
                 _ => self.rebuild(id, &kids),

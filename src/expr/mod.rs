@@ -28,6 +28,7 @@ mod power;
 mod product;
 pub(crate) mod rational;
 pub mod split;
+pub(crate) use walk::IdMap;
 pub use walk::Walk;
 mod walk;
 mod whole;

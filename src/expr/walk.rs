@@ -73,6 +73,71 @@ impl Walk {
     }
 }
 
+/// A map from the ids of one walk (ascending, as [`Store::reachable`]
+/// gives them) to ids: a table over their range where they fill an eighth
+/// of it or more, as the nodes of one expression mostly do, so that a pass
+/// over the graph reads each child's entry by an index rather than by a
+/// hash; a hash map where they are sparse.
+#[derive(Debug, Clone)]
+pub(crate) struct IdMap {
+    lo: usize,
+    table: Vec<ExprId>,
+    sparse: rustc_hash::FxHashMap<ExprId, ExprId>,
+}
+
+impl IdMap {
+    /// An empty map for the ids of `order` (ascending).
+    pub(crate) fn for_order(order: &[ExprId]) -> IdMap {
+        let (lo, hi) = match (order.first(), order.last()) {
+            (Some(a), Some(b)) => (a.index(), b.index()),
+            _ => (0, 0),
+        };
+        let dense = !order.is_empty() && hi - lo < 8 * order.len();
+        IdMap {
+            lo,
+            table: if dense {
+                vec![ExprId::NONE; hi - lo + 1]
+            } else {
+                Vec::new()
+            },
+            sparse: if dense {
+                rustc_hash::FxHashMap::default()
+            } else {
+                rustc_hash::FxHashMap::with_capacity_and_hasher(order.len(), Default::default())
+            },
+        }
+    }
+
+    fn slot(&self, id: ExprId) -> Option<usize> {
+        id.index()
+            .checked_sub(self.lo)
+            .filter(|&i| i < self.table.len())
+    }
+
+    /// Sets the entry of `id`.
+    pub(crate) fn insert(&mut self, id: ExprId, v: ExprId) {
+        match self.slot(id) {
+            Some(i) => self.table[i] = v,
+            None => {
+                self.sparse.insert(id, v);
+            }
+        }
+    }
+}
+
+impl std::ops::Index<&ExprId> for IdMap {
+    type Output = ExprId;
+
+    /// The entry of `id`, which must be set (a pass sets a node's entry
+    /// before it reads it as a child's).
+    fn index(&self, id: &ExprId) -> &ExprId {
+        match self.slot(*id) {
+            Some(i) if self.table[i] != ExprId::NONE => &self.table[i],
+            _ => &self.sparse[id],
+        }
+    }
+}
+
 thread_local! {
     /// The walk behind [`Store::reachable`], kept between calls.
     static WALK: RefCell<Walk> = RefCell::new(Walk::default());
@@ -145,6 +210,26 @@ mod tests {
             go(s, r, &mut out);
         }
         out.into_iter().collect()
+    }
+
+    #[test]
+    fn id_maps_read_back_what_was_set_dense_or_sparse() {
+        // ids close together (a table) and far apart (a hash map), and ids
+        // outside the range of the walk's
+        for order in [
+            vec![ExprId(3), ExprId(4), ExprId(6), ExprId(9)],
+            vec![ExprId(0), ExprId(1000), ExprId(5000)],
+        ] {
+            let mut m = IdMap::for_order(&order);
+            for (k, &id) in order.iter().enumerate() {
+                m.insert(id, ExprId(100 + k as u32));
+            }
+            m.insert(ExprId(20_000), ExprId(7));
+            for (k, &id) in order.iter().enumerate() {
+                assert_eq!(m[&id], ExprId(100 + k as u32));
+            }
+            assert_eq!(m[&ExprId(20_000)], ExprId(7));
+        }
     }
 
     #[test]

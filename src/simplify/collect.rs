@@ -20,7 +20,7 @@
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
-use crate::expr::{ExprId, Node, Number, Store};
+use crate::expr::{ExprId, IdMap, Node, Number, Store};
 use crate::poly::count_ops;
 
 /// `ids` with the common factors of their sums taken out where that makes
@@ -37,8 +37,7 @@ use crate::poly::count_ops;
 /// ```
 pub fn common_factors(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
     let order = store.reachable(ids);
-    let mut done: FxHashMap<ExprId, ExprId> =
-        FxHashMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut done = IdMap::for_order(&order);
     let mut memo = FxHashMap::default();
     for id in order {
         let kids: SmallVec<[ExprId; 8]> =

@@ -23,7 +23,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
-use crate::expr::{ExprId, Func, Node, Number, Store};
+use crate::expr::{ExprId, Func, IdMap, Node, Number, Store};
 
 /// Bases known to be non-zero, and non-negative, wherever the expressions
 /// they were read from are defined.
@@ -234,8 +234,7 @@ pub fn tidy(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId>
 /// of them. An entry comes back unchanged when nothing applies.
 pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId> {
     let order = store.reachable(ids);
-    let mut done: FxHashMap<ExprId, ExprId> =
-        FxHashMap::with_capacity_and_hasher(order.len(), Default::default());
+    let mut done = IdMap::for_order(&order);
     for id in order {
         let node = store.node(id);
         let kids: SmallVec<[ExprId; 8]> = node.children().iter().map(|c| done[c]).collect();
