@@ -45,10 +45,6 @@ impl Domain {
     }
 }
 
-/// Up to this many distinct terms, a sum finds like terms by a linear
-/// search (no hash map to build for the few terms of most sums).
-const SMALL_SEARCH: usize = 16;
-
 impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
@@ -226,7 +222,7 @@ impl Store {
         // coefficient and whether a term with it is singular: found by a
         // linear search among few, through `at` among many
         let mut coeffs: SmallVec<[(ExprId, Number, bool); 8]> = SmallVec::new();
-        let mut at: FxHashMap<ExprId, usize> = FxHashMap::default();
+        let mut seen = super::FirstSeen::default();
         // terms left unmerged because merging them overflows a float
         let mut extra: SmallVec<[ExprId; 2]> = SmallVec::new();
         for t in flat {
@@ -241,15 +237,7 @@ impl Store {
             }
             let singular = self.is_singular(t);
             let (c, rest) = self.split_coeff(t);
-            let found = if coeffs.len() <= SMALL_SEARCH {
-                coeffs.iter().position(|e| e.0 == rest)
-            } else {
-                if at.is_empty() {
-                    at.extend(coeffs.iter().enumerate().map(|(i, e)| (e.0, i)));
-                }
-                at.get(&rest).copied()
-            };
-            match found {
+            match seen.find(&coeffs, |e| e.0, rest) {
                 Some(i) => {
                     let (_, old, bad) = &mut coeffs[i];
                     let sum = old.add(&c);
@@ -261,9 +249,7 @@ impl Store {
                     }
                 }
                 None => {
-                    if !at.is_empty() {
-                        at.insert(rest, coeffs.len());
-                    }
+                    seen.pushed(rest, coeffs.len());
                     coeffs.push((rest, c, singular));
                 }
             }

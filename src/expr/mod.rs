@@ -30,7 +30,9 @@ pub(crate) mod rational;
 pub mod split;
 pub(crate) use walk::IdMap;
 pub use walk::Walk;
+mod seen;
 mod walk;
+pub(crate) use seen::FirstSeen;
 mod whole;
 mod written;
 

@@ -6,7 +6,6 @@
 
 use num_rational::BigRational;
 use num_traits::{One, Signed, Zero};
-use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::build::{Domain, overflows};
@@ -123,9 +122,8 @@ impl Store {
         // `1e300*1e300*x` stays as written, and evaluates to inf
         let mut extra: Factors = SmallVec::new();
         // factors by base, each base numbered in order of first occurrence
-        // (a linear search for the few bases of most products)
         let mut bases: Factors = SmallVec::new();
-        let mut numbered: FxHashMap<ExprId, u32> = FxHashMap::default();
+        let mut seen = super::FirstSeen::default();
         // (base number, factor, numeric exponent's node): ids, not numbers,
         // so that an item is small and no exponent is cloned
         let mut items: SmallVec<[(u32, ExprId, Option<ExprId>); 8]> =
@@ -147,19 +145,9 @@ impl Store {
                 },
                 _ => (f, None),
             };
-            let g = if bases.len() <= 16 {
-                bases.iter().position(|&x| x == b)
-            } else {
-                if numbered.is_empty() {
-                    numbered.extend(bases.iter().enumerate().map(|(i, &x)| (x, i as u32)));
-                }
-                numbered.get(&b).map(|&i| i as usize)
-            };
-            let g = g.unwrap_or_else(|| {
+            let g = seen.find(&bases, |&x| x, b).unwrap_or_else(|| {
+                seen.pushed(b, bases.len());
                 bases.push(b);
-                if !numbered.is_empty() {
-                    numbered.insert(b, (bases.len() - 1) as u32);
-                }
                 bases.len() - 1
             });
             items.push((g as u32, f, e));

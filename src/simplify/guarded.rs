@@ -23,7 +23,7 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 
-use crate::expr::{ExprId, Func, IdMap, Node, Number, Store};
+use crate::expr::{ExprId, FirstSeen, Func, IdMap, Node, Number, Store};
 
 /// Bases known to be non-zero, and non-negative, wherever the expressions
 /// they were read from are defined.
@@ -315,25 +315,16 @@ fn merge(store: &mut Store, factors: &[ExprId], built: Option<ExprId>, guards: &
         _ => smallvec::smallvec![product],
     };
     // per base, in order of first occurrence: the base, the exponents'
-    // sum, the factors as written, any fractional; found by a linear
-    // search among few bases, through `at` among many
+    // sum, the factors as written, any fractional
     let mut bases: SmallVec<[Base; 4]> = SmallVec::new();
-    let mut at: FxHashMap<ExprId, usize> = FxHashMap::default();
+    let mut seen = FirstSeen::default();
     let mut rest: SmallVec<[ExprId; 8]> = SmallVec::new();
     for f in xs {
         let Some((b, e, fractional)) = base_exponent(store, f, guards) else {
             rest.push(f);
             continue;
         };
-        let found = if bases.len() <= 16 {
-            bases.iter().position(|x| x.0 == b)
-        } else {
-            if at.is_empty() {
-                at.extend(bases.iter().enumerate().map(|(i, x)| (x.0, i)));
-            }
-            at.get(&b).copied()
-        };
-        match found {
+        match seen.find(&bases, |x| x.0, b) {
             Some(i) => {
                 let (_, s, fs, frac) = &mut bases[i];
                 *s = s.add(&e);
@@ -341,9 +332,7 @@ fn merge(store: &mut Store, factors: &[ExprId], built: Option<ExprId>, guards: &
                 *frac |= fractional;
             }
             None => {
-                if !at.is_empty() {
-                    at.insert(b, bases.len());
-                }
+                seen.pushed(b, bases.len());
                 bases.push((b, e, smallvec::smallvec![f], fractional));
             }
         }
