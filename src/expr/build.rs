@@ -414,6 +414,52 @@ mod tests {
     }
 
     #[test]
+    fn a_product_but_one_factor_is_what_mul_gives() {
+        // every factor of several products left out in turn, times numbers
+        // of every kind: the shortcut of the product rule against the
+        // constructor on the whole list
+        let mut s = Store::new();
+        let mut products = Vec::new();
+        for text in [
+            "x*y*z",
+            "3*x*y",
+            "x*(y + 1)*(z - 2)",
+            "x^2*x^(-1)*y",
+            "sin(x)*cos(y)*exp(z)*x",
+            "(x + 1)*y",
+        ] {
+            products.push(crate::parse::parse_expr(&mut s, text, &Default::default()).unwrap());
+        }
+        let nan = s.nan();
+        let bys = [
+            s.int(1),
+            s.int(-1),
+            s.int(2),
+            s.frac(1, 3),
+            s.float(2.5),
+            s.int(0),
+            nan,
+        ];
+        for &p in &products {
+            let n = s.node(p).children().len();
+            for i in 0..n {
+                for &by in &bys {
+                    let mut all: Vec<ExprId> = s.node(p).children().to_vec();
+                    all.remove(i);
+                    all.push(by);
+                    let want = s.mul(&all);
+                    assert_eq!(
+                        s.mul_all_but(p, i, by),
+                        want,
+                        "{} but {i}",
+                        crate::print::infix(&s, p)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn like_terms_merge_past_the_linear_search() {
         // 40 terms over 20 rests: past SMALL_SEARCH distinct rests the
         // like terms are found through a hash map; each rest v_j comes

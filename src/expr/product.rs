@@ -52,7 +52,8 @@ impl Store {
         let mut rest: Factors = SmallVec::with_capacity(xs.len() + 1);
         rest.extend_from_slice(&xs[..i]);
         rest.extend_from_slice(&xs[i + 1..]);
-        let by_number = self.as_num(by).filter(|n| !n.is_zero());
+        // a number, not 0 (the product vanishes) nor undefined (it absorbs)
+        let by_number = self.as_num(by).filter(|n| !n.is_zero() && !self.is_nan(by));
         let one = by_number.is_some_and(Number::is_one);
         let fast = if self.overflow.is_some() || by_number.is_none() {
             None
