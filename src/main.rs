@@ -1,5 +1,8 @@
-//! The `deriv` binary: parse the command line, run it on a worker thread
-//! with a stack to match the limits, exit.
+//! The `deriv` binary: parse the command line, run it on the main thread
+//! or on a worker thread with a stack to match the limits, exit. On Linux
+//! the process start is deriv's own (`cli::start`).
+
+#![cfg_attr(all(target_os = "linux", not(test)), no_main)]
 
 mod cli;
 
@@ -9,7 +12,20 @@ use anyhow::Context;
 use clap::Parser;
 use cli::args::{Cli, Command, Format};
 
+/// C's `main`: Rust's runtime start is left out (`cli::start`).
+#[cfg(all(target_os = "linux", not(test)))]
+#[allow(unsafe_code)]
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    cli::start::process(deriv)
+}
+
+#[cfg(any(not(target_os = "linux"), test))]
 fn main() -> ExitCode {
+    deriv()
+}
+
+fn deriv() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let parsed = Cli::try_parse_one(&argv).map_or_else(|| Cli::try_parse_from(&argv), Ok);
     let cli = match parsed {
@@ -33,7 +49,7 @@ fn main() -> ExitCode {
         .command
         .common()
         .is_some_and(|c| c.format == Format::Json);
-    match start(cli) {
+    match start(cli, &argv) {
         Ok(code) => code,
         Err(e) if json => {
             let message = format!("{e:#}");
@@ -50,10 +66,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the command on a thread whose stack grows with the limits (deep,
-/// but bounded, expressions are walked recursively by the printers);
-/// where the address space cannot hold that stack, on a smaller one.
-fn start(cli: Cli) -> anyhow::Result<ExitCode> {
+/// Runs the command on the main thread where its stack holds the input
+/// (`cli::start::fits_main_thread`), else on a thread whose stack grows
+/// with the limits (the parser recurses on nesting); where the address
+/// space cannot hold that stack, on a smaller one. A panic is reported as
+/// an internal error.
+fn start(cli: Cli, argv: &[std::ffi::OsString]) -> anyhow::Result<ExitCode> {
+    let bug = || anyhow::anyhow!("internal error (a bug: please report it with the input)");
+    if cli::start::fits_main_thread(&cli, argv) {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cli::run(cli)))
+            .map_err(|_| bug());
+    }
     let wanted = cli.stack_size();
     let mut last = None;
     for size in [wanted, wanted.min(256 << 20), 64 << 20] {
@@ -63,9 +86,7 @@ fn start(cli: Cli) -> anyhow::Result<ExitCode> {
             .spawn(move || cli::run(args))
         {
             Ok(handle) => {
-                return handle.join().map_err(|_| {
-                    anyhow::anyhow!("internal error (a bug: please report it with the input)")
-                });
+                return handle.join().map_err(|_| bug());
             }
             Err(e) => last = Some(e),
         }

@@ -21,6 +21,7 @@ mod render;
 mod report;
 pub mod shell;
 mod simplify;
+pub mod start;
 mod stats;
 mod taylor;
 mod trace;
