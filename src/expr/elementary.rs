@@ -49,19 +49,65 @@ pub(crate) fn exp(x: f64) -> f64 {
 /// 2^-60 of the result, so nearly every result is correctly rounded.
 #[inline(always)]
 pub(crate) fn exp_core(x: f64) -> f64 {
+    let (bits, r, tail) = exp_reduce(x);
+    let j = (bits & 63) as usize;
+    exp_finish(bits, r, tail, EXP2_HI[j], EXP2_LO[j])
+}
+
+/// The first half of [`exp_core`]: the bits of `t` (which hold `k`), and
+/// the remainder `r` with the tail of `e^r - 1` beyond `r`.
+#[inline(always)]
+fn exp_reduce(x: f64) -> (u64, f64, f64) {
     let t = x * INV_LN2_64 + SHIFT;
     let k = t - SHIFT;
     let (r, rr) = two_sum(x - k * LN2_64_HI, -(k * LN2_64_LO));
     let q = 1.0 / 2.0 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0))));
     let tail = rr + r * (r * q);
-    // the low bits of `t` hold k (two's complement): j = k mod 64 and
-    // m = floor(k / 64), with m + 1023 in 5..2042
-    let bits = t.to_bits();
-    let j = (bits & 63) as usize;
-    let (hi, lo) = (EXP2_HI[j], EXP2_LO[j]);
+    (t.to_bits(), r, tail)
+}
+
+/// The second half of [`exp_core`], given the table's `2^(j/64)` as the
+/// pair `hi + lo`: the low bits of `t` hold k (two's complement),
+/// j = k mod 64 and m = floor(k / 64), with m + 1023 in 5..2042.
+#[inline(always)]
+fn exp_finish(bits: u64, r: f64, tail: f64, hi: f64, lo: f64) -> f64 {
     let y = hi + (lo + (hi * r + hi * tail));
     let e = ((bits >> 6).wrapping_add(1023)) << 52;
     y * f64::from_bits(e)
+}
+
+/// [`exp`] over a block, in three loops so that the two around the table
+/// lookup vectorize (a compiler does not vectorize a loop with a gather
+/// from the table on most targets), then `libm` for the few arguments out
+/// of range. The same operations as [`exp_core`]: the same bits.
+#[inline(always)]
+pub(crate) fn exp_block(d: &mut [f64], a: &[f64]) {
+    const STEP: usize = 64;
+    let a = &a[..d.len()];
+    for (d, a) in d.chunks_mut(STEP).zip(a.chunks(STEP)) {
+        let mut bits = [0u64; STEP];
+        let mut r = [0.0; STEP];
+        let mut tail = [0.0; STEP];
+        for (((b, r), t), &x) in bits.iter_mut().zip(&mut r).zip(&mut tail).zip(a) {
+            (*b, *r, *t) = exp_reduce(x);
+        }
+        let mut hi = [0.0; STEP];
+        let mut lo = [0.0; STEP];
+        for ((h, l), &b) in hi.iter_mut().zip(&mut lo).zip(&bits) {
+            let j = (b & 63) as usize;
+            (*h, *l) = (EXP2_HI[j], EXP2_LO[j]);
+        }
+        for (i, y) in d.iter_mut().enumerate() {
+            *y = exp_finish(bits[i], r[i], tail[i], hi[i], lo[i]);
+        }
+    }
+    if a.iter().fold(false, |out, &x| out | !exp_in_range(x)) {
+        for (y, &x) in d.iter_mut().zip(a) {
+            if !exp_in_range(x) {
+                *y = x.exp();
+            }
+        }
+    }
 }
 
 /// Where [`sin_core`] and [`cos_core`] hold: the quadrant count `k` stays
@@ -176,6 +222,7 @@ fn kernel_cos(x: f64, y: f64) -> f64 {
 /// `y = f(x)` over a block: the branch-free core in a loop that vectorizes
 /// (called directly, so that it inlines: through a closure or a function
 /// pointer it may not), then `libm` for the few arguments out of range.
+/// (`exp_block` is written out: its table lookup gets a loop of its own.)
 macro_rules! blocks {
     ($($(#[$doc:meta])* $name:ident: $core:ident, $in_range:ident, $libm:ident;)*) => {$(
         $(#[$doc])*
@@ -185,9 +232,13 @@ macro_rules! blocks {
             for (y, x) in d.iter_mut().zip(a) {
                 *y = $core(*x);
             }
-            for (y, &x) in d.iter_mut().zip(a) {
-                if !$in_range(x) {
-                    *y = x.$libm();
+            // a branch-free look for arguments out of range first (it
+            // vectorizes), then the scalar fix-up where there are any
+            if a.iter().fold(false, |out, &x| out | !$in_range(x)) {
+                for (y, &x) in d.iter_mut().zip(a) {
+                    if !$in_range(x) {
+                        *y = x.$libm();
+                    }
                 }
             }
         }
@@ -195,8 +246,6 @@ macro_rules! blocks {
 }
 
 blocks! {
-    /// [`exp`] over a block.
-    exp_block: exp_core, exp_in_range, exp;
     /// [`sin`] over a block.
     sin_block: sin_core, trig_in_range, sin;
     /// [`cos`] over a block.
@@ -334,6 +383,29 @@ mod tests {
         cos_block(&mut d, &a);
         for (x, y) in a.iter().zip(&d) {
             assert_eq!(y.to_bits(), cos(*x).to_bits(), "cos {x}");
+        }
+    }
+
+    #[test]
+    fn blocks_of_any_length_in_range_or_not_give_the_scalar_bits() {
+        let mut next = rng(11);
+        for len in [0, 1, 63, 64, 65, 130, 512] {
+            for out in [false, true] {
+                let mut a: Vec<f64> = (0..len).map(|_| arg(&mut next, 40.0)).collect();
+                if out && len > 0 {
+                    a[len / 2] = -1e300;
+                }
+                let mut d = vec![0.0; len];
+                type Block = fn(&mut [f64], &[f64]);
+                let fs: [(Block, fn(f64) -> f64); 3] =
+                    [(exp_block, exp), (sin_block, sin), (cos_block, cos)];
+                for (block, scalar) in fs {
+                    block(&mut d, &a);
+                    for (x, y) in a.iter().zip(&d) {
+                        assert_eq!(y.to_bits(), scalar(*x).to_bits(), "{x} (length {len})");
+                    }
+                }
+            }
         }
     }
 }
