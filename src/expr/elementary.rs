@@ -397,7 +397,8 @@ mod tests {
                 }
                 let mut d = vec![0.0; len];
                 type Block = fn(&mut [f64], &[f64]);
-                let fs: [(Block, fn(f64) -> f64); 3] =
+                type Scalar = fn(f64) -> f64;
+                let fs: [(Block, Scalar); 3] =
                     [(exp_block, exp), (sin_block, sin), (cos_block, cos)];
                 for (block, scalar) in fs {
                     block(&mut d, &a);
