@@ -44,6 +44,8 @@ use super::{ExprId, Func, Node, Number, Store};
 const SINGULAR: u8 = 1;
 /// Flag bit: the node contains a variable.
 const HAS_VAR: u8 = 2;
+/// Flag bit: the node contains a `sigmoid` call.
+const HAS_SIGMOID: u8 = 4;
 
 /// Memoized answers of [`Store::is_undefined`] for one store.
 #[derive(Default)]
@@ -117,16 +119,21 @@ impl Store {
         self.flags[id.index()] & HAS_VAR == 0
     }
 
+    /// True when `id` contains a `sigmoid` call. Constant time.
+    pub fn has_sigmoid(&self, id: ExprId) -> bool {
+        self.flags[id.index()] & HAS_SIGMOID != 0
+    }
+
     /// The flags of a node about to be interned, from its operands'.
     pub(super) fn flags_of(&self, node: &Node) -> u8 {
         let inherited = node
             .children()
             .iter()
             .fold(0, |f, c| f | self.flags[c.index()]);
-        let var = if matches!(node, Node::Var(_)) {
-            HAS_VAR
-        } else {
-            0
+        let var = match node {
+            Node::Var(_) => HAS_VAR,
+            Node::Call(Func::Sigmoid, _) => HAS_SIGMOID,
+            _ => 0,
         };
         let here = if self.singular_here(node) {
             SINGULAR
@@ -256,6 +263,26 @@ mod tests {
         let mut s = Store::new();
         let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
         s.is_undefined(e, &mut Undefined::default())
+    }
+
+    #[test]
+    fn a_node_knows_whether_a_sigmoid_is_in_it() {
+        for (src, has) in [
+            ("sigmoid(x)", true),
+            ("2*exp(sigmoid(x)^2 + y) - 1", true),
+            ("x*sigmoid(y)^(-1)", true),
+            ("exp(-x)/(1 + exp(-x))", false),
+            ("tanh(x) + softplus(x)", false),
+        ] {
+            let mut s = Store::new();
+            let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+            // the flag agrees with a walk over the whole graph
+            let walked = s
+                .reachable(&[e])
+                .into_iter()
+                .any(|n| matches!(s.node(n), Node::Call(Func::Sigmoid, _)));
+            assert_eq!((s.has_sigmoid(e), walked), (has, has), "{src}");
+        }
     }
 
     #[test]

@@ -43,18 +43,13 @@ pub fn smaller(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<Expr
 }
 
 /// The nodes reachable from `ids` that have a `sigmoid` in them: one pass
-/// over the shared graph (a Hessian's entries share most of it).
+/// over the part of the shared graph that has (a flag of each node,
+/// [`Store::has_sigmoid`], so that no pass is made where none has).
 fn with_sigmoid(store: &Store, ids: &[ExprId]) -> FxHashSet<ExprId> {
-    let mut with = FxHashSet::default();
-    for e in store.reachable(ids) {
-        let node = store.node(e);
-        if matches!(node, Node::Call(Func::Sigmoid, _))
-            || node.children().iter().any(|c| with.contains(c))
-        {
-            with.insert(e);
-        }
-    }
-    with
+    store
+        .reachable_where(ids, |e| store.has_sigmoid(e))
+        .into_iter()
+        .collect()
 }
 
 /// `id` with every `sigmoid(u)` written `(1 + exp(-u))^(-1)`.
