@@ -53,11 +53,13 @@ impl Cli {
         Cli::from_arg_matches(&matches).ok()
     }
 
-    /// The stack the worker thread needs: 256 MiB covers the default
-    /// limits with a wide margin; higher limits get more: 2 KiB a level of
-    /// `--max-graph-depth` (the recursive printers use well under 1 KiB a
-    /// level) and 16 KiB a level of `--max-depth` (the parser uses about
-    /// 3 KiB a level in a release build, more in a debug build).
+    /// The stack the worker thread needs, where the command does not run
+    /// on the main thread (`start::fits_main_thread`): 256 MiB covers the
+    /// default limits with a wide margin; higher limits get more: 2 KiB a
+    /// level of `--max-graph-depth` (a margin: the rewrites and printers
+    /// walk with explicit stacks) and 16 KiB a level of `--max-depth` (the
+    /// parser uses about 3 KiB a level in a release build, more in a debug
+    /// build).
     pub fn stack_size(&self) -> usize {
         let Some(c) = self.command.common() else {
             return 8 << 20;
