@@ -25,6 +25,10 @@ use smallvec::SmallVec;
 
 use crate::expr::{ExprId, FirstSeen, Func, IdMap, Node, Number, Store};
 
+/// Room in [`Guards::add`]'s table of nodes seen at the start: a gradient's
+/// graph of a few dozen nodes fits without the table growing.
+const SEEN_ROOM: usize = 64;
+
 /// Bases known to be non-zero, and non-negative, wherever the expressions
 /// they were read from are defined.
 #[derive(Debug, Default, Clone)]
@@ -49,11 +53,24 @@ impl Guards {
     /// and function deriv has (`sigmoid(log(u))` is undefined for `u < 0`;
     /// `1^x` and `x^0` fold away before they could hide it).
     pub fn add(&mut self, store: &Store, roots: &[ExprId]) {
-        let mut seen: FxHashSet<(ExprId, bool)> = FxHashSet::default();
+        // per node, whether it was visited along a strict path: a strict
+        // visit does all that a loose one does (the same guards and more,
+        // its operands visited as strictly or more), so a node is visited
+        // at most twice, and a loose visit after a strict one is skipped
+        let mut seen: FxHashMap<ExprId, bool> =
+            FxHashMap::with_capacity_and_hasher(SEEN_ROOM, Default::default());
         let mut stack: Vec<(ExprId, bool)> = roots.iter().map(|&r| (r, true)).collect();
         while let Some((id, strict)) = stack.pop() {
-            if !seen.insert((id, strict)) {
-                continue;
+            match seen.entry(id) {
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    if *o.get() || !strict {
+                        continue;
+                    }
+                    o.insert(true);
+                }
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(strict);
+                }
             }
             match store.node(id) {
                 Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().map(|&x| (x, strict))),
