@@ -67,11 +67,12 @@ fn small(a: &BigRational, b: &BigRational) -> bool {
 
 /// Numerator and denominator as machine integers, when both fit in 62
 /// bits: sums and products of two such then fit in an `i128`.
-fn words(r: &BigRational) -> Option<(i64, i64)> {
+pub(crate) fn words(r: &BigRational) -> Option<(i64, i64)> {
     const LIMIT: i64 = 1 << 62;
     let n = r.numer().to_i64()?;
     let d = r.denom().to_i64()?;
-    (n.abs() < LIMIT && d < LIMIT).then_some((n, d))
+    // `unsigned_abs`: `abs` of -2^63 overflows
+    (n.unsigned_abs() < LIMIT.unsigned_abs() && d < LIMIT).then_some((n, d))
 }
 
 /// `n/d` from machine integers (`d > 0`), in lowest terms.
@@ -147,4 +148,27 @@ pub fn cmp_rational(a: &BigRational, b: &BigRational) -> Ordering {
         return a.numer().cmp(b.numer());
     }
     (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_most_negative_machine_integer_is_no_overflow() {
+        // -2^63: its `abs` overflows an i64 (a debug build panicked on
+        // `-9223372036854775808*x*3`)
+        let min = BigRational::from_integer(BigInt::from(i64::MIN));
+        let three = BigRational::from_integer(BigInt::from(3));
+        let third = BigRational::new_raw(BigInt::from(1), BigInt::from(3));
+        assert_eq!(words(&min), None);
+        assert_eq!(
+            mul_rational(&min, &three),
+            BigRational::from_integer(BigInt::from(i64::MIN) * 3)
+        );
+        assert_eq!(
+            add_rational(&min, &third),
+            BigRational::new_raw(BigInt::from(i64::MIN) * 3 + 1, BigInt::from(3))
+        );
+    }
 }
