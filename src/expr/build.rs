@@ -10,6 +10,7 @@ use num_rational::BigRational;
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
+use super::coeff::Coeff;
 use super::{Constant, ExprId, Func, Node, Number, Store, Sym};
 
 /// Where `x^e` is defined on the reals, for a numeric exponent `e`.
@@ -217,34 +218,37 @@ impl Store {
         if flat.iter().any(|t| self.is_nan(*t)) {
             return self.nan();
         }
-        let mut constant = Number::int(0);
+        // the constant and the coefficients as machine fractions while
+        // they are small (`Coeff`): no big integers built per term
+        let mut constant = Coeff::ZERO;
         // each distinct rest, in order of first occurrence, with its
         // coefficient and whether a term with it is singular: found by a
         // linear search among few, through `at` among many
-        let mut coeffs: SmallVec<[(ExprId, Number, bool); 8]> = SmallVec::new();
+        let mut coeffs: SmallVec<[(ExprId, Coeff, bool); 8]> = SmallVec::new();
         let mut seen = super::FirstSeen::default();
         // terms left unmerged because merging them overflows a float
         let mut extra: SmallVec<[ExprId; 2]> = SmallVec::new();
         for t in flat {
             if let Node::Num(n) = self.node(t) {
-                let sum = constant.add(n);
-                if overflows(&sum) {
+                let sum = constant.add(&Coeff::of(n));
+                if sum.overflows() {
                     extra.push(t);
                 } else {
-                    constant = self.bounded(sum);
+                    constant = self.bounded_coeff(sum);
                 }
                 continue;
             }
             let singular = self.is_singular(t);
-            let (c, rest) = self.split_coeff(t);
+            let (c, rest) = self.split_coeff_small(t);
             match seen.find(&coeffs, |e| e.0, rest) {
                 Some(i) => {
-                    let (_, old, bad) = &mut coeffs[i];
-                    let sum = old.add(&c);
-                    if overflows(&sum) {
+                    let sum = coeffs[i].1.add(&c);
+                    if sum.overflows() {
                         extra.push(t);
                     } else {
-                        *old = self.bounded(sum);
+                        let sum = self.bounded_coeff(sum);
+                        let (_, old, bad) = &mut coeffs[i];
+                        *old = sum;
                         *bad |= singular;
                     }
                 }
@@ -257,7 +261,13 @@ impl Store {
         let mut out: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(coeffs.len() + 1);
         for (rest, c, bad) in coeffs {
             if !c.is_zero() {
-                out.push(self.scale(c, rest));
+                let term = if c.is_one() {
+                    rest
+                } else {
+                    let c = self.coeff_node(&c);
+                    self.scale_by(c, rest)
+                };
+                out.push(term);
             } else if bad {
                 // inf - inf, or an undefined value minus itself
                 return self.nan();
@@ -268,11 +278,11 @@ impl Store {
         out.extend(extra);
         self.sort_canonical(&mut out);
         match (out.len(), constant.is_zero()) {
-            (0, _) => self.number(constant),
+            (0, _) => self.coeff_node(&constant),
             (1, true) => out[0],
             (_, zero) => {
                 if !zero {
-                    let c = self.number(constant);
+                    let c = self.coeff_node(&constant);
                     out.insert(0, c);
                 }
                 self.intern_add(&out)
@@ -302,12 +312,31 @@ impl Store {
         }
     }
 
-    /// `c * rest` for a canonical, coefficient-free, non-sum `rest`.
-    pub(super) fn scale(&mut self, c: Number, rest: ExprId) -> ExprId {
-        if c.is_one() {
-            return rest;
+    /// [`Store::split_coeff`] of a term that is not a number, the
+    /// coefficient as a [`Coeff`] (no big integer built for a small one).
+    fn split_coeff_small(&mut self, t: ExprId) -> (Coeff, ExprId) {
+        match self.node(t) {
+            Node::Mul(xs) => {
+                if let Node::Num(c) = self.node(xs[0]) {
+                    let c = Coeff::of(c);
+                    let rest: SmallVec<[ExprId; 8]> = SmallVec::from_slice(&xs[1..]);
+                    let r = if rest.len() == 1 {
+                        rest[0]
+                    } else {
+                        self.intern_mul(&rest)
+                    };
+                    (c, r)
+                } else {
+                    (Coeff::ONE, t)
+                }
+            }
+            _ => (Coeff::ONE, t),
         }
-        let c = self.number(c);
+    }
+
+    /// `c * rest` for the node `c` of a number other than one and a
+    /// canonical, coefficient-free, non-sum `rest`.
+    fn scale_by(&mut self, c: ExprId, rest: ExprId) -> ExprId {
         let mut xs: SmallVec<[ExprId; 8]> = SmallVec::new();
         xs.push(c);
         match self.node(rest) {

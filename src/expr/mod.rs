@@ -20,6 +20,7 @@
 mod apply;
 mod build;
 mod calls;
+mod coeff;
 pub mod domain;
 pub(crate) mod elementary;
 mod number;

@@ -9,6 +9,7 @@ use num_traits::{One, Signed, Zero};
 use smallvec::SmallVec;
 
 use super::build::{Domain, overflows};
+use super::coeff::Coeff;
 use super::{ExprId, Node, Number, Store, number};
 
 /// The operands of `p`, copied (debug checks).
@@ -19,91 +20,6 @@ fn xs_of(s: &Store, p: ExprId) -> Factors {
 /// A product's factors while it is built: most products have a few, and
 /// those stay off the heap.
 type Factors = SmallVec<[ExprId; 8]>;
-
-/// A product's numeric coefficient while its factors are gathered: a
-/// machine fraction in lowest terms while numerator and denominator fit in
-/// 62 bits (most coefficients: no big integers are built and dropped for
-/// each factor), else a [`Number`]. The same values as [`Number::mul`].
-#[derive(Clone, Debug)]
-enum Coeff {
-    /// `n/d`, `d > 0`, in lowest terms, both below `2^62` in magnitude.
-    Small(i64, i64),
-    /// Any other number.
-    Big(Number),
-}
-
-impl Coeff {
-    const ONE: Coeff = Coeff::Small(1, 1);
-
-    /// `self * n`.
-    fn mul(&self, n: &Number) -> Coeff {
-        if let (Coeff::Small(a, b), Number::Rational(r)) = (self, n)
-            && let Some((c, d)) = super::rational::words(r)
-        {
-            let (num, den) = (
-                i128::from(*a) * i128::from(c),
-                i128::from(*b) * i128::from(d),
-            );
-            let g = num_integer::Integer::gcd(&num.unsigned_abs(), &den.unsigned_abs()) as i128;
-            let (num, den) = if g > 1 {
-                (num / g, den / g)
-            } else {
-                (num, den)
-            };
-            const LIMIT: u128 = 1 << 62;
-            if num.unsigned_abs() < LIMIT && den.unsigned_abs() < LIMIT {
-                return Coeff::Small(num as i64, den as i64);
-            }
-        }
-        Coeff::Big(self.number().mul(n))
-    }
-
-    /// The coefficient as a number.
-    fn number(&self) -> Number {
-        match self {
-            Coeff::Small(n, 1) => Number::int(*n),
-            Coeff::Small(n, d) => Number::Rational(BigRational::new_raw((*n).into(), (*d).into())),
-            Coeff::Big(x) => x.clone(),
-        }
-    }
-
-    fn is_zero(&self) -> bool {
-        match self {
-            Coeff::Small(n, _) => *n == 0,
-            Coeff::Big(x) => x.is_zero(),
-        }
-    }
-
-    fn is_one(&self) -> bool {
-        match self {
-            Coeff::Small(n, d) => *n == 1 && *d == 1,
-            Coeff::Big(x) => x.is_one(),
-        }
-    }
-
-    fn is_exact(&self) -> bool {
-        match self {
-            Coeff::Small(..) => true,
-            Coeff::Big(x) => x.is_exact(),
-        }
-    }
-
-    /// Bits of the larger of numerator and denominator ([`Number::bits`]).
-    fn bits(&self) -> u64 {
-        match self {
-            Coeff::Small(n, d) => {
-                let bits = |v: u64| u64::from(u64::BITS - v.leading_zeros());
-                bits(n.unsigned_abs()).max(bits(d.unsigned_abs()))
-            }
-            Coeff::Big(x) => x.bits(),
-        }
-    }
-
-    /// True when the coefficient is a float that overflowed ([`overflows`]).
-    fn overflows(&self) -> bool {
-        matches!(self, Coeff::Big(x) if overflows(x))
-    }
-}
 
 impl Store {
     /// A product.
@@ -196,17 +112,6 @@ impl Store {
         Some((coeff, flat))
     }
 
-    /// The node of a coefficient: a small integer from the table without a
-    /// big integer built ([`Store::number`] does the same for a number).
-    fn coeff_node(&mut self, coeff: &Coeff) -> ExprId {
-        match *coeff {
-            Coeff::Small(n, 1) if n.unsigned_abs() <= super::SMALL_INTS.unsigned_abs() => {
-                self.int(n)
-            }
-            _ => self.number(coeff.number()),
-        }
-    }
-
     /// One round of product canonicalization; `Err` asks for another round
     /// because merging powers produced numbers or products.
     fn mul_pass(&mut self, factors: &[ExprId]) -> Result<ExprId, Factors> {
@@ -231,10 +136,8 @@ impl Store {
                     let prod = coeff.mul(n);
                     if prod.overflows() {
                         extra.push(f);
-                    } else if prod.bits() <= self.max_bits {
-                        coeff = prod;
                     } else {
-                        coeff = Coeff::Big(self.bounded(prod.number()));
+                        coeff = self.bounded_coeff(prod);
                     }
                     continue;
                 }
@@ -411,59 +314,5 @@ impl Store {
         let c = self.number(coeff.clone());
         let scaled: Vec<ExprId> = terms.iter().map(|&t| self.mul(&[c, t])).collect();
         Some(self.add(&scaled))
-    }
-}
-
-#[cfg(test)]
-mod coeff_tests {
-    use super::*;
-    use num_bigint::BigInt;
-
-    /// Numbers on both sides of the machine-fraction limit (2^62), of
-    /// both signs, fractions, zero, one and floats.
-    fn numbers() -> Vec<Number> {
-        let big = BigInt::from(1u64 << 61);
-        let mut v = vec![
-            Number::int(0),
-            Number::int(1),
-            Number::int(-1),
-            Number::int(6),
-            Number::frac(-3, 4),
-            Number::frac(5, 6),
-            Number::Rational(BigRational::new_raw(big.clone() - 1, BigInt::from(3))),
-            Number::Rational(BigRational::from_integer(big.clone() * BigInt::from(2) - 1)),
-            Number::Rational(BigRational::from_integer(big.clone() * BigInt::from(2))),
-            Number::Rational(BigRational::from_integer(-(big.clone() * BigInt::from(4)))),
-            Number::Rational(BigRational::new_raw(BigInt::from(1), big * BigInt::from(3))),
-            Number::float(2.5),
-            Number::float(-0.0),
-        ];
-        v.push(Number::float(1e300));
-        v
-    }
-
-    #[test]
-    fn a_coefficient_multiplies_as_numbers_do() {
-        for a in numbers() {
-            for b in numbers() {
-                for c in numbers() {
-                    let want = a.mul(&b).mul(&c);
-                    let got = Coeff::ONE.mul(&a).mul(&b).mul(&c);
-                    let n = got.number();
-                    assert_eq!(n, want, "{a:?} * {b:?} * {c:?}");
-                    assert_eq!(n.bits(), got.bits(), "{n:?}");
-                    assert_eq!(
-                        (got.is_zero(), got.is_one(), got.is_exact(), got.overflows()),
-                        (
-                            want.is_zero(),
-                            want.is_one(),
-                            want.is_exact(),
-                            overflows(&want)
-                        ),
-                        "{want:?}"
-                    );
-                }
-            }
-        }
     }
 }

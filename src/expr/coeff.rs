@@ -1,0 +1,216 @@
+//! A numeric coefficient while a product or a sum is built: a machine
+//! fraction while it is small, so that gathering coefficients builds no
+//! big integers.
+
+use num_rational::BigRational;
+
+use super::build::overflows;
+use super::{ExprId, Number, Store};
+
+/// A numeric coefficient while a product's factors or a sum's like terms
+/// are gathered: a
+/// machine fraction in lowest terms while numerator and denominator fit in
+/// 62 bits (most coefficients: no big integers are built and dropped for
+/// each factor), else a [`Number`]. The same values as [`Number::mul`].
+#[derive(Clone, Debug)]
+pub(super) enum Coeff {
+    /// `n/d`, `d > 0`, in lowest terms, both below `2^62` in magnitude.
+    Small(i64, i64),
+    /// Any other number.
+    Big(Number),
+}
+
+impl Coeff {
+    pub(super) const ONE: Coeff = Coeff::Small(1, 1);
+    pub(super) const ZERO: Coeff = Coeff::Small(0, 1);
+
+    /// `self * n`.
+    pub(super) fn mul(&self, n: &Number) -> Coeff {
+        if let (Coeff::Small(a, b), Number::Rational(r)) = (self, n)
+            && let Some((c, d)) = super::rational::words(r)
+        {
+            let (num, den) = (
+                i128::from(*a) * i128::from(c),
+                i128::from(*b) * i128::from(d),
+            );
+            if let Some(small) = Coeff::reduced(num, den) {
+                return small;
+            }
+        }
+        Coeff::Big(self.number().mul(n))
+    }
+
+    /// The coefficient `n`.
+    pub(super) fn of(n: &Number) -> Coeff {
+        match n {
+            Number::Rational(r) => match super::rational::words(r) {
+                Some((a, b)) => Coeff::Small(a, b),
+                None => Coeff::Big(n.clone()),
+            },
+            Number::Float(_) => Coeff::Big(n.clone()),
+        }
+    }
+
+    /// `self + other`.
+    pub(super) fn add(&self, other: &Coeff) -> Coeff {
+        if let (Coeff::Small(a, b), Coeff::Small(c, d)) = (self, other) {
+            let (a, b, c, d) = (
+                i128::from(*a),
+                i128::from(*b),
+                i128::from(*c),
+                i128::from(*d),
+            );
+            let (num, den) = if b == d {
+                (a + c, b)
+            } else {
+                (a * d + c * b, b * d)
+            };
+            if let Some(small) = Coeff::reduced(num, den) {
+                return small;
+            }
+        }
+        Coeff::Big(self.number().add(&other.number()))
+    }
+
+    /// `num/den` (`den > 0`) in lowest terms, where both then fit.
+    fn reduced(num: i128, den: i128) -> Option<Coeff> {
+        const LIMIT: u128 = 1 << 62;
+        let g = num_integer::Integer::gcd(&num.unsigned_abs(), &den.unsigned_abs()) as i128;
+        let (num, den) = if g > 1 {
+            (num / g, den / g)
+        } else {
+            (num, den)
+        };
+        (num.unsigned_abs() < LIMIT && den.unsigned_abs() < LIMIT)
+            .then_some(Coeff::Small(num as i64, den as i64))
+    }
+
+    /// The coefficient as a number.
+    pub(super) fn number(&self) -> Number {
+        match self {
+            Coeff::Small(n, 1) => Number::int(*n),
+            Coeff::Small(n, d) => Number::Rational(BigRational::new_raw((*n).into(), (*d).into())),
+            Coeff::Big(x) => x.clone(),
+        }
+    }
+
+    pub(super) fn is_zero(&self) -> bool {
+        match self {
+            Coeff::Small(n, _) => *n == 0,
+            Coeff::Big(x) => x.is_zero(),
+        }
+    }
+
+    pub(super) fn is_one(&self) -> bool {
+        match self {
+            Coeff::Small(n, d) => *n == 1 && *d == 1,
+            Coeff::Big(x) => x.is_one(),
+        }
+    }
+
+    pub(super) fn is_exact(&self) -> bool {
+        match self {
+            Coeff::Small(..) => true,
+            Coeff::Big(x) => x.is_exact(),
+        }
+    }
+
+    /// Bits of the larger of numerator and denominator ([`Number::bits`]).
+    pub(super) fn bits(&self) -> u64 {
+        match self {
+            Coeff::Small(n, d) => {
+                let bits = |v: u64| u64::from(u64::BITS - v.leading_zeros());
+                bits(n.unsigned_abs()).max(bits(d.unsigned_abs()))
+            }
+            Coeff::Big(x) => x.bits(),
+        }
+    }
+
+    /// True when the coefficient is a float that overflowed ([`overflows`]).
+    pub(super) fn overflows(&self) -> bool {
+        matches!(self, Coeff::Big(x) if overflows(x))
+    }
+}
+
+impl Store {
+    /// `c` within the bound on exact numbers ([`Store::bounded`]).
+    pub(super) fn bounded_coeff(&mut self, c: Coeff) -> Coeff {
+        if c.bits() <= self.max_bits {
+            c
+        } else {
+            Coeff::Big(self.bounded(c.number()))
+        }
+    }
+
+    /// The node of a coefficient: a small integer from the table without a
+    /// big integer built ([`Store::number`] does the same for a number).
+    pub(super) fn coeff_node(&mut self, coeff: &Coeff) -> ExprId {
+        match *coeff {
+            Coeff::Small(n, 1) if n.unsigned_abs() <= super::SMALL_INTS.unsigned_abs() => {
+                self.int(n)
+            }
+            _ => self.number(coeff.number()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigInt;
+
+    /// Numbers on both sides of the machine-fraction limit (2^62), of
+    /// both signs, fractions, zero, one and floats.
+    fn numbers() -> Vec<Number> {
+        let big = BigInt::from(1u64 << 61);
+        let mut v = vec![
+            Number::int(0),
+            Number::int(1),
+            Number::int(-1),
+            Number::int(6),
+            Number::frac(-3, 4),
+            Number::frac(5, 6),
+            Number::Rational(BigRational::new_raw(big.clone() - 1, BigInt::from(3))),
+            Number::Rational(BigRational::from_integer(big.clone() * BigInt::from(2) - 1)),
+            Number::Rational(BigRational::from_integer(big.clone() * BigInt::from(2))),
+            Number::Rational(BigRational::from_integer(-(big.clone() * BigInt::from(4)))),
+            Number::Rational(BigRational::new_raw(BigInt::from(1), big * BigInt::from(3))),
+            Number::float(2.5),
+            Number::float(-0.0),
+        ];
+        v.push(Number::float(1e300));
+        v
+    }
+
+    #[test]
+    fn a_coefficient_adds_and_multiplies_as_numbers_do() {
+        for a in numbers() {
+            for b in numbers() {
+                for c in numbers() {
+                    let want = a.mul(&b).mul(&c);
+                    let got = Coeff::ONE.mul(&a).mul(&b).mul(&c);
+                    let sum = a.add(&b).add(&c);
+                    let got_sum = Coeff::ZERO
+                        .add(&Coeff::of(&a))
+                        .add(&Coeff::of(&b))
+                        .add(&Coeff::of(&c));
+                    assert_eq!(got_sum.number(), sum, "{a:?} + {b:?} + {c:?}");
+                    assert_eq!(got_sum.bits(), sum.bits(), "{sum:?}");
+                    let n = got.number();
+                    assert_eq!(n, want, "{a:?} * {b:?} * {c:?}");
+                    assert_eq!(n.bits(), got.bits(), "{n:?}");
+                    assert_eq!(
+                        (got.is_zero(), got.is_one(), got.is_exact(), got.overflows()),
+                        (
+                            want.is_zero(),
+                            want.is_one(),
+                            want.is_exact(),
+                            overflows(&want)
+                        ),
+                        "{want:?}"
+                    );
+                }
+            }
+        }
+    }
+}
