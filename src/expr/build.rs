@@ -292,46 +292,41 @@ impl Store {
 
     /// Splits a term into its numeric coefficient and the rest.
     pub fn split_coeff(&mut self, t: ExprId) -> (Number, ExprId) {
-        match self.node(t) {
-            Node::Mul(xs) => {
-                if let Node::Num(c) = self.node(xs[0]) {
-                    let c = (**c).clone();
-                    let rest: SmallVec<[ExprId; 8]> = SmallVec::from_slice(&xs[1..]);
-                    let r = if rest.len() == 1 {
-                        rest[0]
-                    } else {
-                        self.intern_mul(&rest)
-                    };
-                    (c, r)
-                } else {
-                    (Number::int(1), t)
-                }
-            }
-            Node::Num(n) => ((**n).clone(), self.int(1)),
-            _ => (Number::int(1), t),
+        if let Node::Num(n) = self.node(t) {
+            return ((**n).clone(), self.int(1));
+        }
+        match self.coeff_and_rest(t) {
+            Some((c, rest)) => (self.as_num(c).expect("a number").clone(), rest),
+            None => (Number::int(1), t),
         }
     }
 
     /// [`Store::split_coeff`] of a term that is not a number, the
     /// coefficient as a [`Coeff`] (no big integer built for a small one).
     fn split_coeff_small(&mut self, t: ExprId) -> (Coeff, ExprId) {
-        match self.node(t) {
-            Node::Mul(xs) => {
-                if let Node::Num(c) = self.node(xs[0]) {
-                    let c = Coeff::of(c);
-                    let rest: SmallVec<[ExprId; 8]> = SmallVec::from_slice(&xs[1..]);
-                    let r = if rest.len() == 1 {
-                        rest[0]
-                    } else {
-                        self.intern_mul(&rest)
-                    };
-                    (c, r)
-                } else {
-                    (Coeff::ONE, t)
-                }
-            }
-            _ => (Coeff::ONE, t),
+        match self.coeff_and_rest(t) {
+            Some((c, rest)) => (Coeff::of(self.as_num(c).expect("a number")), rest),
+            None => (Coeff::ONE, t),
         }
+    }
+
+    /// The numeric coefficient's node of a product that has one, and the
+    /// product of the other factors.
+    fn coeff_and_rest(&mut self, t: ExprId) -> Option<(ExprId, ExprId)> {
+        let Node::Mul(xs) = self.node(t) else {
+            return None;
+        };
+        let c = xs[0];
+        if !matches!(self.node(c), Node::Num(_)) {
+            return None;
+        }
+        let rest: SmallVec<[ExprId; 8]> = SmallVec::from_slice(&xs[1..]);
+        let r = if rest.len() == 1 {
+            rest[0]
+        } else {
+            self.intern_mul(&rest)
+        };
+        Some((c, r))
     }
 
     /// `c * rest` for the node `c` of a number other than one and a
