@@ -75,7 +75,12 @@ impl Coeff {
     /// `num/den` (`den > 0`) in lowest terms, where both then fit.
     fn reduced(num: i128, den: i128) -> Option<Coeff> {
         const LIMIT: u128 = 1 << 62;
-        let g = num_integer::Integer::gcd(&num.unsigned_abs(), &den.unsigned_abs()) as i128;
+        // an integer (most coefficients) is in lowest terms already
+        let g = if den == 1 {
+            1
+        } else {
+            num_integer::Integer::gcd(&num.unsigned_abs(), &den.unsigned_abs()) as i128
+        };
         let (num, den) = if g > 1 {
             (num / g, den / g)
         } else {
