@@ -8,16 +8,17 @@ use super::build::overflows;
 use super::{ExprId, Number, Store};
 
 /// A numeric coefficient while a product's factors or a sum's like terms
-/// are gathered: a
-/// machine fraction in lowest terms while numerator and denominator fit in
-/// 62 bits (most coefficients: no big integers are built and dropped for
-/// each factor), else a [`Number`]. The same values as [`Number::mul`].
+/// are gathered: a machine fraction in lowest terms while numerator and
+/// denominator fit in 62 bits (most coefficients: no big integers are
+/// built and dropped for each factor), else a boxed [`Number`] (so that a
+/// coefficient is small to move). The same values as [`Number::mul`] and
+/// [`Number::add`].
 #[derive(Clone, Debug)]
 pub(super) enum Coeff {
     /// `n/d`, `d > 0`, in lowest terms, both below `2^62` in magnitude.
     Small(i64, i64),
     /// Any other number.
-    Big(Number),
+    Big(Box<Number>),
 }
 
 impl Coeff {
@@ -37,7 +38,7 @@ impl Coeff {
                 return small;
             }
         }
-        Coeff::Big(self.number().mul(n))
+        Coeff::Big(Box::new(self.number().mul(n)))
     }
 
     /// The coefficient `n`.
@@ -45,9 +46,9 @@ impl Coeff {
         match n {
             Number::Rational(r) => match super::rational::words(r) {
                 Some((a, b)) => Coeff::Small(a, b),
-                None => Coeff::Big(n.clone()),
+                None => Coeff::Big(Box::new(n.clone())),
             },
-            Number::Float(_) => Coeff::Big(n.clone()),
+            Number::Float(_) => Coeff::Big(Box::new(n.clone())),
         }
     }
 
@@ -69,7 +70,7 @@ impl Coeff {
                 return small;
             }
         }
-        Coeff::Big(self.number().add(&other.number()))
+        Coeff::Big(Box::new(self.number().add(&other.number())))
     }
 
     /// `num/den` (`den > 0`) in lowest terms, where both then fit.
@@ -95,7 +96,7 @@ impl Coeff {
         match self {
             Coeff::Small(n, 1) => Number::int(*n),
             Coeff::Small(n, d) => Number::Rational(BigRational::new_raw((*n).into(), (*d).into())),
-            Coeff::Big(x) => x.clone(),
+            Coeff::Big(x) => (**x).clone(),
         }
     }
 
@@ -140,10 +141,11 @@ impl Coeff {
 impl Store {
     /// `c` within the bound on exact numbers ([`Store::bounded`]).
     pub(super) fn bounded_coeff(&mut self, c: Coeff) -> Coeff {
-        if c.bits() <= self.max_bits {
+        // a small one has at most 62 bits
+        if matches!(c, Coeff::Small(..)) && self.max_bits >= 62 || c.bits() <= self.max_bits {
             c
         } else {
-            Coeff::Big(self.bounded(c.number()))
+            Coeff::Big(Box::new(self.bounded(c.number())))
         }
     }
 
