@@ -79,25 +79,36 @@ def fresh_processes(deriv, args, peers):
     case = next(c for c in wl.CASES if c.kind == 'process')
     rows = []
 
-    def many(label, argv, n):
-        runs = [runner.spawn(argv, timeout=args.peer_timeout) for _ in range(n)]
+    def row(label, argv, runs):
         bad = next((r for r in runs if not r.ok), None)
         if bad:
             rows.append((label, runner.failure(bad, args.peer_timeout)))
             return
         mem = runner.spawn(argv, timeout=args.peer_timeout, rss=True)
-        rows.append((label, {'median_s': statistics.median(r.wall for r in runs), 'reps': n,
+        rows.append((label, {'median_s': statistics.median(r.wall for r in runs), 'reps': len(runs),
                              'rss_kib': mem.rss_kib}))
-    many('/bin/true', ['/bin/true'], 101)
-    many('deriv --version (bare start)', [deriv.path, '--version'], 101)
-    many(f'deriv grad "{case.expr}"', [deriv.path, 'grad', case.expr], 101)
+
+    # the short processes in turn, 101 rounds: a change of the machine's
+    # load touches all of them alike (one after the other, a ratio moved
+    # by 20% between runs)
+    quick = [('/bin/true', ['/bin/true']),
+             ('deriv --version (bare start)', [deriv.path, '--version']),
+             (f'deriv grad "{case.expr}"', [deriv.path, 'grad', case.expr])]
     if args.deriv_static:
         # the same source linked statically (compare.sh builds it): no
         # shared libraries to map, which is most of a start
-        many(f'deriv grad "{case.expr}" (static build)', [args.deriv_static, 'grad', case.expr], 101)
+        quick.append((f'deriv grad "{case.expr}" (static build)',
+                      [args.deriv_static, 'grad', case.expr]))
+    runs = {label: [] for label, _ in quick}
+    for _ in range(101):
+        for label, argv in quick:
+            runs[label].append(runner.spawn(argv, timeout=args.peer_timeout))
+    for label, argv in quick:
+        row(label, argv, runs[label])
     for peer in peers:
-        many(f'{NAMES[peer]}: python bench/peers.py {peer} --fresh',
-             [sys.executable, os.path.join(HERE, 'peers.py'), peer, case.key, '--fresh'], 3)
+        argv = [sys.executable, os.path.join(HERE, 'peers.py'), peer, case.key, '--fresh']
+        row(f'{NAMES[peer]}: python bench/peers.py {peer} --fresh', argv,
+            [runner.spawn(argv, timeout=args.peer_timeout) for _ in range(3)])
     return rows
 
 
