@@ -303,7 +303,7 @@ impl Store {
 
     /// [`Store::split_coeff`] of a term that is not a number, the
     /// coefficient as a [`Coeff`] (no big integer built for a small one).
-    fn split_coeff_small(&mut self, t: ExprId) -> (Coeff, ExprId) {
+    pub(super) fn split_coeff_small(&mut self, t: ExprId) -> (Coeff, ExprId) {
         match self.coeff_and_rest(t) {
             Some((c, rest)) => (Coeff::of(self.as_num(c).expect("a number")), rest),
             None => (Coeff::ONE, t),

@@ -91,6 +91,30 @@ impl Coeff {
             .then_some(Coeff::Small(num as i64, den as i64))
     }
 
+    /// True below zero.
+    pub(super) fn is_negative(&self) -> bool {
+        match self {
+            Coeff::Small(n, _) => *n < 0,
+            Coeff::Big(x) => x.is_negative(),
+        }
+    }
+
+    /// The gcd of the magnitudes of `cs` (the gcd of the numerators over
+    /// the lcm of the denominators, `(0, 1)` for none) in machine words,
+    /// or `None` where one is not small or the lcm outgrows a word.
+    pub(super) fn magnitude_gcd(cs: &[Coeff]) -> Option<(u64, u64)> {
+        let (mut n, mut d) = (0u64, 1u64);
+        for c in cs {
+            let Coeff::Small(a, b) = c else {
+                return None;
+            };
+            let b = b.unsigned_abs();
+            n = num_integer::Integer::gcd(&n, &a.unsigned_abs());
+            d = (d / num_integer::Integer::gcd(&d, &b)).checked_mul(b)?;
+        }
+        Some((n, d))
+    }
+
     /// The coefficient as a number.
     pub(super) fn number(&self) -> Number {
         match self {
@@ -219,5 +243,52 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod content_tests {
+    use crate::expr::{Number, Store};
+    use crate::parse::{ParseOptions, parse_expr};
+    use crate::print::infix;
+
+    /// `Store::content` of a sum: the number and the primitive sum, by hand.
+    fn content(src: &str) -> Option<(Number, String)> {
+        let mut s = Store::new();
+        let e = parse_expr(&mut s, src, &ParseOptions::default()).expect("parses");
+        s.content(e).map(|(c, rest)| (c, infix(&s, rest)))
+    }
+
+    #[test]
+    fn the_content_of_a_sum_small_big_or_float() {
+        assert_eq!(
+            content("6*x + 4*y"),
+            Some((Number::int(2), "3*x + 2*y".into()))
+        );
+        assert_eq!(content("-x - y"), Some((Number::int(-1), "x + y".into())));
+        assert_eq!(
+            content("x/2 + y/3"),
+            Some((Number::frac(1, 6), "3*x + 2*y".into()))
+        );
+        assert_eq!(
+            content("-6*x + 4*y - 2"),
+            Some((Number::int(-2), "3*x - 2*y + 1".into()))
+        );
+        assert_eq!(content("x + 2*y"), None);
+        assert_eq!(content("x - y"), None);
+        // beyond machine words: 2^70 in common, then 2 with a big term
+        let big = content("1180591620717411303424*x + 2361183241434822606848*y");
+        assert_eq!(big.as_ref().map(|b| b.1.as_str()), Some("x + 2*y"));
+        assert_eq!(big.map(|b| b.0.as_i64()), Some(None));
+        assert_eq!(
+            content("1180591620717411303424*x + 6*y"),
+            Some((Number::int(2), "590295810358705651712*x + 3*y".into()))
+        );
+        // a float coefficient: only the sign
+        assert_eq!(content("2.0*x + 4*y"), None);
+        assert_eq!(
+            content("-2.0*x - 4*y"),
+            Some((Number::int(-1), "2.0*x + 4*y".into()))
+        );
     }
 }

@@ -269,32 +269,49 @@ impl Store {
             Node::Add(terms) => SmallVec::from_slice(terms),
             _ => return None,
         };
-        let mut g: Option<BigRational> = None;
         let mut lead_negative = None;
         let mut negatives = 0usize;
         let mut floats = false;
+        let mut coeffs: SmallVec<[Coeff; 8]> = SmallVec::with_capacity(terms.len());
         for &t in terms.iter() {
-            let (c, _) = self.split_coeff(t);
-            // a float coefficient: only the sign is normalized
-            let r = c.as_rational().map_or_else(BigRational::one, |r| r.abs());
+            let c = match self.node(t) {
+                Node::Num(n) => Coeff::of(n),
+                _ => self.split_coeff_small(t).0,
+            };
             floats |= !c.is_exact();
             negatives += usize::from(c.is_negative());
             if lead_negative.is_none() && !matches!(self.node(t), Node::Num(_)) {
                 lead_negative = Some(c.is_negative());
             }
-            g = Some(match g {
-                None => r,
-                Some(g) => {
-                    let (gd, rd) = (g.denom(), r.denom());
-                    let lcm = gd / number::gcd(gd, rd) * rd;
-                    BigRational::new_raw(number::gcd(g.numer(), r.numer()), lcm)
-                }
-            });
+            coeffs.push(c);
         }
         // the sign with fewer negative terms; at a tie, a positive first variable term
         let flip = 2 * negatives > terms.len()
             || (2 * negatives == terms.len() && lead_negative == Some(true));
-        let g = if floats { BigRational::one() } else { g? };
+        // the gcd of the magnitudes (a float coefficient: only the sign is
+        // normalized), in machine words where they are small: most sums'
+        // is 1, and then no big number is built
+        let g = if floats {
+            BigRational::one()
+        } else {
+            match Coeff::magnitude_gcd(&coeffs) {
+                Some((0, _)) => return None,
+                Some((1, 1)) if !flip => return None,
+                Some((n, d)) => BigRational::new_raw(n.into(), d.into()),
+                None => coeffs
+                    .iter()
+                    .map(|c| {
+                        c.number()
+                            .as_rational()
+                            .map_or_else(BigRational::one, |r| r.abs())
+                    })
+                    .reduce(|g, r| {
+                        let (gd, rd) = (g.denom(), r.denom());
+                        let lcm = gd / number::gcd(gd, rd) * rd;
+                        BigRational::new_raw(number::gcd(g.numer(), r.numer()), lcm)
+                    })?,
+            }
+        };
         let c = if flip { -g } else { g };
         if c.is_one() || c.is_zero() {
             return None;
