@@ -321,12 +321,13 @@ fn divisors(store: &Store, id: ExprId, normal: &Normal) -> Vec<ExprId> {
 fn fractions(store: &Store, ids: &[ExprId]) -> FxHashMap<ExprId, bool> {
     // per node: (has a negative power, has a sum worth normalizing, is a
     // polynomial in the variables)
-    let mut flags: FxHashMap<ExprId, (bool, bool, bool)> = FxHashMap::default();
-    for n in store.reachable(ids) {
+    let order = store.reachable(ids);
+    let mut flags = Flags::for_order(&order);
+    for &n in &order {
         let f = match store.node(n) {
             Node::Num(_) | Node::Var(_) | Node::Const(_) => (false, false, true),
             Node::Pow([b, e]) => {
-                let (d, f, p) = flags[b];
+                let (d, f, p) = flags.get(*b);
                 let k = store.as_num(*e);
                 let negative = k.is_some_and(|k| k.is_negative());
                 let natural = k.and_then(Number::as_i64).is_some_and(|k| k > 0);
@@ -334,23 +335,73 @@ fn fractions(store: &Store, ids: &[ExprId]) -> FxHashMap<ExprId, bool> {
                 (d || negative, f || (d && negative), p && natural)
             }
             Node::Mul(xs) => xs.iter().fold((false, false, true), |(d, f, p), x| {
-                (d || flags[x].0, f || flags[x].1, p && flags[x].2)
+                let (xd, xf, xp) = flags.get(*x);
+                (d || xd, f || xf, p && xp)
             }),
             Node::Add(xs) => {
-                let poly = xs.iter().all(|x| flags[x].2);
-                let two = xs.iter().filter(|x| flags[*x].0).count() >= 2
+                let poly = xs.iter().all(|x| flags.get(*x).2);
+                let two = xs.iter().filter(|x| flags.get(**x).0).count() >= 2
                     || shared_factor(store, xs)
                     || pythagorean(store, xs)
                     || (poly && products_of_sums(store, xs));
                 xs.iter().fold((false, two, poly), |(d, f, p), x| {
-                    (d || flags[x].0, f || flags[x].1, p)
+                    let (xd, xf, _) = flags.get(*x);
+                    (d || xd, f || xf, p)
                 })
             }
             _ => (false, false, false),
         };
-        flags.insert(n, f);
+        flags.set(n, f);
     }
-    ids.iter().map(|&id| (id, flags[&id].1)).collect()
+    ids.iter().map(|&id| (id, flags.get(id).1)).collect()
+}
+
+/// The three flags of [`fractions`] per node of one walk, by index over
+/// the walk's range where its ids are dense there (a product of 49 sums
+/// reads 49 entries: no hashing), else in a hash map.
+struct Flags {
+    lo: usize,
+    table: Vec<u8>,
+    sparse: FxHashMap<ExprId, u8>,
+}
+
+impl Flags {
+    fn for_order(order: &[ExprId]) -> Flags {
+        let (lo, hi) = match (order.first(), order.last()) {
+            (Some(a), Some(b)) => (a.index(), b.index()),
+            _ => (0, 0),
+        };
+        let dense = !order.is_empty() && hi - lo < 8 * order.len();
+        Flags {
+            lo,
+            table: if dense {
+                vec![0; hi - lo + 1]
+            } else {
+                Vec::new()
+            },
+            sparse: FxHashMap::default(),
+        }
+    }
+
+    fn set(&mut self, id: ExprId, (d, f, p): (bool, bool, bool)) {
+        let bits = 1 | u8::from(d) << 1 | u8::from(f) << 2 | u8::from(p) << 3;
+        match id.index().checked_sub(self.lo) {
+            Some(i) if i < self.table.len() => self.table[i] = bits,
+            _ => {
+                self.sparse.insert(id, bits);
+            }
+        }
+    }
+
+    /// The flags of `id`, which must be set (children come first).
+    fn get(&self, id: ExprId) -> (bool, bool, bool) {
+        let bits = match id.index().checked_sub(self.lo) {
+            Some(i) if i < self.table.len() => self.table[i],
+            _ => self.sparse[&id],
+        };
+        debug_assert!(bits & 1 == 1, "flags read before they are set");
+        (bits & 2 != 0, bits & 4 != 0, bits & 8 != 0)
+    }
 }
 
 /// True when two terms of a sum have a factor other than a variable or a
