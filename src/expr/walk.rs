@@ -33,6 +33,42 @@ impl Walk {
         }
     }
 
+    /// Starts a walk that marks nodes at two levels (see [`Walk::raise`])
+    /// over a store of `len` nodes: none is marked.
+    pub fn reset_levels(&mut self, len: usize) {
+        self.reset(len);
+        self.next_epoch();
+        if self.epoch < 2 {
+            // the marks were cleared to 0 at the second step: 0 would
+            // read as the lower level
+            self.next_epoch();
+        }
+    }
+
+    /// In a walk started by [`Walk::reset_levels`], raises the mark of
+    /// `id` to `level` (1 or 2) where it is lower, and returns the level
+    /// it had (0: not marked).
+    pub fn raise(&mut self, id: ExprId, level: u32) -> u32 {
+        debug_assert!((1..=2).contains(&level));
+        let i = id.index();
+        if i >= self.mark.len() {
+            self.mark.resize(i + 1, 0);
+        }
+        let low = self.epoch - 1;
+        let m = &mut self.mark[i];
+        let before = if *m == self.epoch {
+            2
+        } else if *m == low {
+            1
+        } else {
+            0
+        };
+        if level > before {
+            *m = low + (level - 1);
+        }
+        before
+    }
+
     /// True when `id` was visited in this walk.
     pub fn is_visited(&self, id: ExprId) -> bool {
         self.mark.get(id.index()) == Some(&self.epoch)
@@ -145,7 +181,7 @@ thread_local! {
 
 /// Runs `f` with this thread's kept walk, or with a fresh one where that is
 /// in use (an `enter` test that itself walks the graph).
-fn with_walk<T>(f: impl FnOnce(&mut Walk) -> T) -> T {
+pub(crate) fn with_walk<T>(f: impl FnOnce(&mut Walk) -> T) -> T {
     WALK.with(|w| match w.try_borrow_mut() {
         Ok(mut w) => f(&mut w),
         Err(_) => f(&mut Walk::default()),
@@ -277,6 +313,30 @@ mod tests {
         }
         for k in (0..400).step_by(37) {
             assert_eq!(s.reachable(&[made[k]]), naive(&s, &[made[k]]), "{k}");
+        }
+    }
+
+    /// Two-level marks: a mark only rises, each walk starts unmarked, and
+    /// the epoch's wrap-around (marks cleared to 0) never leaves a stale
+    /// mark that reads as a level.
+    #[test]
+    fn levels_rise_and_reset() {
+        let (a, b) = (ExprId(3), ExprId(70));
+        for start in [0, u32::MAX - 3, u32::MAX - 2, u32::MAX - 1, u32::MAX] {
+            let mut w = Walk::default();
+            w.epoch = start;
+            for _ in 0..3 {
+                w.reset_levels(8);
+                assert_eq!(w.raise(a, 1), 0, "from {start}");
+                assert_eq!(w.raise(a, 1), 1);
+                assert_eq!(w.raise(a, 2), 1);
+                assert_eq!(w.raise(a, 1), 2, "a strict mark stays strict");
+                assert_eq!(w.raise(a, 2), 2);
+                // beyond the length given: the marks grow
+                assert_eq!(w.raise(b, 2), 0);
+                assert_eq!(w.raise(b, 1), 2);
+                assert_eq!(w.raise(ExprId(5), 2), 0);
+            }
         }
     }
 }

@@ -25,10 +25,6 @@ use smallvec::SmallVec;
 
 use crate::expr::{ExprId, FirstSeen, Func, IdMap, Node, Number, Store};
 
-/// Room in [`Guards::add`]'s table of nodes seen at the start: a gradient's
-/// graph of a few dozen nodes fits without the table growing.
-const SEEN_ROOM: usize = 64;
-
 /// Bases known to be non-zero, and non-negative, wherever the expressions
 /// they were read from are defined.
 #[derive(Debug, Default, Clone)]
@@ -53,53 +49,50 @@ impl Guards {
     /// and function deriv has (`sigmoid(log(u))` is undefined for `u < 0`;
     /// `1^x` and `x^0` fold away before they could hide it).
     pub fn add(&mut self, store: &Store, roots: &[ExprId]) {
-        // per node, whether it was visited along a strict path: a strict
-        // visit does all that a loose one does (the same guards and more,
-        // its operands visited as strictly or more), so a node is visited
-        // at most twice, and a loose visit after a strict one is skipped
-        let mut seen: FxHashMap<ExprId, bool> =
-            FxHashMap::with_capacity_and_hasher(SEEN_ROOM, Default::default());
-        let mut stack: Vec<(ExprId, bool)> = roots.iter().map(|&r| (r, true)).collect();
-        while let Some((id, strict)) = stack.pop() {
-            match seen.entry(id) {
-                std::collections::hash_map::Entry::Occupied(mut o) => {
-                    if *o.get() || !strict {
-                        continue;
-                    }
-                    o.insert(true);
+        // per node, whether it was visited along a strict path (mark level
+        // 2) or only a loose one (1): a strict visit does all that a loose
+        // one does (the same guards and more, its operands visited as
+        // strictly or more), so a node is visited at most twice, and a
+        // loose visit after a strict one is skipped
+        crate::expr::with_walk(|seen| {
+            seen.reset_levels(store.len());
+            let mut stack: Vec<(ExprId, bool)> = roots.iter().map(|&r| (r, true)).collect();
+            while let Some((id, strict)) = stack.pop() {
+                let level = if strict { 2 } else { 1 };
+                if seen.raise(id, level) >= level {
+                    continue;
                 }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(strict);
-                }
-            }
-            match store.node(id) {
-                Node::Add(xs) | Node::Mul(xs) => stack.extend(xs.iter().map(|&x| (x, strict))),
-                Node::Pow([b, e]) => {
-                    let Some(n) = store.as_num(*e) else {
-                        stack.extend([(*b, false), (*e, false)]);
-                        continue;
-                    };
-                    if n.is_negative() && strict {
-                        self.nonzero_factors(store, *b);
+                match store.node(id) {
+                    Node::Add(xs) | Node::Mul(xs) => {
+                        stack.extend(xs.iter().map(|&x| (x, strict)));
                     }
-                    if !n.is_integer() {
-                        self.nonneg.insert(*b);
-                    }
-                    stack.push((*b, strict));
-                }
-                Node::Call(f, args) => {
-                    if *f == Func::Ln {
-                        if strict {
-                            self.nonzero_factors(store, args[0]);
+                    Node::Pow([b, e]) => {
+                        let Some(n) = store.as_num(*e) else {
+                            stack.extend([(*b, false), (*e, false)]);
+                            continue;
+                        };
+                        if n.is_negative() && strict {
+                            self.nonzero_factors(store, *b);
                         }
-                        self.nonneg.insert(args[0]);
+                        if !n.is_integer() {
+                            self.nonneg.insert(*b);
+                        }
+                        stack.push((*b, strict));
                     }
-                    let strict = strict && keeps_undefined(*f);
-                    stack.extend(args.iter().map(|&a| (a, strict)));
+                    Node::Call(f, args) => {
+                        if *f == Func::Ln {
+                            if strict {
+                                self.nonzero_factors(store, args[0]);
+                            }
+                            self.nonneg.insert(args[0]);
+                        }
+                        let strict = strict && keeps_undefined(*f);
+                        stack.extend(args.iter().map(|&a| (a, strict)));
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
+        });
     }
 
     /// `b` is non-zero: so is each factor of a product, and the base of a
