@@ -323,8 +323,10 @@ mod tests {
     fn levels_rise_and_reset() {
         let (a, b) = (ExprId(3), ExprId(70));
         for start in [0, u32::MAX - 3, u32::MAX - 2, u32::MAX - 1, u32::MAX] {
-            let mut w = Walk::default();
-            w.epoch = start;
+            let mut w = Walk {
+                epoch: start,
+                ..Walk::default()
+            };
             for _ in 0..3 {
                 w.reset_levels(8);
                 assert_eq!(w.raise(a, 1), 0, "from {start}");
