@@ -96,13 +96,22 @@ impl Walk {
         let mut out = Vec::with_capacity(16);
         let mut stack = std::mem::take(&mut self.stack);
         stack.clear();
-        stack.extend_from_slice(roots);
-        while let Some(id) = stack.pop() {
-            if !enter(id) || !self.visit(id) {
-                continue;
+        // a node is marked when it is first found, so that an operand
+        // found again (a sum shared by 49 products) costs a look at its
+        // mark, not a trip through the stack
+        for &r in roots {
+            if enter(r) && self.visit(r) {
+                out.push(r);
+                stack.push(r);
             }
-            out.push(id);
-            stack.extend_from_slice(s.node(id).children());
+        }
+        while let Some(id) = stack.pop() {
+            for &c in s.node(id).children() {
+                if enter(c) && self.visit(c) {
+                    out.push(c);
+                    stack.push(c);
+                }
+            }
         }
         self.stack = stack;
         out
