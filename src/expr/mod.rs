@@ -24,6 +24,7 @@ mod coeff;
 pub mod domain;
 pub(crate) mod elementary;
 mod number;
+mod ops;
 pub mod order;
 mod power;
 mod product;
@@ -305,6 +306,8 @@ pub struct Store {
     depths: Vec<u32>,
     prints: Vec<u64>,
     flags: Vec<u8>,
+    /// Each node's operation count ([`Store::ops`]), once asked for.
+    ops: ops::OpsCache,
     operands: usize,
     max_bits: u64,
     max_depth: u32,
@@ -350,6 +353,7 @@ impl Default for Store {
             depths: Vec::with_capacity(INITIAL_NODES),
             prints: Vec::with_capacity(INITIAL_NODES),
             flags: Vec::with_capacity(INITIAL_NODES),
+            ops: ops::OpsCache::with_capacity(INITIAL_NODES),
             operands: 0,
             max_bits: MAX_EXACT_BITS,
             max_depth: MAX_GRAPH_DEPTH,
@@ -419,6 +423,23 @@ impl Store {
         self.depths[id.index()]
     }
 
+    /// The operation count of a node written out as a tree, as the
+    /// acceptance kit counts SymPy's `count_ops` of the printed form (see
+    /// [`crate::poly::count_ops`]); saturating. Computed the first time
+    /// it is asked for, children first, and kept.
+    ///
+    /// ```
+    /// # use deriv::{expr::Store, parse::{parse_expr, ParseOptions}};
+    /// let mut s = Store::new();
+    /// let e = parse_expr(&mut s, "x^2 - 2*x/y", &ParseOptions::default())?;
+    /// // x^2 - 2*x/y: POW, SUB, MUL, DIV
+    /// assert_eq!(s.ops(e), 4);
+    /// # Ok::<(), deriv::parse::ParseError>(())
+    /// ```
+    pub fn ops(&self, id: ExprId) -> u64 {
+        ops::ops(self, id)
+    }
+
     /// The bound on exact numbers, in bits.
     pub fn max_exact_bits(&self) -> u64 {
         self.max_bits
@@ -448,6 +469,7 @@ impl Store {
         self.depths.push(1);
         self.prints.push(self.fingerprint_of(&node));
         self.flags.push(0);
+        self.ops.push();
         self.insert(h, node, id);
         id
     }
@@ -642,6 +664,7 @@ impl Store {
         self.depths.push(depth);
         self.prints.push(self.fingerprint_of(&node));
         self.flags.push(self.flags_of(&node));
+        self.ops.push();
         self.operands += node.children().len();
         self.insert(h, node, id);
         id

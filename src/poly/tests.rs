@@ -269,6 +269,15 @@ fn counts_follow_sympy() {
         ("sigmoid(-2*x)", 4),
         ("sigmoid(x^4)", 5),
         ("softplus(x)", 3),
+        // tests/reference/count_ops.py
+        ("y/x^(3/2)", 3),
+        ("2*x*(1 - y)", 3),
+        ("2.5*x - y", 2),
+        ("y*(1 - x)^3", 3),
+        ("1/(x*y^2) - 3", 4),
+        ("exp(-x)/(x + 1)^2", 5),
+        ("-x^(1/3)/2", 4),
+        ("x/sin(y) + 2/3", 4),
     ];
     for (src, want) in cases {
         let mut s = Store::new();
@@ -281,6 +290,36 @@ fn counts_follow_sympy() {
             infix(&s, e)
         );
     }
+}
+
+/// The store's counts are of the tree written out, over a shared graph:
+/// `e_(k+1) = sin(e_k) + cos(e_k)` counts `2*c_k + 3`, so `c_k = 3*(2^k -
+/// 1)`, and saturates past 64 levels; each node is counted once, so this
+/// is quick. A clone keeps the counts.
+#[test]
+fn counts_of_shared_graphs() {
+    use crate::expr::Func;
+    let mut s = Store::new();
+    let mut e = s.var("x");
+    let mut levels = vec![e];
+    for _ in 0..80 {
+        let a = s.call1(Func::Sin, e);
+        let b = s.call1(Func::Cos, e);
+        e = s.add(&[a, b]);
+        levels.push(e);
+    }
+    let mut memo = Default::default();
+    // the deepest first: the counts below are filled on the way
+    assert_eq!(count_ops(&s, levels[80], &mut memo), u64::MAX - 1);
+    for k in [0usize, 1, 2, 10, 40, 61] {
+        assert_eq!(s.ops(levels[k]), 3 * ((1u64 << k) - 1), "level {k}");
+    }
+    assert_eq!(s.ops(levels[70]), u64::MAX - 1, "saturated");
+    let c = s.clone();
+    assert_eq!(c.ops(levels[61]), s.ops(levels[61]));
+    let y = s.var("y");
+    let later = s.mul(&[levels[3], y]);
+    assert_eq!(s.ops(later), 3 * 7 + 1);
 }
 
 /// Perfect powers are found with their largest exponent, over several
