@@ -316,9 +316,54 @@ impl Store {
         if c.is_one() || c.is_zero() {
             return None;
         }
-        let inv = self.rational(c.recip());
-        let scaled: Factors = terms.iter().map(|&t| self.mul(&[inv, t])).collect();
+        let by = Number::Rational(c.recip());
+        let inv = self.number(by.clone());
+        let scaled: Factors = terms
+            .iter()
+            .zip(&coeffs)
+            .map(|(&t, k)| self.scale_term(inv, &by, t, k))
+            .collect();
         Some((Number::Rational(c), self.add(&scaled)))
+    }
+
+    /// `inv * t` (`inv` the node of the number `by`) for a term `t` of a
+    /// canonical sum whose coefficient is `k`, as [`Store::mul`] builds it:
+    /// the term's rest (never a sum: a coefficient is distributed over a
+    /// lone sum) keeps its factors as they are, and only the coefficient
+    /// changes. Numbers, and a coefficient past the bounds, go through the
+    /// constructor.
+    fn scale_term(&mut self, inv: ExprId, by: &Number, t: ExprId, k: &Coeff) -> ExprId {
+        let fast = if self.overflow.is_some() || matches!(self.node(t), Node::Num(_)) {
+            None
+        } else {
+            let k = k.mul(by);
+            (!k.overflows()).then(|| {
+                let k = self.bounded_coeff(k);
+                // the factors but the coefficient, in their order
+                let mut xs: Factors = SmallVec::new();
+                match self.node(t) {
+                    Node::Mul(fs) if matches!(self.node(fs[0]), Node::Num(_)) => {
+                        xs.extend_from_slice(&fs[1..]);
+                    }
+                    Node::Mul(fs) => xs.extend_from_slice(fs),
+                    _ => xs.push(t),
+                }
+                if !k.is_one() {
+                    xs.insert(0, self.coeff_node(&k));
+                }
+                match xs[..] {
+                    [one] => one,
+                    _ => self.intern_mul(&xs),
+                }
+            })
+        };
+        match fast {
+            Some(id) => {
+                debug_assert_eq!(id, self.mul(&[inv, t]), "{}", crate::print::infix(self, t));
+                id
+            }
+            None => self.mul(&[inv, t]),
+        }
     }
 
     /// Distributes a numeric coefficient over a sum that is the whole rest of
