@@ -326,6 +326,15 @@ impl Store {
         Some((Number::Rational(c), self.add(&scaled)))
     }
 
+    /// The numeric coefficient of a term that is not a number (1 where it
+    /// has none).
+    fn term_coeff(&self, t: ExprId) -> Coeff {
+        match self.node(t) {
+            Node::Mul(fs) => self.as_num(fs[0]).map_or(Coeff::ONE, Coeff::of),
+            _ => Coeff::ONE,
+        }
+    }
+
     /// `inv * t` (`inv` the node of the number `by`) for a term `t` of a
     /// canonical sum whose coefficient is `k`, as [`Store::mul`] builds it:
     /// the term's rest (never a sum: a coefficient is distributed over a
@@ -372,9 +381,15 @@ impl Store {
         if coeff.is_one() || out.len() != 1 || !matches!(self.node(out[0]), Node::Add(_)) {
             return None;
         }
-        let terms: Vec<ExprId> = self.node(out[0]).children().to_vec();
+        let terms = SmallVec::<[ExprId; 8]>::from_slice(self.node(out[0]).children());
         let c = self.number(coeff.clone());
-        let scaled: Vec<ExprId> = terms.iter().map(|&t| self.mul(&[c, t])).collect();
+        let scaled: Factors = terms
+            .iter()
+            .map(|&t| {
+                let k = self.term_coeff(t);
+                self.scale_term(c, coeff, t, &k)
+            })
+            .collect();
         Some(self.add(&scaled))
     }
 }
