@@ -50,12 +50,9 @@ impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
         debug_assert!(!n.to_f64().is_infinite() || n.is_exact());
-        // a small integer from the table; any other number as it is (not
-        // rebuilt from a machine integer)
-        if let Some(i) = n
-            .as_i64()
-            .filter(|i| i.unsigned_abs() <= super::SMALL_INTS.unsigned_abs())
-        {
+        // a machine integer from the tables; any other number as it is
+        // (not rebuilt from a machine integer)
+        if let Some(i) = n.as_i64() {
             return self.int(i);
         }
         let n = self.bounded(n);
@@ -65,8 +62,15 @@ impl Store {
     /// An exact integer.
     pub fn int(&mut self, i: i64) -> ExprId {
         let Some(slot) = self.small_int_slot(i) else {
+            if let Some(&id) = self.large_ints.get(&i) {
+                return id;
+            }
             let n = self.bounded(Number::int(i));
-            return self.intern_num(n);
+            let id = self.intern_num(n);
+            if self.overflowed().is_none() {
+                self.large_ints.insert(i, id);
+            }
+            return id;
         };
         match self.small_ints[slot] {
             ExprId::NONE => {

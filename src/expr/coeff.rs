@@ -177,9 +177,7 @@ impl Store {
     /// big integer built ([`Store::number`] does the same for a number).
     pub(super) fn coeff_node(&mut self, coeff: &Coeff) -> ExprId {
         match *coeff {
-            Coeff::Small(n, 1) if n.unsigned_abs() <= super::SMALL_INTS.unsigned_abs() => {
-                self.int(n)
-            }
+            Coeff::Small(n, 1) => self.int(n),
             _ => self.number(coeff.number()),
         }
     }
@@ -290,5 +288,28 @@ mod content_tests {
             content("-2.0*x - 4*y"),
             Some((Number::int(-1), "2.0*x + 4*y".into()))
         );
+    }
+
+    /// Integers beyond the small table are kept by value too: the same
+    /// node whichever way they are asked for, and within a store's bound
+    /// on exact numbers (past it, the overflow is recorded and nothing
+    /// kept).
+    #[test]
+    fn large_integers_are_interned_once() {
+        let mut s = Store::new();
+        for i in [257i64, -257, 400, -400, 1 << 40, i64::MAX, i64::MIN] {
+            let a = s.int(i);
+            let b = s.number(Number::int(i));
+            let c = s.coeff_node(&super::Coeff::of(&Number::int(i)));
+            assert_eq!((a, b), (c, c), "{i}");
+            assert_eq!(s.as_num(a), Some(&Number::int(i)));
+        }
+        let mut tight = Store::with_limits(16, 100, 1000);
+        let big = tight.int(1 << 40);
+        assert!(tight.overflowed().is_some());
+        assert_eq!(tight.as_num(big), Some(&Number::int(0)));
+        let mut fresh = Store::with_limits(16, 100, 1000);
+        let small = fresh.int(400);
+        assert_eq!(fresh.as_num(small), Some(&Number::int(400)));
     }
 }

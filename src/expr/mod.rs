@@ -332,6 +332,10 @@ pub struct Store {
     /// numbers built are small coefficients and exponents, and this finds
     /// them without hashing a big rational and probing the index.
     small_ints: Vec<ExprId>,
+    /// The ids of the other machine integers interned by [`Store::int`]
+    /// so far (coefficients such as 400): found by hashing the integer,
+    /// not a big one built and hashed.
+    large_ints: FxHashMap<i64, ExprId>,
 }
 
 /// The range of integers that [`Store::number`] finds without hashing.
@@ -365,6 +369,7 @@ impl Default for Store {
             contents: FxHashMap::default(),
             orders: FxHashMap::default(),
             small_ints: Vec::new(),
+            large_ints: FxHashMap::default(),
         }
     }
 }
