@@ -76,6 +76,10 @@ pub struct Differentiator {
     stamp: u32,
     /// Whether the sweep under way keeps its derivatives in `dense`.
     sweeping: bool,
+    /// `∂f/∂(argument i)` of each call `f(args)` asked so far, by the
+    /// call's id and `i`: a gradient asks it of a call once for each
+    /// variable below it (`tanh(w1*x1 + w1*x2 + b)`: three times).
+    partials: FxHashMap<(ExprId, u32), ExprId>,
     max_nodes: usize,
 }
 
@@ -97,6 +101,7 @@ impl Differentiator {
             dense: Vec::new(),
             stamp: 0,
             sweeping: false,
+            partials: FxHashMap::default(),
             max_nodes,
         }
     }
@@ -263,7 +268,19 @@ impl Differentiator {
                     if s.as_num(da).is_some_and(|n| n.is_zero()) {
                         continue;
                     }
-                    let p = rules::partial(s, f, &args, i, id);
+                    // kept only where another variable will ask again
+                    let shared = self.deps.get(id).is_some_and(|vs| vs.len() > 1);
+                    let key = (id, i as u32);
+                    let p = match self.partials.get(&key) {
+                        Some(&p) => p,
+                        None => {
+                            let p = rules::partial(s, f, &args, i, id);
+                            if shared && s.overflowed().is_none() {
+                                self.partials.insert(key, p);
+                            }
+                            p
+                        }
+                    };
                     terms.push(s.mul(&[p, da]));
                 }
                 s.add(&terms)
