@@ -258,6 +258,16 @@ impl Differentiator {
             Node::Mul(_) => self.product_rule(s, id, var),
             &Node::Pow([b, e]) => {
                 let (db, de) = (d(self, &b), d(self, &e));
+                if s.as_num(de).is_some_and(|n| n.is_zero()) {
+                    // d(b^e) = e * b^(e - 1) * b' for an e free of the
+                    // variable; b^(e - 1) kept, as a call's partial is
+                    let p = self.partial(s, id, 0, |s| {
+                        let m1 = s.int(-1);
+                        let e1 = s.add(&[e, m1]);
+                        s.pow(b, e1)
+                    });
+                    return s.mul(&[e, p, db]);
+                }
                 power_rule(s, id, b, e, db, de)
             }
             Node::Call(f, args) => {
@@ -268,24 +278,34 @@ impl Differentiator {
                     if s.as_num(da).is_some_and(|n| n.is_zero()) {
                         continue;
                     }
-                    // kept only where another variable will ask again
-                    let shared = self.deps.get(id).is_some_and(|vs| vs.len() > 1);
-                    let key = (id, i as u32);
-                    let p = match self.partials.get(&key) {
-                        Some(&p) => p,
-                        None => {
-                            let p = rules::partial(s, f, &args, i, id);
-                            if shared && s.overflowed().is_none() {
-                                self.partials.insert(key, p);
-                            }
-                            p
-                        }
-                    };
+                    let p = self.partial(s, id, i, |s| rules::partial(s, f, &args, i, id));
                     terms.push(s.mul(&[p, da]));
                 }
                 s.add(&terms)
             }
         }
+    }
+
+    /// The partial derivative of node `id` by its operand `i` (a call's by
+    /// an argument; a power's factor `b^(e - 1)`), made by `make`: kept
+    /// where `id` depends on more than one variable, so that the next
+    /// variable's sweep finds it.
+    fn partial(
+        &mut self,
+        s: &mut Store,
+        id: ExprId,
+        i: usize,
+        make: impl FnOnce(&mut Store) -> ExprId,
+    ) -> ExprId {
+        let key = (id, i as u32);
+        if let Some(&p) = self.partials.get(&key) {
+            return p;
+        }
+        let p = make(s);
+        if self.deps.get(id).is_some_and(|vs| vs.len() > 1) && s.overflowed().is_none() {
+            self.partials.insert(key, p);
+        }
+        p
     }
 
     /// `(x1*...*xk)' = sum_i x1*..*xi'*..*xk` over the factors that depend
@@ -408,15 +428,11 @@ impl Differentiator {
     }
 }
 
-/// `d(b^e) = b^e * (e' * ln(b) + e * b'/b)`, with the usual shortcuts.
+/// `d(b^e) = b^e * (e' * ln(b) + e * b'/b)` for an exponent that depends on the
+/// variable (`e'` not 0; the rule for one that does not is in
+/// [`Differentiator::rule`]), with the shortcut for `b' = 0`.
 fn power_rule(s: &mut Store, id: ExprId, b: ExprId, e: ExprId, db: ExprId, de: ExprId) -> ExprId {
     let zero = |s: &Store, x: ExprId| s.as_num(x).is_some_and(|n| n.is_zero());
-    if zero(s, de) {
-        let m1 = s.int(-1);
-        let e1 = s.add(&[e, m1]);
-        let p = s.pow(b, e1);
-        return s.mul(&[e, p, db]);
-    }
     let ln = s.call1(crate::expr::Func::Ln, b);
     let t1 = s.mul(&[de, ln]);
     if zero(s, db) {
