@@ -318,12 +318,10 @@ impl Store {
         }
         let by = Number::Rational(c.recip());
         let inv = self.number(by.clone());
-        let scaled: Factors = terms
-            .iter()
-            .zip(&coeffs)
-            .map(|(&t, k)| self.scale_term(inv, &by, t, k))
-            .collect();
-        Some((Number::Rational(c), self.add(&scaled)))
+        Some((
+            Number::Rational(c),
+            self.scaled_sum(inv, &by, &terms, &coeffs),
+        ))
     }
 
     /// The numeric coefficient of a term that is not a number (1 where it
@@ -335,13 +333,38 @@ impl Store {
         }
     }
 
+    /// `by * (t1 + t2 + ...)` for the terms of a canonical sum, `coeffs`
+    /// their coefficients, `by` (node `c`) a number other than 0, as
+    /// [`Store::add`] of the scaled terms builds it. The terms' rests are
+    /// distinct (like terms were collected) and stay so, so nothing
+    /// collects: where each term was scaled by its coefficient alone, or
+    /// is a number, the scaled terms only need the canonical order (the
+    /// coefficient decides it only between rests that compare equal).
+    fn scaled_sum(&mut self, c: ExprId, by: &Number, terms: &[ExprId], coeffs: &[Coeff]) -> ExprId {
+        let mut plain = true;
+        let mut out: Factors = SmallVec::with_capacity(terms.len());
+        for (&t, k) in terms.iter().zip(coeffs) {
+            let (id, fast) = self.scale_term(c, by, t, k);
+            plain &= fast || matches!(self.node(id), Node::Num(_));
+            out.push(id);
+        }
+        if !plain || self.overflow.is_some() {
+            return self.add(&out);
+        }
+        self.sort_canonical(&mut out);
+        let id = self.intern_add(&out);
+        debug_assert_eq!(id, self.add(&out));
+        id
+    }
+
     /// `inv * t` (`inv` the node of the number `by`) for a term `t` of a
     /// canonical sum whose coefficient is `k`, as [`Store::mul`] builds it:
     /// the term's rest (never a sum: a coefficient is distributed over a
     /// lone sum) keeps its factors as they are, and only the coefficient
     /// changes. Numbers, and a coefficient past the bounds, go through the
     /// constructor.
-    fn scale_term(&mut self, inv: ExprId, by: &Number, t: ExprId, k: &Coeff) -> ExprId {
+    /// Also whether it took that way.
+    fn scale_term(&mut self, inv: ExprId, by: &Number, t: ExprId, k: &Coeff) -> (ExprId, bool) {
         let fast = if self.overflow.is_some() || matches!(self.node(t), Node::Num(_)) {
             None
         } else {
@@ -369,9 +392,9 @@ impl Store {
         match fast {
             Some(id) => {
                 debug_assert_eq!(id, self.mul(&[inv, t]), "{}", crate::print::infix(self, t));
-                id
+                (id, true)
             }
-            None => self.mul(&[inv, t]),
+            None => (self.mul(&[inv, t]), false),
         }
     }
 
@@ -383,13 +406,7 @@ impl Store {
         }
         let terms = SmallVec::<[ExprId; 8]>::from_slice(self.node(out[0]).children());
         let c = self.number(coeff.clone());
-        let scaled: Factors = terms
-            .iter()
-            .map(|&t| {
-                let k = self.term_coeff(t);
-                self.scale_term(c, coeff, t, &k)
-            })
-            .collect();
-        Some(self.add(&scaled))
+        let coeffs: SmallVec<[Coeff; 8]> = terms.iter().map(|&t| self.term_coeff(t)).collect();
+        Some(self.scaled_sum(c, coeff, &terms, &coeffs))
     }
 }
