@@ -46,6 +46,11 @@ impl Domain {
     }
 }
 
+/// The like terms of a sum while it is built: their rest, their summed
+/// coefficient, whether one is singular, and the one term while it is
+/// alone.
+type LikeTerms = (ExprId, Coeff, bool, Option<ExprId>);
+
 impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
@@ -226,9 +231,10 @@ impl Store {
         // they are small (`Coeff`): no big integers built per term
         let mut constant = Coeff::ZERO;
         // each distinct rest, in order of first occurrence, with its
-        // coefficient and whether a term with it is singular: found by a
-        // linear search among few, through `at` among many
-        let mut coeffs: SmallVec<[(ExprId, Coeff, bool); 8]> = SmallVec::new();
+        // coefficient, whether a term with it is singular, and the term
+        // itself while no like term has joined it: found by a linear
+        // search among few, through `at` among many
+        let mut coeffs: SmallVec<[LikeTerms; 8]> = SmallVec::new();
         let mut seen = super::FirstSeen::default();
         // terms left unmerged because merging them overflows a float
         let mut extra: SmallVec<[ExprId; 2]> = SmallVec::new();
@@ -251,25 +257,29 @@ impl Store {
                         extra.push(t);
                     } else {
                         let sum = self.bounded_coeff(sum);
-                        let (_, old, bad) = &mut coeffs[i];
+                        let (_, old, bad, alone) = &mut coeffs[i];
                         *old = sum;
                         *bad |= singular;
+                        *alone = None;
                     }
                 }
                 None => {
                     seen.pushed(rest, coeffs.len());
-                    coeffs.push((rest, c, singular));
+                    coeffs.push((rest, c, singular, Some(t)));
                 }
             }
         }
         let mut out: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(coeffs.len() + 1);
-        for (rest, c, bad) in coeffs {
+        for (rest, c, bad, alone) in coeffs {
             if !c.is_zero() {
-                let term = if c.is_one() {
-                    rest
-                } else {
-                    let c = self.coeff_node(&c);
-                    self.scale_by(c, rest)
+                // a term no like term joined is as it was
+                let term = match alone {
+                    Some(t) => t,
+                    None if c.is_one() => rest,
+                    None => {
+                        let c = self.coeff_node(&c);
+                        self.scale_by(c, rest)
+                    }
                 };
                 out.push(term);
             } else if bad {
