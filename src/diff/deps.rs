@@ -43,10 +43,9 @@ impl Deps {
         }
         // every descendant of an indexed node is indexed: stop there
         let sets = &self.sets;
-        let mut order = self
+        let order = self
             .walk
-            .collect(s, &[root], |id| sets[id.index()].is_none());
-        order.sort_unstable();
+            .collect_sorted(s, &[root], |id| sets[id.index()].is_none());
         let empty = Arc::clone(self.empty.get_or_insert_with(|| Arc::from([].as_slice())));
         for id in order {
             let set = self.union(s, id).unwrap_or_else(|| Arc::clone(&empty));

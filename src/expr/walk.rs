@@ -83,6 +83,32 @@ impl Walk {
         std::mem::replace(&mut self.mark[i], self.epoch) != self.epoch
     }
 
+    /// [`Walk::collect`] in ascending id order: where the ids found are
+    /// dense in their range, read off the marks in order, which is cheaper
+    /// than sorting them.
+    pub fn collect_sorted(
+        &mut self,
+        s: &Store,
+        roots: &[ExprId],
+        enter: impl Fn(ExprId) -> bool,
+    ) -> Vec<ExprId> {
+        let mut out = self.collect(s, roots, enter);
+        let (lo, hi) = out.iter().fold((usize::MAX, 0), |(lo, hi), id| {
+            (lo.min(id.index()), hi.max(id.index()))
+        });
+        if !out.is_empty() && hi - lo < 8 * out.len() {
+            out.clear();
+            out.extend(
+                (lo..=hi)
+                    .map(|i| ExprId(i as u32))
+                    .filter(|&id| self.is_visited(id)),
+            );
+        } else {
+            out.sort_unstable();
+        }
+        out
+    }
+
     /// The nodes reachable from `roots` through nodes that pass `enter`
     /// (a node that fails it is neither returned nor walked through), in no
     /// particular order.
@@ -204,25 +230,7 @@ impl Store {
     /// [`Walk`]): the gradient of a 20,000-term sum asks this of each of
     /// its components.
     pub fn reachable(&self, roots: &[ExprId]) -> Vec<ExprId> {
-        with_walk(|w| {
-            let mut out = w.collect(self, roots, |_| true);
-            // where the ids found are dense in their range, reading them
-            // off the marks in order is cheaper than sorting them
-            let (lo, hi) = out.iter().fold((usize::MAX, 0), |(lo, hi), id| {
-                (lo.min(id.index()), hi.max(id.index()))
-            });
-            if !out.is_empty() && hi - lo < 8 * out.len() {
-                out.clear();
-                out.extend(
-                    (lo..=hi)
-                        .map(|i| ExprId(i as u32))
-                        .filter(|&id| w.is_visited(id)),
-                );
-            } else {
-                out.sort_unstable();
-            }
-            out
-        })
+        with_walk(|w| w.collect_sorted(self, roots, |_| true))
     }
 
     /// The ids reachable from `roots` through ids that pass `enter` (one
