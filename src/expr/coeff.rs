@@ -41,6 +41,25 @@ impl Coeff {
         Coeff::Big(Box::new(self.number().mul(n)))
     }
 
+    /// `self * other`.
+    pub(super) fn times(&self, other: &Coeff) -> Coeff {
+        match other {
+            Coeff::Small(n, d) => {
+                if let Coeff::Small(a, b) = self {
+                    let (num, den) = (
+                        i128::from(*a) * i128::from(*n),
+                        i128::from(*b) * i128::from(*d),
+                    );
+                    if let Some(small) = Coeff::reduced(num, den) {
+                        return small;
+                    }
+                }
+                Coeff::Big(Box::new(self.number().mul(&other.number())))
+            }
+            Coeff::Big(x) => self.mul(x),
+        }
+    }
+
     /// The coefficient `n`.
     pub(super) fn of(n: &Number) -> Coeff {
         match n {
@@ -227,6 +246,10 @@ mod tests {
                     assert_eq!(got_sum.bits(), sum.bits(), "{sum:?}");
                     let n = got.number();
                     assert_eq!(n, want, "{a:?} * {b:?} * {c:?}");
+                    // a coefficient times a coefficient, small or not
+                    let times = Coeff::of(&a).times(&Coeff::of(&b)).times(&Coeff::of(&c));
+                    assert_eq!(times.number(), want, "{a:?} * {b:?} * {c:?}");
+                    assert_eq!(times.bits(), n.bits());
                     assert_eq!(n.bits(), got.bits(), "{n:?}");
                     assert_eq!(
                         (got.is_zero(), got.is_one(), got.is_exact(), got.overflows()),

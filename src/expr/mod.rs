@@ -321,7 +321,7 @@ pub struct Store {
     recording: bool,
     /// [`Store::content`] of the sums asked so far: a node never changes,
     /// and products ask for the same sums again and again.
-    contents: FxHashMap<ExprId, Option<(Number, ExprId)>>,
+    contents: FxHashMap<ExprId, Option<(coeff::Coeff, ExprId)>>,
     /// Canonical order of pairs of compound expressions compared so far
     /// (smaller id first), for [`Store::sort_canonical`]: a product or sum
     /// built again with one more factor sorts mostly the same pairs, and

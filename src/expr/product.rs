@@ -103,8 +103,8 @@ impl Store {
             .count();
         if symbolic >= 2 {
             for f in flat.iter_mut() {
-                if let Some((c, primitive)) = self.content(*f) {
-                    coeff = coeff.mul(&c);
+                if let Some((c, primitive)) = self.content_coeff(*f) {
+                    coeff = coeff.times(&c);
                     *f = primitive;
                 }
             }
@@ -250,13 +250,19 @@ impl Store {
     /// a tie, a positive first non-constant term): `-2*x - 4 = -2*(x + 2)`;
     /// with a float coefficient, only the sign. `None` when `c` would be 1.
     pub fn content(&mut self, sum: ExprId) -> Option<(Number, ExprId)> {
+        self.content_coeff(sum).map(|(c, p)| (c.number(), p))
+    }
+
+    /// [`Store::content`], the number as a [`Coeff`]: a small one is
+    /// copied out of the kept contents, not a big rational cloned.
+    pub(super) fn content_coeff(&mut self, sum: ExprId) -> Option<(Coeff, ExprId)> {
         if !matches!(self.node(sum), Node::Add(_)) {
             return None;
         }
         if let Some(known) = self.contents.get(&sum) {
             return known.clone();
         }
-        let found = self.find_content(sum);
+        let found = self.find_content(sum).map(|(c, p)| (Coeff::of(&c), p));
         if self.overflow.is_none() {
             // a result built past an overflow is discarded: not kept
             self.contents.insert(sum, found.clone());
