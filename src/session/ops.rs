@@ -62,8 +62,15 @@ impl Session {
         let st = self.store_mut();
         let ids = guarded::tidy(st, inputs, ids);
         let ids = sigmoid::smaller(st, inputs, &ids);
-        let normal = normal_form::smaller(st, inputs, &ids);
-        let mut out = collect::common_factors(st, &normal);
+        // the nodes below the entries, found once for the two passes that
+        // walk them all (a graph's reachable nodes never change)
+        let order = st.reachable(&ids);
+        let normal = normal_form::smaller_in(st, inputs, &ids, &order);
+        let mut out = if normal == ids {
+            collect::common_factors_in(st, &normal, order)
+        } else {
+            collect::common_factors(st, &normal)
+        };
         // the normal form was chosen against the entry before common
         // factors come out: where it changed one, the entry with its
         // factors out may still be the smaller (ties keep the normal form)

@@ -37,6 +37,16 @@ use crate::poly::count_ops;
 /// ```
 pub fn common_factors(store: &mut Store, ids: &[ExprId]) -> Vec<ExprId> {
     let order = store.reachable(ids);
+    common_factors_in(store, ids, order)
+}
+
+/// [`common_factors`], given the nodes reachable from `ids` in ascending
+/// order (`Store::reachable`).
+pub(crate) fn common_factors_in(
+    store: &mut Store,
+    ids: &[ExprId],
+    order: Vec<ExprId>,
+) -> Vec<ExprId> {
     let mut done = IdMap::for_order(&order);
     let mut memo = FxHashMap::default();
     for id in order {

@@ -75,7 +75,20 @@ const BUDGET: Budget = Budget {
 /// # Ok::<(), deriv::parse::ParseError>(())
 /// ```
 pub fn smaller(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
-    let worth = fractions(store, ids);
+    let order = store.reachable(ids);
+    smaller_in(store, inputs, ids, &order)
+}
+
+/// [`smaller`], given the nodes reachable from `ids` in ascending order
+/// (`Store::reachable`), so that passes one after the other walk the
+/// graph once.
+pub(crate) fn smaller_in(
+    store: &mut Store,
+    inputs: &[ExprId],
+    ids: &[ExprId],
+    order: &[ExprId],
+) -> Vec<ExprId> {
+    let worth = fractions(store, ids, order);
     smaller_where(store, inputs, ids, |id| worth[&id])
 }
 
@@ -318,12 +331,11 @@ fn divisors(store: &Store, id: ExprId, normal: &Normal) -> Vec<ExprId> {
 /// Without either, the normal form is rarely smaller, and it costs more
 /// than the derivative itself (the speed benchmarks' W1). One pass over
 /// the shared graph.
-fn fractions(store: &Store, ids: &[ExprId]) -> FxHashMap<ExprId, bool> {
+fn fractions(store: &Store, ids: &[ExprId], order: &[ExprId]) -> FxHashMap<ExprId, bool> {
     // per node: (has a negative power, has a sum worth normalizing, is a
     // polynomial in the variables)
-    let order = store.reachable(ids);
-    let mut flags = Flags::for_order(&order);
-    for &n in &order {
+    let mut flags = Flags::for_order(order);
+    for &n in order {
         let f = match store.node(n) {
             Node::Num(_) | Node::Var(_) | Node::Const(_) => (false, false, true),
             Node::Pow([b, e]) => {
