@@ -56,19 +56,32 @@ impl Guards {
         // loose visit after a strict one is skipped
         crate::expr::with_walk(|seen| {
             seen.reset_levels(store.len());
-            let mut stack: Vec<(ExprId, bool)> = roots.iter().map(|&r| (r, true)).collect();
+            // a node is marked as it is pushed, so that an operand already
+            // visited as strictly (a sum shared by 49 products) costs a
+            // look at its mark, not a trip through the stack; one pushed
+            // loose and then strict is visited twice, as before
+            let mut stack: Vec<(ExprId, bool)> = Vec::with_capacity(roots.len());
+            let push =
+                |seen: &mut crate::expr::Walk, stack: &mut Vec<(ExprId, bool)>, x, strict| {
+                    let level = if strict { 2 } else { 1 };
+                    if seen.raise(x, level) < level {
+                        stack.push((x, strict));
+                    }
+                };
+            for &r in roots {
+                push(seen, &mut stack, r, true);
+            }
             while let Some((id, strict)) = stack.pop() {
-                let level = if strict { 2 } else { 1 };
-                if seen.raise(id, level) >= level {
-                    continue;
-                }
                 match store.node(id) {
                     Node::Add(xs) | Node::Mul(xs) => {
-                        stack.extend(xs.iter().map(|&x| (x, strict)));
+                        for &x in xs.iter() {
+                            push(seen, &mut stack, x, strict);
+                        }
                     }
                     Node::Pow([b, e]) => {
                         let Some(n) = store.as_num(*e) else {
-                            stack.extend([(*b, false), (*e, false)]);
+                            push(seen, &mut stack, *b, false);
+                            push(seen, &mut stack, *e, false);
                             continue;
                         };
                         if n.is_negative() && strict {
@@ -77,7 +90,7 @@ impl Guards {
                         if !n.is_integer() {
                             self.nonneg.insert(*b);
                         }
-                        stack.push((*b, strict));
+                        push(seen, &mut stack, *b, strict);
                     }
                     Node::Call(f, args) => {
                         if *f == Func::Ln {
@@ -87,7 +100,9 @@ impl Guards {
                             self.nonneg.insert(args[0]);
                         }
                         let strict = strict && keeps_undefined(*f);
-                        stack.extend(args.iter().map(|&a| (a, strict)));
+                        for &a in args.iter() {
+                            push(seen, &mut stack, a, strict);
+                        }
                     }
                     _ => {}
                 }
