@@ -156,20 +156,23 @@ pub(crate) struct IdMap {
     sparse: rustc_hash::FxHashMap<ExprId, ExprId>,
 }
 
+/// Where the ids of `order` (ascending) fill an eighth or more of their
+/// range: its first id and its length, for a table by index over it.
+pub(crate) fn dense_span(order: &[ExprId]) -> Option<(usize, usize)> {
+    let (lo, hi) = (order.first()?.index(), order.last()?.index());
+    (hi - lo < 8 * order.len()).then_some((lo, hi - lo + 1))
+}
+
 impl IdMap {
     /// An empty map for the ids of `order` (ascending).
     pub(crate) fn for_order(order: &[ExprId]) -> IdMap {
-        let (lo, hi) = match (order.first(), order.last()) {
-            (Some(a), Some(b)) => (a.index(), b.index()),
-            _ => (0, 0),
-        };
-        let dense = !order.is_empty() && hi - lo < 8 * order.len();
+        let span = dense_span(order);
+        let dense = span.is_some();
         IdMap {
-            lo,
-            table: if dense {
-                vec![ExprId::NONE; hi - lo + 1]
-            } else {
-                Vec::new()
+            lo: span.map_or(0, |s| s.0),
+            table: match span {
+                Some((_, len)) => vec![ExprId::NONE; len],
+                None => Vec::new(),
             },
             sparse: if dense {
                 rustc_hash::FxHashMap::default()

@@ -379,18 +379,10 @@ struct Flags {
 
 impl Flags {
     fn for_order(order: &[ExprId]) -> Flags {
-        let (lo, hi) = match (order.first(), order.last()) {
-            (Some(a), Some(b)) => (a.index(), b.index()),
-            _ => (0, 0),
-        };
-        let dense = !order.is_empty() && hi - lo < 8 * order.len();
+        let span = crate::expr::dense_span(order);
         Flags {
-            lo,
-            table: if dense {
-                vec![0; hi - lo + 1]
-            } else {
-                Vec::new()
-            },
+            lo: span.map_or(0, |s| s.0),
+            table: span.map_or_else(Vec::new, |(_, len)| vec![0; len]),
             sparse: FxHashMap::default(),
         }
     }
