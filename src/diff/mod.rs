@@ -76,9 +76,11 @@ pub struct Differentiator {
     stamp: u32,
     /// Whether the sweep under way keeps its derivatives in `dense`.
     sweeping: bool,
-    /// `∂f/∂(argument i)` of each call `f(args)` asked so far, by the
-    /// call's id and `i`: a gradient asks it of a call once for each
-    /// variable below it (`tanh(w1*x1 + w1*x2 + b)`: three times).
+    /// `∂f/∂(argument i)` of each call `f(args)`, and `b^(e - 1)` of each
+    /// power with an exponent free of the variables, asked so far, by the
+    /// node's id and `i` ([`Differentiator::partial`]): a gradient asks it
+    /// once for each variable below the node (`tanh(w1*x1 + w1*x2 + b)`:
+    /// three times).
     partials: FxHashMap<(ExprId, u32), ExprId>,
     max_nodes: usize,
 }

@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use crate::expr::{ExprId, Store};
 
 /// Tree operation count of `root`. The store keeps each node's count
-/// ([`Store::ops`], computed as the node is interned); `memo` is not
+/// ([`Store::ops`], computed the first time it is asked for); `memo` is not
 /// needed any more and is left as it is (kept so that callers need not
 /// change).
 pub fn count_ops(store: &Store, root: ExprId, memo: &mut FxHashMap<ExprId, u64>) -> u64 {
