@@ -8,7 +8,7 @@ mod batch;
 mod precise;
 mod tape;
 
-pub use batch::{Batch, BatchError, NonFinite, Rows, Source, Stream, Workers};
+pub use batch::{Batch, BatchError, Columns, NonFinite, Rows, Source, Stream, Workers};
 pub use precise::{Precise, PreciseError, PreciseOptions, Rounding, eval_exact, eval_exact_at};
 pub use tape::{Op, Tape};
 

@@ -21,7 +21,7 @@ mod stream;
 mod tests;
 
 pub use run::{BatchError, NonFinite, Source, Workers};
-pub use stream::{Rows, Stream};
+pub use stream::{Columns, Rows, Stream};
 
 use rustc_hash::FxHashMap;
 

@@ -280,6 +280,19 @@ impl Batch {
                 found: out.len(),
             });
         }
+        Ok(self.columns_from(rows, inputs, out, workers, 0))
+    }
+
+    /// [`Batch::eval_columns`] without the checks (`out` has one column
+    /// per output), the points counted from `first_row` in the report.
+    pub(super) fn columns_from(
+        &self,
+        rows: usize,
+        inputs: &[&[f64]],
+        out: &mut [Vec<f64>],
+        workers: &Workers,
+        first_row: usize,
+    ) -> NonFinite {
         let mut blocks: Vec<BlockOut> = (0..rows.div_ceil(WIDTH))
             .map(|_| BlockOut::Columns(Vec::with_capacity(out.len())))
             .collect();
@@ -293,7 +306,7 @@ impl Batch {
                 }
             }
         }
-        Ok(self.drive(rows, inputs, blocks, workers, 0))
+        self.drive(rows, inputs, blocks, workers, first_row)
     }
 
     /// Evaluates the outputs at `rows` points into `out`, row-major:
