@@ -438,6 +438,30 @@ pub(super) fn overflows(n: &Number) -> bool {
 mod tests {
     use super::*;
 
+    /// The index finds every node again after it has grown many times
+    /// (it rehashes from the hash halves kept in its slots), and tells
+    /// apart nodes that differ only below the top: 30,000 sums and
+    /// products, each asked for twice, make each node once.
+    #[test]
+    fn nodes_are_found_again_after_the_index_grows() {
+        let mut s = Store::new();
+        let x = s.var("x");
+        let y = s.var("y");
+        let make = |s: &mut Store, k: i64| {
+            let c = s.int(k);
+            let t = s.mul(&[c, x]);
+            let u = s.add(&[t, y]);
+            s.mul(&[u, x])
+        };
+        let first: Vec<ExprId> = (1..=30_000).map(|k| make(&mut s, k)).collect();
+        let len = s.len();
+        let again: Vec<ExprId> = (1..=30_000).rev().map(|k| make(&mut s, k)).rev().collect();
+        assert_eq!(first, again);
+        assert_eq!(s.len(), len);
+        let distinct: std::collections::HashSet<ExprId> = first.iter().copied().collect();
+        assert_eq!(distinct.len(), first.len());
+    }
+
     #[test]
     fn like_terms_merge_and_ids_are_shared() {
         let mut s = Store::new();
