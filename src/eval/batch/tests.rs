@@ -310,6 +310,47 @@ fn a_stream_gives_the_rows_in_order_and_counts_rows_over_the_stream() {
     assert!(stream.push(&[1.0; 9]).is_err());
 }
 
+/// By column, a stream gives the same values as by row, chunk after
+/// chunk, and counts the rows of its report over the whole stream.
+#[test]
+fn a_stream_by_column_gives_the_rows_values() {
+    let mut rng = Rng(7);
+    let mut s = Store::new();
+    let roots = random_roots(&mut s, &mut rng, 30);
+    let tape = Tape::new(&s, &roots);
+    let batch = Batch::new(&tape);
+    let rows = 2 * WIDTH + 41;
+    let cols = columns(&mut rng, tape.inputs().len(), rows);
+    let (want, want_report) = scalar(&tape, &cols, rows);
+    // values outside the domain at several points, for the report
+    assert!(want_report.rows > 1, "{want_report:?}");
+    let workers = Workers::new(2).unwrap();
+    let mut stream = batch.stream(&workers, WIDTH + 3);
+    let mut got: Vec<Vec<f64>> = Vec::new();
+    let mut row = Vec::new();
+    let mut take = |out: super::Columns<'_>, got: &mut Vec<Vec<f64>>| {
+        assert_eq!(out.width(), roots.len());
+        for i in 0..out.len() {
+            out.row_into(i, &mut row);
+            assert!((0..out.width()).all(|j| same(out.get(i, j), row[j])));
+            got.push(row.clone());
+        }
+    };
+    for r in 0..rows {
+        let point: Vec<f64> = cols.iter().map(|c| c[r]).collect();
+        stream.push(&point).unwrap();
+        if stream.is_full() {
+            take(stream.evaluate_columns(), &mut got);
+        }
+    }
+    take(stream.evaluate_columns(), &mut got);
+    assert_eq!(got.len(), rows);
+    for (g, w) in got.iter().zip(&want) {
+        assert!(g.iter().zip(w).all(|(a, b)| same(*a, *b)), "{g:?} {w:?}");
+    }
+    assert_eq!(stream.report(), &want_report);
+}
+
 /// A long chain reuses registers: the sum of `(x_i - x_{i+1})^2` over 200
 /// variables needs a handful at a time, not one per term.
 #[test]
