@@ -288,42 +288,17 @@ fn num_hash(n: &Number) -> u64 {
     rustc_hash::FxBuildHasher.hash_one((0u8, n))
 }
 
-/// A node's id in the store's index, with the high half of its
-/// [`node_hash`]. The index places a slot by [`Slot::spread`] of that half
-/// alone, so that growing the index rehashes from the slots themselves: a
-/// store of 200,000 nodes would otherwise read a table of hashes, or every
-/// node, in random order at each growth. A lookup compares the halves
-/// before it reads a node.
-#[derive(Clone, Copy)]
-struct Slot {
-    id: ExprId,
-    tag: u32,
-}
-
-impl Slot {
-    /// The part of a node's hash that a slot keeps: the high half, where
-    /// the Fx hash mixes best.
-    fn tag(h: u64) -> u32 {
-        (h >> 32) as u32
-    }
-
-    /// The hash the index places `tag` by: spread over 64 bits (an odd
-    /// multiplier), since the index takes its bucket from the low bits
-    /// and a filter byte from the top ones.
-    fn spread(tag: u32) -> u64 {
-        u64::from(tag).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-    }
-}
-
 /// Owns every node and the variable names.
 #[derive(Clone)]
 pub struct Store {
     nodes: Vec<Node>,
+    /// Each node's hash ([`node_hash`]), so that growing `index` and
+    /// telling nodes apart in it never hashes a node again (a sum of 20,000
+    /// terms would be hashed at every growth).
+    hashes: Vec<u64>,
     /// Every node's id, found by the node's hash ([`node_hash`]): the node
-    /// itself is stored once, in `nodes`. Each slot keeps part of the hash
-    /// ([`Slot`]), so that growing the index and telling nodes apart in it
-    /// read neither a node nor a table beside it.
-    index: hashbrown::HashTable<Slot>,
+    /// itself is stored once, in `nodes`.
+    index: hashbrown::HashTable<ExprId>,
     names: Vec<String>,
     /// Each name's [`order::natural_key`]: variables compare by it.
     name_keys: Vec<Box<[u8]>>,
@@ -374,6 +349,7 @@ impl Default for Store {
     fn default() -> Store {
         Store {
             nodes: Vec::with_capacity(INITIAL_NODES),
+            hashes: Vec::with_capacity(INITIAL_NODES),
             index: hashbrown::HashTable::with_capacity(INITIAL_NODES),
             names: Vec::new(),
             name_keys: Vec::new(),
@@ -582,20 +558,18 @@ impl Store {
 
     /// The id of `node` (whose hash is `h`), if interned.
     fn lookup(&self, h: u64, node: &Node) -> Option<&ExprId> {
-        let (nodes, tag) = (&self.nodes, Slot::tag(h));
-        self.index
-            .find(Slot::spread(tag), |s| {
-                s.tag == tag && nodes[s.id.index()] == *node
-            })
-            .map(|s| &s.id)
+        let (nodes, hashes) = (&self.nodes, &self.hashes);
+        self.index.find(h, |id| {
+            hashes[id.index()] == h && nodes[id.index()] == *node
+        })
     }
 
     /// Stores `node` (hash `h`, not yet interned) under the next id, `id`.
     fn insert(&mut self, h: u64, node: Node, id: ExprId) {
         self.nodes.push(node);
-        let tag = Slot::tag(h);
-        self.index
-            .insert_unique(Slot::spread(tag), Slot { id, tag }, |s| Slot::spread(s.tag));
+        self.hashes.push(h);
+        let hashes = &self.hashes;
+        self.index.insert_unique(h, id, |id| hashes[id.index()]);
     }
 
     /// Where [`Store::int`] keeps the id of `i`, if `i` is small; the table
@@ -612,12 +586,10 @@ impl Store {
 
     /// The id of the number `n` (hash `h`, [`num_hash`]), if stored.
     fn lookup_num(&self, h: u64, n: &Number) -> Option<&ExprId> {
-        let (nodes, tag) = (&self.nodes, Slot::tag(h));
-        self.index
-            .find(Slot::spread(tag), |s| {
-                s.tag == tag && matches!(&nodes[s.id.index()], Node::Num(m) if **m == *n)
-            })
-            .map(|s| &s.id)
+        let (nodes, hashes) = (&self.nodes, &self.hashes);
+        self.index.find(h, |id| {
+            hashes[id.index()] == h && matches!(&nodes[id.index()], Node::Num(m) if **m == *n)
+        })
     }
 
     /// Interns a number: it is boxed only when it is new.
@@ -643,11 +615,11 @@ impl Store {
     fn intern_list(&mut self, list: List<'_>) -> ExprId {
         use std::hash::BuildHasher;
         let h = rustc_hash::FxBuildHasher.hash_one(list);
-        let (nodes, tag) = (&self.nodes, Slot::tag(h));
-        if let Some(s) = self.index.find(Slot::spread(tag), |s| {
-            s.tag == tag && list.is(&nodes[s.id.index()])
+        let (nodes, hashes) = (&self.nodes, &self.hashes);
+        if let Some(&id) = self.index.find(h, |id| {
+            hashes[id.index()] == h && list.is(&nodes[id.index()])
         }) {
-            return s.id;
+            return id;
         }
         self.intern_new(h, list.node())
     }
