@@ -438,10 +438,9 @@ pub(super) fn overflows(n: &Number) -> bool {
 mod tests {
     use super::*;
 
-    /// The index finds every node again after it has grown many times
-    /// (it rehashes from the hash halves kept in its slots), and tells
-    /// apart nodes that differ only below the top: 30,000 sums and
-    /// products, each asked for twice, make each node once.
+    /// The index finds every node again after it has grown many times,
+    /// and tells apart nodes that differ only below the top: 30,000 sums
+    /// and products, each asked for twice, make each node once.
     #[test]
     fn nodes_are_found_again_after_the_index_grows() {
         let mut s = Store::new();
