@@ -280,55 +280,29 @@ fn counts_the_points_outside_the_domain_per_subexpression() {
     assert_eq!(out[0][4], 2.0 + 2f64.ln());
 }
 
-#[test]
-fn a_stream_gives_the_rows_in_order_and_counts_rows_over_the_stream() {
-    let mut rng = Rng(99);
+/// A stream of `rows` random points, `chunk` at a time, read back by row
+/// or by column: the scalar tape's values in order, and its report with
+/// the rows counted over the whole stream (at least `bad_rows` rows with
+/// values outside the domain).
+fn check_stream(seed: u64, rows: usize, chunk: usize, by_column: bool, bad_rows: usize) {
+    let mut rng = Rng(seed);
     let mut s = Store::new();
     let roots = random_roots(&mut s, &mut rng, 30);
     let tape = Tape::new(&s, &roots);
     let batch = Batch::new(&tape);
-    let rows = 3 * WIDTH + 17;
     let cols = columns(&mut rng, tape.inputs().len(), rows);
     let (want, want_report) = scalar(&tape, &cols, rows);
+    assert!(want_report.rows >= bad_rows, "{want_report:?}");
     let workers = Workers::new(2).unwrap();
-    let mut stream = batch.stream(&workers, WIDTH + 5);
-    let mut got: Vec<Vec<f64>> = Vec::new();
-    for row in 0..rows {
-        let point: Vec<f64> = cols.iter().map(|c| c[row]).collect();
-        stream.push(&point).unwrap();
-        if stream.is_full() {
-            got.extend(stream.evaluate().iter().map(<[f64]>::to_vec));
-        }
-    }
-    got.extend(stream.evaluate().iter().map(<[f64]>::to_vec));
-    assert_eq!(stream.evaluated(), rows);
-    assert_eq!(got.len(), rows);
-    for (g, w) in got.iter().zip(&want) {
-        assert!(g.iter().zip(w).all(|(a, b)| same(*a, *b)), "{g:?} {w:?}");
-    }
-    assert_eq!(stream.report(), &want_report);
-    assert!(stream.push(&[1.0; 9]).is_err());
-}
-
-/// By column, a stream gives the same values as by row, chunk after
-/// chunk, and counts the rows of its report over the whole stream.
-#[test]
-fn a_stream_by_column_gives_the_rows_values() {
-    let mut rng = Rng(7);
-    let mut s = Store::new();
-    let roots = random_roots(&mut s, &mut rng, 30);
-    let tape = Tape::new(&s, &roots);
-    let batch = Batch::new(&tape);
-    let rows = 2 * WIDTH + 41;
-    let cols = columns(&mut rng, tape.inputs().len(), rows);
-    let (want, want_report) = scalar(&tape, &cols, rows);
-    // values outside the domain at several points, for the report
-    assert!(want_report.rows > 1, "{want_report:?}");
-    let workers = Workers::new(2).unwrap();
-    let mut stream = batch.stream(&workers, WIDTH + 3);
+    let mut stream = batch.stream(&workers, chunk);
     let mut got: Vec<Vec<f64>> = Vec::new();
     let mut row = Vec::new();
-    let mut take = |out: super::Columns<'_>, got: &mut Vec<Vec<f64>>| {
+    let mut take = |stream: &mut super::Stream<'_>, got: &mut Vec<Vec<f64>>| {
+        if !by_column {
+            got.extend(stream.evaluate().iter().map(<[f64]>::to_vec));
+            return;
+        }
+        let out = stream.evaluate_columns();
         assert_eq!(out.width(), roots.len());
         for i in 0..out.len() {
             out.row_into(i, &mut row);
@@ -340,15 +314,29 @@ fn a_stream_by_column_gives_the_rows_values() {
         let point: Vec<f64> = cols.iter().map(|c| c[r]).collect();
         stream.push(&point).unwrap();
         if stream.is_full() {
-            take(stream.evaluate_columns(), &mut got);
+            take(&mut stream, &mut got);
         }
     }
-    take(stream.evaluate_columns(), &mut got);
+    take(&mut stream, &mut got);
+    assert_eq!(stream.evaluated(), rows);
     assert_eq!(got.len(), rows);
     for (g, w) in got.iter().zip(&want) {
         assert!(g.iter().zip(w).all(|(a, b)| same(*a, *b)), "{g:?} {w:?}");
     }
     assert_eq!(stream.report(), &want_report);
+    assert!(stream.push(&[1.0; 9]).is_err());
+}
+
+#[test]
+fn a_stream_gives_the_rows_in_order_and_counts_rows_over_the_stream() {
+    check_stream(99, 3 * WIDTH + 17, WIDTH + 5, false, 0);
+}
+
+/// By column, a stream gives the same values as by row, chunk after
+/// chunk, and counts the rows of its report over the whole stream.
+#[test]
+fn a_stream_by_column_gives_the_rows_values() {
+    check_stream(7, 2 * WIDTH + 41, WIDTH + 3, true, 2);
 }
 
 /// A long chain reuses registers: the sum of `(x_i - x_{i+1})^2` over 200
