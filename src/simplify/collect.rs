@@ -54,6 +54,7 @@ pub(crate) fn common_factors_in(
             store.node(id).children().iter().map(|c| done[c]).collect();
         let mut new = store.rebuild(id, &kids);
         if let Node::Add(terms) = store.node(new)
+            && may_take_out(store, terms)
             && let terms = SmallVec::<[ExprId; 8]>::from_slice(terms)
             && let Some(out) = take_out(store, &terms)
             && count_ops(store, out, &mut memo) < count_ops(store, new, &mut memo)
@@ -63,6 +64,42 @@ pub(crate) fn common_factors_in(
         done.insert(id, new);
     }
     ids.iter().map(|i| done[i]).collect()
+}
+
+/// A term's factors, as they stand in the node (a lone factor for a term
+/// that is not a product).
+fn term_factors<'a>(store: &'a Store, term: &'a ExprId) -> &'a [ExprId] {
+    match store.node(*term) {
+        Node::Mul(xs) => xs,
+        _ => std::slice::from_ref(term),
+    }
+}
+
+/// A factor's base: `b` of `b^n` for a number `n`, else the factor.
+fn base_of(store: &Store, f: ExprId) -> ExprId {
+    match store.node(f) {
+        Node::Pow([b, e]) if store.as_num(*e).is_some() => *b,
+        _ => f,
+    }
+}
+
+/// Whether [`take_out`] can find anything: some base of the first term,
+/// neither a number nor a variable (variables alone stay in place), is a
+/// base in every other term. Ids only, nothing built: most sums have no
+/// such base, and are passed over at this cost.
+fn may_take_out(store: &Store, terms: &[ExprId]) -> bool {
+    let Some((first, others)) = terms.split_first() else {
+        return false;
+    };
+    term_factors(store, first).iter().any(|&f| {
+        let b = base_of(store, f);
+        !matches!(store.node(b), Node::Num(_) | Node::Var(_))
+            && others.iter().all(|t| {
+                term_factors(store, t)
+                    .iter()
+                    .any(|&g| base_of(store, g) == b)
+            })
+    })
 }
 
 /// A term's factors, each a base with its numeric exponent if any.
@@ -193,6 +230,26 @@ mod tests {
             run("exp(y)*sin(y)/x + exp(y)*cos(y)/x^2"),
             "exp(y)*(cos(y)/x + sin(y))/x"
         );
+    }
+
+    #[test]
+    fn sums_without_a_common_base_are_passed_over() {
+        let mut s = Store::new();
+        let mut may = |src: &str| {
+            let e = parse_expr(&mut s, src, &ParseOptions::default()).unwrap();
+            let Node::Add(terms) = s.node(e).clone() else {
+                panic!("{src} is not a sum")
+            };
+            may_take_out(&s, &terms)
+        };
+        // a number or a variable in common is not enough
+        assert!(!may("2*x*y + 3*x*z"));
+        assert!(!may("202*x2 - 200*x1^2 + 400*x2*(x2^2 - x3) - 2"));
+        // a base in every term, under any numeric exponents
+        assert!(may("sin(x)*y + sin(x)^2*z"));
+        assert!(may("y/sin(x) + sin(x)^3"));
+        // in some terms only
+        assert!(!may("exp(x)*y + sin(x)*z + exp(x)"));
     }
 
     #[test]
