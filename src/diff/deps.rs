@@ -28,7 +28,9 @@ pub struct Deps {
     sets: Vec<Option<Arc<[Sym]>>>,
     /// The one empty set, shared by every constant node.
     empty: Option<Arc<[Sym]>>,
-    wide: FxHashMap<ExprId, FxHashMap<Sym, Vec<u32>>>,
+    /// Per wide node, its (variable, operand position) pairs, sorted:
+    /// the operands on a variable are one run of it.
+    wide: FxHashMap<ExprId, Vec<(Sym, u32)>>,
     walk: Walk,
 }
 
@@ -85,18 +87,24 @@ impl Deps {
                 .collect();
         }
         if !self.wide.contains_key(&id) {
-            let mut inv: FxHashMap<Sym, Vec<u32>> = FxHashMap::default();
+            let total = kids
+                .iter()
+                .map(|c| self.get(*c).map_or(0, <[Sym]>::len))
+                .sum();
+            let mut inv: Vec<(Sym, u32)> = Vec::with_capacity(total);
             for (p, c) in kids.iter().enumerate() {
-                for &w in self.get(*c).unwrap_or(&[]) {
-                    inv.entry(w).or_default().push(p as u32);
-                }
+                inv.extend(self.get(*c).unwrap_or(&[]).iter().map(|&w| (w, p as u32)));
             }
+            inv.sort_unstable();
             self.wide.insert(id, inv);
         }
-        self.wide[&id]
-            .get(&v)
-            .map(|ps| ps.iter().map(|&p| p as usize).collect())
-            .unwrap_or_default()
+        let inv = &self.wide[&id];
+        let from = inv.partition_point(|&(w, _)| w < v);
+        inv[from..]
+            .iter()
+            .take_while(|&&(w, _)| w == v)
+            .map(|&(_, p)| p as usize)
+            .collect()
     }
 
     /// The set of `id` from its children's: shared when one child holds
