@@ -339,6 +339,9 @@ fn merge(store: &mut Store, factors: &[ExprId], built: Option<ExprId>, guards: &
         Node::Mul(xs) => SmallVec::from_slice(xs),
         _ => smallvec::smallvec![product],
     };
+    if !may_merge(store, &xs) {
+        return product;
+    }
     // per base, in order of first occurrence: the base, the exponents'
     // sum, the factors as written, any fractional
     let mut bases: SmallVec<[Base; 4]> = SmallVec::new();
@@ -376,6 +379,25 @@ fn merge(store: &mut Store, factors: &[ExprId], built: Option<ExprId>, guards: &
         }
     }
     if changed { store.mul(&rest) } else { product }
+}
+
+/// Whether [`merge`] can change the product of `xs`: some base is that
+/// of two factors, or a factor is a power of a power (`(u^a)^n`), both
+/// with numeric exponents. Ids only, nothing built: most products have
+/// neither, and are passed over at this cost.
+fn may_merge(store: &Store, xs: &[ExprId]) -> bool {
+    let numeric = |e: &ExprId| store.as_num(*e).is_some();
+    let base = |f: ExprId| match store.node(f) {
+        Node::Pow([b, e]) if numeric(e) => *b,
+        _ => f,
+    };
+    xs.iter().enumerate().any(|(i, &f)| {
+        let nested = matches!(store.node(f), Node::Pow([b, e])
+            if numeric(e) && matches!(store.node(*b), Node::Pow([_, a]) if numeric(a)));
+        nested
+            || (!matches!(store.node(f), Node::Num(_))
+                && xs[i + 1..].iter().any(|&g| base(g) == base(f)))
+    })
 }
 
 /// `f` as a base, a numeric exponent, and whether a fractional exponent
@@ -427,5 +449,22 @@ mod tests {
         // without the guard nothing merges
         let other = s.var("y");
         assert_eq!(tidy(&mut s, &[other], &[entry]), vec![entry]);
+    }
+
+    #[test]
+    fn products_with_nothing_to_merge_are_passed_over() {
+        use crate::parse::{ParseOptions, parse_expr};
+        let mut s = Store::new();
+        let mut may = |src: &str| {
+            let e = parse_expr(&mut s, src, &ParseOptions::default()).unwrap();
+            let xs = s.node(e).children().to_vec();
+            may_merge(&s, &xs)
+        };
+        // distinct bases
+        assert!(!may("2*x^2*sin(y)*(x + 1)^(-1/2)"));
+        // one base twice, kept apart by the canonical form for its domain
+        assert!(may("x^3*x^(-1)*y"));
+        // a power of a power
+        assert!(may("sqrt(x^2)^3*y"));
     }
 }
