@@ -12,7 +12,9 @@ use std::fmt::Write;
 
 use num_traits::One;
 
-use super::layout::{Layout, Notation, Prec, Printer, Shape, Style, Sub, Token, push_sum, render};
+use super::layout::{
+    Layout, Notation, Prec, Printer, Shape, Style, Sub, Token, join, push_product, push_sum, render,
+};
 use crate::expr::{ExprId, Func, Node, Number, Store};
 
 /// The layout decisions of the infix syntax.
@@ -105,22 +107,7 @@ impl Notation for Infix {
                 den,
                 den_group,
                 divisor,
-            } => {
-                if num.is_empty() {
-                    out.push(Token::Str("1"));
-                }
-                join(num, "*", out);
-                if !den.is_empty() {
-                    out.push(Token::Str(if den_group { "/(" } else { "/" }));
-                    join(den, "*", out);
-                    if den_group {
-                        out.push(Token::Str(")"));
-                    }
-                }
-                if let Some(q) = divisor {
-                    out.extend([Token::Str("/"), Token::Child(q)]);
-                }
-            }
+            } => push_product((num, den, den_group, divisor), "1", out),
             Shape::Power { base, exp } => {
                 out.extend([Token::Child(base), Token::Str("^"), Token::Child(exp)]);
             }
@@ -136,16 +123,6 @@ impl Notation for Infix {
                 powers,
             } => monomial(coeff, rest, powers, out),
         }
-    }
-}
-
-/// Children separated by `sep`.
-fn join<'a>(children: Vec<super::layout::Child>, sep: &'a str, out: &mut Vec<Token<'a>>) {
-    for (i, c) in children.into_iter().enumerate() {
-        if i > 0 {
-            out.push(Token::Str(sep));
-        }
-        out.push(Token::Child(c));
     }
 }
 

@@ -38,7 +38,7 @@ mod render;
 mod tests;
 
 pub use poly::Monomial;
-pub use render::{Notation, Printer, Token, push_sum, render};
+pub use render::{Notation, Printer, Token, join, push_product, push_sum, render};
 
 use crate::expr::split::{coefficient, split_coefficient};
 use crate::expr::{Constant, ExprId, Func, Node, Number, Store, Sym};

@@ -327,7 +327,7 @@ fn call<'a>(spec: Call, args: Vec<Child>, out: &mut Vec<Token<'a>>) {
         out.extend((1..n).map(|_| Token::Str(spec.close)));
     } else {
         out.push(Token::Str(spec.open));
-        notation::join(args, ", ", out);
+        crate::print::layout::join(args, ", ", out);
         out.push(Token::Str(spec.close));
     }
 }

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use super::Language;
 use crate::expr::{Constant, ExprId, Func, Number, Store, Sym};
 use crate::print::layout::{
-    Child, Layout, Notation, Prec, Shape, Style, Sub, Token, push_sum, render,
+    Child, Layout, Notation, Prec, Shape, Style, Sub, Token, push_product, push_sum, render,
 };
 
 /// The layout decisions of the code printers: the infix decisions, except
@@ -72,22 +72,7 @@ impl Notation for Code<'_> {
                 den,
                 den_group,
                 divisor,
-            } => {
-                if num.is_empty() {
-                    out.push(Token::Str("1.0"));
-                }
-                join(num, "*", out);
-                if !den.is_empty() {
-                    out.push(Token::Str(if den_group { "/(" } else { "/" }));
-                    join(den, "*", out);
-                    if den_group {
-                        out.push(Token::Str(")"));
-                    }
-                }
-                if let Some(q) = divisor {
-                    out.extend([Token::Str("/"), Token::Child(q)]);
-                }
-            }
+            } => push_product((num, den, den_group, divisor), "1.0", out),
             Shape::Power { base, exp } => {
                 let int = integer_exponent(layout.store(), &exp.sub);
                 self.lang.power(base, exp, int, out);
@@ -126,16 +111,6 @@ pub enum Callee {
 impl From<Func> for Callee {
     fn from(f: Func) -> Callee {
         Callee::F(f)
-    }
-}
-
-/// Children separated by `sep`.
-pub fn join<'a>(children: Vec<Child>, sep: &'a str, out: &mut Vec<Token<'a>>) {
-    for (i, c) in children.into_iter().enumerate() {
-        if i > 0 {
-            out.push(Token::Str(sep));
-        }
-        out.push(Token::Child(c));
     }
 }
 

@@ -233,3 +233,37 @@ pub fn push_sum<'a>(terms: Vec<Term>, out: &mut Vec<Token<'a>>) {
         out.push(Token::Child(t.child));
     }
 }
+
+/// Children separated by `sep`.
+pub fn join<'a>(children: Vec<Child>, sep: &'a str, out: &mut Vec<Token<'a>>) {
+    for (i, c) in children.into_iter().enumerate() {
+        if i > 0 {
+            out.push(Token::Str(sep));
+        }
+        out.push(Token::Child(c));
+    }
+}
+
+/// The tokens of a product in the linear notations (infix and code):
+/// `a*b/(c*d)/q`, `one` (`1`, or `1.0` where the language needs a float)
+/// for an empty numerator.
+pub fn push_product<'a>(
+    (num, den, den_group, divisor): (Vec<Child>, Vec<Child>, bool, Option<Child>),
+    one: &'a str,
+    out: &mut Vec<Token<'a>>,
+) {
+    if num.is_empty() {
+        out.push(Token::Str(one));
+    }
+    join(num, "*", out);
+    if !den.is_empty() {
+        out.push(Token::Str(if den_group { "/(" } else { "/" }));
+        join(den, "*", out);
+        if den_group {
+            out.push(Token::Str(")"));
+        }
+    }
+    if let Some(q) = divisor {
+        out.extend([Token::Str("/"), Token::Child(q)]);
+    }
+}
