@@ -264,8 +264,19 @@ impl Differentiator {
                     // d(b^e) = e * b^(e - 1) * b' for an e free of the
                     // variable; b^(e - 1) kept, as a call's partial is
                     let p = self.partial(s, id, 0, |s| {
-                        let m1 = s.int(-1);
-                        let e1 = s.add(&[e, m1]);
+                        let small = s.as_num(e).and_then(|n| n.as_i64()?.checked_sub(1));
+                        let e1 = match small {
+                            // an integer: the difference, not a sum built
+                            Some(k) => s.int(k),
+                            None => {
+                                let m1 = s.int(-1);
+                                s.add(&[e, m1])
+                            }
+                        };
+                        debug_assert_eq!(e1, {
+                            let m1 = s.int(-1);
+                            s.add(&[e, m1])
+                        });
                         s.pow(b, e1)
                     });
                     return s.mul(&[e, p, db]);
@@ -283,7 +294,7 @@ impl Differentiator {
                     let p = self.partial(s, id, i, |s| rules::partial(s, f, &args, i, id));
                     terms.push(s.mul(&[p, da]));
                 }
-                s.add(&terms)
+                sum_of(s, &terms)
             }
         }
     }
@@ -324,7 +335,7 @@ impl Differentiator {
             }
             terms.push(s.mul_all_but(id, i, dx));
         }
-        s.add(&terms)
+        sum_of(s, &terms)
     }
 
     /// The mixed partial `∂^k f / ∂v_k ... ∂v_1`, differentiating by `vars`
@@ -444,6 +455,18 @@ fn power_rule(s: &mut Store, id: ExprId, b: ExprId, e: ExprId, db: ExprId, de: E
     let t2 = s.mul(&[e, db, rb]);
     let sum = s.add(&[t1, t2]);
     s.mul(&[id, sum])
+}
+
+/// The sum of the terms the rules made (canonical, from the
+/// constructors): a lone term is its own sum, and skips the constructor.
+fn sum_of(s: &mut Store, terms: &[ExprId]) -> ExprId {
+    match terms {
+        [one] => {
+            debug_assert_eq!(*one, s.add(terms));
+            *one
+        }
+        _ => s.add(terms),
+    }
 }
 
 #[cfg(test)]
