@@ -62,7 +62,7 @@ pub const DEFAULT_MAX_NODES: usize = 4_000_000;
 /// Memoized symbolic differentiation.
 #[derive(Debug, Clone)]
 pub struct Differentiator {
-    memo: FxHashMap<(ExprId, Sym), ExprId>,
+    memo: FxHashMap<(ExprId, Sym), D>,
     deps: Deps,
     walk: Walk,
     /// The work lists of [`Differentiator::cone`], kept between calls.
@@ -72,7 +72,7 @@ pub struct Differentiator {
     /// instead of in `memo`: by node id (an entry counts where its stamp is
     /// the sweep's), so that a rule finds its operands' near in memory, as
     /// the nodes are, rather than scattered over a hash table.
-    dense: Vec<(u32, ExprId)>,
+    dense: Vec<(u32, D)>,
     stamp: u32,
     /// Whether the sweep under way keeps its derivatives in `dense`.
     sweeping: bool,
@@ -136,7 +136,7 @@ impl Differentiator {
             self.stamp = 1;
         }
         if self.dense.len() < s.len() {
-            self.dense.resize(s.len(), (0, ExprId::NONE));
+            self.dense.resize(s.len(), (0, D::NONE));
         }
         self.sweeping = true;
         let d = self.derive(s, f, var);
@@ -145,7 +145,7 @@ impl Differentiator {
     }
 
     /// The memoized `∂id/∂var`: from the sweep under way, or from `memo`.
-    fn known(&self, id: ExprId, var: Sym) -> Option<ExprId> {
+    fn known(&self, id: ExprId, var: Sym) -> Option<D> {
         if self.sweeping {
             self.dense
                 .get(id.index())
@@ -156,11 +156,11 @@ impl Differentiator {
         }
     }
 
-    fn remember(&mut self, id: ExprId, var: Sym, d: ExprId) {
+    fn remember(&mut self, id: ExprId, var: Sym, d: D) {
         if self.sweeping {
             let i = id.index();
             if i >= self.dense.len() {
-                self.dense.resize(i + 1, (0, ExprId::NONE));
+                self.dense.resize(i + 1, (0, D::NONE));
             }
             self.dense[i] = (self.stamp, d);
         } else {
@@ -170,7 +170,7 @@ impl Differentiator {
 
     fn derive(&mut self, s: &mut Store, f: ExprId, var: Sym) -> Result<ExprId, DiffError> {
         if let Some(d) = self.known(f, var) {
-            return Ok(d);
+            return Ok(d.build(s));
         }
         if s.is_nan(f) {
             // the derivative of the undefined constant is undefined (it
@@ -186,7 +186,7 @@ impl Differentiator {
         let done = self.apply_rules(s, &order, var);
         self.order = order;
         done?;
-        Ok(self.known(f, var).unwrap_or(zero))
+        Ok(self.known(f, var).map_or(zero, |d| d.build(s)))
     }
 
     /// The derivatives by `var` of the nodes of `order`, children first
@@ -238,29 +238,25 @@ impl Differentiator {
 
     /// The derivative of one node from its children's (already memoized;
     /// a child with no entry does not depend on `var`: its derivative is 0).
-    fn rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
+    fn rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> D {
         let zero = s.int(0);
-        let d = |me: &Self, c: &ExprId| me.known(*c, var).unwrap_or(zero);
+        let d = |me: &Self, c: &ExprId| me.known(*c, var).unwrap_or(D::node(zero));
         match s.node(id) {
-            Node::Num(_) | Node::Const(_) => zero,
+            Node::Num(_) | Node::Const(_) => D::node(zero),
             Node::Var(v) => {
                 let one = *v == var;
-                s.int(i64::from(one))
+                D::node(s.int(i64::from(one)))
             }
             Node::Add(_) => {
                 let on = self.deps.operands_on_small(s, id, var);
                 let xs = s.node(id).children();
-                let ds: SmallVec<[ExprId; 8]> = on.iter().map(|&p| d(self, &xs[p])).collect();
-                match ds[..] {
-                    // a canonical term is its own sum: skip the constructor
-                    [one] => one,
-                    _ => s.add(&ds),
-                }
+                let ds: SmallVec<[D; 8]> = on.iter().map(|&p| d(self, &xs[p])).collect();
+                sum_of(s, &ds)
             }
             Node::Mul(_) => self.product_rule(s, id, var),
             &Node::Pow([b, e]) => {
                 let (db, de) = (d(self, &b), d(self, &e));
-                if s.as_num(de).is_some_and(|n| n.is_zero()) {
+                if de.is_zero(s) {
                     // d(b^e) = e * b^(e - 1) * b' for an e free of the
                     // variable; b^(e - 1) kept, as a call's partial is
                     let p = self.partial(s, id, 0, |s| {
@@ -279,20 +275,25 @@ impl Differentiator {
                         });
                         s.pow(b, e1)
                     });
-                    return s.mul(&[e, p, db]);
+                    return scaled_product(s, e, p, db);
                 }
-                power_rule(s, id, b, e, db, de)
+                let (db, de) = (db.build(s), de.build(s));
+                D::node(power_rule(s, id, b, e, db, de))
             }
             Node::Call(f, args) => {
                 let (f, args) = (*f, SmallVec::<[ExprId; 4]>::from_slice(args));
-                let mut terms: SmallVec<[ExprId; 4]> = SmallVec::new();
+                let mut terms: SmallVec<[D; 4]> = SmallVec::new();
                 for (i, a) in args.iter().enumerate() {
                     let da = d(self, a);
-                    if s.as_num(da).is_some_and(|n| n.is_zero()) {
+                    if da.is_zero(s) {
                         continue;
                     }
                     let p = self.partial(s, id, i, |s| rules::partial(s, f, &args, i, id));
-                    terms.push(s.mul(&[p, da]));
+                    terms.push(D::node(if da.k == ExprId::NONE {
+                        s.mul(&[p, da.n])
+                    } else {
+                        da.times(s, &[p])
+                    }));
                 }
                 sum_of(s, &terms)
             }
@@ -323,17 +324,42 @@ impl Differentiator {
 
     /// `(x1*...*xk)' = sum_i x1*..*xi'*..*xk` over the factors that depend
     /// on `var`.
-    fn product_rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> ExprId {
-        let mut terms: SmallVec<[ExprId; 8]> = SmallVec::new();
+    fn product_rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> D {
+        let mut terms: SmallVec<[D; 8]> = SmallVec::new();
         for i in self.deps.operands_on_small(s, id, var) {
             let xs = s.node(id).children();
             let Some(dx) = self.known(xs[i], var) else {
                 continue;
             };
-            if s.as_num(dx).is_some_and(|n| n.is_zero()) {
+            if dx.is_zero(s) {
                 continue;
             }
-            terms.push(s.mul_all_but(id, i, dx));
+            terms.push(if dx.k == ExprId::NONE {
+                D::node(s.mul_all_but(id, i, dx.n))
+            } else {
+                // the other factors with dx's coefficient and node: a lone
+                // numeric coefficient joins dx's, the rest in one product
+                let xs = s.node(id).children();
+                if let [c, _] = xs[..]
+                    && i == 1
+                    && s.as_num(c).is_some()
+                {
+                    scaled_product(s, c, ExprId::NONE, dx)
+                } else {
+                    // the other factors, dx's number and node: one product
+                    let mut fs: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(xs.len() + 1);
+                    fs.extend_from_slice(&xs[..i]);
+                    fs.extend_from_slice(&xs[i + 1..]);
+                    fs.push(dx.k);
+                    fs.push(dx.n);
+                    let t = s.mul(&fs);
+                    debug_assert_eq!(t, {
+                        let d = dx.build(s);
+                        s.mul_all_but(id, i, d)
+                    });
+                    D::node(t)
+                }
+            });
         }
         sum_of(s, &terms)
     }
@@ -457,15 +483,127 @@ fn power_rule(s: &mut Store, id: ExprId, b: ExprId, e: ExprId, db: ExprId, de: E
     s.mul(&[id, sum])
 }
 
-/// The sum of the terms the rules made (canonical, from the
-/// constructors): a lone term is its own sum, and skips the constructor.
-fn sum_of(s: &mut Store, terms: &[ExprId]) -> ExprId {
-    match terms {
-        [one] => {
-            debug_assert_eq!(*one, s.add(terms));
-            *one
+/// A derivative as the rules pass it on: `k * n`, `k` the node of a
+/// number ([`ExprId::NONE`] for 1), `n` canonical. The number stays apart
+/// until the derivative is a factor of a product, where it joins the
+/// product's coefficient, or a term of a sum, where it scales the terms
+/// of `n` ([`Store::add_scaled`]): `2*(x - 1)`, the derivative of
+/// `(x - 1)^2`, is never distributed to `2*x - 2` only to be taken apart
+/// again by the sum above it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct D {
+    k: ExprId,
+    n: ExprId,
+}
+
+impl D {
+    const NONE: D = D {
+        k: ExprId::NONE,
+        n: ExprId::NONE,
+    };
+
+    /// A derivative that is the node `n`.
+    fn node(n: ExprId) -> D {
+        D { k: ExprId::NONE, n }
+    }
+
+    /// Whether it is the number 0.
+    fn is_zero(self, s: &Store) -> bool {
+        self.k == ExprId::NONE && s.as_num(self.n).is_some_and(|n| n.is_zero())
+    }
+
+    /// The derivative as one node.
+    fn build(self, s: &mut Store) -> ExprId {
+        if self.k == ExprId::NONE {
+            self.n
+        } else {
+            s.mul(&[self.k, self.n])
         }
-        _ => s.add(terms),
+    }
+
+    /// The product of the derivative and `others`, built at once.
+    fn times(self, s: &mut Store, others: &[ExprId]) -> ExprId {
+        let mut fs: SmallVec<[ExprId; 8]> = SmallVec::from_slice(others);
+        if self.k != ExprId::NONE {
+            fs.push(self.k);
+        }
+        fs.push(self.n);
+        let out = s.mul(&fs);
+        debug_assert_eq!(out, {
+            let mut all = others.to_vec();
+            all.push(self.build(s));
+            s.mul(&all)
+        });
+        out
+    }
+}
+
+/// `c * p * d` for a derivative `d` (`p` may be [`ExprId::NONE`] for 1).
+/// Where the product would distribute a number over a lone sum (`c` a
+/// number, and the rest of it a sum: `d`'s node with `p` absent, or `p`
+/// with `d` a number), the number is kept apart as the coefficient;
+/// otherwise the product is built at once.
+fn scaled_product(s: &mut Store, c: ExprId, p: ExprId, d: D) -> D {
+    let is_sum = |s: &Store, x: ExprId| matches!(s.node(x), Node::Add(_));
+    let numeric = |s: &Store, x: ExprId| s.as_num(x).is_some() && !s.is_nan(x);
+    let mut fs: SmallVec<[ExprId; 4]> = SmallVec::new();
+    fs.push(c);
+    if d.k != ExprId::NONE {
+        fs.push(d.k);
+    }
+    let sum = match (p == ExprId::NONE, numeric(s, d.n)) {
+        (true, _) if is_sum(s, d.n) => Some(d.n),
+        (false, true) if is_sum(s, p) => {
+            fs.push(d.n);
+            Some(p)
+        }
+        _ => None,
+    };
+    let out = match sum {
+        Some(n) if numeric(s, c) => {
+            // the numbers folded as the constructor folds them
+            let k = if fs.len() == 1 { c } else { s.mul(&fs) };
+            if !numeric(s, k) {
+                // left apart (past a float's range): the product built
+                D::node(s.mul(&[k, n]))
+            } else if s.as_num(k).is_some_and(|x| x.is_one()) {
+                D::node(n)
+            } else {
+                D { k, n }
+            }
+        }
+        _ => {
+            let mut all: SmallVec<[ExprId; 4]> = smallvec::smallvec![c];
+            if p != ExprId::NONE {
+                all.push(p);
+            }
+            D::node(d.times(s, &all))
+        }
+    };
+    debug_assert_eq!(out.build(s), {
+        let mut all = vec![c];
+        if p != ExprId::NONE {
+            all.push(p);
+        }
+        all.push(d.build(s));
+        s.mul(&all)
+    });
+    out
+}
+
+/// The sum of the derivatives the rules made: a lone one is its own sum,
+/// and skips the constructor.
+fn sum_of(s: &mut Store, terms: &[D]) -> D {
+    match terms {
+        [one] => *one,
+        _ if terms.iter().all(|d| d.k == ExprId::NONE) => {
+            let ns: SmallVec<[ExprId; 8]> = terms.iter().map(|d| d.n).collect();
+            D::node(s.add(&ns))
+        }
+        _ => {
+            let parts: SmallVec<[(ExprId, ExprId); 8]> = terms.iter().map(|d| (d.k, d.n)).collect();
+            D::node(s.add_scaled(&parts))
+        }
     }
 }
 

@@ -51,6 +51,38 @@ impl Domain {
 /// alone.
 type LikeTerms = (ExprId, Coeff, bool, Option<ExprId>);
 
+/// A sum while it is built: the constant and the coefficients as machine
+/// fractions while they are small ([`Coeff`]: no big integers built per
+/// term); each distinct rest, in order of first occurrence, with its
+/// coefficient, whether a term with it is singular, and the term itself
+/// while no like term has joined it (found by a linear search among few,
+/// through `seen` among many); and the terms left unmerged because
+/// merging them overflows a float.
+struct Collect {
+    constant: Coeff,
+    coeffs: SmallVec<[LikeTerms; 8]>,
+    seen: super::FirstSeen,
+    extra: SmallVec<[ExprId; 2]>,
+}
+
+impl Default for Collect {
+    fn default() -> Collect {
+        Collect {
+            constant: Coeff::ZERO,
+            coeffs: SmallVec::new(),
+            seen: super::FirstSeen::default(),
+            extra: SmallVec::new(),
+        }
+    }
+}
+
+/// A term of a sum while it is built: a node, or a coefficient and a rest
+/// (with whether the term is singular) of a term not built.
+enum Item {
+    Term(ExprId),
+    Scaled(Coeff, ExprId, bool),
+}
+
 impl Store {
     /// A number.
     pub fn number(&mut self, n: Number) -> ExprId {
@@ -227,59 +259,181 @@ impl Store {
         if flat.iter().any(|t| self.is_nan(*t)) {
             return self.nan();
         }
-        // the constant and the coefficients as machine fractions while
-        // they are small (`Coeff`): no big integers built per term
-        let mut constant = Coeff::ZERO;
-        // each distinct rest, in order of first occurrence, with its
-        // coefficient, whether a term with it is singular, and the term
-        // itself while no like term has joined it: found by a linear
-        // search among few, through `at` among many
-        let mut coeffs: SmallVec<[LikeTerms; 8]> = SmallVec::new();
-        let mut seen = super::FirstSeen::default();
-        // terms left unmerged because merging them overflows a float
-        let mut extra: SmallVec<[ExprId; 2]> = SmallVec::new();
+        let mut sum = Collect::default();
         for t in flat {
-            if let Node::Num(n) = self.node(t) {
-                let sum = constant.add(&Coeff::of(n));
-                if sum.overflows() {
-                    extra.push(t);
-                } else {
-                    constant = self.bounded_coeff(sum);
-                }
-                continue;
-            }
-            let singular = self.is_singular(t);
-            let (c, rest) = self.split_coeff_small(t);
-            match seen.find(&coeffs, |e| e.0, rest) {
-                Some(i) => {
-                    let sum = coeffs[i].1.add(&c);
-                    if sum.overflows() {
-                        extra.push(t);
-                    } else {
-                        let sum = self.bounded_coeff(sum);
-                        let (_, old, bad, alone) = &mut coeffs[i];
-                        *old = sum;
-                        *bad |= singular;
-                        *alone = None;
-                    }
-                }
-                None => {
-                    seen.pushed(rest, coeffs.len());
-                    coeffs.push((rest, c, singular, Some(t)));
-                }
+            self.collect_term(&mut sum, t);
+        }
+        self.collected(sum)
+    }
+
+    /// The sum of `k * n` over `parts` (`k` the node of a number, or
+    /// [`ExprId::NONE`] for 1), as [`Store::add`] of the products
+    /// [`Store::mul`] makes: but where `n` is a sum, its terms join this
+    /// sum each with its coefficient times `k`, and the product, which
+    /// distributes `k` over the sum, is never built (a derivative's
+    /// `2*(x - 1)` inside a larger sum).
+    pub(crate) fn add_scaled(&mut self, parts: &[(ExprId, ExprId)]) -> ExprId {
+        if self.overflow.is_some() {
+            return self.zero();
+        }
+        let mut flat: SmallVec<[Item; 8]> = SmallVec::with_capacity(parts.len() + 2);
+        for &(k, n) in parts {
+            if k == ExprId::NONE {
+                self.push_terms(n, &mut flat);
+            } else if !self.push_scaled(k, n, &mut flat) {
+                let t = self.mul(&[k, n]);
+                self.push_terms(t, &mut flat);
             }
         }
+        let id = if flat
+            .iter()
+            .any(|i| matches!(i, Item::Term(t) if self.is_nan(*t)))
+        {
+            self.nan()
+        } else {
+            let mut sum = Collect::default();
+            for item in flat {
+                match item {
+                    Item::Term(t) => self.collect_term(&mut sum, t),
+                    Item::Scaled(c, rest, singular) => {
+                        self.collect_like(&mut sum, c, rest, singular, None);
+                    }
+                }
+            }
+            self.collected(sum)
+        };
+        debug_assert_eq!(id, {
+            let terms: Vec<ExprId> = parts
+                .iter()
+                .map(|&(k, n)| {
+                    if k == ExprId::NONE {
+                        n
+                    } else {
+                        self.mul(&[k, n])
+                    }
+                })
+                .collect();
+            self.add(&terms)
+        });
+        id
+    }
+
+    /// The terms of `t` (itself, or its terms if it is a sum) onto `flat`.
+    fn push_terms(&self, t: ExprId, flat: &mut SmallVec<[Item; 8]>) {
+        match self.node(t) {
+            Node::Add(xs) => flat.extend(xs.iter().map(|&x| Item::Term(x))),
+            _ => flat.push(Item::Term(t)),
+        }
+    }
+
+    /// The terms of `k * n` onto `flat`, each (the terms of a sum `n`, or
+    /// `n` itself) as `k` times its coefficient and its rest, as
+    /// [`Store::mul`] distributes `k` over a sum (`scale_term`) or scales
+    /// a term; false, with nothing pushed, where a coefficient would leave
+    /// the bounds (the product is built then).
+    fn push_scaled(&mut self, k: ExprId, n: ExprId, flat: &mut SmallVec<[Item; 8]>) -> bool {
+        let Some(by) = self.as_num(k) else {
+            return false;
+        };
+        if self.is_nan(k) || by.is_zero() || self.is_nan(n) {
+            return false;
+        }
+        let by = by.clone();
+        let xs: SmallVec<[ExprId; 8]> = match self.node(n) {
+            Node::Add(xs) => SmallVec::from_slice(xs),
+            _ => smallvec::smallvec![n],
+        };
+        let start = flat.len();
+        for t in xs {
+            if matches!(self.node(t), Node::Num(_)) {
+                // a number times k: as the constructor folds it
+                let c = self.mul(&[k, t]);
+                flat.push(Item::Term(c));
+                continue;
+            }
+            let (c, rest) = self.split_coeff_small(t);
+            let c = c.mul(&by);
+            // a number left apart in the rest (past a float's range): the
+            // constructor folds k into it, so the product is built
+            let apart = match self.node(rest) {
+                Node::Mul(fs) => fs.iter().any(|f| matches!(self.node(*f), Node::Num(_))),
+                node => matches!(node, Node::Num(_)),
+            };
+            if c.overflows() || apart {
+                flat.truncate(start);
+                return false;
+            }
+            let c = self.bounded_coeff(c);
+            flat.push(Item::Scaled(c, rest, self.is_singular(t)));
+        }
+        true
+    }
+
+    /// One term of a sum being built ([`Store::add`]): a number joins the
+    /// constant, any other term its like terms.
+    fn collect_term(&mut self, sum: &mut Collect, t: ExprId) {
+        if let Node::Num(n) = self.node(t) {
+            let total = sum.constant.add(&Coeff::of(n));
+            if total.overflows() {
+                sum.extra.push(t);
+            } else {
+                sum.constant = self.bounded_coeff(total);
+            }
+            return;
+        }
+        let singular = self.is_singular(t);
+        let (c, rest) = self.split_coeff_small(t);
+        self.collect_like(sum, c, rest, singular, Some(t));
+    }
+
+    /// The term `c * rest` (built: `t`) joins its like terms.
+    fn collect_like(
+        &mut self,
+        sum: &mut Collect,
+        c: Coeff,
+        rest: ExprId,
+        singular: bool,
+        t: Option<ExprId>,
+    ) {
+        match sum.seen.find(&sum.coeffs, |e| e.0, rest) {
+            Some(i) => {
+                let total = sum.coeffs[i].1.add(&c);
+                if total.overflows() {
+                    let t = match t {
+                        Some(t) => t,
+                        None => self.scaled_term(&c, rest),
+                    };
+                    sum.extra.push(t);
+                } else {
+                    let total = self.bounded_coeff(total);
+                    let (_, old, bad, alone) = &mut sum.coeffs[i];
+                    *old = total;
+                    *bad |= singular;
+                    *alone = None;
+                }
+            }
+            None => {
+                sum.seen.pushed(rest, sum.coeffs.len());
+                sum.coeffs.push((rest, c, singular, t));
+            }
+        }
+    }
+
+    /// The sum of the terms collected.
+    fn collected(&mut self, sum: Collect) -> ExprId {
+        let Collect {
+            constant,
+            coeffs,
+            extra,
+            ..
+        } = sum;
         let mut out: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(coeffs.len() + 1);
         for (rest, c, bad, alone) in coeffs {
             if !c.is_zero() {
                 // a term no like term joined is as it was
                 let term = match alone {
                     Some(t) => t,
-                    None if c.is_one() => rest,
-                    None => {
-                        let c = self.coeff_node(&c);
-                        self.scale_by(c, rest)
-                    }
+                    None => self.scaled_term(&c, rest),
                 };
                 out.push(term);
             } else if bad {
@@ -341,6 +495,15 @@ impl Store {
             self.intern_mul(&rest)
         };
         Some((c, r))
+    }
+
+    /// `c * rest` for a canonical, coefficient-free, non-sum `rest`.
+    fn scaled_term(&mut self, c: &Coeff, rest: ExprId) -> ExprId {
+        if c.is_one() {
+            return rest;
+        }
+        let c = self.coeff_node(c);
+        self.scale_by(c, rest)
     }
 
     /// `c * rest` for the node `c` of a number other than one and a
@@ -515,6 +678,61 @@ mod tests {
                         "{} but {i}",
                         crate::print::infix(&s, p)
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_scaled_sum_is_the_sum_of_the_products() {
+        // every pair of parts, each a number times an expression (sums,
+        // products, numbers, floats, coefficients past a float's range,
+        // terms that cancel): the sum without the products built, against
+        // the constructors on the products
+        let mut s = Store::new();
+        let ns: Vec<ExprId> = [
+            "x - 1",
+            "2*x + 3*y - 4",
+            "x^2 - x*y/3 + 0.5",
+            "1e300*x + y",
+            "-x",
+            "3*x*y",
+            "sin(x)",
+            "1 - x",
+            "2.5",
+        ]
+        .iter()
+        .map(|t| crate::parse::parse_expr(&mut s, t, &Default::default()).unwrap())
+        .collect();
+        let ks = [
+            ExprId::NONE,
+            s.int(2),
+            s.int(-1),
+            s.frac(1, 3),
+            s.float(2.5),
+            s.float(1e300),
+            s.nan(),
+        ];
+        for &a in &ns {
+            for &b in &ns {
+                for &ka in &ks {
+                    for &kb in &ks {
+                        let parts = [(ka, a), (kb, b)];
+                        let built: Vec<ExprId> = parts
+                            .iter()
+                            .map(|&(k, n)| if k == ExprId::NONE { n } else { s.mul(&[k, n]) })
+                            .collect();
+                        let want = s.add(&built);
+                        assert_eq!(
+                            s.add_scaled(&parts),
+                            want,
+                            "{:?}",
+                            built
+                                .iter()
+                                .map(|&t| crate::print::infix(&s, t))
+                                .collect::<Vec<_>>()
+                        );
+                    }
                 }
             }
         }
