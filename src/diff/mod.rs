@@ -517,7 +517,7 @@ impl D {
         if self.k == ExprId::NONE {
             self.n
         } else {
-            s.mul(&[self.k, self.n])
+            s.scale(self.k, self.n)
         }
     }
 
@@ -539,46 +539,43 @@ impl D {
 }
 
 /// `c * p * d` for a derivative `d` (`p` may be [`ExprId::NONE`] for 1).
-/// Where the product would distribute a number over a lone sum (`c` a
-/// number, and the rest of it a sum: `d`'s node with `p` absent, or `p`
-/// with `d` a number), the number is kept apart as the coefficient;
+/// Where `c` is a number and the rest one node (`d`'s, or `p` where `d`
+/// is a number), the numbers are the coefficient, kept apart from it;
 /// otherwise the product is built at once.
 fn scaled_product(s: &mut Store, c: ExprId, p: ExprId, d: D) -> D {
-    let is_sum = |s: &Store, x: ExprId| matches!(s.node(x), Node::Add(_));
     let numeric = |s: &Store, x: ExprId| s.as_num(x).is_some() && !s.is_nan(x);
-    let mut fs: SmallVec<[ExprId; 4]> = SmallVec::new();
-    fs.push(c);
-    if d.k != ExprId::NONE {
-        fs.push(d.k);
-    }
-    let sum = match (p == ExprId::NONE, numeric(s, d.n)) {
-        (true, _) if is_sum(s, d.n) => Some(d.n),
-        (false, true) if is_sum(s, p) => {
-            fs.push(d.n);
-            Some(p)
+    // apart only where the rest is a node already (`d`'s, or `p` with
+    // `d` a number): a rest built for it alone would be one node more
+    // wherever a product, not a sum, takes the derivative
+    let apart = numeric(s, c) && (p == ExprId::NONE || numeric(s, d.n));
+    let out = if apart {
+        let mut nums: SmallVec<[ExprId; 3]> = smallvec::smallvec![c];
+        if d.k != ExprId::NONE {
+            nums.push(d.k);
         }
-        _ => None,
-    };
-    let out = match sum {
-        Some(n) if numeric(s, c) => {
-            // the numbers folded as the constructor folds them
-            let k = if fs.len() == 1 { c } else { s.mul(&fs) };
-            if !numeric(s, k) {
-                // left apart (past a float's range): the product built
-                D::node(s.mul(&[k, n]))
-            } else if s.as_num(k).is_some_and(|x| x.is_one()) {
-                D::node(n)
-            } else {
-                D { k, n }
-            }
+        let n = if p == ExprId::NONE {
+            d.n
+        } else {
+            nums.push(d.n);
+            p
+        };
+        // the numbers folded as the constructor folds them
+        let k = if nums.len() == 1 { c } else { s.mul(&nums) };
+        if !numeric(s, k) || numeric(s, n) {
+            // left apart (past a float's range), or nothing symbolic: the
+            // product as the constructor makes it
+            D::node(s.mul(&[k, n]))
+        } else if s.as_num(k).is_some_and(|x| x.is_one()) {
+            D::node(n)
+        } else {
+            D { k, n }
         }
-        _ => {
-            let mut all: SmallVec<[ExprId; 4]> = smallvec::smallvec![c];
-            if p != ExprId::NONE {
-                all.push(p);
-            }
-            D::node(d.times(s, &all))
+    } else {
+        let mut all: SmallVec<[ExprId; 4]> = smallvec::smallvec![c];
+        if p != ExprId::NONE {
+            all.push(p);
         }
+        D::node(d.times(s, &all))
     };
     debug_assert_eq!(out.build(s), {
         let mut all = vec![c];

@@ -318,6 +318,16 @@ impl Store {
         id
     }
 
+    /// Whether the rest of a term holds a number (one left apart from the
+    /// coefficient, past a float's range): the constructor folds a number
+    /// into it, so a term is not scaled by its coefficient alone.
+    fn has_number(&self, rest: ExprId) -> bool {
+        match self.node(rest) {
+            Node::Mul(fs) => fs.iter().any(|f| matches!(self.node(*f), Node::Num(_))),
+            node => matches!(node, Node::Num(_)),
+        }
+    }
+
     /// The terms of `t` (itself, or its terms if it is a sum) onto `flat`.
     fn push_terms(&self, t: ExprId, flat: &mut SmallVec<[Item; 8]>) {
         match self.node(t) {
@@ -353,13 +363,7 @@ impl Store {
             }
             let (c, rest) = self.split_coeff_small(t);
             let c = c.mul(&by);
-            // a number left apart in the rest (past a float's range): the
-            // constructor folds k into it, so the product is built
-            let apart = match self.node(rest) {
-                Node::Mul(fs) => fs.iter().any(|f| matches!(self.node(*f), Node::Num(_))),
-                node => matches!(node, Node::Num(_)),
-            };
-            if c.overflows() || apart {
+            if c.overflows() || self.has_number(rest) {
                 flat.truncate(start);
                 return false;
             }
@@ -734,6 +738,54 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_scaled_node_is_the_product() {
+        // Store::scale against the constructor on [k, n]
+        let mut s = Store::new();
+        let ns: Vec<ExprId> = [
+            "3*x*y",
+            "x*y",
+            "-x",
+            "sin(x)",
+            "x^2",
+            "x*(y + 1)",
+            "2.5*x",
+            "1e300*x",
+            "x - 1",
+            "7",
+        ]
+        .iter()
+        .map(|t| crate::parse::parse_expr(&mut s, t, &Default::default()).unwrap())
+        .collect();
+        let big = s.float(1e300);
+        let x = s.var("x");
+        // numbers left apart: 1e300*1e300 overflows a float
+        let apart = s.mul(&[big, big, x]);
+        let nan = s.nan();
+        let ks = [
+            s.int(2),
+            s.int(-1),
+            s.frac(1, 3),
+            s.frac(-1, 3),
+            s.float(2.5),
+            big,
+            s.int(0),
+            nan,
+        ];
+        for &n in ns.iter().chain([&apart]) {
+            for &k in &ks {
+                let want = s.mul(&[k, n]);
+                assert_eq!(
+                    s.scale(k, n),
+                    want,
+                    "{} * {}",
+                    crate::print::infix(&s, k),
+                    crate::print::infix(&s, n)
+                );
             }
         }
     }

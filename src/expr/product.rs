@@ -404,6 +404,33 @@ impl Store {
         }
     }
 
+    /// `k * n` for the node `k` of a number, as [`Store::mul`] makes it;
+    /// where `n` is neither a sum nor a number, by scaling its coefficient
+    /// (`2 * 3*x*y = 6*x*y`, as [`Store::scale_term`] does a sum's term),
+    /// without the constructor's passes.
+    pub(crate) fn scale(&mut self, k: ExprId, n: ExprId) -> ExprId {
+        let plain = match self.node(n) {
+            Node::Add(_) | Node::Num(_) => false,
+            // a second number (left apart, past a float's range) would
+            // take k in the constructor
+            Node::Mul(fs) => {
+                let from = usize::from(matches!(self.node(fs[0]), Node::Num(_)));
+                !fs[from..]
+                    .iter()
+                    .any(|f| matches!(self.node(*f), Node::Num(_)))
+            }
+            _ => true,
+        };
+        let by = self.as_num(k).filter(|b| !b.is_zero()).cloned();
+        match by {
+            Some(by) if plain && !self.is_nan(k) => {
+                let c = self.term_coeff(n);
+                self.scale_term(k, &by, n, &c).0
+            }
+            _ => self.mul(&[k, n]),
+        }
+    }
+
     /// Distributes a numeric coefficient over a sum that is the whole rest of
     /// the product, as SymPy does: `2*(x + y) = 2*x + 2*y`, `-(x - y) = y - x`.
     fn distribute(&mut self, coeff: &Number, out: &[ExprId]) -> Option<ExprId> {
