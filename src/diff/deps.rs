@@ -28,9 +28,8 @@ pub struct Deps {
     sets: Vec<Option<Arc<[Sym]>>>,
     /// The one empty set, shared by every constant node.
     empty: Option<Arc<[Sym]>>,
-    /// Per wide node, its (variable, operand position) pairs, sorted:
-    /// the operands on a variable are one run of it.
-    wide: FxHashMap<ExprId, Vec<(Sym, u32)>>,
+    /// Per wide node, the positions of its operands on each variable.
+    wide: FxHashMap<ExprId, Inverted>,
     walk: Walk,
 }
 
@@ -87,24 +86,10 @@ impl Deps {
                 .collect();
         }
         if !self.wide.contains_key(&id) {
-            let total = kids
-                .iter()
-                .map(|c| self.get(*c).map_or(0, <[Sym]>::len))
-                .sum();
-            let mut inv: Vec<(Sym, u32)> = Vec::with_capacity(total);
-            for (p, c) in kids.iter().enumerate() {
-                inv.extend(self.get(*c).unwrap_or(&[]).iter().map(|&w| (w, p as u32)));
-            }
-            inv.sort_unstable();
+            let inv = Inverted::new(kids.iter().map(|c| self.get(*c).unwrap_or(&[])));
             self.wide.insert(id, inv);
         }
-        let inv = &self.wide[&id];
-        let from = inv.partition_point(|&(w, _)| w < v);
-        inv[from..]
-            .iter()
-            .take_while(|&&(w, _)| w == v)
-            .map(|&(_, p)| p as usize)
-            .collect()
+        self.wide[&id].on(v)
     }
 
     /// The set of `id` from its children's: shared when one child holds
@@ -145,6 +130,100 @@ impl Deps {
     }
 }
 
+/// An inverted index, variable → the positions of the operands that
+/// depend on it (ascending). Where the node's variables are dense in
+/// their numbering (a sum over all the variables), two flat arrays built
+/// by counting, in time linear in the pairs: the positions grouped by
+/// variable, and where each variable's group starts. Otherwise (few
+/// variables spread over a wide range of numbers) the pairs sorted, read
+/// by binary search, so that the index never outgrows its pairs.
+#[derive(Debug, Clone)]
+enum Inverted {
+    Dense {
+        lo: u32,
+        starts: Vec<u32>,
+        positions: Vec<u32>,
+    },
+    Sparse(Vec<(Sym, u32)>),
+}
+
+impl Inverted {
+    /// The index of operands with these variable sets, in order.
+    fn new<'a>(sets: impl Iterator<Item = &'a [Sym]> + Clone) -> Inverted {
+        let (mut lo, mut hi, mut pairs) = (u32::MAX, 0u32, 0usize);
+        for set in sets.clone() {
+            if let (Some(a), Some(b)) = (set.first(), set.last()) {
+                lo = lo.min(a.0);
+                hi = hi.max(b.0);
+                pairs += set.len();
+            }
+        }
+        if pairs == 0 {
+            return Inverted::Sparse(Vec::new());
+        }
+        let width = (hi - lo) as usize + 1;
+        if width > 4 * pairs + 64 {
+            let mut inv: Vec<(Sym, u32)> = Vec::with_capacity(pairs);
+            for (p, set) in sets.enumerate() {
+                inv.extend(set.iter().map(|&w| (w, p as u32)));
+            }
+            inv.sort_unstable();
+            return Inverted::Sparse(inv);
+        }
+        let mut starts = vec![0u32; width + 1];
+        for set in sets.clone() {
+            for v in set {
+                starts[(v.0 - lo) as usize + 1] += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut positions = vec![0u32; pairs];
+        for (p, set) in sets.enumerate() {
+            for v in set {
+                let at = &mut next[(v.0 - lo) as usize];
+                positions[*at as usize] = p as u32;
+                *at += 1;
+            }
+        }
+        Inverted::Dense {
+            lo,
+            starts,
+            positions,
+        }
+    }
+
+    /// The positions of the operands on `v`, ascending.
+    fn on(&self, v: Sym) -> SmallVec<[usize; 8]> {
+        match self {
+            Inverted::Dense {
+                lo,
+                starts,
+                positions,
+            } => {
+                let i = v.0.wrapping_sub(*lo) as usize;
+                match (starts.get(i), starts.get(i + 1)) {
+                    (Some(&a), Some(&b)) => positions[a as usize..b as usize]
+                        .iter()
+                        .map(|&p| p as usize)
+                        .collect(),
+                    _ => SmallVec::new(),
+                }
+            }
+            Inverted::Sparse(inv) => {
+                let from = inv.partition_point(|&(w, _)| w < v);
+                inv[from..]
+                    .iter()
+                    .take_while(|&&(w, _)| w == v)
+                    .map(|&(_, p)| p as usize)
+                    .collect()
+            }
+        }
+    }
+}
+
 pub use crate::expr::Walk;
 
 #[cfg(test)]
@@ -173,6 +252,31 @@ mod tests {
         let pos = d.operands_on(&s, f, sz);
         assert_eq!(pos.len(), 1);
         assert_eq!(s.node(f).children()[pos[0]], sin_z);
+    }
+
+    #[test]
+    fn inverted_indexes_dense_and_sparse_agree() {
+        let sets = |far: u32| -> Vec<Vec<Sym>> {
+            vec![
+                vec![Sym(far)],
+                vec![Sym(5)],
+                vec![Sym(5), Sym(far)],
+                vec![],
+                vec![Sym(7)],
+            ]
+        };
+        // 5..=9 is dense; 5..=1000 over 5 pairs is not
+        for (far, dense) in [(9, true), (1000, false)] {
+            let sets = sets(far);
+            let inv = Inverted::new(sets.iter().map(Vec::as_slice));
+            assert_eq!(matches!(inv, Inverted::Dense { .. }), dense);
+            assert_eq!(inv.on(Sym(5)).as_slice(), &[1, 2]);
+            assert_eq!(inv.on(Sym(far)).as_slice(), &[0, 2]);
+            assert_eq!(inv.on(Sym(7)).as_slice(), &[4]);
+            for nobody in [0, 4, 6, 8, far + 1, u32::MAX] {
+                assert!(inv.on(Sym(nobody)).is_empty(), "{nobody}");
+            }
+        }
     }
 
     #[test]
