@@ -46,6 +46,10 @@ const SINGULAR: u8 = 1;
 const HAS_VAR: u8 = 2;
 /// Flag bit: the node contains a `sigmoid` call.
 const HAS_SIGMOID: u8 = 4;
+/// Flag bit: the node contains a power with a numeric exponent that is
+/// negative or not an integer, or a logarithm: what a guard is read from
+/// ([`crate::simplify::guarded::Guards`]).
+const HAS_GUARD: u8 = 8;
 
 /// Memoized answers of [`Store::is_undefined`] for one store.
 #[derive(Default)]
@@ -124,6 +128,13 @@ impl Store {
         self.flags[id.index()] & HAS_SIGMOID != 0
     }
 
+    /// True when `id` contains a power with a numeric exponent that is
+    /// negative or not an integer, or a logarithm: a node without one
+    /// holds no guard ([`crate::simplify::guarded::Guards`]). Constant time.
+    pub fn has_guard(&self, id: ExprId) -> bool {
+        self.flags[id.index()] & HAS_GUARD != 0
+    }
+
     /// The flags of a node about to be interned, from its operands'.
     pub(super) fn flags_of(&self, node: &Node) -> u8 {
         let inherited = node
@@ -133,6 +144,12 @@ impl Store {
         let var = match node {
             Node::Var(_) => HAS_VAR,
             Node::Call(Func::Sigmoid, _) => HAS_SIGMOID,
+            Node::Call(Func::Ln, _) => HAS_GUARD,
+            Node::Pow([_, e]) => match self.as_num(*e) {
+                // as Guards reads them: a float exponent is never an integer
+                Some(n) if n.is_negative() || !n.is_integer() => HAS_GUARD,
+                _ => 0,
+            },
             _ => 0,
         };
         let here = if self.singular_here(node) {
@@ -258,6 +275,30 @@ fn is_integral(e: &Number) -> bool {
 mod tests {
     use super::*;
     use crate::parse::{ParseOptions, parse_expr};
+
+    #[test]
+    fn guard_bearing_nodes_are_flagged() {
+        let mut s = Store::new();
+        let mut flag = |src: &str| {
+            let e = parse_expr(&mut s, src, &ParseOptions::default()).unwrap();
+            s.has_guard(e)
+        };
+        // what Guards reads: a negative or fractional power, a logarithm,
+        // anywhere below (a float exponent is never an integer to it)
+        for src in [
+            "1/x",
+            "sqrt(x)",
+            "log(x)",
+            "x^2.0",
+            "exp(-1/x^2) + y",
+            "x^(-2)*y",
+        ] {
+            assert!(flag(src), "{src}");
+        }
+        for src in ["x^2 + sin(y)*3", "exp(x)*cos(x)", "100*(x2 - x1^2)^2"] {
+            assert!(!flag(src), "{src}");
+        }
+    }
 
     fn undefined(src: &str) -> bool {
         let mut s = Store::new();

@@ -54,6 +54,9 @@ impl Guards {
         // one does (the same guards and more, its operands visited as
         // strictly or more), so a node is visited at most twice, and a
         // loose visit after a strict one is skipped
+        if !roots.iter().any(|&r| store.has_guard(r)) {
+            return;
+        }
         crate::expr::with_walk(|seen| {
             seen.reset_levels(store.len());
             // a node is marked as it is pushed, so that an operand already
@@ -61,10 +64,11 @@ impl Guards {
             // look at its mark, not a trip through the stack; one pushed
             // loose and then strict is visited twice, as before
             let mut stack: Vec<(ExprId, bool)> = Vec::with_capacity(roots.len());
+            // a node without a guard-bearing node below it adds nothing
             let push =
                 |seen: &mut crate::expr::Walk, stack: &mut Vec<(ExprId, bool)>, x, strict| {
                     let level = if strict { 2 } else { 1 };
-                    if seen.raise(x, level) < level {
+                    if store.has_guard(x) && seen.raise(x, level) < level {
                         stack.push((x, strict));
                     }
                 };
