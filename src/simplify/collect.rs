@@ -50,9 +50,15 @@ pub(crate) fn common_factors_in(
     let mut done = IdMap::for_order(&order);
     let mut memo = FxHashMap::default();
     for id in order {
-        let kids: SmallVec<[ExprId; 8]> =
-            store.node(id).children().iter().map(|c| done[c]).collect();
-        let mut new = store.rebuild(id, &kids);
+        // operands unchanged (most nodes): the node as it is, no list made
+        let changed = store.node(id).children().iter().any(|c| done[c] != *c);
+        let mut new = if changed {
+            let kids: SmallVec<[ExprId; 8]> =
+                store.node(id).children().iter().map(|c| done[c]).collect();
+            store.rebuild(id, &kids)
+        } else {
+            id
+        };
         if let Node::Add(terms) = store.node(new)
             && may_take_out(store, terms)
             && let terms = SmallVec::<[ExprId; 8]>::from_slice(terms)

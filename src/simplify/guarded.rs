@@ -266,9 +266,14 @@ pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId
     let mut done = IdMap::for_order(&order);
     for id in order {
         let node = store.node(id);
-        let kids: SmallVec<[ExprId; 8]> = node.children().iter().map(|c| done[c]).collect();
-        // an operand unchanged: the node as it is, not built again
-        let same = kids[..] == *node.children();
+        // no operand changed: the node as it is, not built again (and its
+        // operands' list not made)
+        let same = node.children().iter().all(|c| done[c] == *c);
+        let kids: SmallVec<[ExprId; 8]> = if same {
+            SmallVec::from_slice(node.children())
+        } else {
+            node.children().iter().map(|c| done[c]).collect()
+        };
         let new = match node {
             Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
             Node::Mul(_) => merge(store, &kids, same.then_some(id), guards),
