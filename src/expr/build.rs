@@ -349,21 +349,25 @@ impl Store {
             return false;
         }
         let by = by.clone();
-        let xs: SmallVec<[ExprId; 8]> = match self.node(n) {
-            Node::Add(xs) => SmallVec::from_slice(xs),
-            _ => smallvec::smallvec![n],
+        let (xs, sum): (SmallVec<[ExprId; 8]>, bool) = match self.node(n) {
+            Node::Add(xs) => (SmallVec::from_slice(xs), true),
+            _ => (smallvec::smallvec![n], false),
         };
         let start = flat.len();
         for t in xs {
             if matches!(self.node(t), Node::Num(_)) {
-                // a number times k: as the constructor folds it
+                // a number times k: as the constructor folds it; a sum's
+                // constant that vanishes (a float underflow) is dropped
+                // with the sum k*n that the constructor builds
                 let c = self.mul(&[k, t]);
-                flat.push(Item::Term(c));
+                if !(sum && self.as_num(c).is_some_and(Number::is_zero)) {
+                    flat.push(Item::Term(c));
+                }
                 continue;
             }
             let (c, rest) = self.split_coeff_small(t);
             let c = c.mul(&by);
-            if c.overflows() || self.has_number(rest) {
+            if c.overflows() || c.is_zero() || self.has_number(rest) {
                 flat.truncate(start);
                 return false;
             }
@@ -687,6 +691,12 @@ mod tests {
         }
     }
 
+    /// `8^-888`: exact, and 0 once a float multiplies it.
+    fn tiny(s: &mut Store) -> ExprId {
+        let den = num_bigint::BigInt::from(8).pow(888);
+        s.rational(BigRational::new(1.into(), den))
+    }
+
     #[test]
     fn a_scaled_sum_is_the_sum_of_the_products() {
         // every pair of parts, each a number times an expression (sums,
@@ -704,6 +714,7 @@ mod tests {
             "sin(x)",
             "1 - x",
             "2.5",
+            "2.0*x + 7*y",
         ]
         .iter()
         .map(|t| crate::parse::parse_expr(&mut s, t, &Default::default()).unwrap())
@@ -716,6 +727,8 @@ mod tests {
             s.float(2.5),
             s.float(1e300),
             s.nan(),
+            // times a float coefficient, underflows to 0 (found by fuzzing)
+            tiny(&mut s),
         ];
         for &a in &ns {
             for &b in &ns {
@@ -757,6 +770,7 @@ mod tests {
             "1e300*x",
             "x - 1",
             "7",
+            "2.0*x",
         ]
         .iter()
         .map(|t| crate::parse::parse_expr(&mut s, t, &Default::default()).unwrap())
@@ -775,6 +789,7 @@ mod tests {
             big,
             s.int(0),
             nan,
+            tiny(&mut s),
         ];
         for &n in ns.iter().chain([&apart]) {
             for &k in &ks {

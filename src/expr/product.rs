@@ -81,6 +81,48 @@ impl Store {
         self.mul(&rest)
     }
 
+    /// The product `p` without its factors at the positions `drop`
+    /// (ascending), as [`Store::mul`] builds the factors left. The factors
+    /// left of a canonical product are one as they stand (in order, like
+    /// bases apart, sums primitive) unless a numeric coefficient is left
+    /// with a lone sum, which the constructor distributes over it; that,
+    /// and a `p` that is not a product, go through the constructor.
+    pub(crate) fn mul_without(&mut self, p: ExprId, drop: &[usize]) -> ExprId {
+        let Node::Mul(xs) = self.node(p) else {
+            let left: Factors = if drop.is_empty() {
+                smallvec::smallvec![p]
+            } else {
+                SmallVec::new()
+            };
+            return self.mul(&left);
+        };
+        let left: Factors = xs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| drop.binary_search(i).is_err())
+            .map(|(_, &f)| f)
+            .collect();
+        let num = |s: &Store, f: ExprId| matches!(s.node(f), Node::Num(_));
+        let fast = self.overflow.is_none()
+            && !left.iter().any(|&f| self.is_nan(f))
+            && match left[..] {
+                [] => false,
+                [f] => !num(self, f),
+                [c, f] if num(self, c) => !num(self, f) && !matches!(self.node(f), Node::Add(_)),
+                [c, ..] => num(self, c) || !left.iter().any(|&f| num(self, f)),
+            }
+            && left[1..].iter().all(|&f| !num(self, f));
+        if !fast {
+            return self.mul(&left);
+        }
+        let id = match left[..] {
+            [f] => f,
+            _ => self.intern_mul(&left),
+        };
+        debug_assert_eq!(id, self.mul(&left));
+        id
+    }
+
     /// The factors with nested products flattened and, among two or more
     /// symbolic factors, every sum made primitive (its content joins the
     /// coefficient: `(2*x + 2)*y = 2*(x + 1)*y`, so the result does not
@@ -351,7 +393,11 @@ impl Store {
         let mut out: Factors = SmallVec::with_capacity(terms.len());
         for (&t, k) in terms.iter().zip(coeffs) {
             let (id, fast) = self.scale_term(c, by, t, k);
-            plain &= fast || matches!(self.node(id), Node::Num(_));
+            // the constant scaled is the constant, unless it vanished (a
+            // float underflow); a term that became a number needs the sum
+            plain &= fast
+                || (matches!(self.node(t), Node::Num(_))
+                    && self.as_num(id).is_some_and(|n| !n.is_zero()));
             out.push(id);
         }
         if !plain || self.overflow.is_some() {
@@ -375,7 +421,9 @@ impl Store {
             None
         } else {
             let k = k.mul(by);
-            (!k.overflows()).then(|| {
+            // a float product that underflows to 0 goes through the
+            // constructor, which drops the term (`2.0*x * 8^-888`)
+            (!k.overflows() && !k.is_zero()).then(|| {
                 let k = self.bounded_coeff(k);
                 // the factors but the coefficient, in their order
                 let mut xs: Factors = SmallVec::new();

@@ -174,7 +174,21 @@ fn take_out(store: &mut Store, terms: &[ExprId]) -> Option<ExprId> {
         return None;
     }
     let mut rest: Vec<ExprId> = Vec::with_capacity(terms.len());
-    for t in &split {
+    for (&term, t) in terms.iter().zip(&split) {
+        // each common factor whole in this term: the term without them
+        let whole: Option<SmallVec<[usize; 4]>> = t
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (b, e))| {
+                let k = common.iter().find(|(c, _)| c == b)?;
+                Some((i, e.as_ref().unwrap_or(&one) == &k.1))
+            })
+            .map(|(i, whole)| whole.then_some(i))
+            .collect();
+        if let Some(drop) = whole {
+            rest.push(store.mul_without(term, &drop));
+            continue;
+        }
         let mut fs: Vec<ExprId> = Vec::with_capacity(t.len());
         for (b, e) in t {
             let e = e.clone().unwrap_or_else(|| one.clone());
