@@ -704,7 +704,7 @@ mod tests {
         // terms that cancel): the sum without the products built, against
         // the constructors on the products
         let mut s = Store::new();
-        let ns: Vec<ExprId> = [
+        let mut ns: Vec<ExprId> = [
             "x - 1",
             "2*x + 3*y - 4",
             "x^2 - x*y/3 + 0.5",
@@ -719,6 +719,19 @@ mod tests {
         .iter()
         .map(|t| crate::parse::parse_expr(&mut s, t, &Default::default()).unwrap())
         .collect();
+        // sums with a term whose numbers are left apart (found by fuzzing:
+        // a huge exact number times 0.0 is not folded)
+        let (x, y) = (s.var("x"), s.var("y"));
+        let big = s.float(1e300);
+        let huge = {
+            let n = num_bigint::BigInt::from(2).pow(3000);
+            s.rational(BigRational::from_integer(n))
+        };
+        let zero = s.float(0.0);
+        for apart in [s.mul(&[big, big, x]), s.mul(&[huge, zero, x])] {
+            let sum = s.add(&[apart, y]);
+            ns.push(sum);
+        }
         let ks = [
             ExprId::NONE,
             s.int(2),

@@ -417,7 +417,16 @@ impl Store {
     /// constructor.
     /// Also whether it took that way.
     fn scale_term(&mut self, inv: ExprId, by: &Number, t: ExprId, k: &Coeff) -> (ExprId, bool) {
-        let fast = if self.overflow.is_some() || matches!(self.node(t), Node::Num(_)) {
+        // a second number in the term (left apart from the coefficient,
+        // past a float's range: `N*0.0*x` for a huge N) would take `by` in
+        // the constructor: the term goes that way
+        let apart = match self.node(t) {
+            Node::Mul(fs) => fs[1..]
+                .iter()
+                .any(|f| matches!(self.node(*f), Node::Num(_))),
+            _ => false,
+        };
+        let fast = if self.overflow.is_some() || apart || matches!(self.node(t), Node::Num(_)) {
             None
         } else {
             let k = k.mul(by);
