@@ -346,18 +346,9 @@ impl Differentiator {
                 {
                     scaled_product(s, c, ExprId::NONE, dx)
                 } else {
-                    // the other factors, dx's number and node: one product
-                    let mut fs: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(xs.len() + 1);
-                    fs.extend_from_slice(&xs[..i]);
-                    fs.extend_from_slice(&xs[i + 1..]);
-                    fs.push(dx.k);
-                    fs.push(dx.n);
-                    let t = s.mul(&fs);
-                    debug_assert_eq!(t, {
-                        let d = dx.build(s);
-                        s.mul_all_but(id, i, d)
-                    });
-                    D::node(t)
+                    let mut others: SmallVec<[ExprId; 8]> = SmallVec::from_slice(xs);
+                    others.remove(i);
+                    D::node(dx.times(s, &others))
                 }
             });
         }
@@ -521,13 +512,21 @@ impl D {
         }
     }
 
-    /// The product of the derivative and `others`, built at once.
+    /// The product of `others` and the derivative (built first: with a
+    /// float among the numbers, the grouping of the products decides
+    /// the rounding).
     fn times(self, s: &mut Store, others: &[ExprId]) -> ExprId {
         let mut fs: SmallVec<[ExprId; 8]> = SmallVec::from_slice(others);
-        if self.k != ExprId::NONE {
+        // with exact numbers only, the number joins the product's at once
+        if self.k != ExprId::NONE
+            && exact_numbers(s, self.n)
+            && others.iter().all(|&x| exact_numbers(s, x))
+        {
             fs.push(self.k);
+            fs.push(self.n);
+        } else {
+            fs.push(self.build(s));
         }
-        fs.push(self.n);
         let out = s.mul(&fs);
         debug_assert_eq!(out, {
             let mut all = others.to_vec();
@@ -538,12 +537,26 @@ impl D {
     }
 }
 
+/// Whether the numbers of `x` (itself, or a product's factors) are all
+/// exact: then a product's numbers fold to the same value however its
+/// factors are grouped.
+fn exact_numbers(s: &Store, x: ExprId) -> bool {
+    match s.node(x) {
+        Node::Num(n) => n.is_exact(),
+        Node::Mul(xs) => xs.iter().all(|&f| s.as_num(f).is_none_or(|n| n.is_exact())),
+        _ => true,
+    }
+}
+
 /// `c * p * d` for a derivative `d` (`p` may be [`ExprId::NONE`] for 1).
 /// Where `c` is a number and the rest one node (`d`'s, or `p` where `d`
 /// is a number), the numbers are the coefficient, kept apart from it;
 /// otherwise the product is built at once.
 fn scaled_product(s: &mut Store, c: ExprId, p: ExprId, d: D) -> D {
-    let numeric = |s: &Store, x: ExprId| s.as_num(x).is_some() && !s.is_nan(x);
+    // exact numbers only: a float among them makes the result depend on
+    // how the products are grouped (its rounding), so it is built as the
+    // rules always built it
+    let numeric = |s: &Store, x: ExprId| s.as_num(x).is_some_and(|n| n.is_exact());
     // apart only where the rest is a node already (`d`'s, or `p` with
     // `d` a number): a rest built for it alone would be one node more
     // wherever a product, not a sum, takes the derivative

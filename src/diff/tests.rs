@@ -360,3 +360,27 @@ fn rosenbrock_gradient_by_hand() {
         assert_eq!(d.diff(&mut s, f, *v).expect("diff"), *want);
     }
 }
+
+/// Found by fuzzing the pipeline with debug assertions: floats past their
+/// range among exact numbers (`1e300*444444444444`, left unfolded), where
+/// the grouping of a product decides its rounding. The rules keep only
+/// exact coefficients apart; debug builds check each shortcut against the
+/// constructors, so this test fails there if one is taken wrongly.
+#[test]
+fn float_coefficients_past_their_range_differentiate_as_built() {
+    let src =
+        "4(t+1)(t-7) 1e300t^1/3*444444444444t^6444444444(t+1)(64444444t^6444444444444444)4t^41/3";
+    let mut s = Store::new();
+    let f = scalar(&mut s, src);
+    let t = s.sym("t");
+    let g = Differentiator::default()
+        .gradient(&mut s, f, &[t])
+        .expect("gradient");
+    let d = Differentiator::default().diff(&mut s, f, t).expect("diff");
+    assert_eq!(g, vec![d]);
+    let h = Differentiator::default()
+        .hessian(&mut s, f, &[t])
+        .expect("hessian");
+    let d2 = Differentiator::default().diff(&mut s, d, t).expect("diff");
+    assert_eq!(h, vec![vec![d2]]);
+}
