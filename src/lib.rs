@@ -54,6 +54,20 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+/// In debug builds, that a shortcut built what the constructors build:
+/// `got == want`, unless the store has overflowed (every constructor then
+/// gives a placeholder, and the result is discarded with an error).
+macro_rules! debug_same {
+    ($store:expr, $got:expr, $want:expr $(, $($arg:tt)+)?) => {
+        if cfg!(debug_assertions) {
+            let want = $want;
+            if $store.overflowed().is_none() {
+                assert_eq!($got, want $(, $($arg)+)?);
+            }
+        }
+    };
+}
+
 pub mod ad;
 pub mod cse;
 pub mod diff;

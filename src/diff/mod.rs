@@ -269,7 +269,7 @@ impl Differentiator {
                                 s.add(&[e, m1])
                             }
                         };
-                        debug_assert_eq!(e1, {
+                        debug_same!(s, e1, {
                             let m1 = s.int(-1);
                             s.add(&[e, m1])
                         });
@@ -528,7 +528,7 @@ impl D {
             fs.push(self.build(s));
         }
         let out = s.mul(&fs);
-        debug_assert_eq!(out, {
+        debug_same!(s, out, {
             let mut all = others.to_vec();
             all.push(self.build(s));
             s.mul(&all)
@@ -590,7 +590,7 @@ fn scaled_product(s: &mut Store, c: ExprId, p: ExprId, d: D) -> D {
         }
         D::node(d.times(s, &all))
     };
-    debug_assert_eq!(out.build(s), {
+    debug_same!(s, out.build(s), {
         let mut all = vec![c];
         if p != ExprId::NONE {
             all.push(p);

@@ -302,7 +302,7 @@ impl Store {
             }
             self.collected(sum)
         };
-        debug_assert_eq!(id, {
+        debug_same!(self, id, {
             let terms: Vec<ExprId> = parts
                 .iter()
                 .map(|&(k, n)| {

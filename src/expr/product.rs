@@ -69,7 +69,7 @@ impl Store {
             None
         };
         if let Some(id) = fast {
-            debug_assert_eq!(id, {
+            debug_same!(self, id, {
                 let mut all = xs_of(self, p);
                 all.remove(i);
                 all.push(by);
@@ -119,7 +119,7 @@ impl Store {
             [f] => f,
             _ => self.intern_mul(&left),
         };
-        debug_assert_eq!(id, self.mul(&left));
+        debug_same!(self, id, self.mul(&left));
         id
     }
 
@@ -405,7 +405,7 @@ impl Store {
         }
         self.sort_canonical(&mut out);
         let id = self.intern_add(&out);
-        debug_assert_eq!(id, self.add(&out));
+        debug_same!(self, id, self.add(&out));
         id
     }
 
@@ -454,7 +454,13 @@ impl Store {
         };
         match fast {
             Some(id) => {
-                debug_assert_eq!(id, self.mul(&[inv, t]), "{}", crate::print::infix(self, t));
+                debug_same!(
+                    self,
+                    id,
+                    self.mul(&[inv, t]),
+                    "{}",
+                    crate::print::infix(self, t)
+                );
                 (id, true)
             }
             None => (self.mul(&[inv, t]), false),
