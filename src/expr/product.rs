@@ -103,15 +103,14 @@ impl Store {
             .map(|(_, &f)| f)
             .collect();
         let num = |s: &Store, f: ExprId| matches!(s.node(f), Node::Num(_));
+        // a number only first (the coefficient), and not alone, nor with
+        // a lone sum (the constructor distributes it)
         let fast = self.overflow.is_none()
             && !left.iter().any(|&f| self.is_nan(f))
-            && match left[..] {
-                [] => false,
-                [f] => !num(self, f),
-                [c, f] if num(self, c) => !num(self, f) && !matches!(self.node(f), Node::Add(_)),
-                [c, ..] => num(self, c) || !left.iter().any(|&f| num(self, f)),
-            }
-            && left[1..].iter().all(|&f| !num(self, f));
+            && !left.is_empty()
+            && !left[1..].iter().any(|&f| num(self, f))
+            && !matches!(left[..], [f] if num(self, f))
+            && !matches!(left[..], [c, f] if num(self, c) && matches!(self.node(f), Node::Add(_)));
         if !fast {
             return self.mul(&left);
         }
@@ -472,18 +471,9 @@ impl Store {
     /// (`2 * 3*x*y = 6*x*y`, as [`Store::scale_term`] does a sum's term),
     /// without the constructor's passes.
     pub(crate) fn scale(&mut self, k: ExprId, n: ExprId) -> ExprId {
-        let plain = match self.node(n) {
-            Node::Add(_) | Node::Num(_) => false,
-            // a second number (left apart, past a float's range) would
-            // take k in the constructor
-            Node::Mul(fs) => {
-                let from = usize::from(matches!(self.node(fs[0]), Node::Num(_)));
-                !fs[from..]
-                    .iter()
-                    .any(|f| matches!(self.node(*f), Node::Num(_)))
-            }
-            _ => true,
-        };
+        // (a term with a number left apart goes to the constructor in
+        // scale_term itself)
+        let plain = !matches!(self.node(n), Node::Add(_) | Node::Num(_));
         let by = self.as_num(k).filter(|b| !b.is_zero()).cloned();
         match by {
             Some(by) if plain && !self.is_nan(k) => {
