@@ -9,10 +9,16 @@
 //! this node depend on `v`" costs the size of the answer, not the width of
 //! the node.
 //!
+//! Layout: each node has a [`Span`] of 8 bytes, by id. A set of one
+//! variable (every variable's own, and most nodes' in a sum of local
+//! terms) is held in the span itself; a larger set is a range of one pool
+//! of variables, which a node that shares it points into as well. A
+//! question about a node therefore reads its span, near the spans of the
+//! nodes built with it, and the pool only for sets of two or more: no
+//! allocation per set, and no pointer to follow to another part of memory.
+//!
 //! Cost: building the sets is linear in the number of nodes plus the total
 //! size of the sets that are not shared; a lookup is a binary search.
-
-use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
@@ -22,12 +28,33 @@ use crate::expr::{ExprId, Node, Store, Sym};
 /// Operands above which a node gets an inverted index.
 pub const WIDE: usize = 8;
 
+/// The set of a node: `len` variables; for one, `at` is the variable; for
+/// more, `at` is where they start in the pool. [`Span::UNSEEN`] for a node
+/// not indexed yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    at: Sym,
+    len: u32,
+}
+
+impl Span {
+    const UNSEEN: Span = Span {
+        at: Sym(0),
+        len: u32::MAX,
+    };
+    const EMPTY: Span = Span { at: Sym(0), len: 0 };
+
+    fn seen(self) -> bool {
+        self.len != u32::MAX
+    }
+}
+
 /// The variables below each node, and inverted indexes of wide nodes.
 #[derive(Debug, Clone, Default)]
 pub struct Deps {
-    sets: Vec<Option<Arc<[Sym]>>>,
-    /// The one empty set, shared by every constant node.
-    empty: Option<Arc<[Sym]>>,
+    spans: Vec<Span>,
+    /// The sets of two or more variables, each sorted, end to end.
+    pool: Vec<Sym>,
     /// Per wide node, the positions of its operands on each variable.
     wide: FxHashMap<ExprId, Inverted>,
     walk: Walk,
@@ -39,30 +66,42 @@ impl Deps {
         if self.get(root).is_some() {
             return;
         }
-        if self.sets.len() < s.len() {
-            self.sets.resize(s.len(), None);
+        if self.spans.len() < s.len() {
+            self.spans.resize(s.len(), Span::UNSEEN);
         }
         // every descendant of an indexed node is indexed: stop there
-        let sets = &self.sets;
+        let spans = &self.spans;
         let order = self
             .walk
-            .collect_sorted(s, &[root], |id| sets[id.index()].is_none());
-        let empty = Arc::clone(self.empty.get_or_insert_with(|| Arc::from([].as_slice())));
+            .collect_sorted(s, &[root], |id| !spans[id.index()].seen());
         for id in order {
-            let set = self.union(s, id).unwrap_or_else(|| Arc::clone(&empty));
-            self.sets[id.index()] = Some(set);
+            let span = self.union(s, id);
+            self.spans[id.index()] = span;
         }
     }
 
     /// The variables of `id` (sorted), if `id` is indexed.
     pub fn get(&self, id: ExprId) -> Option<&[Sym]> {
-        self.sets.get(id.index()).and_then(|o| o.as_deref())
+        let span = self.spans.get(id.index()).filter(|sp| sp.seen())?;
+        Some(self.set(span))
+    }
+
+    /// The variables of a span.
+    fn set<'a>(&'a self, span: &'a Span) -> &'a [Sym] {
+        match span.len {
+            0 => &[],
+            1 => std::slice::from_ref(&span.at),
+            n => &self.pool[span.at.index()..span.at.index() + n as usize],
+        }
     }
 
     /// Whether the indexed node `id` depends on `v` (false if not indexed).
     pub fn depends(&self, id: ExprId, v: Sym) -> bool {
-        self.get(id)
-            .is_some_and(|set| set.binary_search(&v).is_ok())
+        match self.spans.get(id.index()) {
+            None => false,
+            Some(sp) if sp.len == 1 => sp.at == v,
+            Some(sp) => sp.seen() && self.set(sp).binary_search(&v).is_ok(),
+        }
     }
 
     /// The positions of the operands of the indexed node `id` that depend on
@@ -92,41 +131,61 @@ impl Deps {
         self.wide[&id].on(v)
     }
 
-    /// The set of `id` from its children's: shared when one child holds
-    /// all of it; `None` when it is empty.
-    fn union(&self, s: &Store, id: ExprId) -> Option<Arc<[Sym]>> {
+    /// The set of `id` from its children's: a child's span where that
+    /// child holds all of it, else a new range of the pool.
+    fn union(&mut self, s: &Store, id: ExprId) -> Span {
         let kids = match s.node(id) {
-            Node::Var(v) => return Some(Arc::from([*v].as_slice())),
+            &Node::Var(v) => return Span { at: v, len: 1 },
             n => n.children(),
         };
-        let mut widest: Option<&Arc<[Sym]>> = None;
-        let mut total = 0;
-        for c in kids {
-            let Some(set) = self.sets[c.index()].as_ref() else {
-                continue;
-            };
-            total += set.len();
-            if widest.is_none_or(|w| set.len() > w.len()) {
-                widest = Some(set);
+        let seen = |me: &Self, c: &ExprId| Some(me.spans[c.index()]).filter(|sp| sp.seen());
+        let mut widest = Span::EMPTY;
+        let mut total = 0usize;
+        for sp in kids.iter().filter_map(|c| seen(self, c)) {
+            total += sp.len as usize;
+            if sp.len > widest.len {
+                widest = sp;
             }
         }
-        let widest = widest.filter(|w| !w.is_empty())?;
-        if total == widest.len()
-            || kids.iter().all(|c| {
-                self.sets[c.index()]
-                    .as_ref()
-                    .is_none_or(|set| set.iter().all(|v| widest.binary_search(v).is_ok()))
-            })
+        if widest.len == 0 {
+            return Span::EMPTY;
+        }
+        let all = self.set(&widest);
+        if total == widest.len as usize
+            || kids
+                .iter()
+                .filter_map(|c| seen(self, c))
+                .all(|sp| self.set(&sp).iter().all(|v| all.binary_search(v).is_ok()))
         {
-            return Some(Arc::clone(widest));
+            return widest;
         }
-        let mut all: Vec<Sym> = Vec::with_capacity(total);
+        let at = self.pool.len();
         for c in kids {
-            all.extend_from_slice(self.sets[c.index()].as_deref().unwrap_or(&[]));
+            let sp = self.spans[c.index()];
+            match sp.len {
+                0 | u32::MAX => {}
+                1 => self.pool.push(sp.at),
+                n => {
+                    let from = sp.at.index();
+                    self.pool.extend_from_within(from..from + n as usize);
+                }
+            }
         }
-        all.sort_unstable();
-        all.dedup();
-        Some(all.into())
+        self.pool[at..].sort_unstable();
+        let mut kept = at;
+        for r in at..self.pool.len() {
+            if kept == at || self.pool[r] != self.pool[kept - 1] {
+                self.pool[kept] = self.pool[r];
+                kept += 1;
+            }
+        }
+        self.pool.truncate(kept);
+        // two or more: the union is larger than its widest part
+        let len = u32::try_from(kept - at).expect("variable set overflow");
+        Span {
+            at: Sym(u32::try_from(at).expect("variable set overflow")),
+            len,
+        }
     }
 }
 
@@ -238,16 +297,19 @@ mod tests {
         let sin_z = s.call1(crate::expr::Func::Sin, z);
         let xy = s.mul(&[x, y]);
         let two = s.int(2);
-        let f = s.add(&[xy, sin_z, two]);
+        let cos_xy = s.call1(crate::expr::Func::Cos, xy);
+        let f = s.add(&[xy, sin_z, two, cos_xy]);
         let mut d = Deps::default();
         d.index(&s, f);
         let mut all = vec![sx, sy, sz];
         all.sort_unstable();
         assert_eq!(d.get(f), Some(all.as_slice()));
         assert_eq!(d.get(two), Some(&[][..]));
-        // sin(z) holds z's set, not a copy
-        let (a, b) = (d.get(sin_z).expect("set"), d.get(z).expect("set"));
-        assert_eq!(a.as_ptr(), b.as_ptr());
+        assert_eq!(d.get(sin_z), Some(&[sz][..]));
+        // cos(x*y) holds the set of x*y, not a copy; f's is new
+        let (a, b) = (d.get(cos_xy).expect("set"), d.get(xy).expect("set"));
+        assert_eq!((a.as_ptr(), a.len()), (b.as_ptr(), 2));
+        assert_eq!(d.pool.len(), 2 + 3);
         assert!(d.depends(xy, sx) && !d.depends(xy, sz));
         let pos = d.operands_on(&s, f, sz);
         assert_eq!(pos.len(), 1);
