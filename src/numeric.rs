@@ -273,11 +273,11 @@ fn exact_kinks(store: &Store, roots: &[ExprId], point: &Point) -> Vec<(ExprId, D
     let map: FxHashMap<Sym, ExprId> = point.exact_values().into_iter().collect();
     let mut out = Vec::new();
     for call in calls {
-        let Node::Call(f, args) = store.node(call).clone() else {
+        let Node::Call(&f, args) = store.node(call) else {
             continue;
         };
-        let exact = st.substitute_vars(&args, &map);
-        if let Some(d) = decide(&mut st, f, &args, &exact) {
+        let exact = st.substitute_vars(args, &map);
+        if let Some(d) = decide(&mut st, f, args, &exact) {
             out.push((call, d));
         }
     }

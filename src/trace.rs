@@ -151,7 +151,7 @@ fn local_op(
     index: &FxHashMap<ExprId, usize>,
     nodes: &[TraceNode],
 ) -> (ExprId, Vec<Operand>) {
-    let node = store.node(id).clone();
+    let children = store.operands(id).to_vec();
     let mut operands = Vec::new();
     let mut seen = FxHashSet::default();
     let mut push_unique = |o: Operand| {
@@ -159,8 +159,7 @@ fn local_op(
             operands.push(o);
         }
     };
-    let children: Vec<ExprId> = node
-        .children()
+    let children: Vec<ExprId> = children
         .iter()
         .map(|&c| match (index.get(&c), store.node(c)) {
             (Some(&k), _) => {

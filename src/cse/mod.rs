@@ -266,10 +266,15 @@ fn forward_steps(store: &mut Store, f: ExprId, names: &mut Names) -> Vec<Step> {
     let mut name_of: FxHashMap<ExprId, Sym> = FxHashMap::default();
     let mut steps = Vec::new();
     for id in order {
-        let node = store.node(id).clone();
+        let node = store.node(id);
+        // what the steps below need of the node, read before they build
+        let (list, product) = (
+            matches!(node, Node::Add(_) | Node::Mul(_)),
+            matches!(node, Node::Mul(_)),
+        );
+        let children = node.children().to_vec();
         let mut operands = Vec::new();
-        let kids: Vec<ExprId> = node
-            .children()
+        let kids: Vec<ExprId> = children
             .iter()
             .map(|&c| match (name_of.get(&c), store.node(c)) {
                 (Some(&s), _) => {
@@ -283,14 +288,8 @@ fn forward_steps(store: &mut Store, f: ExprId, names: &mut Names) -> Vec<Step> {
                 _ => c,
             })
             .collect();
-        let sym = match node {
-            Node::Add(_) | Node::Mul(_) if operands.len() > 2 => chain(
-                store,
-                matches!(node, Node::Mul(_)),
-                &kids,
-                names,
-                &mut steps,
-            ),
+        let sym = match list {
+            true if operands.len() > 2 => chain(store, product, &kids, names, &mut steps),
             _ => {
                 let local = store.rebuild(id, &kids);
                 let sym = names.fresh(store);
@@ -394,8 +393,7 @@ pub fn common_subexpressions(store: &mut Store, roots: &[ExprId]) -> Program {
     let mut rewritten: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     let mut program = Program::default();
     for id in order {
-        let node = store.node(id).clone();
-        let kids: Vec<ExprId> = node.children().iter().map(|c| rewritten[c]).collect();
+        let kids: Vec<ExprId> = store.operands(id).iter().map(|c| rewritten[c]).collect();
         let e = store.rebuild(id, &kids);
         let e = if shared.contains(&id) && !is_root.contains(&id) {
             let s = names.fresh(store);

@@ -135,7 +135,7 @@ impl Deps {
     /// child holds all of it, else a new range of the pool.
     fn union(&mut self, s: &Store, id: ExprId) -> Span {
         let kids = match s.node(id) {
-            &Node::Var(v) => return Span { at: v, len: 1 },
+            Node::Var(&v) => return Span { at: v, len: 1 },
             n => n.children(),
         };
         let seen = |me: &Self, c: &ExprId| Some(me.spans[c.index()]).filter(|sp| sp.seen());

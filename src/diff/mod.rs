@@ -254,7 +254,7 @@ impl Differentiator {
                 sum_of(s, &ds)
             }
             Node::Mul(_) => self.product_rule(s, id, var),
-            &Node::Pow([b, e]) => {
+            Node::Pow(&[b, e]) => {
                 let (db, de) = (d(self, &b), d(self, &e));
                 if de.is_zero(s) {
                     // d(b^e) = e * b^(e - 1) * b' for an e free of the

@@ -265,9 +265,9 @@ fn eval_round(ctx: &mut Ctx, store: &Store, ids: &[ExprId]) -> Val {
     vals.pop().unwrap_or(Val::Nan)
 }
 
-fn eval_node(ctx: &mut Ctx, store: &Store, node: &Node, kids: &[&Iv]) -> Val {
+fn eval_node(ctx: &mut Ctx, store: &Store, node: Node<'_>, kids: &[&Iv]) -> Val {
     let iv = match node {
-        Node::Num(n) => match &**n {
+        Node::Num(n) => match n {
             Number::Rational(q) => ctx.rational(q),
             Number::Float(f) if f.is_nan() => return Val::Nan,
             Number::Float(f) => Iv::point(interval::from_f64(*f)),

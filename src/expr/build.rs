@@ -142,7 +142,7 @@ impl Store {
 
     /// `pi` or `e`.
     pub fn constant(&mut self, c: Constant) -> ExprId {
-        self.intern(Node::Const(c))
+        self.intern(Node::Const(&c))
     }
 
     /// The variable with this name.
@@ -153,7 +153,7 @@ impl Store {
 
     /// The variable behind an interned name.
     pub fn var_sym(&mut self, s: Sym) -> ExprId {
-        self.intern(Node::Var(s))
+        self.intern(Node::Var(&s))
     }
 
     /// `-a`.
@@ -216,7 +216,7 @@ impl Store {
             Node::Add(_) => self.add(kids),
             Node::Mul(_) => self.mul(kids),
             Node::Pow(_) => self.pow(kids[0], kids[1]),
-            &Node::Call(f, _) => self.call(f, kids),
+            Node::Call(&f, _) => self.call(f, kids),
         }
     }
 
@@ -231,10 +231,10 @@ impl Store {
         let order = self.reachable(roots);
         let mut done = super::IdMap::for_order(&order);
         for id in order {
-            let node = self.node(id).clone();
+            let node = self.node(id);
             let kids: SmallVec<[ExprId; 8]> = node.children().iter().map(|c| done[c]).collect();
             let new = match node {
-                Node::Var(s) => values.get(&s).copied().unwrap_or(id),
+                Node::Var(s) => values.get(s).copied().unwrap_or(id),
                 _ => self.rebuild(id, &kids),
             };
             done.insert(id, new);
@@ -469,7 +469,7 @@ impl Store {
     /// Splits a term into its numeric coefficient and the rest.
     pub fn split_coeff(&mut self, t: ExprId) -> (Number, ExprId) {
         if let Node::Num(n) = self.node(t) {
-            return ((**n).clone(), self.int(1));
+            return ((*n).clone(), self.int(1));
         }
         match self.coeff_and_rest(t) {
             Some((c, rest)) => (self.as_num(c).expect("a number").clone(), rest),

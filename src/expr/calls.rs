@@ -103,10 +103,11 @@ impl Store {
     fn call_symmetry(&mut self, f: Func, a: ExprId) -> Option<ExprId> {
         use Func::*;
         if f == Abs
-            && let Node::Mul(xs) = self.node(a).clone()
-            && let Node::Num(c) = self.node(xs[0]).clone()
+            && let Node::Mul(xs) = self.node(a)
+            && let Node::Num(c) = self.node(xs[0])
         {
-            let c = self.number(c.abs());
+            let (c, xs) = (c.abs(), smallvec::SmallVec::<[ExprId; 4]>::from_slice(xs));
+            let c = self.number(c);
             let rest = if xs.len() == 2 {
                 xs[1]
             } else {
@@ -157,7 +158,7 @@ impl Store {
                         if f == Func::Max { o.is_gt() } else { o.is_lt() }
                     });
                     if better {
-                        best = Some((**n).clone());
+                        best = Some((*n).clone());
                     }
                 } else if !flat.contains(&x) {
                     flat.push(x);
@@ -209,7 +210,7 @@ impl Store {
         // the argument's shape, its operands copied out: no node is cloned
         let (call, pair) = match self.node(a) {
             Node::Num(n) => {
-                return match &**n {
+                return match n {
                     &Number::Float(x) => {
                         let v = f.apply_f64(&[x]);
                         v.is_finite().then(|| self.float(v))

@@ -105,7 +105,7 @@ impl Store {
 
     /// True for the undefined constant.
     pub fn is_nan(&self, id: ExprId) -> bool {
-        matches!(self.node(id), Node::Num(n) if matches!(**n, Number::Float(f) if f.is_nan()))
+        matches!(self.node(id), Node::Num(n) if matches!(*n, Number::Float(f) if f.is_nan()))
     }
 
     /// True when `id` contains a subexpression that has no finite real
@@ -136,7 +136,7 @@ impl Store {
     }
 
     /// The flags of a node about to be interned, from its operands'.
-    pub(super) fn flags_of(&self, node: &Node) -> u8 {
+    pub(super) fn flags_of(&self, node: Node<'_>) -> u8 {
         let inherited = node
             .children()
             .iter()
@@ -160,7 +160,7 @@ impl Store {
         inherited | var | here
     }
 
-    fn singular_here(&self, node: &Node) -> bool {
+    fn singular_here(&self, node: Node<'_>) -> bool {
         match node {
             Node::Num(n) => n.to_f64().is_nan(),
             // two numbers in one sum or product: their float result overflowed
@@ -178,7 +178,7 @@ impl Store {
                 }
             }
             Node::Call(f, args) if args.len() == 1 => match self.node(args[0]) {
-                Node::Num(n) => match **n {
+                Node::Num(n) => match *n {
                     Number::Float(x) => !f.apply_f64(&[x]).is_finite(),
                     Number::Rational(_) => self.undefined_call(*f, args[0]),
                 },

@@ -142,56 +142,85 @@ impl Func {
     }
 }
 
-/// A node of the expression graph. Build nodes only through the [`Store`]
-/// constructors (`store.add(..)`, `store.mul(..)`, `store.pow(..)`, ...).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Node {
-    /// A number, boxed: a rational is 64 bytes inline, and every other
-    /// node fits in 24, so that a walk over many nodes touches fewer
-    /// cache lines (most nodes are not numbers, and numbers are interned).
-    Num(Box<Number>),
+/// A node of the expression graph, as [`Store::node`] shows it: a view
+/// into the store (its operands are borrowed from the store's operand
+/// list). Build nodes only through the [`Store`] constructors
+/// (`store.add(..)`, `store.mul(..)`, `store.pow(..)`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node<'a> {
+    /// A number.
+    Num(&'a Number),
     /// `pi` or `e`.
-    Const(Constant),
+    Const(&'a Constant),
     /// A variable.
-    Var(Sym),
+    Var(&'a Sym),
     /// A sum of two or more terms, canonical order, number first.
-    Add(Box<[ExprId]>),
+    Add(&'a [ExprId]),
     /// A product of two or more factors, canonical order, number first.
-    Mul(Box<[ExprId]>),
+    Mul(&'a [ExprId]),
     /// `[base, exponent]`: `base ^ exponent`.
-    Pow([ExprId; 2]),
+    Pow(&'a [ExprId; 2]),
     /// A function application.
-    Call(Func, Box<[ExprId]>),
+    Call(&'a Func, &'a [ExprId]),
 }
 
-// Walks over the graph read nodes by the hundred thousand, so a node stays
-// three words: numbers, the one large variant, are boxed.
+/// A node as the store keeps it: the operands of a sum, product or call
+/// are a range of the store's one operand list ([`Store::args`]), so that
+/// a node is two words, and the operands of nodes built one after the
+/// other lie side by side, with no allocation of their own. Walks over
+/// the graph read nodes by the hundred thousand: they touch fewer cache
+/// lines. A number is boxed (a rational is 64 bytes inline); numbers are
+/// few and interned.
+#[derive(Clone, Debug)]
+enum Stored {
+    Num(Box<Number>),
+    Const(Constant),
+    Var(Sym),
+    Add(Span),
+    Mul(Span),
+    Pow([ExprId; 2]),
+    Call(Func, Span),
+}
+
 #[cfg(target_pointer_width = "64")]
-const _: () = assert!(std::mem::size_of::<Node>() == 24);
+const _: () = assert!(std::mem::size_of::<Stored>() == 16);
+
+/// Where a node's operands are in the store's operand list.
+#[derive(Clone, Copy, Debug)]
+struct Span {
+    at: u32,
+    len: u32,
+}
+
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        self.at as usize..self.at as usize + self.len as usize
+    }
+}
 
 // By hand, so that a node with operands hashes as its borrowed parts do
-// ([`List`]): the store looks a sum up before it allocates one.
-impl std::hash::Hash for Node {
+// ([`List`]): the store looks a sum up before it stores one.
+impl std::hash::Hash for Node<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        match self {
+        match *self {
             Node::Num(n) => (0u8, n).hash(state),
             Node::Const(c) => (1u8, c).hash(state),
             Node::Var(s) => (2u8, s).hash(state),
             Node::Pow(be) => (3u8, be).hash(state),
             Node::Add(xs) => List::Add(xs).hash(state),
             Node::Mul(xs) => List::Mul(xs).hash(state),
-            Node::Call(f, xs) => List::Call(*f, xs).hash(state),
+            Node::Call(f, xs) => List::Call(f, xs).hash(state),
         }
     }
 }
 
 /// A node with a list of operands, borrowed: what [`Store`] looks up
-/// before it allocates the list.
+/// before it stores the list.
 #[derive(Clone, Copy)]
 enum List<'a> {
     Add(&'a [ExprId]),
     Mul(&'a [ExprId]),
-    Call(Func, &'a [ExprId]),
+    Call(&'a Func, &'a [ExprId]),
 }
 
 impl std::hash::Hash for List<'_> {
@@ -204,30 +233,30 @@ impl std::hash::Hash for List<'_> {
     }
 }
 
-impl List<'_> {
+impl<'a> List<'a> {
     /// True when `node` is this list.
-    fn is(&self, node: &Node) -> bool {
+    fn is(&self, node: Node<'_>) -> bool {
         match (self, node) {
-            (List::Add(a), Node::Add(b)) | (List::Mul(a), Node::Mul(b)) => *a == &b[..],
-            (List::Call(f, a), Node::Call(g, b)) => f == g && *a == &b[..],
+            (List::Add(a), Node::Add(b)) | (List::Mul(a), Node::Mul(b)) => *a == b,
+            (List::Call(f, a), Node::Call(g, b)) => *f == g && *a == b,
             _ => false,
         }
     }
 
-    /// The node, with its list allocated.
-    fn node(self) -> Node {
-        match self {
-            List::Add(xs) => Node::Add(xs.into()),
-            List::Mul(xs) => Node::Mul(xs.into()),
-            List::Call(f, xs) => Node::Call(f, xs.into()),
+    /// The node this list makes.
+    fn node(&self) -> Node<'a> {
+        match *self {
+            List::Add(xs) => Node::Add(xs),
+            List::Mul(xs) => Node::Mul(xs),
+            List::Call(f, xs) => Node::Call(f, xs),
         }
     }
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The operands, in order.
-    pub fn children(&self) -> &[ExprId] {
-        match self {
+    pub fn children(&self) -> &'a [ExprId] {
+        match *self {
             Node::Num(_) | Node::Const(_) | Node::Var(_) => &[],
             Node::Add(xs) | Node::Mul(xs) | Node::Call(_, xs) => xs,
             Node::Pow(be) => be,
@@ -277,7 +306,7 @@ pub const MAX_GRAPH_DEPTH: u32 = 100_000;
 pub const MAX_GRAPH_SIZE: usize = 4_000_000;
 
 /// The hash of a node for the store's index.
-fn node_hash(node: &Node) -> u64 {
+fn node_hash(node: Node<'_>) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(node)
 }
@@ -291,7 +320,10 @@ fn num_hash(n: &Number) -> u64 {
 /// Owns every node and the variable names.
 #[derive(Clone)]
 pub struct Store {
-    nodes: Vec<Node>,
+    nodes: Vec<Stored>,
+    /// The operands of every sum, product and call, end to end, in the
+    /// order the nodes were made ([`Stored`]).
+    args: Vec<ExprId>,
     /// Each node's hash ([`node_hash`]), so that growing `index` and
     /// telling nodes apart in it never hashes a node again (a sum of 20,000
     /// terms would be hashed at every growth).
@@ -349,6 +381,7 @@ impl Default for Store {
     fn default() -> Store {
         Store {
             nodes: Vec::with_capacity(INITIAL_NODES),
+            args: Vec::with_capacity(2 * INITIAL_NODES),
             hashes: Vec::with_capacity(INITIAL_NODES),
             index: hashbrown::HashTable::with_capacity(INITIAL_NODES),
             names: Vec::new(),
@@ -401,14 +434,14 @@ impl Store {
         self.prints[id.index()]
     }
 
-    fn fingerprint_of(&self, node: &Node) -> u64 {
+    fn fingerprint_of(&self, node: Node<'_>) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = rustc_hash::FxHasher::default();
-        std::mem::discriminant(node).hash(&mut h);
+        std::mem::discriminant(&node).hash(&mut h);
         match node {
             Node::Num(n) => n.hash(&mut h),
             Node::Const(c) => c.hash(&mut h),
-            Node::Var(s) => self.name(*s).hash(&mut h),
+            Node::Var(&s) => self.name(s).hash(&mut h),
             Node::Call(f, _) => f.hash(&mut h),
             Node::Add(_) | Node::Mul(_) | Node::Pow(_) => {}
         }
@@ -469,13 +502,12 @@ impl Store {
         if let Some(&id) = self.lookup_num(h, &zero) {
             return id;
         }
-        let node = Node::Num(Box::new(zero));
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
         self.depths.push(1);
-        self.prints.push(self.fingerprint_of(&node));
+        self.prints.push(self.fingerprint_of(Node::Num(&zero)));
         self.flags.push(0);
         self.ops.push();
-        self.insert(h, node, id);
+        self.insert(h, Stored::Num(Box::new(zero)), id);
         id
     }
 
@@ -493,8 +525,21 @@ impl Store {
     }
 
     /// The node behind an id.
-    pub fn node(&self, id: ExprId) -> &Node {
-        &self.nodes[id.index()]
+    #[inline]
+    pub fn node(&self, id: ExprId) -> Node<'_> {
+        // `get`, not indexing: a caller that only asks for the kind of a
+        // node (most do) then reads no operands and checks no bounds (a
+        // span is always within the list)
+        let args = |sp: &Span| self.args.get(sp.range()).unwrap_or(&[]);
+        match &self.nodes[id.index()] {
+            Stored::Num(n) => Node::Num(n),
+            Stored::Const(c) => Node::Const(c),
+            Stored::Var(v) => Node::Var(v),
+            Stored::Add(sp) => Node::Add(args(sp)),
+            Stored::Mul(sp) => Node::Mul(args(sp)),
+            Stored::Pow(be) => Node::Pow(be),
+            Stored::Call(f, sp) => Node::Call(f, args(sp)),
+        }
     }
 
     /// Number of nodes.
@@ -557,15 +602,14 @@ impl Store {
     }
 
     /// The id of `node` (whose hash is `h`), if interned.
-    fn lookup(&self, h: u64, node: &Node) -> Option<&ExprId> {
-        let (nodes, hashes) = (&self.nodes, &self.hashes);
+    fn lookup(&self, h: u64, node: Node<'_>) -> Option<&ExprId> {
         self.index.find(h, |id| {
-            hashes[id.index()] == h && nodes[id.index()] == *node
+            self.hashes[id.index()] == h && self.node(*id) == node
         })
     }
 
     /// Stores `node` (hash `h`, not yet interned) under the next id, `id`.
-    fn insert(&mut self, h: u64, node: Node, id: ExprId) {
+    fn insert(&mut self, h: u64, node: Stored, id: ExprId) {
         self.nodes.push(node);
         self.hashes.push(h);
         let hashes = &self.hashes;
@@ -588,7 +632,7 @@ impl Store {
     fn lookup_num(&self, h: u64, n: &Number) -> Option<&ExprId> {
         let (nodes, hashes) = (&self.nodes, &self.hashes);
         self.index.find(h, |id| {
-            hashes[id.index()] == h && matches!(&nodes[id.index()], Node::Num(m) if **m == *n)
+            hashes[id.index()] == h && matches!(&nodes[id.index()], Stored::Num(m) if **m == *n)
         })
     }
 
@@ -598,13 +642,19 @@ impl Store {
         if let Some(&id) = self.lookup_num(h, &n) {
             return id;
         }
-        self.intern_new(h, Node::Num(Box::new(n)))
+        match self.admit(h, Node::Num(&n)) {
+            Some(id) => {
+                self.insert(h, Stored::Num(Box::new(n)), id);
+                id
+            }
+            None => self.zero(),
+        }
     }
 
     /// Interns a node that is already canonical.
-    fn intern(&mut self, node: Node) -> ExprId {
-        let h = node_hash(&node);
-        if let Some(&id) = self.lookup(h, &node) {
+    fn intern(&mut self, node: Node<'_>) -> ExprId {
+        let h = node_hash(node);
+        if let Some(&id) = self.lookup(h, node) {
             return id;
         }
         self.intern_new(h, node)
@@ -615,9 +665,8 @@ impl Store {
     fn intern_list(&mut self, list: List<'_>) -> ExprId {
         use std::hash::BuildHasher;
         let h = rustc_hash::FxBuildHasher.hash_one(list);
-        let (nodes, hashes) = (&self.nodes, &self.hashes);
         if let Some(&id) = self.index.find(h, |id| {
-            hashes[id.index()] == h && list.is(&nodes[id.index()])
+            self.hashes[id.index()] == h && list.is(self.node(*id))
         }) {
             return id;
         }
@@ -636,14 +685,42 @@ impl Store {
 
     /// A canonical call of `f` on `args`, interned.
     fn intern_call(&mut self, f: Func, args: &[ExprId]) -> ExprId {
-        self.intern_list(List::Call(f, args))
+        self.intern_list(List::Call(&f, args))
     }
 
     /// Stores `node` (hash `h`), known not to be interned yet, within the
     /// store's bounds.
-    fn intern_new(&mut self, h: u64, node: Node) -> ExprId {
-        debug_assert_eq!(h, node_hash(&node));
-        debug_assert!(self.check_children_below(&node));
+    fn intern_new(&mut self, h: u64, node: Node<'_>) -> ExprId {
+        let Some(id) = self.admit(h, node) else {
+            return self.zero();
+        };
+        let span = |args: &mut Vec<ExprId>, xs: &[ExprId]| {
+            let at = u32::try_from(args.len()).expect("expression store overflow");
+            args.extend_from_slice(xs);
+            Span {
+                at,
+                len: xs.len() as u32,
+            }
+        };
+        let stored = match node {
+            Node::Num(n) => Stored::Num(Box::new(n.clone())),
+            Node::Const(&c) => Stored::Const(c),
+            Node::Var(&v) => Stored::Var(v),
+            Node::Add(xs) => Stored::Add(span(&mut self.args, xs)),
+            Node::Mul(xs) => Stored::Mul(span(&mut self.args, xs)),
+            Node::Pow(&be) => Stored::Pow(be),
+            Node::Call(&f, xs) => Stored::Call(f, span(&mut self.args, xs)),
+        };
+        self.insert(h, stored, id);
+        id
+    }
+
+    /// The id a new node (hash `h`) gets, with its depth, fingerprint,
+    /// flags and size recorded; `None`, with the overflow recorded, where
+    /// it is beyond the store's bounds. The caller stores the node.
+    fn admit(&mut self, h: u64, node: Node<'_>) -> Option<ExprId> {
+        debug_assert_eq!(h, node_hash(node));
+        debug_assert!(self.check_children_below(node));
         let depth = 1 + node
             .children()
             .iter()
@@ -663,19 +740,18 @@ impl Store {
         };
         if let Some(o) = over {
             self.overflow.get_or_insert(o);
-            return self.zero();
+            return None;
         }
         let id = ExprId(u32::try_from(self.nodes.len()).expect("expression store overflow"));
         self.depths.push(depth);
-        self.prints.push(self.fingerprint_of(&node));
-        self.flags.push(self.flags_of(&node));
+        self.prints.push(self.fingerprint_of(node));
+        self.flags.push(self.flags_of(node));
         self.ops.push();
         self.operands += node.children().len();
-        self.insert(h, node, id);
-        id
+        Some(id)
     }
 
-    fn check_children_below(&self, node: &Node) -> bool {
+    fn check_children_below(&self, node: Node<'_>) -> bool {
         let n = self.nodes.len() as u32;
         node.children().iter().all(|c| c.0 < n)
     }

@@ -123,7 +123,7 @@ fn flips(store: &Store, xs: &[ExprId]) -> bool {
 }
 
 /// The operation count of `node` from its operands' (known).
-fn node_ops(store: &Store, node: &Node) -> u64 {
+fn node_ops(store: &Store, node: Node<'_>) -> u64 {
     let memo = |x: &ExprId| store.ops.get(*x);
     let sum = |xs: &[ExprId]| xs.iter().fold(0u64, |a, x| a.saturating_add(memo(x)));
     match node {

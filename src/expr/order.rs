@@ -220,17 +220,17 @@ impl Store {
             (_, Node::Num(_)) => return Ordering::Greater,
             _ => {}
         }
-        let is_mul = |n: &Node, cut: bool| !cut && matches!(n, Node::Mul(_));
+        let is_mul = |n: Node, cut: bool| !cut && matches!(n, Node::Mul(_));
         if is_mul(na, cut_a) || is_mul(nb, cut_b) {
             return self.cmp_products(a, b);
         }
-        let is_pow = |n: &Node, cut: bool| !cut && matches!(n, Node::Pow(_));
+        let is_pow = |n: Node, cut: bool| !cut && matches!(n, Node::Pow(_));
         if is_pow(na, cut_a) || is_pow(nb, cut_b) {
             let (ba, ea) = self.base_exp(a);
             let (bb, eb) = self.base_exp(b);
             return self.cmp_at(ba, bb).then_with(|| self.cmp_exponents(ea, eb));
         }
-        let rank = |n: &Node, cut: bool| match n {
+        let rank = |n: Node, cut: bool| match n {
             _ if cut => 6,
             Node::Const(_) => 1,
             Node::Var(_) => 2,

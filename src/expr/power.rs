@@ -62,14 +62,14 @@ impl Store {
             let pp = self.pow(primitive, e);
             return self.mul(&[pc, pp]);
         }
-        self.intern(Node::Pow([b, e]))
+        self.intern(Node::Pow(&[b, e]))
     }
 
     /// Rewrites of `b^e` by the shape of `b`.
     fn pow_rewrite(&mut self, b: ExprId, e: ExprId) -> Option<ExprId> {
         let ne = self.as_num(e).cloned();
         match self.node(b) {
-            &Node::Pow([b2, e2]) => {
+            Node::Pow(&[b2, e2]) => {
                 if self.is_positive(b2) {
                     let x = self.mul(&[e2, e]);
                     return Some(self.pow(b2, x));
@@ -152,13 +152,13 @@ impl Store {
             (Some((bn, fnum)), Some((bd, fden))) if fnum == fden => {
                 let base = self.rational(BigRational::from_integer(bn * bd));
                 let f = self.rational(fnum);
-                factors.push(self.intern(Node::Pow([base, f])));
+                factors.push(self.intern(Node::Pow(&[base, f])));
             }
             (a, b) => {
                 for (base, f) in [a, b].into_iter().flatten() {
                     let base = self.rational(BigRational::from_integer(base));
                     let f = self.rational(f);
-                    factors.push(self.intern(Node::Pow([base, f])));
+                    factors.push(self.intern(Node::Pow(&[base, f])));
                 }
             }
         }

@@ -104,7 +104,7 @@ impl Store {
     fn enclose(&self, id: ExprId, depth: u32) -> Option<Bounds> {
         let depth = depth.checked_sub(1)?;
         let b = match self.node(id) {
-            Node::Num(n) => match &**n {
+            Node::Num(n) => match n {
                 Number::Rational(q) => (q.clone(), q.clone()),
                 Number::Float(_) => return None,
             },

@@ -199,7 +199,7 @@ impl Normal {
         memo: &FxHashMap<ExprId, Rat>,
         b: &mut Budget,
     ) -> Result<Option<Rat>, OverBudget> {
-        let node = store.node(id).clone();
+        let node = store.node(id);
         Ok(Some(match node {
             Node::Num(n) => match n.as_rational() {
                 Some(r) => Rat::poly(Poly::constant(r)),
@@ -227,7 +227,7 @@ impl Normal {
                 }
                 acc
             }
-            Node::Pow([base, e]) => match power_kind(store, e) {
+            Node::Pow(&[base, e]) => match power_kind(store, e) {
                 PowKind::Int(n) => {
                     let r = self.get(memo, base).ok_or(OverBudget)?.clone();
                     return r.pow(n, b);
@@ -276,7 +276,7 @@ impl Normal {
     /// `t = sqrt(x)` is `x`.
     fn atom_power(&self, store: &mut Store, a: usize, e: i64) -> ExprId {
         let atom = self.atoms[a];
-        if let Node::Pow([base, r]) = *store.node(atom)
+        if let Node::Pow(&[base, r]) = store.node(atom)
             && self.roots.contains_key(&base)
             && let PowKind::Root(1, q) = power_kind(store, r)
         {

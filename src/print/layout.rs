@@ -300,7 +300,7 @@ impl<'a> Layout<'a> {
 
     fn node(&self, id: ExprId) -> Shape {
         match self.store.node(id) {
-            Node::Num(n) => number((**n).clone()),
+            Node::Num(n) => number(n.clone()),
             Node::Const(c) => Shape::Const(*c),
             Node::Var(s) => Shape::Var(*s),
             Node::Call(f, args) => Shape::Call(

@@ -36,16 +36,16 @@ pub fn sexpr(store: &Store, id: ExprId) -> String {
             out.push(' ');
         }
         let (head, children) = match store.node(id) {
-            Node::Num(n) => match &**n {
+            Node::Num(n) => match n {
                 Number::Rational(r) => (r.to_string(), None),
                 Number::Float(x) => (format_float(*x), None),
             },
             Node::Const(c) => (c.name().to_string(), None),
             Node::Var(s) => (store.name(*s).to_string(), None),
-            Node::Add(xs) => ("(+".to_string(), Some(xs.as_ref())),
-            Node::Mul(xs) => ("(*".to_string(), Some(xs.as_ref())),
+            Node::Add(xs) => ("(+".to_string(), Some(xs)),
+            Node::Mul(xs) => ("(*".to_string(), Some(xs)),
             Node::Pow(be) => ("(^".to_string(), Some(be.as_slice())),
-            Node::Call(f, xs) => (format!("({}", f.name()), Some(xs.as_ref())),
+            Node::Call(f, xs) => (format!("({}", f.name()), Some(xs)),
         };
         out.push_str(&head);
         if let Some(children) = children {

@@ -379,22 +379,22 @@ fn propagate(
     let mut series: Vec<Series> = vec![Vec::new(); ids.len()];
     let mut shifts: Vec<Option<Vec<u32>>> = vec![None; ids.len()];
     for (i, &id) in ids.iter().enumerate() {
-        let node = ctx.store.node(id).clone();
+        let node = ctx.store.node(id);
         let kids: Vec<usize> = node.children().iter().filter_map(|&c| pos(c)).collect();
         depends[i] = match node {
-            Node::Var(s) => point.iter().any(|p| p.0 == s),
+            Node::Var(&s) => point.iter().any(|p| p.0 == s),
             _ => kids.iter().any(|&k| depends[k]),
         };
         series[i] = if !depends[i] {
             vec![id]
-        } else if let Node::Var(s) = node {
+        } else if let Node::Var(&s) = node {
             variable(ctx, point, s)
         } else {
             let args: Vec<&[ExprId]> = kids.iter().map(|&k| series[k].as_slice()).collect();
             let pending: Vec<Option<&Vec<u32>>> =
                 kids.iter().map(|&k| shifts[k].as_ref()).collect();
-            let (s, shift) =
-                node_series(ctx, id, &node, &args, &pending, point).map_err(|e| (e, id))?;
+            let (s, shift) = node_series(ctx, id, Shape::of(node), &args, &pending, point)
+                .map_err(|e| (e, id))?;
             shifts[i] = shift;
             s.into_iter().map(|c| ctx.normal(c)).collect()
         };
@@ -434,40 +434,63 @@ fn propagate(
 fn node_series(
     ctx: &mut Ctx,
     id: ExprId,
-    node: &Node,
+    node: Shape,
     args: &[&[ExprId]],
     pending: &[Option<&Vec<u32>>],
     point: &[(Sym, ExprId)],
 ) -> Result<(Series, Option<Vec<u32>>), Fail> {
     if let Some(total) = laurent::total(pending) {
         return match node {
-            Node::Mul(_) => {
+            Shape::Mul => {
                 let p = rules::product(ctx, args)?;
                 Ok((laurent::divide(ctx, &p, &total)?, None))
             }
-            Node::Add(_) => {
+            Shape::Add => {
                 let order = pending.iter().flatten().map(|m| m.iter().sum::<u32>());
                 Err(Fail::Pole(order.max().unwrap_or(1)))
             }
             _ => Err(Fail::Singular),
         };
     }
-    if let Node::Pow([b, _]) = node
+    if let Shape::Pow { base: b } = node
         && let [base, e] = args
         && ctx.is_const(e)
     {
         let e0 = ctx.get(e, 0);
-        if let Some((s, m)) = laurent::reciprocal(ctx, *b, base, e0, point)? {
+        if let Some((s, m)) = laurent::reciprocal(ctx, b, base, e0, point)? {
             return Ok((s, Some(m)));
         }
     }
     let fast = match node {
-        Node::Call(f, _) if args.len() == 1 => ode::linear_call(ctx, *f, args[0])?,
+        Shape::Call(f) if args.len() == 1 => ode::linear_call(ctx, f, args[0])?,
         _ => None,
     };
     match fast {
         Some(s) => Ok((s, None)),
         None => Ok((rules::apply(ctx, id, node, args)?, None)),
+    }
+}
+
+/// What the series rules read of a node: its kind, a power's base and a
+/// call's function, copied out of the store, which the rules extend.
+#[derive(Clone, Copy)]
+enum Shape {
+    Add,
+    Mul,
+    Pow { base: ExprId },
+    Call(crate::expr::Func),
+    Leaf,
+}
+
+impl Shape {
+    fn of(node: Node<'_>) -> Shape {
+        match node {
+            Node::Add(_) => Shape::Add,
+            Node::Mul(_) => Shape::Mul,
+            Node::Pow(&[base, _]) => Shape::Pow { base },
+            Node::Call(&f, _) => Shape::Call(f),
+            Node::Num(_) | Node::Const(_) | Node::Var(_) => Shape::Leaf,
+        }
     }
 }
 

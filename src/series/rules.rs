@@ -5,21 +5,27 @@
 //! (`abs' = sign`, `relu' = step`, `sign' = step' = 0`, `max`/`min` split
 //! evenly between tied arguments).
 
+use super::Shape;
 use super::poly::{Ctx, Fail, Series};
-use crate::expr::{Constant, ExprId, Func, Node};
+use crate::expr::{Constant, ExprId, Func};
 
 /// The series of a sum, product, power or call from its operands' series.
 ///
 /// # Errors
 /// [`Fail::Singular`] at a non-analytic point, [`Fail::TooLarge`] past the
 /// node budget.
-pub fn apply(ctx: &mut Ctx, id: ExprId, node: &Node, args: &[&[ExprId]]) -> Result<Series, Fail> {
+pub(super) fn apply(
+    ctx: &mut Ctx,
+    id: ExprId,
+    node: Shape,
+    args: &[&[ExprId]],
+) -> Result<Series, Fail> {
     match node {
-        Node::Add(_) => Ok(ctx.sum(args)),
-        Node::Mul(_) => product(ctx, args),
-        Node::Pow(_) => power(ctx, args),
-        Node::Call(f, _) => call(ctx, *f, args),
-        Node::Num(_) | Node::Const(_) | Node::Var(_) => Ok(vec![id]),
+        Shape::Add => Ok(ctx.sum(args)),
+        Shape::Mul => product(ctx, args),
+        Shape::Pow { .. } => power(ctx, args),
+        Shape::Call(f) => call(ctx, f, args),
+        Shape::Leaf => Ok(vec![id]),
     }
 }
 

@@ -257,10 +257,10 @@ mod tests {
         let mut s = Store::new();
         let mut may = |src: &str| {
             let e = parse_expr(&mut s, src, &ParseOptions::default()).unwrap();
-            let Node::Add(terms) = s.node(e).clone() else {
+            let Node::Add(terms) = s.node(e) else {
                 panic!("{src} is not a sum")
             };
-            may_take_out(&s, &terms)
+            may_take_out(&s, terms)
         };
         // a number or a variable in common is not enough
         assert!(!may("2*x*y + 3*x*z"));

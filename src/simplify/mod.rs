@@ -60,7 +60,7 @@ const MAX_PASSES: usize = 32;
 fn pass(store: &mut Store, e: ExprId) -> ExprId {
     let mut done: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     for id in store.reachable(&[e]) {
-        let node = store.node(id).clone();
+        let node = store.node(id);
         let kids: Vec<ExprId> = node.children().iter().map(|c| done[c]).collect();
         let new = match node {
             Node::Num(_) | Node::Const(_) | Node::Var(_) => id,
@@ -74,7 +74,7 @@ fn pass(store: &mut Store, e: ExprId) -> ExprId {
                 let p = store.pow(kids[0], kids[1]);
                 settle(store, p)
             }
-            Node::Call(f, _) => {
+            Node::Call(&f, _) => {
                 let c = store.call(f, &kids);
                 settle(store, c)
             }
@@ -87,8 +87,11 @@ fn pass(store: &mut Store, e: ExprId) -> ExprId {
 /// A rebuilt node that came out as a product or a sum gets the rewrites of
 /// its kind.
 fn settle(store: &mut Store, id: ExprId) -> ExprId {
-    match store.node(id).clone() {
-        Node::Mul(xs) => cancel(store, &xs),
+    match store.node(id) {
+        Node::Mul(xs) => {
+            let xs = xs.to_vec();
+            cancel(store, &xs)
+        }
         Node::Add(_) => pythagoras(store, id),
         _ => id,
     }
@@ -97,7 +100,7 @@ fn settle(store: &mut Store, id: ExprId) -> ExprId {
 /// A product with like bases merged whatever the domain (`x^2 * x^-1 = x`).
 fn cancel(store: &mut Store, factors: &[ExprId]) -> ExprId {
     let product = store.mul(factors);
-    let Node::Mul(xs) = store.node(product).clone() else {
+    let Node::Mul(xs) = store.node(product) else {
         return product;
     };
     let mut order: Vec<ExprId> = Vec::new();
@@ -143,7 +146,7 @@ fn nested_power(store: &Store, b: ExprId, n: Number) -> (ExprId, Number) {
 
 /// `c*sin(u)^2 + c*cos(u)^2 = c` for every matching pair of terms.
 fn pythagoras(store: &mut Store, sum: ExprId) -> ExprId {
-    let Node::Add(terms) = store.node(sum).clone() else {
+    let Node::Add(terms) = store.node(sum) else {
         return sum;
     };
     let mut terms: Vec<Option<ExprId>> = terms.iter().map(|t| Some(*t)).collect();

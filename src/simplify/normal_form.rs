@@ -237,7 +237,7 @@ fn candidate(store: &mut Store, input: &InputDomain, id: ExprId) -> Option<ExprI
     }
     for d in divisors(store, id, &normal) {
         // a divisor positive by its form (`tan(y)^2 + 1`) never vanishes
-        if let Node::Pow([b, _]) = *store.node(d)
+        if let Node::Pow(&[b, _]) = store.node(d)
             && super::guarded::is_positive(store, b)
         {
             continue;
@@ -261,7 +261,7 @@ fn candidate(store: &mut Store, input: &InputDomain, id: ExprId) -> Option<ExprI
     // fractional power of `b`, or the input makes `b` non-negative
     let written = Guards::of(store, &[best]);
     for &a in &atoms {
-        if let Node::Pow([b, e]) = *store.node(a)
+        if let Node::Pow(&[b, e]) = store.node(a)
             && store.as_num(e).is_some_and(|n| !n.is_integer())
             && !written.is_nonneg(b)
             && !input.guards.is_nonneg(b)
@@ -416,7 +416,7 @@ fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
     let mut seen: FxHashMap<ExprId, usize> = FxHashMap::default();
     for (i, &t) in terms.iter().enumerate() {
         let factors = match store.node(t) {
-            Node::Mul(xs) => &xs[..],
+            Node::Mul(xs) => xs,
             _ => std::slice::from_ref(&terms[i]),
         };
         for &f in factors {
@@ -471,7 +471,7 @@ fn pythagorean(store: &Store, terms: &[ExprId]) -> bool {
     let mut seen: Vec<(ExprId, Func, bool)> = Vec::new();
     for &t in terms {
         let factors = match store.node(t) {
-            Node::Mul(xs) => &xs[..],
+            Node::Mul(xs) => xs,
             _ => std::slice::from_ref(&t),
         };
         for &f in factors {
