@@ -9,7 +9,7 @@
 //! this node depend on `v`" costs the size of the answer, not the width of
 //! the node.
 //!
-//! Layout: each node has a [`Span`] of 8 bytes, by id. A set of one
+//! Layout: each node has a span of 8 bytes, by id. A set of one
 //! variable (every variable's own, and most nodes' in a sum of local
 //! terms) is held in the span itself; a larger set is a range of one pool
 //! of variables, which a node that shares it points into as well. A
