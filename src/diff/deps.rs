@@ -57,27 +57,55 @@ pub struct Deps {
     pool: Vec<Sym>,
     /// Per wide node, the positions of its operands on each variable.
     wide: FxHashMap<ExprId, Inverted>,
-    walk: Walk,
+    /// The work list of [`Deps::index`], kept between calls.
+    stack: Vec<(ExprId, bool)>,
 }
 
 impl Deps {
     /// Indexes every node below `root` that is not indexed yet.
     pub fn index(&mut self, s: &Store, root: ExprId) {
+        self.index_counting(s, root);
+    }
+
+    /// [`Deps::index`], which returns how many nodes it indexed.
+    pub(crate) fn index_counting(&mut self, s: &Store, root: ExprId) -> usize {
         if self.get(root).is_some() {
-            return;
+            return 0;
         }
+        let mut count = 0;
         if self.spans.len() < s.len() {
             self.spans.resize(s.len(), Span::UNSEEN);
         }
-        // every descendant of an indexed node is indexed: stop there
-        let spans = &self.spans;
-        let order = self
-            .walk
-            .collect_sorted(s, &[root], |id| !spans[id.index()].seen());
-        for id in order {
-            let span = self.union(s, id);
-            self.spans[id.index()] = span;
+        // depth first, a node's set made as soon as its operands' are
+        // (when its own operand list was read last, not after a walk over
+        // all the others): every descendant of an indexed node is indexed,
+        // so the walk stops there; a node found twice before it is indexed
+        // is passed over the second time
+        let mut stack = std::mem::take(&mut self.stack);
+        stack.clear();
+        stack.push((root, false));
+        while let Some((id, ready)) = stack.pop() {
+            if self.spans[id.index()].seen() {
+                continue;
+            }
+            if ready {
+                let span = self.union(s, id);
+                self.spans[id.index()] = span;
+                count += 1;
+                continue;
+            }
+            stack.push((id, true));
+            let spans = &self.spans;
+            stack.extend(
+                s.node(id)
+                    .children()
+                    .iter()
+                    .filter(|c| !spans[c.index()].seen())
+                    .map(|&c| (c, false)),
+            );
         }
+        self.stack = stack;
+        count
     }
 
     /// The variables of `id` (sorted), if `id` is indexed.

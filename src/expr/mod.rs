@@ -562,6 +562,19 @@ impl Store {
         }
     }
 
+    /// Makes room for `additional` more nodes (and twice as many
+    /// operands), so that the store's tables do not grow while they are
+    /// built.
+    pub fn reserve(&mut self, additional: usize) {
+        self.nodes.reserve(additional);
+        self.args.reserve(2 * additional);
+        self.depths.reserve(additional);
+        self.prints.reserve(additional);
+        self.flags.reserve(additional);
+        self.ops.reserve(additional);
+        self.index.reserve(additional, |e| Slot::spread(e.key));
+    }
+
     /// Number of nodes.
     pub fn len(&self) -> usize {
         self.nodes.len()

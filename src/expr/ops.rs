@@ -36,6 +36,10 @@ impl OpsCache {
         OpsCache(Vec::with_capacity(n))
     }
 
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
+
     /// Room for a new node's count.
     pub(super) fn push(&mut self) {
         self.0.push(AtomicU64::new(UNKNOWN));
