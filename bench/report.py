@@ -74,6 +74,24 @@ def table(case_results, peers):
     return lines, notes
 
 
+def growth(cases):
+    """Lines on how deriv's figure grows from N=1000 to N=10000 (issue 9:
+    linear cost, at most 12 times), where a workload has both sizes of a
+    command."""
+    out = []
+    for kind in ('grad', 'hessian'):
+        figs = {}
+        for case, res in cases:
+            if case.kind == kind and case.size in (1000, 10000):
+                fig, wall = runner.figure(res['deriv']['main'])
+                if fig and not wall:
+                    figs[case.size] = fig
+        if len(figs) == 2:
+            out.append(f'- deriv\'s `{kind}` at N=10000 ÷ at N=1000: {figs[10000] / figs[1000]:.3g} '
+                       '(linear cost: 10; the issue asks for at most 12).')
+    return out + [''] if out else []
+
+
 def case_notes(case, peer_res, d, peers):
     out = []
     how = []
@@ -167,6 +185,6 @@ def write(path, *, info, deriv, peers, versions, baselines, results, fresh, only
             continue
         lines += [f'## {w}: {desc}', '']
         rows, notes = table(cases, peers)
-        lines += rows + ['', 'How each figure was taken:', ''] + notes + ['']
+        lines += rows + [''] + growth(cases) + ['How each figure was taken:', ''] + notes + ['']
     with open(path, 'w') as f:
         f.write('\n'.join(lines))

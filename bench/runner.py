@@ -28,6 +28,10 @@ class Proc:
 
 TIME = '/usr/bin/time'
 
+# Repetitions of a deriv job in one process, at the least (`--repeat`): the
+# median of 5 stands against one run slowed by the machine's other work.
+MIN_REPS = 5
+
 
 def spawn(argv, stdin=None, stdout=os.devnull, timeout=120.0, rss=False):
     """Runs argv with stdin and stdout from/to files; stderr is captured.
@@ -135,7 +139,8 @@ class Deriv:
         t = timings_of(first.stderr)
         if t is None:
             return {'error': 'no {"timings": ...} line on stderr'}
-        reps = max(1, min(1000, int(self.budget / max(t['timings'].get('total_s', 1e-9), 1e-9))))
+        # at least MIN_REPS, so that the median is not one noisy run of three
+        reps = max(MIN_REPS, min(1000, int(self.budget / max(t['timings'].get('total_s', 1e-9), 1e-9))))
         run = first
         if reps > 1:
             run = spawn([self.path] + argv + ['--timings', '--repeat', str(reps)], stdin,
