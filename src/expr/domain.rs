@@ -50,6 +50,11 @@ const HAS_SIGMOID: u8 = 4;
 /// negative or not an integer, or a logarithm: what a guard is read from
 /// ([`crate::simplify::guarded::Guards`]).
 const HAS_GUARD: u8 = 8;
+/// Flag bit, of the node alone (not passed up to the nodes above it): a
+/// sum known to have no content to take out ([`Store::content`] is `None`),
+/// set the first time it is asked, so that most sums need no entry in the
+/// store's table of contents.
+pub(super) const NO_CONTENT: u8 = 16;
 
 /// Memoized answers of [`Store::is_undefined`] for one store.
 #[derive(Default)]
@@ -140,7 +145,8 @@ impl Store {
         let inherited = node
             .children()
             .iter()
-            .fold(0, |f, c| f | self.flags[c.index()]);
+            .fold(0, |f, c| f | self.flags[c.index()])
+            & !NO_CONTENT;
         let var = match node {
             Node::Var(_) => HAS_VAR,
             Node::Call(Func::Sigmoid, _) => HAS_SIGMOID,

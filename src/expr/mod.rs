@@ -372,9 +372,10 @@ pub struct Store {
     /// they are being recorded.
     dropped: Vec<ExprId>,
     recording: bool,
-    /// [`Store::content`] of the sums asked so far: a node never changes,
-    /// and products ask for the same sums again and again.
-    contents: FxHashMap<ExprId, Option<(coeff::Coeff, ExprId)>>,
+    /// [`Store::content`] of the sums asked so far that have one: a node
+    /// never changes, and products ask for the same sums again and again.
+    /// A sum without one has a flag instead (`domain::NO_CONTENT`).
+    contents: FxHashMap<ExprId, (coeff::Coeff, ExprId)>,
     /// Canonical order of pairs of compound expressions compared so far
     /// (smaller id first), for [`Store::sort_canonical`]: a product or sum
     /// built again with one more factor sorts mostly the same pairs, and

@@ -300,13 +300,21 @@ impl Store {
         if !matches!(self.node(sum), Node::Add(_)) {
             return None;
         }
+        if self.flags[sum.index()] & super::domain::NO_CONTENT != 0 {
+            return None;
+        }
         if let Some(known) = self.contents.get(&sum) {
-            return known.clone();
+            return Some(known.clone());
         }
         let found = self.find_content(sum).map(|(c, p)| (Coeff::of(&c), p));
         if self.overflow.is_none() {
             // a result built past an overflow is discarded: not kept
-            self.contents.insert(sum, found.clone());
+            match &found {
+                None => self.flags[sum.index()] |= super::domain::NO_CONTENT,
+                Some(f) => {
+                    self.contents.insert(sum, f.clone());
+                }
+            }
         }
         found
     }
