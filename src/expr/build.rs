@@ -609,6 +609,30 @@ pub(super) fn overflows(n: &Number) -> bool {
 mod tests {
     use super::*;
 
+    /// Room made ahead (`Store::reserve`) is bounded by the store's size
+    /// bound, so asking for any amount is safe, and the nodes built after
+    /// it are found again as before.
+    #[test]
+    fn room_made_ahead_stays_within_the_bound() {
+        let mut s = Store::with_limits(64, 100, 1000);
+        s.reserve(usize::MAX);
+        let x = s.var("x");
+        let terms: Vec<ExprId> = (1..=50)
+            .map(|k| {
+                let c = s.int(k);
+                s.mul(&[c, x])
+            })
+            .collect();
+        let again: Vec<ExprId> = (1..=50)
+            .map(|k| {
+                let c = s.int(k);
+                s.mul(&[c, x])
+            })
+            .collect();
+        assert_eq!(terms, again);
+        assert!(s.overflowed().is_none());
+    }
+
     /// The index finds every node again after it has grown many times,
     /// and tells apart nodes that differ only below the top: 30,000 sums
     /// and products, each asked for twice, make each node once.

@@ -313,6 +313,26 @@ mod content_tests {
         );
     }
 
+    /// A sum found to have no content is flagged so, and the flag is the
+    /// sum's alone: a sum built above it afterwards (here through a call)
+    /// has its own content, 2 by hand, and asking twice gives the same.
+    #[test]
+    fn no_content_is_not_passed_up() {
+        let mut s = Store::new();
+        let o = ParseOptions::default();
+        let inner = parse_expr(&mut s, "x + y", &o).expect("parses");
+        assert_eq!(s.content(inner), None);
+        assert_eq!(s.content(inner), None);
+        let outer = parse_expr(&mut s, "2*sin(x + y) + 2*z", &o).expect("parses");
+        for _ in 0..2 {
+            let (c, rest) = s.content(outer).expect("2 in common");
+            assert_eq!(
+                (c, infix(&s, rest)),
+                (Number::int(2), "z + sin(x + y)".into())
+            );
+        }
+    }
+
     /// Integers beyond the small table are kept by value too: the same
     /// node whichever way they are asked for, and within a store's bound
     /// on exact numbers (past it, the overflow is recorded and nothing

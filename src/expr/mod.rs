@@ -565,8 +565,9 @@ impl Store {
 
     /// Makes room for `additional` more nodes (and twice as many
     /// operands), so that the store's tables do not grow while they are
-    /// built.
+    /// built; no more than the store's size bound leaves room for.
     pub fn reserve(&mut self, additional: usize) {
+        let additional = additional.min(self.max_size.saturating_sub(self.size()));
         self.nodes.reserve(additional);
         self.args.reserve(2 * additional);
         self.depths.reserve(additional);
