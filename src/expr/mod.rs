@@ -565,7 +565,10 @@ impl Store {
 
     /// Makes room for `additional` more nodes (and twice as many
     /// operands), so that the store's tables do not grow while they are
-    /// built; no more than the store's size bound leaves room for.
+    /// built; no more than the store's size bound leaves room for. The
+    /// index is left to grow as it fills: made larger ahead, its entries
+    /// spread over more memory, and each lookup, a read at a random place
+    /// in it, misses the cache more often (W3 N=10000: 20% slower).
     pub fn reserve(&mut self, additional: usize) {
         let additional = additional.min(self.max_size.saturating_sub(self.size()));
         self.nodes.reserve(additional);
@@ -574,7 +577,6 @@ impl Store {
         self.prints.reserve(additional);
         self.flags.reserve(additional);
         self.ops.reserve(additional);
-        self.index.reserve(additional, |e| Slot::spread(e.key));
     }
 
     /// Number of nodes.
