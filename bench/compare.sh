@@ -2,7 +2,7 @@
 # Side-by-side benchmark of deriv against SymPy, SymEngine, CasADi and JAX on
 # the workloads of bench/workloads.py; writes bench/RESULTS.md.
 #
-#   bench/compare.sh                      # everything (about 15-20 minutes on 2 cores)
+#   bench/compare.sh                      # everything (3-5 minutes on 2 cores once bench/.venv exists)
 #   bench/compare.sh --only W1,W6         # some workloads (compare.py --help for more)
 #
 # Makes bench/.venv from bench/requirements.txt (once; again when the file
