@@ -199,17 +199,12 @@ impl Deps {
                 }
             }
         }
-        self.pool[at..].sort_unstable();
-        let mut kept = at;
-        for r in at..self.pool.len() {
-            if kept == at || self.pool[r] != self.pool[kept - 1] {
-                self.pool[kept] = self.pool[r];
-                kept += 1;
-            }
-        }
-        self.pool.truncate(kept);
+        let mut union = self.pool.split_off(at);
+        union.sort_unstable();
+        union.dedup();
+        self.pool.append(&mut union);
         // two or more: the union is larger than its widest part
-        let len = u32::try_from(kept - at).expect("variable set overflow");
+        let len = u32::try_from(self.pool.len() - at).expect("variable set overflow");
         Span {
             at: Sym(u32::try_from(at).expect("variable set overflow")),
             len,

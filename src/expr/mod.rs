@@ -568,7 +568,8 @@ impl Store {
     /// built; no more than the store's size bound leaves room for. The
     /// index is left to grow as it fills: made larger ahead, its entries
     /// spread over more memory, and each lookup, a read at a random place
-    /// in it, misses the cache more often (W3 N=10000: 20% slower).
+    /// in it, misses the cache more often (the W3 gradient: about 20%
+    /// slower at N=1000 and at N=10000).
     pub fn reserve(&mut self, additional: usize) {
         let additional = additional.min(self.max_size.saturating_sub(self.size()));
         self.nodes.reserve(additional);
