@@ -288,19 +288,18 @@ fn forward_steps(store: &mut Store, f: ExprId, names: &mut Names) -> Vec<Step> {
                 _ => c,
             })
             .collect();
-        let sym = match list {
-            true if operands.len() > 2 => chain(store, product, &kids, names, &mut steps),
-            _ => {
-                let local = store.rebuild(id, &kids);
-                let sym = names.fresh(store);
-                operands.dedup();
-                steps.push(Step {
-                    sym,
-                    local,
-                    operands,
-                });
-                sym
-            }
+        let sym = if list && operands.len() > 2 {
+            chain(store, product, &kids, names, &mut steps)
+        } else {
+            let local = store.rebuild(id, &kids);
+            let sym = names.fresh(store);
+            operands.dedup();
+            steps.push(Step {
+                sym,
+                local,
+                operands,
+            });
+            sym
         };
         name_of.insert(id, sym);
     }

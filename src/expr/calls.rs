@@ -158,7 +158,7 @@ impl Store {
                         if f == Func::Max { o.is_gt() } else { o.is_lt() }
                     });
                     if better {
-                        best = Some((*n).clone());
+                        best = Some(n.clone());
                     }
                 } else if !flat.contains(&x) {
                     flat.push(x);
