@@ -252,11 +252,11 @@ fn notes(i: &mut Input, vars: &[Sym], ctx: &mut Ctx) {
 }
 
 fn symbolic(i: &mut Input, kind: Kind, vars: &[Sym]) -> Result<Vec<Vec<ExprId>>, CliError> {
-    let f = i.f.clone();
+    let (s, f) = (&mut i.s, &i.f);
     let m = match kind {
-        Kind::Grad => i.s.gradient_ids(&f, vars).map(|g| vec![g]),
-        Kind::Hessian => i.s.hessian_ids(&f, vars),
-        Kind::Jacobian => i.s.jacobian_ids(&f, vars),
+        Kind::Grad => s.gradient_ids(f, vars).map(|g| vec![g]),
+        Kind::Hessian => s.hessian_ids(f, vars),
+        Kind::Jacobian => s.jacobian_ids(f, vars),
     };
     m.map_err(|e| i.err(e))
 }

@@ -60,11 +60,18 @@ impl Session {
     fn tidy_distinct(&mut self, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
         use crate::simplify::{collect, guarded, normal_form, sigmoid};
         let st = self.store_mut();
-        let ids = guarded::tidy(st, inputs, ids);
-        let ids = sigmoid::smaller(st, inputs, &ids);
-        // the nodes below the entries, found once for the two passes that
-        // walk them all (a graph's reachable nodes never change)
-        let order = st.reachable(&ids);
+        // the nodes below the entries, found once for the passes that walk
+        // them all (a graph's reachable nodes never change), and again
+        // only where an entry changed before the last two
+        let first = st.reachable(ids);
+        let tidied = guarded::tidy_in(st, inputs, ids, &first);
+        let tidied = sigmoid::smaller(st, inputs, &tidied);
+        let order = if tidied == ids {
+            first
+        } else {
+            st.reachable(&tidied)
+        };
+        let ids = tidied;
         let normal = normal_form::smaller_in(st, inputs, &ids, &order);
         let mut out = if normal == ids {
             collect::common_factors_in(st, &normal, order)

@@ -219,25 +219,46 @@ pub fn keeps_undefined(f: Func) -> bool {
 /// # Ok::<(), deriv::parse::ParseError>(())
 /// ```
 pub fn tidy(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId> {
+    let order = store.reachable(ids);
+    tidy_in(store, inputs, ids, &order)
+}
+
+/// [`tidy`], given the nodes reachable from `ids` in ascending order
+/// (`Store::reachable`). Where no root has a guard below it, or none of
+/// the nodes is one [`rewrite`] can change (most results), the entries
+/// come back as they are without the guards read.
+pub(crate) fn tidy_in(
+    store: &mut Store,
+    inputs: &[ExprId],
+    ids: &[ExprId],
+    order: &[ExprId],
+) -> Vec<ExprId> {
+    // no guard below any root (the flag of each node), or no node the
+    // rewrite could change: nothing to do
+    if !inputs.iter().chain(ids).any(|&r| store.has_guard(r))
+        || !order.iter().any(|&id| may_rewrite(store, id))
+    {
+        return ids.to_vec();
+    }
     let mut first = Guards::of(store, inputs);
     first.add(store, ids);
     if first.is_empty() {
         return ids.to_vec();
     }
-    let new = rewrite(store, ids, &first);
+    let new = rewrite_in(store, ids, &first, order);
     if new == ids {
         return new;
     }
     let inputs_only = Guards::of(store, inputs);
     let mut again = inputs_only.clone();
     again.add(store, &new);
-    let check = rewrite(store, ids, &again);
+    let check = rewrite_in(store, ids, &again, order);
     // where the results' own guards do not stand, the inputs' alone do
     // (`sigmoid(log(b))` is `b/(b + 1)`, though the `1/b` beside it goes)
     let fallback = if new == check {
         new.clone()
     } else {
-        rewrite(store, ids, &inputs_only)
+        rewrite_in(store, ids, &inputs_only, order)
     };
     let mut memo = FxHashMap::default();
     let mut ops = |store: &Store, e| crate::poly::count_ops(store, e, &mut memo);
@@ -263,8 +284,13 @@ pub fn tidy(store: &mut Store, inputs: &[ExprId], ids: &[ExprId]) -> Vec<ExprId>
 /// of them. An entry comes back unchanged when nothing applies.
 pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId> {
     let order = store.reachable(ids);
-    let mut done = IdMap::for_order(&order);
-    for id in order {
+    rewrite_in(store, ids, guards, &order)
+}
+
+/// [`rewrite`], given the nodes reachable from `ids` in ascending order.
+fn rewrite_in(store: &mut Store, ids: &[ExprId], guards: &Guards, order: &[ExprId]) -> Vec<ExprId> {
+    let mut done = IdMap::for_order(order);
+    for &id in order {
         let node = store.node(id);
         // no operand changed: the node as it is, not built again (and its
         // operands' list not made)
@@ -306,6 +332,23 @@ pub fn rewrite(store: &mut Store, ids: &[ExprId], guards: &Guards) -> Vec<ExprId
         done.insert(id, new);
     }
     ids.iter().map(|i| done[i]).collect()
+}
+
+/// Whether [`rewrite`] can change the node `id` when none of its operands
+/// changed: a product with like bases or a power of a power
+/// ([`may_merge`]; a power is merged as the product of itself alone), or
+/// `exp`, `sigmoid` or `softplus` of a logarithm ([`of_log`]). Where no
+/// node of a graph can, no operand ever changes, and `rewrite` gives back
+/// every entry whatever the guards.
+fn may_rewrite(store: &Store, id: ExprId) -> bool {
+    match store.node(id) {
+        Node::Mul(xs) => may_merge(store, xs),
+        Node::Pow(_) => may_merge(store, &[id]),
+        Node::Call(f, args) => {
+            is_log_of(*f) && matches!(store.node(args[0]), Node::Call(Func::Ln, _))
+        }
+        _ => false,
+    }
 }
 
 /// Functions [`of_log`] rewrites.
@@ -475,5 +518,47 @@ mod tests {
         assert!(may("x^3*x^(-1)*y"));
         // a power of a power
         assert!(may("sqrt(x^2)^3*y"));
+    }
+
+    #[test]
+    fn graphs_the_rewrite_cannot_change_are_passed_over() {
+        use crate::parse::{ParseOptions, parse_expr};
+        // (input, entry, whether some node of the entry may be rewritten,
+        // the entry after `tidy` as deriv prints it, by hand)
+        let cases = [
+            // the W1 gradient: guards (sqrt, a negative power), no like
+            // bases, no power of a power, no exp of a log
+            (
+                "sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))",
+                "(x + x*exp(x^2))/sqrt(x^2 + exp(x^2)) - 2*sin(x^2 + exp(x^2))*(x + x*exp(x^2))",
+                false,
+                "(x + x*exp(x^2))/sqrt(x^2 + exp(x^2)) - 2*sin(x^2 + exp(x^2))*(x + x*exp(x^2))",
+            ),
+            // like bases kept apart for their domain, merged under 1/x
+            ("1/x + y", "x^3*x^(-1)*y", true, "x^2*y"),
+            // a power of a power under sqrt(u)
+            ("sqrt(u)", "sqrt(u)^3*u^(-1)", true, "sqrt(u)"),
+            // exp of a log whose argument the input takes the log of
+            ("log(b)", "exp(log(b))*b", true, "b^2"),
+        ];
+        for (input, entry, may, want) in cases {
+            let mut s = Store::new();
+            let o = ParseOptions::default();
+            let f = parse_expr(&mut s, input, &o).unwrap();
+            let e = parse_expr(&mut s, entry, &o).unwrap();
+            let order = s.reachable(&[e]);
+            assert_eq!(order.iter().any(|&id| may_rewrite(&s, id)), may, "{entry}");
+            let before = s.len();
+            let got = tidy(&mut s, &[f], &[e])[0];
+            assert_eq!(crate::print::infix(&s, got), want, "{entry}");
+            if !may {
+                // nothing built, and the rewrite itself agrees
+                assert_eq!(s.len(), before, "{entry}");
+                let mut guards = Guards::of(&s, &[f]);
+                guards.add(&s, &[e]);
+                assert!(!guards.is_empty(), "{entry}");
+                assert_eq!(rewrite(&mut s, &[e], &guards), vec![e], "{entry}");
+            }
+        }
     }
 }

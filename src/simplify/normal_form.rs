@@ -44,6 +44,7 @@ use super::guarded::Guards;
 use crate::expr::{ExprId, Node, Number, Store};
 use crate::poly::{Budget, Normal, Poly, count_ops, gcd};
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 /// Results larger than this many operations are left as they are: the
 /// normal form of a large expression is rarely smaller, and converting it
@@ -413,7 +414,20 @@ impl Flags {
 /// `sigmoid(u)^2*(1 - u) + u*sigmoid(u)`): the normal form may collect
 /// them.
 fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
-    let mut seen: FxHashMap<ExprId, usize> = FxHashMap::default();
+    // the bases met so far and the term of each: in a list while they are
+    // few (most sums: no table built), in a hash map past that
+    let mut few: SmallVec<[(ExprId, usize); 16]> = SmallVec::new();
+    let mut many: FxHashMap<ExprId, usize> = FxHashMap::default();
+    let mut first_term = |base: ExprId, i: usize| -> usize {
+        if let Some(&(_, j)) = few.iter().find(|(b, _)| *b == base) {
+            return j;
+        }
+        if few.len() < few.inline_size() {
+            few.push((base, i));
+            return i;
+        }
+        *many.entry(base).or_insert(i)
+    };
     for (i, &t) in terms.iter().enumerate() {
         let factors = match store.node(t) {
             Node::Mul(xs) => xs,
@@ -432,7 +446,7 @@ fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
             if matches!(store.node(base), Node::Var(_) | Node::Add(_)) {
                 continue;
             }
-            if *seen.entry(base).or_insert(i) != i {
+            if first_term(base, i) != i {
                 return true;
             }
         }
