@@ -329,9 +329,10 @@ impl Store {
         let mut floats = false;
         let mut coeffs: SmallVec<[Coeff; 8]> = SmallVec::with_capacity(terms.len());
         for &t in terms.iter() {
+            // the coefficient alone: the rest of the term is not built
             let c = match self.node(t) {
                 Node::Num(n) => Coeff::of(n),
-                _ => self.split_coeff_small(t).0,
+                _ => self.term_coeff(t),
             };
             floats |= !c.is_exact();
             negatives += usize::from(c.is_negative());
