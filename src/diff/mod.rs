@@ -554,13 +554,22 @@ impl D {
     }
 }
 
-/// Whether the numbers of `x` (itself, or a product's factors) are all
-/// exact: then a product's numbers fold to the same value however its
-/// factors are grouped.
+/// Whether the numbers of `x` (itself, a product's factors, or a sum's
+/// terms' coefficients and constant) are all exact: then a product's
+/// numbers fold to the same value however its factors are grouped, and a
+/// number distributed over a sum scales its terms to the same values
+/// however often it is (`-1/3 * (-2/9 * (26.25*t - ss/9))` rounds
+/// `26.25` twice, `2/27 * (26.25*t - ss/9)` once).
 fn exact_numbers(s: &Store, x: ExprId) -> bool {
+    // no float anywhere below (a flag of the node): nothing to look at
+    if !s.has_float(x) {
+        return true;
+    }
     match s.node(x) {
         Node::Num(n) => n.is_exact(),
         Node::Mul(xs) => xs.iter().all(|&f| s.as_num(f).is_none_or(|n| n.is_exact())),
+        // a sum's terms are never sums
+        Node::Add(ts) => ts.iter().all(|&t| exact_numbers(s, t)),
         _ => true,
     }
 }
@@ -576,8 +585,11 @@ fn scaled_product(s: &mut Store, c: ExprId, p: ExprId, d: D) -> D {
     let numeric = |s: &Store, x: ExprId| s.as_num(x).is_some_and(|n| n.is_exact());
     // apart only where the rest is a node already (`d`'s, or `p` with
     // `d` a number): a rest built for it alone would be one node more
-    // wherever a product, not a sum, takes the derivative
-    let apart = numeric(s, c) && (p == ExprId::NONE || numeric(s, d.n));
+    // wherever a product, not a sum, takes the derivative; and only where
+    // that rest has exact numbers, since the coefficient kept apart is
+    // distributed over a sum at once, not factor by factor
+    let rest = if p == ExprId::NONE { d.n } else { p };
+    let apart = numeric(s, c) && (p == ExprId::NONE || numeric(s, d.n)) && exact_numbers(s, rest);
     let out = if apart {
         let mut nums: SmallVec<[ExprId; 3]> = smallvec::smallvec![c];
         if d.k != ExprId::NONE {

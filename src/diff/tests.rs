@@ -384,3 +384,30 @@ fn float_coefficients_past_their_range_differentiate_as_built() {
     let d2 = Differentiator::default().diff(&mut s, d, t).expect("diff");
     assert_eq!(h, vec![vec![d2]]);
 }
+
+/// Found by fuzzing the pipeline with debug assertions: a coefficient kept
+/// apart from a sum with a float in it (`26.25*t - ss/9 + v/9`) and then
+/// distributed over it once, where the rules distribute each factor in
+/// turn, rounding the float at each (`-(S)^2/3` by `ss`: `-1/3 * (-2/9 *
+/// S)`, not `2/27 * S`). Debug builds check each shortcut against the
+/// constructors, so this test fails there if one is taken wrongly.
+#[test]
+fn coefficients_stay_off_sums_with_floats() {
+    let mut s = Store::new();
+    let f = scalar(&mut s, "(52.5/2*t-(ss-v)/9)^3");
+    let vars: Vec<Sym> = ["t", "ss", "v"].iter().map(|v| s.sym(v)).collect();
+    for &a in &vars {
+        for &b in &vars {
+            let d = Differentiator::default().diff(&mut s, f, a).expect("diff");
+            let d2 = Differentiator::default().diff(&mut s, d, b).expect("diff");
+            let many = Differentiator::default()
+                .diff_many(&mut s, f, &[a, b])
+                .expect("diff");
+            assert_eq!(many, d2);
+        }
+    }
+    let h = Differentiator::default()
+        .hessian(&mut s, f, &vars)
+        .expect("hessian");
+    assert_eq!(h.len(), 3);
+}

@@ -55,6 +55,8 @@ const HAS_GUARD: u8 = 8;
 /// set the first time it is asked, so that most sums need no entry in the
 /// store's table of contents.
 pub(super) const NO_CONTENT: u8 = 16;
+/// Flag bit: the node contains a float number.
+const HAS_FLOAT: u8 = 32;
 
 /// Memoized answers of [`Store::is_undefined`] for one store.
 #[derive(Default)]
@@ -140,6 +142,12 @@ impl Store {
         self.flags[id.index()] & HAS_GUARD != 0
     }
 
+    /// True when `id` contains a float number (a literal with a decimal
+    /// point or an exponent, or the undefined constant). Constant time.
+    pub(crate) fn has_float(&self, id: ExprId) -> bool {
+        self.flags[id.index()] & HAS_FLOAT != 0
+    }
+
     /// The flags of a node about to be interned, from its operands'.
     pub(super) fn flags_of(&self, node: Node<'_>) -> u8 {
         let inherited = node
@@ -149,6 +157,7 @@ impl Store {
             & !NO_CONTENT;
         let var = match node {
             Node::Var(_) => HAS_VAR,
+            Node::Num(Number::Float(_)) => HAS_FLOAT,
             Node::Call(Func::Sigmoid, _) => HAS_SIGMOID,
             Node::Call(Func::Ln, _) => HAS_GUARD,
             Node::Pow([_, e]) => match self.as_num(*e) {
