@@ -609,6 +609,34 @@ pub(super) fn overflows(n: &Number) -> bool {
 mod tests {
     use super::*;
 
+    /// A product whose like bases merge into a power with another base
+    /// (`e*e` is `exp(2)`) merges that with a factor of the new base: found
+    /// by fuzzing the pipeline with debug assertions, where the second
+    /// derivative of `b^4*e*sinh(16*e^2*b^(4*e/a)/a)*t/a` by `a` built
+    /// `exp(2)*exp(2)` in one product. By hand: `e*e*exp(2) = e^4`.
+    #[test]
+    fn merged_powers_with_a_new_base_merge_again() {
+        let mut s = Store::new();
+        let e = s.constant(Constant::E);
+        let two = s.int(2);
+        let four = s.int(4);
+        let exp2 = s.call1(Func::Exp, two);
+        let exp4 = s.call1(Func::Exp, four);
+        let x = s.var("x");
+        for factors in [vec![e, e, exp2], vec![exp2, e, e], vec![x, e, exp2, e]] {
+            let p = s.mul(&factors);
+            let want = if factors.contains(&x) {
+                s.mul(&[x, exp4])
+            } else {
+                exp4
+            };
+            assert_eq!(p, want, "{}", crate::print::infix(&s, p));
+            // and the constructor gives it back as it is
+            let again = s.mul(&[p]);
+            assert_eq!(again, p);
+        }
+    }
+
     /// Room made ahead (`Store::reserve`) is bounded by the store's size
     /// bound, so asking for any amount is safe, and the nodes built after
     /// it are found again as before.

@@ -217,8 +217,17 @@ impl Store {
             }
             let group: SmallVec<[(ExprId, Option<ExprId>); 4]> =
                 run.iter().map(|(_, f, e)| (*f, *e)).collect();
-            for p in self.merge_powers(bases[run[0].0 as usize], &group) {
-                again |= matches!(self.node(p), Node::Num(_) | Node::Mul(_));
+            let base = bases[run[0].0 as usize];
+            for p in self.merge_powers(base, &group) {
+                // another round where the merged power is a number or a
+                // product, or has a base of its own that may be another
+                // factor's (`e*e` is `exp(2)`, beside an `exp(2)` already
+                // there)
+                let kept = match self.node(p) {
+                    Node::Pow([b, e]) if matches!(self.node(*e), Node::Num(_)) => *b == base,
+                    _ => p == base,
+                };
+                again |= !kept || matches!(self.node(p), Node::Num(_) | Node::Mul(_));
                 out.push(p);
             }
         }
