@@ -41,7 +41,7 @@
 //! `w` being defined at `w = 0`.
 
 use super::guarded::Guards;
-use crate::expr::{ExprId, Node, Number, Store};
+use crate::expr::{ExprId, FirstSeen, Node, Number, Store};
 use crate::poly::{Budget, Normal, Poly, count_ops, gcd};
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
@@ -414,19 +414,17 @@ impl Flags {
 /// `sigmoid(u)^2*(1 - u) + u*sigmoid(u)`): the normal form may collect
 /// them.
 fn shared_factor(store: &Store, terms: &[ExprId]) -> bool {
-    // the bases met so far and the term of each: in a list while they are
-    // few (most sums: no table built), in a hash map past that
-    let mut few: SmallVec<[(ExprId, usize); 16]> = SmallVec::new();
-    let mut many: FxHashMap<ExprId, usize> = FxHashMap::default();
+    // the bases met so far and the term of each, found by a linear search
+    // among few (most sums: no table built)
+    let mut bases: SmallVec<[(ExprId, usize); 16]> = SmallVec::new();
+    let mut seen = FirstSeen::default();
     let mut first_term = |base: ExprId, i: usize| -> usize {
-        if let Some(&(_, j)) = few.iter().find(|(b, _)| *b == base) {
-            return j;
+        if let Some(at) = seen.find(&bases, |b| b.0, base) {
+            return bases[at].1;
         }
-        if few.len() < few.inline_size() {
-            few.push((base, i));
-            return i;
-        }
-        *many.entry(base).or_insert(i)
+        seen.pushed(base, bases.len());
+        bases.push((base, i));
+        i
     };
     for (i, &t) in terms.iter().enumerate() {
         let factors = match store.node(t) {
