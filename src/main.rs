@@ -12,6 +12,11 @@ use anyhow::Context;
 use clap::Parser;
 use cli::args::{Cli, Command, Format};
 
+/// Large blocks on huge pages (`cli::alloc`), the rest the system's.
+#[cfg(all(target_os = "linux", not(test)))]
+#[global_allocator]
+static ALLOCATOR: cli::alloc::Allocator = cli::alloc::Allocator;
+
 /// C's `main`: Rust's runtime start is left out (`cli::start`).
 #[cfg(all(target_os = "linux", not(test)))]
 #[allow(unsafe_code)]

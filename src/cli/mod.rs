@@ -5,6 +5,8 @@
 //! Nothing is printed until the whole result is ready, so an error never
 //! leaves partial output on stdout.
 
+#[cfg(target_os = "linux")]
+pub mod alloc;
 pub mod args;
 pub mod capture;
 mod clock;

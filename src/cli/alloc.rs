@@ -1,0 +1,269 @@
+//! The binary's memory allocator on Linux: the system's (glibc's malloc),
+//! except that a large block (1 MiB and more) is mapped on its own, at a
+//! 2 MiB boundary, and asked to be backed by transparent huge pages.
+//!
+//! Why: at the sizes where deriv is measured against its peers (the W3
+//! gradient at N=10,000: 170,000 nodes), the expression store's tables
+//! outgrow what the TLB maps with 4 KiB pages, and hash-consing reads them
+//! at random: the index of every node by its hash above all. In a virtual
+//! machine each TLB miss walks two levels of page tables. Backed by 2 MiB
+//! pages, that gradient's `compute_s` fell by about 13% (29 ms against
+//! 33 ms, medians of alternating runs on the 2-core benchmark machine;
+//! `bench/README.md`, session 20), and homework-sized jobs, whose blocks
+//! are all small, take the system's path as before.
+//!
+//! A block keeps the mapping it was given until it grows past it; then
+//! `mremap` moves its pages to a new 2 MiB-aligned mapping without copying
+//! them. Where the kernel has no transparent huge pages (or they are off),
+//! `madvise` fails, harmlessly, and the block is plain anonymous memory.
+//! The library itself does not depend on this: it is the binary's choice.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::ptr;
+
+/// Blocks from this size on are mapped on their own.
+const LARGE: usize = 1 << 20;
+
+/// The huge page size (x86-64 and arm64 with 4 KiB base pages): large
+/// blocks start at a multiple of it and span whole multiples of it.
+const HUGE: usize = 2 << 20;
+
+/// The allocator installed in `main.rs`.
+pub struct Allocator;
+
+/// Whether a block of this layout is one of ours (else the system's).
+fn large(size: usize, align: usize) -> bool {
+    size >= LARGE && align <= HUGE
+}
+
+/// The length mapped for a large block of `size` bytes.
+fn span(size: usize) -> usize {
+    size.next_multiple_of(HUGE)
+}
+
+/// A fresh mapping of `len` bytes (a multiple of [`HUGE`]) at a multiple
+/// of [`HUGE`], zeroed, or null when the system has no room.
+///
+/// # Safety
+/// Plain system calls; the result is owned by the caller.
+#[allow(unsafe_code)]
+unsafe fn map(len: usize) -> *mut u8 {
+    let Some(padded) = len.checked_add(HUGE) else {
+        return ptr::null_mut();
+    };
+    // SAFETY: an anonymous private mapping at an address of the kernel's
+    // choice touches no existing memory.
+    let p = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            padded,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return ptr::null_mut();
+    }
+    let start = p as usize;
+    let aligned = start.next_multiple_of(HUGE);
+    // SAFETY: both ranges lie within the mapping just made and outside the
+    // aligned `len` bytes kept.
+    unsafe {
+        if aligned > start {
+            libc::munmap(p, aligned - start);
+        }
+        let end = start + padded;
+        if end > aligned + len {
+            libc::munmap((aligned + len) as *mut libc::c_void, end - aligned - len);
+        }
+    }
+    advise(aligned as *mut u8, len);
+    aligned as *mut u8
+}
+
+/// Asks for huge pages on a mapping of ours; failure leaves base pages.
+#[allow(unsafe_code)]
+fn advise(p: *mut u8, len: usize) {
+    // SAFETY: advice on a range this allocator mapped; it changes no data.
+    unsafe {
+        libc::madvise(p.cast(), len, libc::MADV_HUGEPAGE);
+    }
+}
+
+#[allow(unsafe_code)]
+// SAFETY: the large blocks are distinct mappings, made and unmapped only
+// through these functions with the layout's size; everything else is the
+// system allocator's, called with the same contract as here.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if large(layout.size(), layout.align()) {
+            // SAFETY: see `map`.
+            unsafe { map(span(layout.size())) }
+        } else {
+            // SAFETY: the caller's layout, passed on.
+            unsafe { System.alloc(layout) }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if large(layout.size(), layout.align()) {
+            // SAFETY: see `map`; a fresh anonymous mapping reads as zeros.
+            unsafe { map(span(layout.size())) }
+        } else {
+            // SAFETY: the caller's layout, passed on.
+            unsafe { System.alloc_zeroed(layout) }
+        }
+    }
+
+    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
+        if large(layout.size(), layout.align()) {
+            // SAFETY: `p` came from `map` with this span (the caller's
+            // contract: the layout it was allocated with).
+            unsafe {
+                libc::munmap(p.cast(), span(layout.size()));
+            }
+        } else {
+            // SAFETY: the caller's block and layout, passed on.
+            unsafe { System.dealloc(p, layout) }
+        }
+    }
+
+    unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let align = layout.align();
+        match (large(layout.size(), align), large(new_size, align)) {
+            // SAFETY: the caller's block and layout, passed on.
+            (false, false) => unsafe { System.realloc(p, layout, new_size) },
+            (true, true) => {
+                let (old, new) = (span(layout.size()), span(new_size));
+                if new == old {
+                    return p;
+                }
+                if new < old {
+                    // SAFETY: the tail of our own mapping, past the new span.
+                    unsafe {
+                        libc::munmap(p.add(new).cast(), old - new);
+                    }
+                    return p;
+                }
+                // SAFETY: a fresh aligned mapping is made as the target,
+                // and the old pages are moved over it (MREMAP_FIXED
+                // replaces it), so the block keeps its contents uncopied.
+                unsafe {
+                    let target = map(new);
+                    if target.is_null() {
+                        return ptr::null_mut();
+                    }
+                    let moved = libc::mremap(
+                        p.cast(),
+                        old,
+                        new,
+                        libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                        target.cast::<libc::c_void>(),
+                    );
+                    if moved == libc::MAP_FAILED {
+                        libc::munmap(target.cast(), new);
+                        return ptr::null_mut();
+                    }
+                    advise(target, new);
+                    target
+                }
+            }
+            // across the threshold: a new block, the contents copied
+            _ => {
+                // SAFETY: `Layout` rules for `new_size` are the caller's
+                // contract for `realloc`.
+                let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, align) };
+                // SAFETY: allocate, copy what both hold, free the old.
+                unsafe {
+                    let q = self.alloc(new_layout);
+                    if !q.is_null() {
+                        ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
+                        self.dealloc(p, layout);
+                    }
+                    q
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes a pattern over `len` bytes from `p`.
+    #[allow(unsafe_code)]
+    fn fill(p: *mut u8, len: usize) {
+        for i in (0..len).step_by(4093) {
+            // SAFETY: within the block.
+            unsafe { *p.add(i) = (i % 251) as u8 };
+        }
+    }
+
+    /// Whether the pattern of `fill` is there over `len` bytes.
+    #[allow(unsafe_code)]
+    fn holds(p: *const u8, len: usize) -> bool {
+        // SAFETY: within the block.
+        (0..len)
+            .step_by(4093)
+            .all(|i| unsafe { *p.add(i) } == (i % 251) as u8)
+    }
+
+    /// A block that grows from small to large, within its mapping, past
+    /// it (moved by `mremap`), shrinks back and is freed keeps its
+    /// contents at every step, and large blocks are aligned to 2 MiB.
+    #[test]
+    #[allow(unsafe_code)]
+    fn blocks_keep_their_contents_through_every_kind_of_growth() {
+        let a = Allocator;
+        let sizes = [
+            4096,
+            LARGE - 1,
+            LARGE,
+            LARGE + 12345,
+            HUGE,
+            3 * HUGE + 1,
+            9 * HUGE,
+            HUGE + 7,
+            100,
+        ];
+        // SAFETY: each block is used within its size and freed once.
+        unsafe {
+            let mut layout = Layout::from_size_align(sizes[0], 8).unwrap();
+            let mut p = a.alloc(layout);
+            assert!(!p.is_null());
+            fill(p, layout.size());
+            for &n in &sizes[1..] {
+                let kept = layout.size().min(n);
+                p = a.realloc(p, layout, n);
+                assert!(!p.is_null());
+                assert!(holds(p, kept), "contents lost growing to {n}");
+                layout = Layout::from_size_align(n, 8).unwrap();
+                if large(n, 8) {
+                    assert_eq!(p as usize % HUGE, 0);
+                }
+                fill(p, n);
+            }
+            a.dealloc(p, layout);
+        }
+    }
+
+    /// A large zeroed block reads as zeros, and large blocks of the
+    /// largest alignment the system path would not give are aligned.
+    #[test]
+    #[allow(unsafe_code)]
+    fn large_blocks_are_zeroed_and_aligned() {
+        let a = Allocator;
+        let layout = Layout::from_size_align(5 * LARGE + 3, 1 << 16).unwrap();
+        // SAFETY: the block is read within its size and freed once.
+        unsafe {
+            let p = a.alloc_zeroed(layout);
+            assert!(!p.is_null());
+            assert_eq!(p as usize % (1 << 16), 0);
+            assert!((0..layout.size()).step_by(997).all(|i| *p.add(i) == 0));
+            a.dealloc(p, layout);
+        }
+    }
+}
