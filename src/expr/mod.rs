@@ -326,6 +326,15 @@ impl Slot {
     }
 }
 
+/// The first 16 bytes of a name's key, big-endian (so that integers
+/// compare as the bytes do), zeros after a shorter key.
+fn key_head(key: &[u8]) -> u128 {
+    let mut head = [0u8; 16];
+    let n = key.len().min(16);
+    head[..n].copy_from_slice(&key[..n]);
+    u128::from_be_bytes(head)
+}
+
 /// The hash of a node for the store's index.
 fn node_hash(node: Node<'_>) -> u64 {
     use std::hash::BuildHasher;
@@ -355,6 +364,11 @@ pub struct Store {
     names: Vec<String>,
     /// Each name's [`order::natural_key`]: variables compare by it.
     name_keys: Vec<Box<[u8]>>,
+    /// The first 16 bytes of each name's key (zeros after a shorter key),
+    /// side by side: two names compare by these alone unless they are
+    /// equal (`x12` against `x13`: always), without reading two keys
+    /// from wherever the heap put them ([`Store::cmp_names`]).
+    name_heads: Vec<u128>,
     syms: FxHashMap<String, Sym>,
     depths: Vec<u32>,
     prints: Vec<u64>,
@@ -407,6 +421,7 @@ impl Default for Store {
             index: hashbrown::HashTable::with_capacity(INITIAL_NODES),
             names: Vec::new(),
             name_keys: Vec::new(),
+            name_heads: Vec::new(),
             syms: FxHashMap::default(),
             depths: Vec::with_capacity(INITIAL_NODES),
             prints: Vec::with_capacity(INITIAL_NODES),
@@ -602,7 +617,9 @@ impl Store {
         }
         let s = Sym(self.names.len() as u32);
         self.names.push(name.to_string());
-        self.name_keys.push(order::natural_key(name));
+        let key = order::natural_key(name);
+        self.name_heads.push(key_head(&key));
+        self.name_keys.push(key);
         self.syms.insert(name.to_string(), s);
         s
     }
@@ -615,7 +632,13 @@ impl Store {
     /// The natural order of two variables' names ([`order::natural_cmp`]),
     /// by their keys.
     pub fn cmp_names(&self, a: Sym, b: Sym) -> std::cmp::Ordering {
-        self.name_keys[a.0 as usize].cmp(&self.name_keys[b.0 as usize])
+        let (a, b) = (a.0 as usize, b.0 as usize);
+        // heads that differ order as the keys do: at the first byte where
+        // they differ either both keys have a byte, or the shorter key
+        // ended, and is then a prefix of the other (the smaller)
+        self.name_heads[a]
+            .cmp(&self.name_heads[b])
+            .then_with(|| self.name_keys[a].cmp(&self.name_keys[b]))
     }
 
     /// The name of a variable.

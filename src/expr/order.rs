@@ -369,6 +369,55 @@ mod tests {
         }
     }
 
+    /// A store orders its variables as `natural_cmp` orders their names,
+    /// where the first 16 bytes of two keys settle it and where they do
+    /// not: names alike for longer than that (`alpha_beta_gamma1` and
+    /// `..2`), digit runs whose keys differ only after byte 16, a name
+    /// that is another's prefix, and keys with zero bytes past the end of
+    /// a shorter one.
+    #[test]
+    fn variables_compare_by_their_names_in_natural_order() {
+        let mut names = vec![
+            "x",
+            "x1",
+            "x2",
+            "x10",
+            "x01",
+            "x0001",
+            "x12345678",
+            "x12345679",
+            "x123456789",
+            "y",
+        ];
+        names.extend([
+            "alpha_beta_gamma",
+            "alpha_beta_gamma1",
+            "alpha_beta_gamma2",
+            "alpha_beta_gamma10",
+            "alpha_beta_gammb",
+            "alpha_beta_gamm",
+            "w1_3_2",
+            "w1_3_10",
+            "w1_10_2",
+            "w01_3_2",
+            "aaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaa1",
+            "aaaaaaaaaaaaaaaa_",
+            "x1_",
+            "x1a",
+            "α1",
+        ]);
+        let mut s = Store::new();
+        let syms: Vec<_> = names.iter().map(|n| s.sym(n)).collect();
+        for (a, &sa) in names.iter().zip(&syms) {
+            for (b, &sb) in names.iter().zip(&syms) {
+                assert_eq!(s.cmp_names(sa, sb), natural_cmp(a, b), "{a} {b}");
+            }
+        }
+    }
+
     /// The run-and-insert sort with its memo orders every arrangement as
     /// the plain sort by `cmp_expr` does: sorted, one or many out of place,
     /// reversed, and lists longer than the insertion bound.
