@@ -112,6 +112,43 @@ def fresh_processes(deriv, args, peers):
     return rows
 
 
+def growth_rounds(deriv, args, peers, rounds=9):
+    """W3's gradient at N=1000 and at N=10000 in alternating rounds, for
+    deriv (`compute_s`, `--repeat` 31 and 5) and CasADi (`SX gradient`):
+    the ratio of two figures taken minutes apart moves with the machine's
+    load (on the shared benchmark machine, deriv's from 10.5 to 14.1
+    between two runs of the same build), so each round takes both sizes
+    one after the other, as W8 takes its processes."""
+    small, big = (next(c for c in wl.CASES if c.workload == 'W3' and c.kind == 'grad'
+                       and c.size == n) for n in (1000, 10000))
+    tools = {'deriv': []}
+    if 'casadi' in peers:
+        tools['CasADi'] = []
+    for r in range(rounds):
+        print(f'W3 growth, round {r + 1} of {rounds} ...', file=sys.stderr, flush=True)
+        for name, figs in tools.items():
+            pair = []
+            for case, reps in ((small, 31), (big, 5)):
+                if name == 'deriv':
+                    argv = [deriv.path] + deriv.argv(case) + ['--timings', '--repeat', str(reps)]
+                    p = runner.spawn(argv, deriv.expr_file(case), timeout=args.deriv_timeout)
+                    t = runner.timings_of(p.stderr) if p.ok else None
+                    pair.append(t['timings']['compute_s'] if t else None)
+                else:
+                    argv = [sys.executable, os.path.join(HERE, 'peers.py'), 'casadi', case.key,
+                            '--budget', '0.3']
+                    out = os.path.join(runner.OUT, 'peer-growth.json')
+                    p = runner.spawn(argv, stdout=out, timeout=args.peer_timeout)
+                    if p.ok:
+                        with open(out) as f:
+                            pair.append(json.loads(f.read().strip().splitlines()[-1]).get('median_s'))
+                    else:
+                        pair.append(None)
+            if None not in pair:
+                figs.append(tuple(pair))
+    return {name: figs for name, figs in tools.items() if figs}
+
+
 def baselines(args, peers):
     """Peak memory of each peer's interpreter with the library imported and
     nothing computed (the floor under its figures)."""
@@ -177,11 +214,12 @@ def main():
         history['deriv'].append((case, runner.figure(mine['main'])[0]))
         results[case.key] = {'peers': res, 'deriv': mine}
     fresh = fresh_processes(deriv, args, peers) if not only or 'W8' in only else None
+    growth = growth_rounds(deriv, args, peers) if not only or 'W3' in only else None
     info['load_end'] = machine()['load']
     info['minutes'] = (time.time() - started) / 60
     report.write(args.out, info=info, deriv=deriv, peers=[NAMES[p] for p in peers],
                  versions=versions(peers), baselines=baselines(args, peers),
-                 results=results, fresh=fresh, only=only)
+                 results=results, fresh=fresh, rounds=growth, only=only)
     print(f'wrote {args.out}', file=sys.stderr)
 
 

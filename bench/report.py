@@ -2,6 +2,7 @@
 workload, each peer's median, deriv's, deriv's ratio to the best peer and
 the peak memory, then the machine and its load."""
 import datetime
+import statistics
 import subprocess
 
 import runner
@@ -74,10 +75,11 @@ def table(case_results, peers):
     return lines, notes
 
 
-def growth(cases):
+def growth(cases, rounds=None):
     """Lines on how deriv's figure grows from N=1000 to N=10000 (issue 9:
     linear cost, at most 12 times), where a workload has both sizes of a
-    command."""
+    command; for W3's gradient, also from `rounds` (compare.growth_rounds),
+    where both sizes were taken one after the other in each round."""
     out = []
     for kind in ('grad', 'hessian'):
         figs = {}
@@ -87,8 +89,18 @@ def growth(cases):
                 if fig and not wall:
                     figs[case.size] = fig
         if len(figs) == 2:
-            out.append(f'- deriv\'s `{kind}` at N=10000 ÷ at N=1000: {figs[10000] / figs[1000]:.3g} '
+            out.append(f'- deriv\'s `{kind}` at N=10000 ÷ at N=1000, from the table: {figs[10000] / figs[1000]:.3g} '
                        '(linear cost: 10; the issue asks for at most 12).')
+    if rounds and any(c.workload == 'W3' for c, _ in cases):
+        for name, pairs in rounds.items():
+            a = statistics.median(p[0] for p in pairs)
+            b = statistics.median(p[1] for p in pairs)
+            each = sorted(p[1] / p[0] for p in pairs)
+            what = '`compute_s`' if name == 'deriv' else '`SX gradient`'
+            out.append(f'- {name}\'s gradient at N=10000 ÷ at N=1000 in {len(pairs)} rounds that take '
+                       f'both sizes one after the other ({what}): **{b / a:.3g}**, the ratio of the '
+                       f'medians ({fmt_s(a)} and {fmt_s(b)}); the rounds\' own ratios from {each[0]:.3g} '
+                       f'to {each[-1]:.3g}, median {statistics.median(each):.3g}.')
     return out + [''] if out else []
 
 
@@ -175,7 +187,7 @@ def header(info, deriv, peers, versions, baselines, only):
     ]
 
 
-def write(path, *, info, deriv, peers, versions, baselines, results, fresh, only):
+def write(path, *, info, deriv, peers, versions, baselines, results, fresh, only, rounds=None):
     lines = header(info, deriv, peers, versions, baselines, only)
     for w, desc in wl.WORKLOADS.items():
         cases = [(c, results[c.key]) for c in wl.CASES if c.workload == w and c.key in results]
@@ -185,6 +197,6 @@ def write(path, *, info, deriv, peers, versions, baselines, results, fresh, only
             continue
         lines += [f'## {w}: {desc}', '']
         rows, notes = table(cases, peers)
-        lines += rows + [''] + growth(cases) + ['How each figure was taken:', ''] + notes + ['']
+        lines += rows + [''] + growth(cases, rounds) + ['How each figure was taken:', ''] + notes + ['']
     with open(path, 'w') as f:
         f.write('\n'.join(lines))
