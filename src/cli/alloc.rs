@@ -97,95 +97,139 @@ fn advise(p: *mut u8, len: usize) {
 // through these functions with the layout's size; everything else is the
 // system allocator's, called with the same contract as here.
 unsafe impl GlobalAlloc for Allocator {
+    // Each method is a size test in front of the system's, called, not
+    // inlined: inlined at every allocation site, the tests made the binary
+    // 8% larger (the default allocator is called too), and its start
+    // slower (W8).
+    #[inline(never)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if large(layout.size(), layout.align()) {
             // SAFETY: see `map`.
-            unsafe { map(span(layout.size())) }
+            unsafe { map_large(layout.size()) }
         } else {
             // SAFETY: the caller's layout, passed on.
             unsafe { System.alloc(layout) }
         }
     }
 
+    #[inline(never)]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if large(layout.size(), layout.align()) {
             // SAFETY: see `map`; a fresh anonymous mapping reads as zeros.
-            unsafe { map(span(layout.size())) }
+            unsafe { map_large(layout.size()) }
         } else {
             // SAFETY: the caller's layout, passed on.
             unsafe { System.alloc_zeroed(layout) }
         }
     }
 
+    #[inline(never)]
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
         if large(layout.size(), layout.align()) {
-            // SAFETY: `p` came from `map` with this span (the caller's
+            // SAFETY: `p` came from `map` with this size (the caller's
             // contract: the layout it was allocated with).
-            unsafe {
-                libc::munmap(p.cast(), span(layout.size()));
-            }
+            unsafe { unmap_large(p, layout.size()) }
         } else {
             // SAFETY: the caller's block and layout, passed on.
             unsafe { System.dealloc(p, layout) }
         }
     }
 
+    #[inline(never)]
     unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let align = layout.align();
-        match (large(layout.size(), align), large(new_size, align)) {
+        if large(layout.size(), align) || large(new_size, align) {
+            // SAFETY: the caller's contract for `realloc`, passed on.
+            unsafe { realloc_large(p, layout, new_size) }
+        } else {
             // SAFETY: the caller's block and layout, passed on.
-            (false, false) => unsafe { System.realloc(p, layout, new_size) },
-            (true, true) => {
-                let (old, new) = (span(layout.size()), span(new_size));
-                if new == old {
-                    return p;
-                }
-                if new < old {
-                    // SAFETY: the tail of our own mapping, past the new span.
-                    unsafe {
-                        libc::munmap(p.add(new).cast(), old - new);
-                    }
-                    return p;
-                }
-                // SAFETY: a fresh aligned mapping is made as the target,
-                // and the old pages are moved over it (MREMAP_FIXED
-                // replaces it), so the block keeps its contents uncopied.
-                unsafe {
-                    let target = map(new);
-                    if target.is_null() {
-                        return ptr::null_mut();
-                    }
-                    let moved = libc::mremap(
-                        p.cast(),
-                        old,
-                        new,
-                        libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
-                        target.cast::<libc::c_void>(),
-                    );
-                    if moved == libc::MAP_FAILED {
-                        libc::munmap(target.cast(), new);
-                        return ptr::null_mut();
-                    }
-                    advise(target, new);
-                    target
-                }
-            }
-            // across the threshold: a new block, the contents copied
-            _ => {
-                // SAFETY: `Layout` rules for `new_size` are the caller's
-                // contract for `realloc`.
-                let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, align) };
-                // SAFETY: allocate, copy what both hold, free the old.
-                unsafe {
-                    let q = self.alloc(new_layout);
-                    if !q.is_null() {
-                        ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
-                        self.dealloc(p, layout);
-                    }
-                    q
-                }
-            }
+            unsafe { System.realloc(p, layout, new_size) }
         }
+    }
+}
+
+/// A large block of `size` bytes: [`map`] of its span.
+///
+/// # Safety
+/// See [`map`].
+#[cold]
+#[inline(never)]
+#[allow(unsafe_code)]
+unsafe fn map_large(size: usize) -> *mut u8 {
+    // SAFETY: see `map`.
+    unsafe { map(span(size)) }
+}
+
+/// Frees a large block of `size` bytes at `p`.
+///
+/// # Safety
+/// `p` came from [`map_large`] (or [`realloc_large`]) with this size.
+#[cold]
+#[inline(never)]
+#[allow(unsafe_code)]
+unsafe fn unmap_large(p: *mut u8, size: usize) {
+    // SAFETY: the caller's contract: our mapping of this span.
+    unsafe {
+        libc::munmap(p.cast(), span(size));
+    }
+}
+
+/// `realloc` where the old block or the new one is large.
+///
+/// # Safety
+/// `GlobalAlloc::realloc`'s contract.
+#[cold]
+#[inline(never)]
+#[allow(unsafe_code)]
+unsafe fn realloc_large(p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+    let align = layout.align();
+    if large(layout.size(), align) && large(new_size, align) {
+        let (old, new) = (span(layout.size()), span(new_size));
+        if new == old {
+            return p;
+        }
+        if new < old {
+            // SAFETY: the tail of our own mapping, past the new span.
+            unsafe {
+                libc::munmap(p.add(new).cast(), old - new);
+            }
+            return p;
+        }
+        // SAFETY: a fresh aligned mapping is made as the target, and the
+        // old pages are moved over it (MREMAP_FIXED replaces it), so the
+        // block keeps its contents uncopied.
+        return unsafe {
+            let target = map(new);
+            if target.is_null() {
+                return ptr::null_mut();
+            }
+            let moved = libc::mremap(
+                p.cast(),
+                old,
+                new,
+                libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                target.cast::<libc::c_void>(),
+            );
+            if moved == libc::MAP_FAILED {
+                libc::munmap(target.cast(), new);
+                return ptr::null_mut();
+            }
+            advise(target, new);
+            target
+        };
+    }
+    // across the threshold: a new block, the contents copied
+    // SAFETY: `Layout` rules for `new_size` are the caller's contract for
+    // `realloc`.
+    let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, align) };
+    // SAFETY: allocate, copy what both hold, free the old.
+    unsafe {
+        let q = Allocator.alloc(new_layout);
+        if !q.is_null() {
+            ptr::copy_nonoverlapping(p, q, layout.size().min(new_size));
+            Allocator.dealloc(p, layout);
+        }
+        q
     }
 }
 
