@@ -7,10 +7,10 @@
 //! outgrow what the TLB maps with 4 KiB pages, and hash-consing reads them
 //! at random: the index of every node by its hash above all. In a virtual
 //! machine each TLB miss walks two levels of page tables. Backed by 2 MiB
-//! pages, that gradient's `compute_s` fell by about 13% (29 ms against
-//! 33 ms, medians of alternating runs on the 2-core benchmark machine;
-//! `bench/README.md`, session 20), and homework-sized jobs, whose blocks
-//! are all small, take the system's path as before.
+//! pages, that gradient's `compute_s` fell by about 11% (28.3 ms against
+//! 31.8 ms, the best of 16 alternating runs on the 2-core benchmark
+//! machine; `bench/README.md`, session 20), and homework-sized jobs, whose
+//! blocks are all small, take the system's path as before.
 //!
 //! A block keeps the mapping it was given until it grows past it; then
 //! `mremap` moves its pages to a new 2 MiB-aligned mapping without copying
