@@ -28,6 +28,25 @@ const LARGE: usize = 1 << 20;
 /// blocks start at a multiple of it and span whole multiples of it.
 const HUGE: usize = 2 << 20;
 
+/// Sets glibc's malloc to keep what it frees: blocks under [`LARGE`]
+/// come from its heap, never from a mapping of their own (a mapping is
+/// faulted in again, page by page, each time), and freed heap is not given
+/// back to the system until 64 MiB of it is free. The blocks from
+/// [`LARGE`] on are this allocator's. A job that frees its tables and
+/// builds the next ones (`--repeat`, a tidy pass's work lists, a table
+/// that grows) then takes pages already in memory: the W3 gradient at
+/// N=10000 faults 2,506 pages instead of 4,382, and 2,786 instead of
+/// 11,073 with `--repeat 6`. Called once, before any other thread exists.
+pub fn keep_freed_memory() {
+    // SAFETY: `mallopt` sets two of malloc's parameters; nothing else runs
+    // yet to allocate beside it.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, LARGE as libc::c_int);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+    }
+}
+
 /// The allocator installed in `main.rs`.
 pub struct Allocator;
 

@@ -41,6 +41,7 @@ const BASE: u64 = 2 << 20;
 pub fn process(body: impl FnOnce() -> ExitCode) -> i32 {
     use std::io::Write;
     open_closed_descriptors();
+    super::alloc::keep_freed_memory();
     // SAFETY: setting a signal's disposition to SIG_IGN has no handler to
     // race with; it is done before any other thread exists.
     #[allow(unsafe_code)]
