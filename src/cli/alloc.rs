@@ -1,29 +1,34 @@
 //! The binary's memory allocator on Linux: the system's (glibc's malloc),
-//! except that a large block (1 MiB and more) is mapped on its own, at a
-//! 2 MiB boundary, and asked to be backed by transparent huge pages.
+//! except that a large block (1 MiB and more) is mapped on its own, and
+//! its mapping is kept when the block is freed, for the next large block.
 //!
-//! Why: at the sizes where deriv is measured against its peers (the W3
-//! gradient at N=10,000: 170,000 nodes), the expression store's tables
-//! outgrow what the TLB maps with 4 KiB pages, and hash-consing reads them
-//! at random: the index of every node by its hash above all. In a virtual
-//! machine each TLB miss walks two levels of page tables. Backed by 2 MiB
-//! pages, that gradient's `compute_s` fell by about 11% (28.3 ms against
-//! 31.8 ms, the best of 16 alternating runs on the 2-core benchmark
-//! machine; `bench/README.md`, session 20), and homework-sized jobs, whose
-//! blocks are all small, take the system's path as before.
+//! Why: a job at the sizes where deriv is measured against its peers (the
+//! W3 gradient at N=10,000: 170,000 nodes) builds a few dozen tables of
+//! 1 to 8 MiB (the store's nodes, operands and index, the differentiator's
+//! work lists), frees them, and with `--repeat`, or a hash table that
+//! grows, builds the next ones. glibc maps each such block afresh and
+//! unmaps it when freed, so the kernel faults in and zeroes every page of
+//! it again. Here a freed mapping is kept, up to [`KEPT`] bytes in
+//! [`KEPT_MAPPINGS`] mappings, and handed out again, whole or in part, to
+//! the next large block that fits ([`Kept`]), or to a block that grows
+//! past its own mapping (copied over: about what zeroing fresh pages
+//! costs, and its old mapping is kept in turn); a block that grows with
+//! nothing kept to take is moved by `mremap` to a larger mapping without
+//! copying. W3 gradient at N=10000 (`--repeat 5`): `compute_s` 66.2 ms
+//! against 70.7 ms with glibc alone, medians of 8 alternating runs
+//! (`bench/README.md`, session 21); homework-sized jobs, whose blocks are
+//! all small, take the system's path as before.
 //!
-//! A block keeps the mapping it was given until it grows past it; then
-//! `mremap` moves its pages to a new 2 MiB-aligned mapping without copying
-//! them. A freed mapping is kept, up to [`KEPT`] bytes in [`KEPT_MAPPINGS`]
-//! mappings, and handed out again, whole or in part, for the next large
-//! block that fits ([`Kept`]), or for one that grows past its mapping: a
-//! job that frees its tables and builds the next ones (`--repeat`, a hash
-//! table that grows) takes pages that are already in memory instead of
-//! having the kernel fault in and zero fresh ones. In the W3 gradient at
-//! N=10000 (`--repeat 15`), the kernel's zeroing of huge pages fell from
-//! 4-6% of the process's time to 1.2-1.8% (the first job's), and
-//! `compute_s` by 3% (median of 20 alternating pairs, `--repeat 5`). Where the kernel has no transparent huge pages (or they are off),
-//! `madvise` fails, harmlessly, and the block is plain anonymous memory.
+//! Mappings are made at a multiple of 2 MiB and span whole multiples of
+//! it, so that kept mappings fit one another's blocks (and a system whose
+//! transparent huge pages are always on may back them with huge pages).
+//! They are not asked for huge pages (`MADV_HUGEPAGE`), which session 20
+//! did: on a virtual machine whose free memory goes back to the host (a
+//! balloon's free page reporting, as on the benchmark machines), a fresh
+//! huge page costs the host's faults on first touch: 8 ms per 2 MiB in a
+//! new process, against 1.5 ms for as much memory in base pages. One
+//! `deriv grad` at N=10000 took 393 ms instead of 259 ms with glibc
+//! alone, and `--repeat` gained nothing (72.1 against 70.7 ms).
 //! The library itself does not depend on this: it is the binary's choice.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -32,8 +37,8 @@ use std::ptr;
 /// Blocks from this size on are mapped on their own.
 const LARGE: usize = 1 << 20;
 
-/// The huge page size (x86-64 and arm64 with 4 KiB base pages): large
-/// blocks start at a multiple of it and span whole multiples of it.
+/// Large blocks start at a multiple of this (the huge page size on
+/// x86-64 and arm64 with 4 KiB base pages) and span whole multiples of it.
 const HUGE: usize = 2 << 20;
 
 /// Sets glibc's malloc to keep what it frees: blocks under [`LARGE`]
@@ -170,17 +175,7 @@ unsafe fn map(len: usize) -> *mut u8 {
             libc::munmap((aligned + len) as *mut libc::c_void, end - aligned - len);
         }
     }
-    advise(aligned as *mut u8, len);
     aligned as *mut u8
-}
-
-/// Asks for huge pages on a mapping of ours; failure leaves base pages.
-#[allow(unsafe_code)]
-fn advise(p: *mut u8, len: usize) {
-    // SAFETY: advice on a range this allocator mapped; it changes no data.
-    unsafe {
-        libc::madvise(p.cast(), len, libc::MADV_HUGEPAGE);
-    }
 }
 
 #[allow(unsafe_code)]
@@ -348,7 +343,6 @@ unsafe fn realloc_large(p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 
                 libc::munmap(target.cast(), new);
                 return ptr::null_mut();
             }
-            advise(target, new);
             target
         };
     }
