@@ -113,6 +113,18 @@ const SORT_SMALL: usize = 6;
 const INSERTS_MAX: usize = 32;
 
 impl Store {
+    /// Where `x` goes among `xs`, which are in canonical order and
+    /// none of them `x`: the number of them before it.
+    pub(crate) fn place_canonical(&mut self, xs: &[ExprId], x: ExprId) -> usize {
+        let mut memo = std::mem::take(&mut self.orders);
+        if memo.len() > ORDERS_MAX {
+            memo.clear();
+        }
+        let at = xs.partition_point(|&y| self.cmp_memo(&mut memo, y, x) == Ordering::Less);
+        self.orders = memo;
+        at
+    }
+
     /// Sorts `xs` in the canonical order ([`Store::cmp_expr`]). The factors
     /// and terms of a product or sum built from others arrive mostly
     /// sorted (a canonical product times one more factor), so the longest
