@@ -722,6 +722,7 @@ impl Store {
     }
 
     /// Interns a node that is already canonical.
+    #[inline]
     fn intern(&mut self, node: Node<'_>) -> ExprId {
         let h = node_hash(node);
         if let Some(&id) = self.lookup(h, node) {

@@ -55,9 +55,9 @@ impl Store {
         }
         // an integer power of a sum takes its content out: (2*x + 2)^-1 = 1/2*(x + 1)^-1
         if self.as_num(e).is_some_and(Number::is_integer)
-            && let Some((c, primitive)) = self.content(b)
+            && let Some((c, primitive)) = self.content_coeff(b)
         {
-            let c = self.number(c);
+            let c = self.coeff_node(&c);
             let pc = self.pow(c, e);
             let pp = self.pow(primitive, e);
             return self.mul(&[pc, pp]);

@@ -67,6 +67,7 @@ fn small(a: &BigRational, b: &BigRational) -> bool {
 
 /// Numerator and denominator as machine integers, when both fit in 62
 /// bits: sums and products of two such then fit in an `i128`.
+#[inline(always)]
 pub(crate) fn words(r: &BigRational) -> Option<(i64, i64)> {
     const LIMIT: i64 = 1 << 62;
     let n = r.numer().to_i64()?;
