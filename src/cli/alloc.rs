@@ -191,7 +191,7 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         if large(layout.size(), layout.align()) {
             // SAFETY: see `map`.
-            unsafe { map_large(layout.size()) }
+            unsafe { map_large(layout.size(), false) }
         } else {
             // SAFETY: the caller's layout, passed on.
             unsafe { System.alloc(layout) }
@@ -202,7 +202,7 @@ unsafe impl GlobalAlloc for Allocator {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if large(layout.size(), layout.align()) {
             // SAFETY: see `map`.
-            unsafe { map_large_zeroed(layout.size()) }
+            unsafe { map_large(layout.size(), true) }
         } else {
             // SAFETY: the caller's layout, passed on.
             unsafe { System.alloc_zeroed(layout) }
@@ -234,38 +234,24 @@ unsafe impl GlobalAlloc for Allocator {
     }
 }
 
-/// A large block of `size` bytes: [`map`] of its span.
+/// A large block of `size` bytes: a kept mapping that holds it (cleared
+/// first when `zeroed`), or a fresh one, [`map`] of its span (which reads
+/// as zeros).
 ///
 /// # Safety
 /// See [`map`].
 #[cold]
 #[inline(never)]
 #[allow(unsafe_code)]
-unsafe fn map_large(size: usize) -> *mut u8 {
-    let len = span(size);
-    let kept = Kept::lock().take(len);
-    if let Some(start) = kept {
-        return start as *mut u8;
-    }
-    // SAFETY: see `map`.
-    unsafe { map(len) }
-}
-
-/// A zeroed large block of `size` bytes: a kept mapping cleared, or a
-/// fresh one (which reads as zeros).
-///
-/// # Safety
-/// See [`map`].
-#[cold]
-#[inline(never)]
-#[allow(unsafe_code)]
-unsafe fn map_large_zeroed(size: usize) -> *mut u8 {
+unsafe fn map_large(size: usize, zeroed: bool) -> *mut u8 {
     let len = span(size);
     let kept = Kept::lock().take(len);
     if let Some(start) = kept {
         let p = start as *mut u8;
-        // SAFETY: the whole of a kept mapping, now the caller's.
-        unsafe { ptr::write_bytes(p, 0, size) };
+        if zeroed {
+            // SAFETY: the start of a kept mapping, now the caller's.
+            unsafe { ptr::write_bytes(p, 0, size) };
+        }
         return p;
     }
     // SAFETY: see `map`.
