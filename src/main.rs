@@ -12,8 +12,9 @@ use anyhow::Context;
 use clap::Parser;
 use cli::args::{Cli, Command, Format};
 
-/// Large blocks on mappings of their own, kept for reuse when freed
-/// (`cli::alloc`); the rest the system's.
+/// Small blocks from free lists by size class, large blocks on mappings
+/// of their own, kept for reuse when freed (`cli::alloc`); the rest the
+/// system's.
 #[cfg(all(target_os = "linux", not(test)))]
 #[global_allocator]
 static ALLOCATOR: cli::alloc::Allocator = cli::alloc::Allocator;

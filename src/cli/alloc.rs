@@ -1,6 +1,8 @@
 //! The binary's memory allocator on Linux: the system's (glibc's malloc),
-//! except that a large block (1 MiB and more) is mapped on its own, and
-//! its mapping is kept when the block is freed, for the next large block.
+//! except that a small block (up to 1 KiB) comes from a free list of its
+//! thread's (`small.rs`), and a large block (1 MiB and more) is mapped on
+//! its own, and its mapping is kept when the block is freed, for the next
+//! large block.
 //!
 //! Why: a job at the sizes where deriv is measured against its peers (the
 //! W3 gradient at N=10,000: 170,000 nodes) builds a few dozen tables of
@@ -33,6 +35,8 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ptr;
+
+use super::small;
 
 /// Blocks from this size on are mapped on their own.
 const LARGE: usize = 1 << 20;
@@ -189,7 +193,10 @@ unsafe impl GlobalAlloc for Allocator {
     // slower (W8).
     #[inline(never)]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if large(layout.size(), layout.align()) {
+        if small::small(layout.size(), layout.align()) {
+            // SAFETY: see `small::alloc`.
+            unsafe { small::alloc(layout.size()) }
+        } else if large(layout.size(), layout.align()) {
             // SAFETY: see `map`.
             unsafe { map_large(layout.size(), false) }
         } else {
@@ -200,7 +207,17 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline(never)]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        if large(layout.size(), layout.align()) {
+        if small::small(layout.size(), layout.align()) {
+            // SAFETY: see `small::alloc`; the block is cleared within its
+            // size (a reused one holds what it last held).
+            unsafe {
+                let p = small::alloc(layout.size());
+                if !p.is_null() {
+                    ptr::write_bytes(p, 0, layout.size());
+                }
+                p
+            }
+        } else if large(layout.size(), layout.align()) {
             // SAFETY: see `map`.
             unsafe { map_large(layout.size(), true) }
         } else {
@@ -211,7 +228,11 @@ unsafe impl GlobalAlloc for Allocator {
 
     #[inline(never)]
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        if large(layout.size(), layout.align()) {
+        if small::small(layout.size(), layout.align()) {
+            // SAFETY: `p` came from `small::alloc` with this size (the
+            // caller's contract: the layout it was allocated with).
+            unsafe { small::free(p, layout.size()) }
+        } else if large(layout.size(), layout.align()) {
             // SAFETY: `p` came from `map` with this size (the caller's
             // contract: the layout it was allocated with).
             unsafe { unmap_large(p, layout.size()) }
@@ -224,9 +245,16 @@ unsafe impl GlobalAlloc for Allocator {
     #[inline(never)]
     unsafe fn realloc(&self, p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         let align = layout.align();
-        if large(layout.size(), align) || large(new_size, align) {
+        let (was, will) = (
+            small::small(layout.size(), align),
+            small::small(new_size, align),
+        );
+        if was && will && small::same_class(layout.size(), new_size) {
+            // the block already has the room
+            p
+        } else if was || will || large(layout.size(), align) || large(new_size, align) {
             // SAFETY: the caller's contract for `realloc`, passed on.
-            unsafe { realloc_large(p, layout, new_size) }
+            unsafe { realloc_across(p, layout, new_size) }
         } else {
             // SAFETY: the caller's block and layout, passed on.
             unsafe { System.realloc(p, layout, new_size) }
@@ -261,7 +289,7 @@ unsafe fn map_large(size: usize, zeroed: bool) -> *mut u8 {
 /// Frees a large block of `size` bytes at `p`.
 ///
 /// # Safety
-/// `p` came from [`map_large`] (or [`realloc_large`]) with this size.
+/// `p` came from [`map_large`] (or [`realloc_across`]) with this size.
 #[cold]
 #[inline(never)]
 #[allow(unsafe_code)]
@@ -282,7 +310,7 @@ unsafe fn unmap_large(p: *mut u8, size: usize) {
 #[cold]
 #[inline(never)]
 #[allow(unsafe_code)]
-unsafe fn realloc_large(p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+unsafe fn realloc_across(p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
     let align = layout.align();
     if large(layout.size(), align) && large(new_size, align) {
         let (old, new) = (span(layout.size()), span(new_size));
@@ -332,7 +360,8 @@ unsafe fn realloc_large(p: *mut u8, layout: Layout, new_size: usize) -> *mut u8 
             target
         };
     }
-    // across the threshold: a new block, the contents copied
+    // across a threshold (small, the system's, large): a new block, the
+    // contents copied
     // SAFETY: `Layout` rules for `new_size` are the caller's contract for
     // `realloc`.
     let new_layout = unsafe { Layout::from_size_align_unchecked(new_size, align) };

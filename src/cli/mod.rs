@@ -23,6 +23,8 @@ mod render;
 mod report;
 pub mod shell;
 mod simplify;
+#[cfg(target_os = "linux")]
+pub mod small;
 pub mod start;
 mod stats;
 mod taylor;
