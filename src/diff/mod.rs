@@ -289,11 +289,11 @@ impl Differentiator {
                         continue;
                     }
                     let p = self.partial(s, id, i, |s| rules::partial(s, f, &args, i, id));
-                    terms.push(D::node(if da.k == ExprId::NONE {
-                        s.mul(&[p, da.n])
+                    terms.push(if da.k == ExprId::NONE {
+                        D::node(s.mul(&[p, da.n]))
                     } else {
-                        da.times(s, &[p])
-                    }));
+                        da.times_apart(s, p)
+                    });
                 }
                 sum_of(s, &terms)
             }
@@ -529,6 +529,22 @@ impl D {
         }
     }
 
+    /// `p` times the derivative, its number still apart where every number
+    /// is exact (`exp(x^2)' = 2 * x*exp(x^2)`: a sum of such derivatives
+    /// with one number keeps it out, [`sum_of`], and no product with it
+    /// inside is built only for its content to be taken out again);
+    /// otherwise [`D::times`].
+    fn times_apart(self, s: &mut Store, p: ExprId) -> D {
+        if self.k != ExprId::NONE && exact_numbers(s, self.n) && exact_numbers(s, p) {
+            let n = s.mul(&[p, self.n]);
+            if s.as_num(n).is_none() && !s.is_nan(n) {
+                debug_same!(s, s.scale(self.k, n), self.times(s, &[p]));
+                return D { k: self.k, n };
+            }
+        }
+        D::node(self.times(s, &[p]))
+    }
+
     /// The product of `others` and the derivative (built first: with a
     /// float among the numbers, the grouping of the products decides
     /// the rounding).
@@ -635,6 +651,27 @@ fn scaled_product(s: &mut Store, c: ExprId, p: ExprId, d: D) -> D {
 fn sum_of(s: &mut Store, terms: &[D]) -> D {
     match terms {
         [one] => *one,
+        // one number apart in every term, all numbers exact: it stays
+        // apart, outside the sum of the rest
+        [first, rest @ ..]
+            if first.k != ExprId::NONE
+                && rest.iter().all(|d| d.k == first.k)
+                && terms.iter().all(|d| exact_numbers(s, d.n)) =>
+        {
+            let ns: SmallVec<[ExprId; 8]> = terms.iter().map(|d| d.n).collect();
+            let n = s.add(&ns);
+            let out = if s.as_num(n).is_some() || s.is_nan(n) {
+                D::node(s.mul(&[first.k, n]))
+            } else {
+                D { k: first.k, n }
+            };
+            debug_same!(s, out.build(s), {
+                let parts: SmallVec<[(ExprId, ExprId); 8]> =
+                    terms.iter().map(|d| (d.k, d.n)).collect();
+                s.add_scaled(&parts)
+            });
+            out
+        }
         _ if terms.iter().all(|d| d.k == ExprId::NONE) => {
             let ns: SmallVec<[ExprId; 8]> = terms.iter().map(|d| d.n).collect();
             D::node(s.add(&ns))
