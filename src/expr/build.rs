@@ -263,7 +263,7 @@ impl Store {
         for t in flat {
             self.collect_term(&mut sum, t);
         }
-        self.collected(sum)
+        self.collected(&sum)
     }
 
     /// The sum of `k * n` over `parts` (`k` the node of a number, or
@@ -292,7 +292,8 @@ impl Store {
             self.nan()
         } else {
             let mut sum = Collect::default();
-            for item in flat {
+            // drained, not moved whole into an iterator (a copy of the list)
+            for item in flat.drain(..) {
                 match item {
                     Item::Term(t) => self.collect_term(&mut sum, t),
                     Item::Scaled(c, rest, singular) => {
@@ -300,7 +301,7 @@ impl Store {
                     }
                 }
             }
-            self.collected(sum)
+            self.collected(&sum)
         };
         debug_same!(self, id, {
             let terms: Vec<ExprId> = parts
@@ -428,7 +429,9 @@ impl Store {
     }
 
     /// The sum of the terms collected.
-    fn collected(&mut self, sum: Collect) -> ExprId {
+    fn collected(&mut self, sum: &Collect) -> ExprId {
+        // by reference: the sum while built is some 400 bytes, and moving
+        // it (or its list, into an iterator) was a copy of them all
         let Collect {
             constant,
             coeffs,
@@ -436,12 +439,12 @@ impl Store {
             ..
         } = sum;
         let mut out: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(coeffs.len() + 1);
-        for (rest, c, bad, alone) in coeffs {
+        for &(rest, ref c, bad, alone) in coeffs {
             if !c.is_zero() {
                 // a term no like term joined is as it was
                 let term = match alone {
                     Some(t) => t,
-                    None => self.scaled_term(&c, rest),
+                    None => self.scaled_term(c, rest),
                 };
                 out.push(term);
             } else if bad {
@@ -451,14 +454,14 @@ impl Store {
                 self.note_dropped(&[rest]);
             }
         }
-        out.extend(extra);
+        out.extend_from_slice(extra);
         self.sort_canonical(&mut out);
         match (out.len(), constant.is_zero()) {
-            (0, _) => self.coeff_node(&constant),
+            (0, _) => self.coeff_node(constant),
             (1, true) => out[0],
             (_, zero) => {
                 if !zero {
-                    let c = self.coeff_node(&constant);
+                    let c = self.coeff_node(constant);
                     out.insert(0, c);
                 }
                 self.intern_add(&out)

@@ -177,7 +177,8 @@ impl Store {
 
     fn singular_here(&self, node: Node<'_>) -> bool {
         match node {
-            Node::Num(n) => n.to_f64().is_nan(),
+            // only a float is NaN (no exact number is converted to see)
+            Node::Num(n) => matches!(n, Number::Float(x) if x.is_nan()),
             // two numbers in one sum or product: their float result overflowed
             Node::Add(xs) | Node::Mul(xs) => xs.len() > 1 && self.as_num(xs[1]).is_some(),
             Node::Pow([b, e]) => {

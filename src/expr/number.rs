@@ -180,6 +180,21 @@ impl Number {
         }
     }
 
+    /// [`Number::cmp_value`] against the exact `1`, without building it.
+    pub fn cmp_one(&self) -> Ordering {
+        match self {
+            Number::Rational(r) => match super::rational::words(r) {
+                // in lowest terms, d > 0: n/d against 1 is n against d
+                Some((n, d)) => n.cmp(&d),
+                None => r.numer().cmp(r.denom()),
+            },
+            Number::Float(f) => f
+                .partial_cmp(&1.0)
+                .unwrap_or(Ordering::Equal)
+                .then(Ordering::Greater),
+        }
+    }
+
     /// Compares values; an exact number sorts before an equal float.
     pub fn cmp_value(&self, other: &Number) -> Ordering {
         match (self, other) {
@@ -335,6 +350,53 @@ pub fn format_float(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `cmp_one` and `cmp_value` against the exact 1 agree: rationals
+    /// small and big, either side of 1, floats (1.0 after the exact 1),
+    /// NaN; and the machine-word comparison of rationals agrees with the
+    /// big one (values worked out by hand).
+    #[test]
+    fn comparisons_with_one_and_between_fractions() {
+        let big = |s: &str| Number::Rational(BigRational::from_integer(s.parse().unwrap()));
+        let huge = big("123456789012345678901234567890");
+        let tiny = Number::Rational(BigRational::new(
+            BigInt::from(1),
+            "123456789012345678901234567890".parse().unwrap(),
+        ));
+        let cases = [
+            (Number::int(1), Ordering::Equal),
+            (Number::int(2), Ordering::Greater),
+            (Number::frac(-1, 2), Ordering::Less),
+            (Number::frac(3, 2), Ordering::Greater),
+            (Number::frac(2, 3), Ordering::Less),
+            (huge, Ordering::Greater),
+            (tiny, Ordering::Less),
+            (Number::float(1.0), Ordering::Greater),
+            (Number::float(0.5), Ordering::Less),
+            (Number::float(f64::NAN), Ordering::Greater),
+        ];
+        for (n, want) in cases {
+            assert_eq!(n.cmp_one(), want, "{n:?}");
+            assert_eq!(Number::int(1).cmp_value(&n), want.reverse(), "{n:?}");
+        }
+        // -1/2 < 2, 2/3 > 3/5, -7/3 < -9/4, 5/6 = 5/6
+        assert_eq!(
+            Number::frac(-1, 2).cmp_value(&Number::int(2)),
+            Ordering::Less
+        );
+        assert_eq!(
+            Number::frac(2, 3).cmp_value(&Number::frac(3, 5)),
+            Ordering::Greater
+        );
+        assert_eq!(
+            Number::frac(-7, 3).cmp_value(&Number::frac(-9, 4)),
+            Ordering::Less
+        );
+        assert_eq!(
+            Number::frac(5, 6).cmp_value(&Number::frac(10, 12)),
+            Ordering::Equal
+        );
+    }
 
     #[test]
     fn float_contagion() {

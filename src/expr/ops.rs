@@ -62,6 +62,9 @@ pub(super) fn ops(store: &Store, root: ExprId) -> u64 {
     if known != UNKNOWN {
         return known;
     }
+    if store.depth(root) <= RECURSE_DEPTH {
+        return ops_nested(store, root);
+    }
     let mut stack: SmallVec<[(ExprId, bool); 16]> = smallvec::smallvec![(root, false)];
     while let Some((id, ready)) = stack.pop() {
         if cache.get(id) != UNKNOWN {
@@ -81,6 +84,24 @@ pub(super) fn ops(store: &Store, root: ExprId) -> u64 {
         cache.set(id, node_ops(store, node));
     }
     cache.get(root)
+}
+
+/// Graphs no deeper than this are counted by recursion (a frame a
+/// level): no work stack to keep, each node read once.
+const RECURSE_DEPTH: u32 = 256;
+
+/// [`ops`] by recursion, for a node at most [`RECURSE_DEPTH`] deep.
+fn ops_nested(store: &Store, id: ExprId) -> u64 {
+    let known = store.ops.get(id);
+    if known != UNKNOWN {
+        return known;
+    }
+    let node = store.node(id);
+    for &k in node.children() {
+        ops_nested(store, k);
+    }
+    store.ops.set(id, node_ops(store, node));
+    store.ops.get(id)
 }
 
 fn number_ops(n: &Number) -> u64 {

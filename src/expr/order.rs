@@ -282,7 +282,7 @@ impl Store {
     /// Compares the implicit exponent `1` with `e`.
     fn cmp_one(&self, e: ExprId) -> Ordering {
         match self.node(e) {
-            Node::Num(n) => super::Number::int(1).cmp_value(n),
+            Node::Num(n) => n.cmp_one().reverse(),
             _ => Ordering::Less,
         }
     }

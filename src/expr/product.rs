@@ -21,6 +21,15 @@ fn xs_of(s: &Store, p: ExprId) -> Factors {
 /// those stay off the heap.
 type Factors = SmallVec<[ExprId; 8]>;
 
+/// The most symbolic factors [`Store::mul_apart`] takes (it compares
+/// every pair of bases).
+const APART_MAX: usize = 8;
+
+/// Whether none of `xs` is NaN (a NaN factor makes the product NaN).
+fn none_nan(s: &Store, xs: &[ExprId]) -> bool {
+    xs.iter().all(|&x| !s.is_nan(x))
+}
+
 impl Store {
     /// A product.
     pub fn mul(&mut self, factors: &[ExprId]) -> ExprId {
@@ -32,7 +41,91 @@ impl Store {
             debug_same!(self, id, self.mul_passes(factors), "{factors:?}");
             return id;
         }
+        if let Some(id) = self.mul_apart(factors) {
+            debug_same!(self, id, self.mul_passes(factors), "{factors:?}");
+            return id;
+        }
         self.mul_passes(factors)
+    }
+
+    /// A product of a few factors (products among them flattened) whose
+    /// bases are all distinct and whose numbers are small exact ones
+    /// (machine fractions): nothing merges, so the passes would only fold
+    /// the numbers into one coefficient, take the contents of sums out
+    /// beside another factor, put the factors in canonical order and
+    /// distribute the coefficient over a lone sum; this does just that,
+    /// without their tables (the chain rule's products: `1/2 *
+    /// (x^2 + exp(x^2))^(-1/2) * 2 * (x + x*exp(x^2))`). `None` where
+    /// the passes are needed: a base met twice, a float, a coefficient
+    /// past a machine fraction or zero, NaN, more than [`APART_MAX`]
+    /// factors.
+    fn mul_apart(&mut self, factors: &[ExprId]) -> Option<ExprId> {
+        if self.max_bits < 62 {
+            return None;
+        }
+        let mut coeff = Coeff::ONE;
+        let mut xs: Factors = SmallVec::new();
+        for &f in factors {
+            let parts = match self.node(f) {
+                Node::Mul(ys) => ys,
+                _ => std::slice::from_ref(&f),
+            };
+            for &y in parts {
+                match self.node(y) {
+                    Node::Num(n) => {
+                        let Coeff::Small(a, b) = Coeff::of(n) else {
+                            return None;
+                        };
+                        coeff = coeff.times(&Coeff::Small(a, b));
+                    }
+                    _ => xs.push(y),
+                }
+            }
+            if xs.len() > APART_MAX || !matches!(coeff, Coeff::Small(..)) {
+                return None;
+            }
+        }
+        if coeff.is_zero() || !none_nan(self, &xs) {
+            return None;
+        }
+        if xs.len() >= 2 {
+            for x in xs.iter_mut() {
+                if let Some((c, primitive)) = self.content_coeff(*x) {
+                    coeff = coeff.times(&c);
+                    *x = primitive;
+                }
+            }
+            if !matches!(coeff, Coeff::Small(..)) {
+                return None;
+            }
+        }
+        let base = |s: &Store, x: ExprId| match s.node(x) {
+            Node::Pow([b, e]) if matches!(s.node(*e), Node::Num(_)) => *b,
+            _ => x,
+        };
+        for (i, &x) in xs.iter().enumerate() {
+            let b = base(self, x);
+            if xs[i + 1..].iter().any(|&y| base(self, y) == b) {
+                return None;
+            }
+        }
+        self.sort_canonical(&mut xs);
+        if !coeff.is_one()
+            && let Some(id) = self.distribute(&coeff.number(), &xs)
+        {
+            return Some(id);
+        }
+        Some(match (xs.len(), coeff.is_one()) {
+            (0, _) => self.coeff_node(&coeff),
+            (1, true) => xs[0],
+            (_, one) => {
+                if !one {
+                    let c = self.coeff_node(&coeff);
+                    xs.insert(0, c);
+                }
+                self.intern_mul(&xs)
+            }
+        })
     }
 
     /// A canonical product `p` times `q`, a factor or another canonical
@@ -661,6 +754,58 @@ mod tests {
             }
         }
         assert!(fast > 100, "the binary search path took {fast} pairs");
+    }
+
+    /// Products of a few factors, drawn from a list where bases repeat,
+    /// sums have contents, numbers are exact, float, zero and big, are
+    /// what the passes make, whether or not they take the short way of
+    /// distinct bases (which most of them do).
+    #[test]
+    fn a_product_of_distinct_bases_is_what_the_passes_make() {
+        let mut s = Store::new();
+        let leaves: Vec<ExprId> = [
+            "-sin(cos(x))",
+            "exp(sin(x))",
+            "cos(x)",
+            "2*sin(x)^2",
+            "x",
+            "x + 1",
+            "2*x + 2",
+            "-x - 3",
+            "x^2",
+            "sqrt(x)",
+            "3/4",
+            "2",
+            "-1",
+            "0",
+            "0.5",
+            "123456789012345678901",
+            "y^-1",
+            "cos(exp(x))",
+            "-1/2*tan(y)",
+            "(x + y)^3",
+            "1.5*z",
+            "z",
+            "u - v",
+        ]
+        .iter()
+        .map(|t| parse(&mut s, t))
+        .collect();
+        let mut seed = 977u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut short = 0;
+        for _ in 0..600 {
+            let k = 1 + next(6);
+            let p: Vec<ExprId> = (0..k).map(|_| leaves[next(leaves.len())]).collect();
+            short += usize::from(s.mul_apart(&p).is_some());
+            assert_eq!(s.mul(&p), s.mul_passes(&p), "{p:?}");
+        }
+        assert!(short > 150, "the short way took {short} products");
     }
 
     /// The chain rule's product through `sin(cos(exp(...)))`, a factor

@@ -148,6 +148,12 @@ pub fn cmp_rational(a: &BigRational, b: &BigRational) -> Ordering {
     if a.denom() == b.denom() {
         return a.numer().cmp(b.numer());
     }
+    // machine words: the cross products fit an i128 (no big integer
+    // built, as comparing the exponents -1/2 and 2 of a product's factors
+    // did)
+    if let (Some((n1, d1)), Some((n2, d2))) = (words(a), words(b)) {
+        return (i128::from(n1) * i128::from(d2)).cmp(&(i128::from(n2) * i128::from(d1)));
+    }
     (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
 }
 
