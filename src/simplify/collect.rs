@@ -108,62 +108,70 @@ fn may_take_out(store: &Store, terms: &[ExprId]) -> bool {
     })
 }
 
-/// A term's factors, each a base with its numeric exponent if any.
-type TermFactors = SmallVec<[(ExprId, Option<Number>); 4]>;
+/// A term's factors, each a base with its numeric exponent (the node of
+/// `1` for a factor that is not a power): ids, not numbers, so nothing is
+/// cloned, and equal exponents are equal ids (numbers are interned).
+type TermFactors = SmallVec<[(ExprId, ExprId); 4]>;
 
 /// A term as its factors, each a base with a numeric exponent.
-fn factors(store: &Store, term: ExprId) -> TermFactors {
+fn factors(store: &Store, term: ExprId, one: ExprId) -> TermFactors {
     let xs: &[ExprId] = match store.node(term) {
         Node::Mul(xs) => xs,
         _ => std::slice::from_ref(&term),
     };
     xs.iter()
         .map(|&f| match store.node(f) {
-            Node::Pow([b, e]) => match store.as_num(*e) {
-                Some(n) => (*b, Some(n.clone())),
-                None => (f, None),
-            },
-            _ => (f, None),
+            Node::Pow([b, e]) if store.as_num(*e).is_some() => (*b, *e),
+            _ => (f, one),
         })
         .collect()
 }
 
+/// The number of an exponent of [`factors`].
+fn num(store: &Store, e: ExprId) -> &Number {
+    store.as_num(e).expect("a numeric exponent")
+}
+
 /// The sum of `terms` with its common factors outside, `None` when none.
 fn take_out(store: &mut Store, terms: &[ExprId]) -> Option<ExprId> {
-    let split: Vec<TermFactors> = terms.iter().map(|&t| factors(store, t)).collect();
-    let one = Number::int(1);
-    let mut common: SmallVec<[(ExprId, Number); 4]> = SmallVec::new();
-    for (base, _) in &split[0] {
-        if matches!(store.node(*base), Node::Num(_)) || common.iter().any(|(b, _)| b == base) {
+    let one = store.int(1);
+    let split: SmallVec<[TermFactors; 4]> = terms.iter().map(|&t| factors(store, t, one)).collect();
+    // (base, exponent that comes out)
+    let mut common: SmallVec<[(ExprId, ExprId); 4]> = SmallVec::new();
+    for &(base, _) in &split[0] {
+        if matches!(store.node(base), Node::Num(_)) || common.iter().any(|(b, _)| *b == base) {
             continue;
         }
         // the exponent of `base` in every term, if it is in every term
         // exactly once in every term: `x^3*x^(-1)` (kept apart by the
         // canonical form, for its domain) is not a common `x`
-        let exps: Option<Vec<Number>> = split
+        let exps: Option<SmallVec<[ExprId; 4]>> = split
             .iter()
             .map(|t| {
-                let mut found = t.iter().filter(|(b, _)| b == base);
-                let (_, e) = found.next()?;
+                let mut found = t.iter().filter(|(b, _)| *b == base);
+                let &(_, e) = found.next()?;
                 if found.next().is_some() {
                     return None;
                 }
-                Some(e.clone().unwrap_or_else(|| one.clone()))
+                Some(e)
             })
             .collect();
         let Some(exps) = exps else {
             continue;
         };
-        let positive = exps.iter().all(|e| !e.is_negative() && !e.is_zero());
-        let negative = exps.iter().all(Number::is_negative);
+        let positive = exps.iter().all(|&e| {
+            let n = num(store, e);
+            !n.is_negative() && !n.is_zero()
+        });
+        let negative = exps.iter().all(|&e| num(store, e).is_negative());
         if !positive && !negative {
             continue;
         }
         let least = exps
             .iter()
-            .min_by(|a, b| a.abs().cmp_value(&b.abs()))
-            .cloned()?;
-        common.push((*base, least));
+            .copied()
+            .min_by(|&a, &b| num(store, a).abs().cmp_value(&num(store, b).abs()))?;
+        common.push((base, least));
     }
     // a variable alone out of a sum saves at most a product per term,
     // and costs a rebuild of the sum: only with something bigger
@@ -173,7 +181,7 @@ fn take_out(store: &mut Store, terms: &[ExprId]) -> Option<ExprId> {
     {
         return None;
     }
-    let mut rest: Vec<ExprId> = Vec::with_capacity(terms.len());
+    let mut rest: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(terms.len());
     for (&term, t) in terms.iter().zip(&split) {
         // each common factor whole in this term: the term without them
         let whole: Option<SmallVec<[usize; 4]>> = t
@@ -181,7 +189,7 @@ fn take_out(store: &mut Store, terms: &[ExprId]) -> Option<ExprId> {
             .enumerate()
             .filter_map(|(i, (b, e))| {
                 let k = common.iter().find(|(c, _)| c == b)?;
-                Some((i, e.as_ref().unwrap_or(&one) == &k.1))
+                Some((i, *e == k.1))
             })
             .map(|(i, whole)| whole.then_some(i))
             .collect();
@@ -189,29 +197,24 @@ fn take_out(store: &mut Store, terms: &[ExprId]) -> Option<ExprId> {
             rest.push(store.mul_without(term, &drop));
             continue;
         }
-        let mut fs: Vec<ExprId> = Vec::with_capacity(t.len());
-        for (b, e) in t {
-            let e = e.clone().unwrap_or_else(|| one.clone());
-            let left = match common.iter().find(|(c, _)| c == b) {
-                Some((_, k)) => e.add(&k.neg()),
+        let mut fs: SmallVec<[ExprId; 8]> = SmallVec::with_capacity(t.len());
+        for &(b, e) in t {
+            let left = match common.iter().find(|(c, _)| *c == b) {
+                Some(&(_, k)) => {
+                    let n = num(store, e).add(&num(store, k).neg());
+                    if n.is_zero() {
+                        continue;
+                    }
+                    store.number(n)
+                }
                 None => e,
             };
-            if left.is_zero() {
-                continue;
-            }
-            let n = store.number(left);
-            fs.push(store.pow(*b, n));
+            fs.push(store.pow(b, left));
         }
         rest.push(store.mul(&fs));
     }
     let sum = store.add(&rest);
-    let mut outside: Vec<ExprId> = common
-        .iter()
-        .map(|(b, k)| {
-            let n = store.number(k.clone());
-            store.pow(*b, n)
-        })
-        .collect();
+    let mut outside: SmallVec<[ExprId; 8]> = common.iter().map(|&(b, k)| store.pow(b, k)).collect();
     outside.push(sum);
     Some(store.mul(&outside))
 }
