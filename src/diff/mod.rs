@@ -178,8 +178,13 @@ impl Differentiator {
             return Ok(f);
         }
         let zero = s.int(0);
-        self.deps.index(s, f);
-        if !self.deps.depends(f, var) {
+        let depends = if alone(s, var) {
+            !s.is_closed(f)
+        } else {
+            self.deps.index(s, f);
+            self.deps.depends(f, var)
+        };
+        if !depends {
             return Ok(zero);
         }
         let order = self.cone(s, f, var);
@@ -224,12 +229,7 @@ impl Differentiator {
             }
             order.push(id);
             let kids = s.node(id).children();
-            stack.extend(
-                self.deps
-                    .operands_on_small(s, id, var)
-                    .iter()
-                    .map(|&p| kids[p]),
-            );
+            stack.extend(self.operands_on(s, id, var).iter().map(|&p| kids[p]));
         }
         order.sort_unstable();
         self.stack = stack;
@@ -248,7 +248,7 @@ impl Differentiator {
                 D::node(s.int(i64::from(one)))
             }
             Node::Add(_) => {
-                let on = self.deps.operands_on_small(s, id, var);
+                let on = self.operands_on(s, id, var);
                 let xs = s.node(id).children();
                 let ds: SmallVec<[D; 8]> = on.iter().map(|&p| d(self, &xs[p])).collect();
                 sum_of(s, &ds)
@@ -300,6 +300,17 @@ impl Differentiator {
         }
     }
 
+    /// The positions of the operands of `id` that depend on `var`, in
+    /// increasing order: from the index, or, where `var` is the store's
+    /// only variable, from each operand's flag (whether it has a variable).
+    fn operands_on(&mut self, s: &Store, id: ExprId, var: Sym) -> SmallVec<[usize; 8]> {
+        if alone(s, var) {
+            let kids = s.node(id).children();
+            return (0..kids.len()).filter(|&p| !s.is_closed(kids[p])).collect();
+        }
+        self.deps.operands_on_small(s, id, var)
+    }
+
     /// The partial derivative of node `id` by its operand `i` (a call's by
     /// an argument; a power's factor `b^(e - 1)`), made by `make`: kept
     /// where `id` depends on more than one variable, so that the next
@@ -326,7 +337,7 @@ impl Differentiator {
     /// on `var`.
     fn product_rule(&mut self, s: &mut Store, id: ExprId, var: Sym) -> D {
         let mut terms: SmallVec<[D; 8]> = SmallVec::new();
-        for i in self.deps.operands_on_small(s, id, var) {
+        for i in self.operands_on(s, id, var) {
             let xs = s.node(id).children();
             let Some(dx) = self.known(xs[i], var) else {
                 continue;
@@ -410,8 +421,12 @@ impl Differentiator {
     /// many (Rosenbrock: 1.9 times), and the tables then grow once rather
     /// than by doubling, each growth copying them whole.
     fn make_room(&mut self, s: &mut Store, f: ExprId, vars: usize) {
+        if vars < 2 {
+            // one sweep: it indexes what it needs
+            return;
+        }
         let new = self.deps.index_counting(s, f);
-        if vars < 2 || new == 0 {
+        if new == 0 {
             return;
         }
         s.reserve(2 * new);
@@ -489,6 +504,14 @@ fn power_rule(s: &mut Store, id: ExprId, b: ExprId, e: ExprId, db: ExprId, de: E
     let t2 = s.mul(&[e, db, rb]);
     let sum = s.add(&[t1, t2]);
     s.mul(&[id, sum])
+}
+
+/// Whether `var` is the only variable of the store: then a node depends
+/// on it exactly where it has a variable at all (a flag kept with each
+/// node), and the sweep needs no index of the variables below each node
+/// (the notes' example, `sin(cos(exp(...(x))))`).
+fn alone(s: &Store, var: Sym) -> bool {
+    s.sym_count() == 1 && var.index() == 0
 }
 
 /// A derivative as the rules pass it on: `k * n`, `k` the node of a

@@ -411,3 +411,53 @@ fn coefficients_stay_off_sums_with_floats() {
         .expect("hessian");
     assert_eq!(h.len(), 3);
 }
+
+/// Where the variable is the store's only one, the sweep reads which
+/// nodes depend on it from their flags, not from an index: the derivative
+/// is the same node structure either way (the same printed form as in a
+/// store where a second variable, interned first, makes the index needed),
+/// for every one-variable expression of the reference set and a few more.
+#[test]
+fn a_lone_variable_needs_no_index() {
+    let data = include_str!("../../tests/reference/derivatives.jsonl");
+    let mut exprs: Vec<String> = data
+        .lines()
+        .filter_map(|line| {
+            let line: Value = serde_json::from_str(line).expect("json");
+            let vars = line["vars"].as_array().expect("vars");
+            (vars.len() == 1 && vars[0] == "x")
+                .then(|| line["expr"].as_str().expect("expr").to_string())
+        })
+        .collect();
+    exprs.extend(
+        [
+            "sqrt(x^2+exp(x^2)) + cos(x^2+exp(x^2))",
+            "sin(cos(exp(sin(x))))",
+            "x^x + 2^x + log(x)*pi",
+            "(x + 1)*(x + 2)*(x + 3) - 7",
+        ]
+        .map(String::from),
+    );
+    assert!(exprs.len() >= 8, "{} expressions", exprs.len());
+    for e in &exprs {
+        let mut alone = Store::new();
+        let f = scalar(&mut alone, e);
+        assert_eq!(alone.sym_count(), 1, "{e}");
+        let x = alone.sym("x");
+        let d1 = Differentiator::default()
+            .diff(&mut alone, f, x)
+            .expect("diff");
+        let mut two = Store::new();
+        two.sym("y");
+        let g = scalar(&mut two, e);
+        let x = two.sym("x");
+        let d2 = Differentiator::default()
+            .diff(&mut two, g, x)
+            .expect("diff");
+        assert_eq!(
+            crate::print::infix(&alone, d1),
+            crate::print::infix(&two, d2),
+            "{e}"
+        );
+    }
+}

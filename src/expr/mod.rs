@@ -610,6 +610,11 @@ impl Store {
         self.node(id).children()
     }
 
+    /// How many variable names are interned.
+    pub fn sym_count(&self) -> usize {
+        self.names.len()
+    }
+
     /// Interns a variable name.
     pub fn sym(&mut self, name: &str) -> Sym {
         if let Some(&s) = self.syms.get(name) {
