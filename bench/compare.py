@@ -23,6 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS = ('sympy', 'symengine', 'casadi', 'jax')
 NAMES = {'sympy': 'SymPy', 'symengine': 'SymEngine', 'casadi': 'CasADi', 'jax': 'JAX'}
 SYMBOLIC = ('grad', 'hessian', 'taylor')
+# seconds: a tool whose first round of a case took longer runs no more rounds
+SLOW_ROUND = 3.0
 
 
 def applies(peer, case):
@@ -70,6 +72,52 @@ def run_peer(peer, case, args, history):
         res = json.loads(f.read().strip().splitlines()[-1])
     res['rss_kib'] = p.rss_kib
     return res
+
+
+def again(runs):
+    """Whether a tool runs another round of a case: not after a failure,
+    nor where one round takes long (SymPy's larger cases: their figure is
+    far from the best, and more rounds would take minutes)."""
+    first = runs[0]
+    if 'main' in first:
+        fig = runner.figure(first['main'])[0]
+        return fig is not None and first['main'].get('wall', 0) < SLOW_ROUND
+    return 'median_s' in first and first['median_s'] * first.get('reps', 1) < SLOW_ROUND
+
+
+def rounds_median(runs):
+    """A peer's figure over its rounds: the first round's result, with the
+    median of the rounds' medians as its figure and the rounds' figures
+    kept."""
+    first = dict(runs[0])
+    ok = [r['median_s'] for r in runs if 'median_s' in r]
+    if 'median_s' in first and len(ok) > 1:
+        first['median_s'] = statistics.median(ok)
+        first['rounds'] = ok
+    return first
+
+
+def deriv_rounds_median(runs):
+    """deriv's figures over its rounds: each phase of the main result and
+    of each extra row the median of the rounds'."""
+    out = runs[0]
+    good = [r for r in runs if 'error' not in r['main']]
+    if len(good) < 2 or 'error' in out['main']:
+        return out
+
+    def merged(results):
+        m = dict(results[0])
+        m['phases'] = {k: statistics.median(r['phases'][k] for r in results)
+                       for k in results[0]['phases']
+                       if all(k in r['phases'] for r in results)}
+        m['rounds'] = len(results)
+        return m
+    out = dict(out)
+    out['main'] = merged([r['main'] for r in good])
+    out['rows'] = [(label, merged([r['rows'][i][1] for r in good]))
+                   if all('error' not in r['rows'][i][1] for r in good) else (label, row)
+                   for i, (label, row) in enumerate(out['rows'])]
+    return out
 
 
 def fresh_processes(deriv, args, peers):
@@ -189,6 +237,8 @@ def main():
     ap.add_argument('--only', default='', help='workloads to run, e.g. W1,W3 (default all)')
     ap.add_argument('--peers', default=','.join(PEERS))
     ap.add_argument('--budget', type=float, default=1.0, help='seconds of repetitions per figure')
+    ap.add_argument('--rounds', type=int, default=5,
+                    help='rounds of each case, every tool once a round (figures: median of rounds)')
     ap.add_argument('--peer-timeout', type=float, default=30.0,
                     help='seconds; a tool whose growth predicts more skips the larger sizes')
     ap.add_argument('--deriv-timeout', type=float, default=90.0)
@@ -202,17 +252,30 @@ def main():
     for case in wl.CASES:
         if only and case.workload not in only or case.kind == 'process':
             continue
-        res = {}
-        for peer in peers:
-            if applies(peer, case):
-                print(f'{case.key} / {peer} ...', file=sys.stderr, flush=True)
-                res[peer] = run_peer(peer, case, args, history[peer])
-                history[peer].append((case, res[peer].get('median_s')))
-        print(f'{case.key} / deriv ...', file=sys.stderr, flush=True)
-        why = too_slow(case, history['deriv'], args.deriv_timeout)
-        mine = {'main': {'error': why}, 'rows': [], 'check': None} if why else deriv.run(case)
-        history['deriv'].append((case, runner.figure(mine['main'])[0]))
-        results[case.key] = {'peers': res, 'deriv': mine}
+        # every tool once a round, in turn, for args.rounds rounds: a spell
+        # of load on the shared machine then slows one round of each tool,
+        # not all of one tool's figure (see rounds_median)
+        got = {p: [] for p in peers if applies(p, case)}
+        got['deriv'] = []
+        for r in range(args.rounds):
+            for peer in got:
+                if r > 0 and not again(got[peer]):
+                    continue
+                tag = f' (round {r + 1} of {args.rounds})' if r else ''
+                print(f'{case.key} / {peer}{tag} ...', file=sys.stderr, flush=True)
+                if peer != 'deriv':
+                    got[peer].append(run_peer(peer, case, args, history[peer]))
+                    continue
+                why = too_slow(case, history['deriv'], args.deriv_timeout)
+                got[peer].append({'main': {'error': why}, 'rows': [], 'check': None}
+                                 if why else deriv.run(case))
+            if r == 0:
+                for peer in peers:
+                    if peer in got:
+                        history[peer].append((case, got[peer][0].get('median_s')))
+                history['deriv'].append((case, runner.figure(got['deriv'][0]['main'])[0]))
+        res = {p: rounds_median(got[p]) for p in peers if p in got}
+        results[case.key] = {'peers': res, 'deriv': deriv_rounds_median(got['deriv'])}
     fresh = fresh_processes(deriv, args, peers) if not only or 'W8' in only else None
     growth = growth_rounds(deriv, args, peers) if not only or 'W3' in only else None
     info['load_end'] = machine()['load']

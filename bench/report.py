@@ -111,10 +111,12 @@ def case_notes(case, peer_res, d, peers):
         r = peer_res.get(KEYS[name])
         if r and 'median_s' in r:
             extra = f", first call (trace + compile) {fmt_s(r['compile_s'])}" if 'compile_s' in r else ''
-            how.append(f"{name} `{r['method']}` ×{r['reps']}{extra}")
+            rounds = f", median of {len(r['rounds'])} rounds" if r.get('rounds') else ''
+            how.append(f"{name} `{r['method']}` ×{r['reps']}{extra}{rounds}")
     m = d['main']
     if 'error' not in m:
-        what = (f"`{m['metric']}`, median of {m['reps']} in one process (`--timings --repeat`)"
+        rounds = f", median of {m['rounds']} such processes in rounds" if m.get('rounds') else ''
+        what = (f"`{m['metric']}`, median of {m['reps']} in one process (`--timings --repeat`){rounds}"
                 if m['mode'] == 'timings' else
                 f'† whole-process wall time less a bare start, fastest of {m["reps"]} processes')
         how.append(f'deriv {what}')
@@ -178,6 +180,10 @@ def header(info, deriv, peers, versions, baselines, only):
         '- Peers: ' + ', '.join(f'{k} {v}' for k, v in versions.items()) + ', each in-process, '
         'in a fresh Python process per case, median of repeated runs (about 1 s of them; a '
         'step slower than that runs once). The method is named under each table.',
+        '- Each case runs in rounds, every tool once a round, in turn (a tool whose round takes '
+        'over 3 s runs one): a spell of load from the machine\'s other work then slows one round '
+        'of each tool rather than the whole of one tool\'s figure. A figure is the median of its '
+        'rounds\' figures (the notes under each table say how many).',
         '- Peak RSS is the process\'s maximum resident set (GNU time\'s `%M`). A peer\'s includes its '
         f'interpreter and libraries: with only the library imported it is {base} MiB.',
         '- `deriv ÷ best peer` below 1 means deriv is faster. Where a tool\'s time at the smaller '
