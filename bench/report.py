@@ -121,6 +121,12 @@ def case_notes(case, peer_res, d, peers):
                 f'† whole-process wall time less a bare start, fastest of {m["reps"]} processes')
         how.append(f'deriv {what}')
     out.append(f'- {case.label}: ' + '; '.join(how) + '.')
+    if case.kind == 'value':
+        out.append('  - deriv\'s value at an exact point is the correctly rounded one: the point '
+                   'is substituted exactly and the result evaluated in interval arithmetic at '
+                   'rising precision until both ends round to the same float (the peers, and '
+                   'deriv at a point written as floats, evaluate in floats, which may be an ulp '
+                   'off).')
     checks = [(n, peer_res[KEYS[n]]['check']) for n in peers
               if 'check' in peer_res.get(KEYS[n], {})]
     if d.get('check') is not None:

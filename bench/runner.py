@@ -2,6 +2,7 @@
 memory (from wait4, for that one child) of a process, and deriv's workloads
 with `--timings --repeat N`, or, where this deriv binary has no `--timings`,
 whole-process wall time less a bare `deriv` start (marked `wall`)."""
+import dataclasses
 import hashlib
 import json
 import os
@@ -120,6 +121,11 @@ class Deriv:
             return ['taylor', '-', '--at', case.point_arg, '--order', str(case.order)]
         if case.kind == 'value':
             return ['grad', '-', '--format', 'json', '--at', case.point_arg] + vars_
+        if case.kind == 'value-float':
+            # the point's numbers written as floats (`x=1.0`): evaluated in
+            # floats, as the peers do, not rounded correctly from the exact point
+            at = ','.join(f'{n}={float(v)!r}' for n, v in case.at)
+            return ['grad', '-', '--format', 'json', '--at', at] + vars_
         if case.kind == 'points':
             return ['grad', '-', '--points', csv] + vars_
         raise ValueError(case.kind)
@@ -176,10 +182,15 @@ class Deriv:
         res = self.measure(self.argv(case), stdin, out)
         res['metric'] = 'eval_s' if case.kind == 'value' else 'compute_s'
         check = None
+        rows = []
         if case.kind == 'value' and 'error' not in res:
             with open(out) as f:
                 check = sum(json.loads(f.read())['value'])
-        return {'main': res, 'rows': [], 'check': check}
+            float_case = dataclasses.replace(case, kind='value-float')
+            row = self.measure(self.argv(float_case), stdin)
+            row['metric'] = 'eval_s'
+            rows.append(('at the point written as floats (float evaluation, as the peers)', row))
+        return {'main': res, 'rows': rows, 'check': check}
 
     def run_points(self, case, stdin):
         if not self.has_points:
