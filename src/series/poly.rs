@@ -109,10 +109,13 @@ impl<'s> Ctx<'s> {
 
     /// The exact rational number `c · a · b`, when every factor is one.
     fn rational_product(&self, c: Option<ExprId>, a: ExprId, b: ExprId) -> Option<BigRational> {
+        use crate::expr::rational::mul_rational;
+        // machine-word products where the numbers are small (most series
+        // coefficients): `Ratio`'s own reduces through big-integer gcds
         let q = |id: ExprId| self.store.as_num(id).and_then(|n| n.as_rational());
-        let p = q(a)? * q(b)?;
+        let p = mul_rational(q(a)?, q(b)?);
         match c {
-            Some(c) => Some(p * q(c)?),
+            Some(c) => Some(mul_rational(&p, q(c)?)),
             None => Some(p),
         }
     }
@@ -268,7 +271,7 @@ impl<'s> Ctx<'s> {
                 if let Some(p) = self.rational_product(c, ap, bq) {
                     let slot = &mut part.rational[r];
                     *slot = Some(match slot.take() {
-                        Some(sum) => sum + p,
+                        Some(sum) => crate::expr::rational::add_rational(&sum, &p),
                         None => p,
                     });
                     continue;
