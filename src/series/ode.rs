@@ -151,7 +151,10 @@ fn derivative_times(p: &[BigInt], c: i64, l: i64, q: i64) -> Vec<BigInt> {
 fn coefficient(ctx: &mut Ctx, p: &[BigInt], value: &Value, factorial: &BigInt) -> ExprId {
     match value {
         Value::Number(x) => {
-            let v = evaluate(p, x) / BigRational::from_integer(factorial.clone());
+            // reduced by the fast gcd (`Ratio`'s division reduces through
+            // big-integer gcds, most of a `tan` series' time)
+            let e = evaluate(p, x);
+            let v = crate::expr::rational::reduced(e.numer().clone(), e.denom() * factorial);
             ctx.store.rational(v)
         }
         Value::Atom(i) => {
