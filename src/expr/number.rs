@@ -78,7 +78,19 @@ impl Number {
     /// # Panics
     /// If `d` is zero.
     pub fn frac(n: i64, d: i64) -> Number {
-        Number::Rational(BigRational::new(BigInt::from(n), BigInt::from(d)))
+        assert!(d != 0, "Number::frac: zero denominator");
+        // lowest terms by a machine gcd (`Ratio::new` reduces through big
+        // integers: most of a series' `j/k` factors); i128, so that
+        // negating i64::MIN cannot overflow
+        let (mut n, mut d) = (i128::from(n), i128::from(d));
+        if d < 0 {
+            (n, d) = (-n, -d);
+        }
+        let g = n.unsigned_abs().gcd(&d.unsigned_abs()) as i128;
+        Number::Rational(BigRational::new_raw(
+            BigInt::from(n / g),
+            BigInt::from(d / g),
+        ))
     }
 
     /// A float; `-0.0` is stored as `0.0`, and every NaN as `f64::NAN`.
@@ -396,6 +408,30 @@ mod tests {
             Number::frac(5, 6).cmp_value(&Number::frac(10, 12)),
             Ordering::Equal
         );
+    }
+
+    /// Fractions from machine integers are in lowest terms with a positive
+    /// denominator, as `Ratio::new` makes them, at the ends of the range.
+    #[test]
+    fn fractions_are_reduced() {
+        let cases = [
+            (6, -4, "-3/2"),
+            (-6, -4, "3/2"),
+            (0, -5, "0"),
+            (7, 7, "1"),
+            (i64::MIN, 2, "-4611686018427387904"),
+            (i64::MIN, -1, "9223372036854775808"),
+            (i64::MIN, i64::MIN, "1"),
+            (3, i64::MIN, "-3/9223372036854775808"),
+        ];
+        for (n, d, want) in cases {
+            let got = Number::frac(n, d);
+            assert_eq!(got.to_string(), want, "{n}/{d}");
+            let Number::Rational(r) = &got else {
+                panic!("{n}/{d}")
+            };
+            assert_eq!(*r, BigRational::new(BigInt::from(n), BigInt::from(d)));
+        }
     }
 
     #[test]
