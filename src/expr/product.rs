@@ -110,22 +110,29 @@ impl Store {
             }
         }
         self.sort_canonical(&mut xs);
+        Some(self.finish_product(&coeff, xs))
+    }
+
+    /// The product of a coefficient and symbolic factors in canonical
+    /// order, none merging: the coefficient distributed over a lone sum,
+    /// else placed first (`1` left out).
+    fn finish_product(&mut self, coeff: &Coeff, mut xs: Factors) -> ExprId {
         if !coeff.is_one()
             && let Some(id) = self.distribute(&coeff.number(), &xs)
         {
-            return Some(id);
+            return id;
         }
-        Some(match (xs.len(), coeff.is_one()) {
-            (0, _) => self.coeff_node(&coeff),
+        match (xs.len(), coeff.is_one()) {
+            (0, _) => self.coeff_node(coeff),
             (1, true) => xs[0],
             (_, one) => {
                 if !one {
-                    let c = self.coeff_node(&coeff);
+                    let c = self.coeff_node(coeff);
                     xs.insert(0, c);
                 }
                 self.intern_mul(&xs)
             }
-        })
+        }
     }
 
     /// A canonical product `p` times `q`, a factor or another canonical
@@ -417,22 +424,7 @@ impl Store {
             return Err(out);
         }
         self.sort_canonical(&mut out);
-        if !coeff.is_one()
-            && let Some(id) = self.distribute(&coeff.number(), &out)
-        {
-            return Ok(id);
-        }
-        Ok(match (out.len(), coeff.is_one()) {
-            (0, _) => self.coeff_node(&coeff),
-            (1, true) => out[0],
-            (_, one) => {
-                if !one {
-                    let c = self.coeff_node(&coeff);
-                    out.insert(0, c);
-                }
-                self.intern_mul(&out)
-            }
-        })
+        Ok(self.finish_product(&coeff, out))
     }
 
     /// Merges `b^e1 * b^e2 * ...` (numeric exponents, sum `s`). When `b^s`
@@ -704,49 +696,66 @@ mod tests {
         parse_expr(s, text, &ParseOptions::default()).unwrap()
     }
 
+    /// Factors where bases repeat, sums have contents, and numbers are
+    /// exact and float.
+    const LEAVES: [&str; 16] = [
+        "-sin(cos(x))",
+        "exp(sin(x))",
+        "cos(x)",
+        "2*sin(x)^2",
+        "x",
+        "x + 1",
+        "2*x + 2",
+        "x^2",
+        "sqrt(x)",
+        "3/4",
+        "y^-1",
+        "cos(exp(x))",
+        "-1/2*tan(y)",
+        "(x + y)^3",
+        "1.5*z",
+        "z",
+    ];
+
+    /// `texts` parsed into `s`.
+    fn leaves(s: &mut Store, texts: &[&str]) -> Vec<ExprId> {
+        texts.iter().map(|t| parse(s, t)).collect()
+    }
+
+    /// A linear congruential generator: the same draws on every run.
+    struct Draws(u64);
+
+    impl Draws {
+        /// A number in `0..n`.
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) as usize % n
+        }
+
+        /// `1..=most` of `from`, drawn with repetition.
+        fn some(&mut self, from: &[ExprId], most: usize) -> Vec<ExprId> {
+            let k = 1 + self.next(most);
+            (0..k).map(|_| from[self.next(from.len())]).collect()
+        }
+    }
+
     /// A product times a factor or another product is what the
     /// constructor's passes make of the pair, whether or not the binary
     /// search path takes it: over pairs of products of up to five factors
-    /// from a list where bases repeat, sums have contents, and numbers are
-    /// exact and float.
+    /// from [`LEAVES`].
     #[test]
     fn a_product_times_more_is_what_the_passes_make() {
         let mut s = Store::new();
-        let leaves: Vec<ExprId> = [
-            "-sin(cos(x))",
-            "exp(sin(x))",
-            "cos(x)",
-            "2*sin(x)^2",
-            "x",
-            "x + 1",
-            "2*x + 2",
-            "x^2",
-            "sqrt(x)",
-            "3/4",
-            "y^-1",
-            "cos(exp(x))",
-            "-1/2*tan(y)",
-            "(x + y)^3",
-            "1.5*z",
-            "z",
-        ]
-        .iter()
-        .map(|t| parse(&mut s, t))
-        .collect();
-        let mut seed = 12345u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        let leaves = leaves(&mut s, &LEAVES);
+        let mut draws = Draws(12345);
         let mut fast = 0;
         for _ in 0..400 {
-            let k = 1 + next(5);
-            let p: Vec<ExprId> = (0..k).map(|_| leaves[next(leaves.len())]).collect();
+            let p = draws.some(&leaves, 5);
             let p = s.mul(&p);
-            let m = 1 + next(3);
-            let q: Vec<ExprId> = (0..m).map(|_| leaves[next(leaves.len())]).collect();
+            let q = draws.some(&leaves, 3);
             let q = s.mul(&q);
             for pair in [[p, q], [q, p]] {
                 fast += usize::from(s.mul_one_more(&pair).is_some());
@@ -756,52 +765,28 @@ mod tests {
         assert!(fast > 100, "the binary search path took {fast} pairs");
     }
 
-    /// Products of a few factors, drawn from a list where bases repeat,
-    /// sums have contents, numbers are exact, float, zero and big, are
-    /// what the passes make, whether or not they take the short way of
-    /// distinct bases (which most of them do).
+    /// Products of a few factors, drawn from [`LEAVES`] and more numbers
+    /// (exact, float, zero, big) and sums, are what the passes make,
+    /// whether or not they take the short way of distinct bases (which
+    /// most of them do).
     #[test]
     fn a_product_of_distinct_bases_is_what_the_passes_make() {
         let mut s = Store::new();
-        let leaves: Vec<ExprId> = [
-            "-sin(cos(x))",
-            "exp(sin(x))",
-            "cos(x)",
-            "2*sin(x)^2",
-            "x",
-            "x + 1",
-            "2*x + 2",
+        let mut texts = LEAVES.to_vec();
+        texts.extend([
             "-x - 3",
-            "x^2",
-            "sqrt(x)",
-            "3/4",
             "2",
             "-1",
             "0",
             "0.5",
             "123456789012345678901",
-            "y^-1",
-            "cos(exp(x))",
-            "-1/2*tan(y)",
-            "(x + y)^3",
-            "1.5*z",
-            "z",
             "u - v",
-        ]
-        .iter()
-        .map(|t| parse(&mut s, t))
-        .collect();
-        let mut seed = 977u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as usize % n
-        };
+        ]);
+        let leaves = leaves(&mut s, &texts);
+        let mut draws = Draws(977);
         let mut short = 0;
         for _ in 0..600 {
-            let k = 1 + next(6);
-            let p: Vec<ExprId> = (0..k).map(|_| leaves[next(leaves.len())]).collect();
+            let p = draws.some(&leaves, 6);
             short += usize::from(s.mul_apart(&p).is_some());
             assert_eq!(s.mul(&p), s.mul_passes(&p), "{p:?}");
         }
