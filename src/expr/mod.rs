@@ -23,6 +23,7 @@ mod calls;
 mod coeff;
 pub mod domain;
 pub(crate) mod elementary;
+mod index;
 mod number;
 mod ops;
 pub mod order;
@@ -305,27 +306,6 @@ pub const MAX_GRAPH_DEPTH: u32 = 100_000;
 /// statement, stay within memory and time.
 pub const MAX_GRAPH_SIZE: usize = 4_000_000;
 
-/// An entry of the store's index: a node's id and [`Slot::key`] of its
-/// hash.
-#[derive(Clone, Copy)]
-struct Slot {
-    id: ExprId,
-    key: u32,
-}
-
-impl Slot {
-    /// The 32 bits of a node's hash that its entry keeps.
-    fn key(h: u64) -> u32 {
-        (h >> 32) as u32 ^ h as u32
-    }
-
-    /// The hash the table places an entry by, made from its key alone, so
-    /// that growing the table needs nothing but the entries.
-    fn spread(key: u32) -> u64 {
-        u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-    }
-}
-
 /// The first 16 bytes of a name's key, big-endian (so that integers
 /// compare as the bytes do), zeros after a shorter key.
 fn key_head(key: &[u8]) -> u128 {
@@ -356,11 +336,11 @@ pub struct Store {
     args: Vec<ExprId>,
     /// Every node's id, found by the node's hash ([`node_hash`]): the node
     /// itself is stored once, in `nodes`. Each entry keeps 32 bits of the
-    /// hash ([`Slot`]), so that growing the table and telling nodes apart
-    /// in it reads the table alone: it never hashes a node again (a sum of
-    /// 20,000 terms would be hashed at every growth), nor reads another
-    /// part of memory for an entry that is not the one sought.
-    index: hashbrown::HashTable<Slot>,
+    /// hash ([`index::key`]), so that growing the table and telling nodes
+    /// apart in it reads the table alone: it never hashes a node again (a
+    /// sum of 20,000 terms would be hashed at every growth), nor reads
+    /// another part of memory for an entry that is not the one sought.
+    index: index::Index,
     names: Vec<String>,
     /// Each name's [`order::natural_key`]: variables compare by it.
     name_keys: Vec<Box<[u8]>>,
@@ -418,7 +398,7 @@ impl Default for Store {
         Store {
             nodes: Vec::with_capacity(INITIAL_NODES),
             args: Vec::with_capacity(2 * INITIAL_NODES),
-            index: hashbrown::HashTable::with_capacity(INITIAL_NODES),
+            index: index::Index::with_capacity(INITIAL_NODES),
             names: Vec::new(),
             name_keys: Vec::new(),
             name_heads: Vec::new(),
@@ -669,10 +649,7 @@ impl Store {
 
     /// The id of `node` (whose hash is `h`), if interned.
     fn lookup(&self, h: u64, node: Node<'_>) -> Option<&ExprId> {
-        let k = Slot::key(h);
-        self.index
-            .find(Slot::spread(k), |e| e.key == k && self.node(e.id) == node)
-            .map(|e| &e.id)
+        self.index.find(index::key(h), |id| self.node(id) == node)
     }
 
     /// Stores `node` (hash `h`, not yet interned) under the next id, `id`.
@@ -683,9 +660,7 @@ impl Store {
     #[inline(always)]
     fn insert(&mut self, h: u64, node: Stored, id: ExprId) {
         self.nodes.push(node);
-        let key = Slot::key(h);
-        self.index
-            .insert_unique(Slot::spread(key), Slot { id, key }, |e| Slot::spread(e.key));
+        self.index.insert(index::key(h), id);
     }
 
     /// Where [`Store::int`] keeps the id of `i`, if `i` is small; the table
@@ -702,13 +677,11 @@ impl Store {
 
     /// The id of the number `n` (hash `h`, [`num_hash`]), if stored.
     fn lookup_num(&self, h: u64, n: &Number) -> Option<&ExprId> {
-        let k = Slot::key(h);
         let nodes = &self.nodes;
-        self.index
-            .find(Slot::spread(k), |e| {
-                e.key == k && matches!(&nodes[e.id.index()], Stored::Num(m) if **m == *n)
-            })
-            .map(|e| &e.id)
+        self.index.find(
+            index::key(h),
+            |id| matches!(&nodes[id.index()], Stored::Num(m) if **m == *n),
+        )
     }
 
     /// Interns a number: it is boxed only when it is new.
@@ -741,12 +714,8 @@ impl Store {
     fn intern_list(&mut self, list: List<'_>) -> ExprId {
         use std::hash::BuildHasher;
         let h = rustc_hash::FxBuildHasher.hash_one(list);
-        let k = Slot::key(h);
-        if let Some(e) = self
-            .index
-            .find(Slot::spread(k), |e| e.key == k && list.is(self.node(e.id)))
-        {
-            return e.id;
+        if let Some(&id) = self.index.find(index::key(h), |id| list.is(self.node(id))) {
+            return id;
         }
         self.intern_new(h, list.node())
     }
