@@ -217,14 +217,16 @@ impl Differentiator {
     /// (wide nodes through their inverted index), so this costs the size of
     /// the answer, not of the graph below `f`.
     fn cone(&mut self, s: &Store, f: ExprId, var: Sym) -> Vec<ExprId> {
-        self.walk.reset(s.len());
+        if !self.sweeping {
+            self.walk.reset(s.len());
+        }
         let mut order = std::mem::take(&mut self.order);
         order.clear();
         let mut stack = std::mem::take(&mut self.stack);
         stack.clear();
         stack.push(f);
         while let Some(id) = stack.pop() {
-            if self.known(id, var).is_some() || !self.walk.visit(id) {
+            if !self.first_visit(id, var) {
                 continue;
             }
             order.push(id);
@@ -234,6 +236,23 @@ impl Differentiator {
         order.sort_unstable();
         self.stack = stack;
         order
+    }
+
+    /// Whether the walk of [`Differentiator::cone`] meets `id` for the
+    /// first time and `id` has no derivative yet. A sweep marks it with
+    /// its stamp in `dense` (an entry with no derivative, which the rules
+    /// fill in before any node above it asks): a gradient's walk reads
+    /// one table by node id, not two.
+    fn first_visit(&mut self, id: ExprId, var: Sym) -> bool {
+        if self.sweeping {
+            let e = &mut self.dense[id.index()];
+            if e.0 == self.stamp {
+                return false;
+            }
+            *e = (self.stamp, D::NONE);
+            return true;
+        }
+        self.known(id, var).is_none() && self.walk.visit(id)
     }
 
     /// The derivative of one node from its children's (already memoized;
