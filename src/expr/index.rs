@@ -1,96 +1,169 @@
 //! The store's index: every node's id, found by the node's hash.
 //!
-//! Open addressing with linear probing over one array of 8-byte entries,
-//! each a node's id beside 32 bits of its hash ([`key`]). A lookup reads
-//! the entries from the one its key places it at, usually within one cache
-//! line, and tells nodes apart by their keys before it reads a node: the
-//! table alone answers for every entry that is not the one sought. (A
-//! general-purpose table keeps a separate array of control bytes and so
-//! reads two lines at two random places for each lookup: once the index
-//! outgrows the caches, as it does for a gradient of 10,000 variables,
-//! that is two misses per node built instead of one.)
+//! A node is filed under its [`Key`]: 32 bits of its hash, and its
+//! *anchor*, the id of one of its operands (the newest that is not a
+//! sum's or product's number; `0` for a number, constant or variable). The
+//! index is one hash table per range of `2^SHARD_BITS` anchors, so a node
+//! is kept beside the other nodes built on operands near its own. A
+//! derivative, a tidying pass or the parser builds node after node from
+//! operands that lie near each other in the store: their lookups stay in
+//! a few small tables that the caches hold, where one table for the whole
+//! store, once it outgrew the caches (a gradient of 10,000 variables:
+//! 2 MiB), missed them on nearly every lookup of a node not yet stored.
+//! (Many nodes on one anchor, such as every power of `x`, only make its
+//! table larger: each is an ordinary hash table that grows.)
 //!
-//! Nodes are never removed, so there are no tombstones; the table doubles
-//! when it is three quarters full, each entry placed again by its key
+//! Each table is open addressing with linear probing over one array of
+//! 8-byte entries, a node's id beside its key's hash. A lookup reads the
+//! entries from the one the hash places it at, usually within one cache
+//! line, and tells nodes apart by their hashes before it reads a node.
+//! Nodes are never removed, so there are no tombstones; a table doubles
+//! when it is three quarters full, each entry placed again by its hash
 //! alone (no node is hashed again).
 
 use super::ExprId;
 
-/// The 32 bits of a node's hash that its entry keeps.
-pub(super) fn key(h: u64) -> u32 {
-    (h >> 32) as u32 ^ h as u32
+/// Where the index files a node (see the module's comment).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Key {
+    /// 32 bits of the node's hash.
+    hash: u32,
+    /// The id of the operand the node is filed by.
+    anchor: u32,
+}
+
+impl Key {
+    /// The key of a node whose hash is `h`, filed by operand `anchor`
+    /// (`0` for a node without operands).
+    pub(super) fn new(h: u64, anchor: u32) -> Key {
+        Key {
+            hash: (h >> 32) as u32 ^ h as u32,
+            anchor,
+        }
+    }
+}
+
+/// Anchors whose nodes share a table: `2^SHARD_BITS` of them. Smaller
+/// ranges keep the tables of the nodes being built smaller, and cost a
+/// table (at least 128 bytes) for each range; 256 was the fastest of 64,
+/// 256, 1,024 and 4,096 for a W3 gradient of 1,000 and of 10,000
+/// variables.
+const SHARD_BITS: u32 = 8;
+
+/// Node ids by [`Key`]: one [`Table`] for each range of anchors.
+#[derive(Clone)]
+pub(super) struct Index {
+    shards: Vec<Table>,
+}
+
+impl Index {
+    /// An index with room for `n` nodes on the first anchors.
+    pub(super) fn with_capacity(n: usize) -> Index {
+        Index {
+            shards: vec![Table::with_capacity(n)],
+        }
+    }
+
+    /// The id kept under `key` for which `is` holds, if any.
+    #[inline]
+    pub(super) fn find(&self, key: Key, is: impl FnMut(ExprId) -> bool) -> Option<&ExprId> {
+        self.shards
+            .get((key.anchor >> SHARD_BITS) as usize)?
+            .find(key.hash, is)
+    }
+
+    /// Keeps `id` under `key`; `id` is not in the index yet.
+    #[inline]
+    pub(super) fn insert(&mut self, key: Key, id: ExprId) {
+        let s = (key.anchor >> SHARD_BITS) as usize;
+        if s >= self.shards.len() {
+            self.add_shards(s);
+        }
+        self.shards[s].insert(key.hash, id);
+    }
+
+    /// Tables up to shard `s`, each with room for as many entries as the
+    /// newest one holds so far: nodes built on neighbouring ranges of
+    /// anchors are alike in number, and a table that starts near its size
+    /// is copied fewer times as it grows.
+    #[cold]
+    fn add_shards(&mut self, s: usize) {
+        let n = self.shards.last().map_or(0, |t| t.len);
+        self.shards.resize_with(s + 1, || Table::with_capacity(n));
+    }
 }
 
 #[derive(Clone, Copy)]
 struct Entry {
-    key: u32,
+    /// 32 bits of the node's hash ([`Key`]).
+    hash: u32,
     /// [`ExprId::NONE`] where the entry is empty.
     id: ExprId,
 }
 
 const EMPTY: Entry = Entry {
-    key: 0,
+    hash: 0,
     id: ExprId::NONE,
 };
 
 /// Entries of the smallest table.
 const MIN_BUCKETS: usize = 16;
 
-/// Node ids by hash (see the module's comment).
+/// Node ids by hash: one shard of the [`Index`].
 #[derive(Clone)]
-pub(super) struct Index {
+struct Table {
     entries: Vec<Entry>,
     len: usize,
-    /// `64 - log2(entries.len())`: a key's home is the top bits of its
+    /// `64 - log2(entries.len())`: a hash's home is the top bits of its
     /// product with a large odd constant (Fibonacci hashing).
     shift: u32,
 }
 
-impl Index {
+impl Table {
     /// A table with room for `n` entries before it grows.
-    pub(super) fn with_capacity(n: usize) -> Index {
+    fn with_capacity(n: usize) -> Table {
         let buckets = (n + n / 3 + 1).next_power_of_two().max(MIN_BUCKETS);
-        Index {
+        Table {
             entries: vec![EMPTY; buckets],
             len: 0,
             shift: 64 - buckets.trailing_zeros(),
         }
     }
 
-    fn home(&self, key: u32) -> usize {
-        (u64::from(key).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    fn home(&self, hash: u32) -> usize {
+        (u64::from(hash).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
     }
 
-    /// The id kept under `key` for which `is` holds, if any.
+    /// The id kept under `hash` for which `is` holds, if any.
     #[inline]
-    pub(super) fn find(&self, key: u32, mut is: impl FnMut(ExprId) -> bool) -> Option<&ExprId> {
+    fn find(&self, hash: u32, mut is: impl FnMut(ExprId) -> bool) -> Option<&ExprId> {
         let mask = self.entries.len() - 1;
-        let mut i = self.home(key);
+        let mut i = self.home(hash);
         loop {
             let e = &self.entries[i];
             if e.id == ExprId::NONE {
                 return None;
             }
-            if e.key == key && is(e.id) {
+            if e.hash == hash && is(e.id) {
                 return Some(&e.id);
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Keeps `id` under `key`; `id` is not in the table yet.
+    /// Keeps `id` under `hash`; `id` is not in the table yet.
     #[inline]
-    pub(super) fn insert(&mut self, key: u32, id: ExprId) {
+    fn insert(&mut self, hash: u32, id: ExprId) {
         if 4 * (self.len + 1) > 3 * self.entries.len() {
             self.grow();
         }
-        self.place(Entry { key, id });
+        self.place(Entry { hash, id });
         self.len += 1;
     }
 
     fn place(&mut self, e: Entry) {
         let mask = self.entries.len() - 1;
-        let mut i = self.home(e.key);
+        let mut i = self.home(e.hash);
         while self.entries[i].id != ExprId::NONE {
             i = (i + 1) & mask;
         }
@@ -119,7 +192,7 @@ mod tests {
     /// growth keeps them all.
     #[test]
     fn finds_what_it_keeps_through_growth() {
-        let mut t = Index::with_capacity(0);
+        let mut t = Table::with_capacity(0);
         let keys: Vec<u32> = (0..5000u32)
             .map(|i| {
                 if i % 3 == 0 {
@@ -144,5 +217,41 @@ mod tests {
         // a key never kept: nothing, whatever the test of a node says
         assert!(!keys.contains(&8));
         assert!(t.find(8, |_| true).is_none());
+    }
+
+    /// Half the nodes on one anchor, the others each on an anchor of its
+    /// own across many shards: each is found under its own key, and a
+    /// hash kept under one anchor is not found under another's shard,
+    /// nor beyond the last shard.
+    #[test]
+    fn files_nodes_by_anchor() {
+        let mut ix = Index::with_capacity(0);
+        let keys: Vec<Key> = (0..3000u32)
+            .map(|i| Key {
+                hash: i.wrapping_mul(2_654_435_761),
+                anchor: if i % 2 == 0 { 5 } else { 97 * i },
+            })
+            .collect();
+        for (i, &k) in keys.iter().enumerate() {
+            assert!(ix.find(k, |_| true).is_none());
+            ix.insert(k, ExprId(i as u32));
+        }
+        assert_eq!(ix.shards.len(), (97 * 2999 >> SHARD_BITS) + 1);
+        for (i, &k) in keys.iter().enumerate() {
+            assert_eq!(
+                ix.find(k, |id| id.0 == i as u32).map(|id| id.0),
+                Some(i as u32)
+            );
+        }
+        let moved = Key {
+            anchor: keys[1].anchor + (1 << SHARD_BITS),
+            ..keys[1]
+        };
+        assert!(ix.find(moved, |_| true).is_none());
+        let beyond = Key {
+            anchor: u32::MAX,
+            ..keys[1]
+        };
+        assert!(ix.find(beyond, |_| true).is_none());
     }
 }

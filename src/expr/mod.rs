@@ -199,8 +199,8 @@ impl Span {
     }
 }
 
-// By hand, so that a node with operands hashes as its borrowed parts do
-// ([`List`]): the store looks a sum up before it stores one.
+// By hand: the parts a node is made of, as the store tells nodes apart
+// (the store files them by [`node_key`]).
 impl std::hash::Hash for Node<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         match *self {
@@ -208,9 +208,9 @@ impl std::hash::Hash for Node<'_> {
             Node::Const(c) => (1u8, c).hash(state),
             Node::Var(s) => (2u8, s).hash(state),
             Node::Pow(be) => (3u8, be).hash(state),
-            Node::Add(xs) => List::Add(xs).hash(state),
-            Node::Mul(xs) => List::Mul(xs).hash(state),
-            Node::Call(f, xs) => List::Call(f, xs).hash(state),
+            Node::Add(xs) => (4u8, xs).hash(state),
+            Node::Mul(xs) => (5u8, xs).hash(state),
+            Node::Call(f, xs) => (6u8, f, xs).hash(state),
         }
     }
 }
@@ -224,17 +224,45 @@ enum List<'a> {
     Call(&'a Func, &'a [ExprId]),
 }
 
-impl std::hash::Hash for List<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        match self {
-            List::Add(xs) => (4u8, xs).hash(state),
-            List::Mul(xs) => (5u8, xs).hash(state),
-            List::Call(f, xs) => (6u8, f, xs).hash(state),
-        }
-    }
-}
-
 impl<'a> List<'a> {
+    /// Where the store's index files the list ([`index::Key`]): by its
+    /// hash, and by its newest operand, other than the number a sum or
+    /// product holds first (a few numbers are operands of a great many
+    /// nodes: `2` of every `2*x_i`).
+    fn key(&self) -> index::Key {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        let (xs, from) = match *self {
+            List::Add(xs) => {
+                h.write_u8(4);
+                (xs, 1)
+            }
+            List::Mul(xs) => {
+                h.write_u8(5);
+                (xs, 1)
+            }
+            List::Call(f, xs) => {
+                h.write_u8(6);
+                f.hash(&mut h);
+                (xs, 0)
+            }
+        };
+        h.write_usize(xs.len());
+        let (head, tail) = xs.split_at(from.min(xs.len()));
+        let mut anchor = head.first().map_or(0, |x| x.0);
+        for x in head {
+            h.write_u32(x.0);
+        }
+        if let Some(first) = tail.first() {
+            anchor = first.0;
+        }
+        for x in tail {
+            h.write_u32(x.0);
+            anchor = anchor.max(x.0);
+        }
+        index::Key::new(h.finish(), anchor)
+    }
+
     /// True when `node` is this list.
     fn is(&self, node: Node<'_>) -> bool {
         match (self, node) {
@@ -315,16 +343,27 @@ fn key_head(key: &[u8]) -> u128 {
     u128::from_be_bytes(head)
 }
 
-/// The hash of a node for the store's index.
-fn node_hash(node: Node<'_>) -> u64 {
+/// Where the store's index files a node ([`index::Key`]): a node with
+/// operands by its newest operand ([`List::key`]; a power by its base),
+/// the others by their hash alone.
+fn node_key(node: Node<'_>) -> index::Key {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(node)
+    let fx = rustc_hash::FxBuildHasher;
+    match node {
+        Node::Num(n) => num_key(n),
+        Node::Const(c) => index::Key::new(fx.hash_one((1u8, c)), 0),
+        Node::Var(v) => index::Key::new(fx.hash_one((2u8, v)), 0),
+        Node::Pow(be) => index::Key::new(fx.hash_one((3u8, be)), be[0].0),
+        Node::Add(xs) => List::Add(xs).key(),
+        Node::Mul(xs) => List::Mul(xs).key(),
+        Node::Call(f, xs) => List::Call(f, xs).key(),
+    }
 }
 
-/// The [`node_hash`] of the number node of `n`, without boxing `n`.
-fn num_hash(n: &Number) -> u64 {
+/// The [`node_key`] of the number node of `n`, without boxing `n`.
+fn num_key(n: &Number) -> index::Key {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one((0u8, n))
+    index::Key::new(rustc_hash::FxBuildHasher.hash_one((0u8, n)), 0)
 }
 
 /// Owns every node and the variable names.
@@ -334,12 +373,13 @@ pub struct Store {
     /// The operands of every sum, product and call, end to end, in the
     /// order the nodes were made ([`Stored`]).
     args: Vec<ExprId>,
-    /// Every node's id, found by the node's hash ([`node_hash`]): the node
-    /// itself is stored once, in `nodes`. Each entry keeps 32 bits of the
-    /// hash ([`index::key`]), so that growing the table and telling nodes
-    /// apart in it reads the table alone: it never hashes a node again (a
-    /// sum of 20,000 terms would be hashed at every growth), nor reads
-    /// another part of memory for an entry that is not the one sought.
+    /// Every node's id, found by the node's key ([`node_key`]): the node
+    /// itself is stored once, in `nodes`. The index keeps a node beside
+    /// the nodes built on operands near its own, and 32 bits of its hash,
+    /// so that growing a table and telling nodes apart in it reads the
+    /// table alone: it never hashes a node again (a sum of 20,000 terms
+    /// would be hashed at every growth), nor reads another part of memory
+    /// for an entry that is not the one sought.
     index: index::Index,
     names: Vec<String>,
     /// Each name's [`order::natural_key`]: variables compare by it.
@@ -514,7 +554,7 @@ impl Store {
     /// what a constructor may not build).
     pub(crate) fn zero(&mut self) -> ExprId {
         let zero = Number::int(0);
-        let h = num_hash(&zero);
+        let h = num_key(&zero);
         if let Some(&id) = self.lookup_num(h, &zero) {
             return id;
         }
@@ -643,24 +683,24 @@ impl Store {
     /// slices of an id).
     pub fn id_ref(&self, id: ExprId) -> &ExprId {
         let node = self.node(id);
-        self.lookup(node_hash(node), node)
+        self.lookup(node_key(node), node)
             .expect("every node is interned")
     }
 
-    /// The id of `node` (whose hash is `h`), if interned.
-    fn lookup(&self, h: u64, node: Node<'_>) -> Option<&ExprId> {
-        self.index.find(index::key(h), |id| self.node(id) == node)
+    /// The id of `node` (whose key is `h`), if interned.
+    fn lookup(&self, h: index::Key, node: Node<'_>) -> Option<&ExprId> {
+        self.index.find(h, |id| self.node(id) == node)
     }
 
-    /// Stores `node` (hash `h`, not yet interned) under the next id, `id`.
+    /// Stores `node` (key `h`, not yet interned) under the next id, `id`.
     /// Inlined: called, it took the node through memory, and its 16-byte
     /// load of the node waited on the caller's narrower stores of it (a
     /// failed store forwarding): 70% of its samples, about 2.5% of a W3
     /// gradient job.
     #[inline(always)]
-    fn insert(&mut self, h: u64, node: Stored, id: ExprId) {
+    fn insert(&mut self, h: index::Key, node: Stored, id: ExprId) {
         self.nodes.push(node);
-        self.index.insert(index::key(h), id);
+        self.index.insert(h, id);
     }
 
     /// Where [`Store::int`] keeps the id of `i`, if `i` is small; the table
@@ -675,18 +715,18 @@ impl Store {
         Some((i + SMALL_INTS) as usize)
     }
 
-    /// The id of the number `n` (hash `h`, [`num_hash`]), if stored.
-    fn lookup_num(&self, h: u64, n: &Number) -> Option<&ExprId> {
+    /// The id of the number `n` (key `h`, [`num_key`]), if stored.
+    fn lookup_num(&self, h: index::Key, n: &Number) -> Option<&ExprId> {
         let nodes = &self.nodes;
         self.index.find(
-            index::key(h),
+            h,
             |id| matches!(&nodes[id.index()], Stored::Num(m) if **m == *n),
         )
     }
 
     /// Interns a number: it is boxed only when it is new.
     pub(crate) fn intern_num(&mut self, n: Number) -> ExprId {
-        let h = num_hash(&n);
+        let h = num_key(&n);
         if let Some(&id) = self.lookup_num(h, &n) {
             return id;
         }
@@ -702,7 +742,7 @@ impl Store {
     /// Interns a node that is already canonical.
     #[inline]
     fn intern(&mut self, node: Node<'_>) -> ExprId {
-        let h = node_hash(node);
+        let h = node_key(node);
         if let Some(&id) = self.lookup(h, node) {
             return id;
         }
@@ -712,9 +752,8 @@ impl Store {
     /// Interns a canonical sum, product or call given by its parts: the
     /// operand list is allocated only for a node not yet in the store.
     fn intern_list(&mut self, list: List<'_>) -> ExprId {
-        use std::hash::BuildHasher;
-        let h = rustc_hash::FxBuildHasher.hash_one(list);
-        if let Some(&id) = self.index.find(index::key(h), |id| list.is(self.node(id))) {
+        let h = list.key();
+        if let Some(&id) = self.index.find(h, |id| list.is(self.node(id))) {
             return id;
         }
         self.intern_new(h, list.node())
@@ -735,9 +774,9 @@ impl Store {
         self.intern_list(List::Call(&f, args))
     }
 
-    /// Stores `node` (hash `h`), known not to be interned yet, within the
+    /// Stores `node` (key `h`), known not to be interned yet, within the
     /// store's bounds.
-    fn intern_new(&mut self, h: u64, node: Node<'_>) -> ExprId {
+    fn intern_new(&mut self, h: index::Key, node: Node<'_>) -> ExprId {
         let Some(id) = self.admit(h, node) else {
             return self.zero();
         };
@@ -762,11 +801,11 @@ impl Store {
         id
     }
 
-    /// The id a new node (hash `h`) gets, with its depth, fingerprint,
+    /// The id a new node (key `h`) gets, with its depth, fingerprint,
     /// flags and size recorded; `None`, with the overflow recorded, where
     /// it is beyond the store's bounds. The caller stores the node.
-    fn admit(&mut self, h: u64, node: Node<'_>) -> Option<ExprId> {
-        debug_assert_eq!(h, node_hash(node));
+    fn admit(&mut self, h: index::Key, node: Node<'_>) -> Option<ExprId> {
+        debug_assert_eq!(h, node_key(node));
         debug_assert!(self.check_children_below(node));
         let depth = 1 + node
             .children()
