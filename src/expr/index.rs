@@ -236,7 +236,7 @@ mod tests {
             assert!(ix.find(k, |_| true).is_none());
             ix.insert(k, ExprId(i as u32));
         }
-        assert_eq!(ix.shards.len(), (97 * 2999 >> SHARD_BITS) + 1);
+        assert_eq!(ix.shards.len(), ((97 * 2999) >> SHARD_BITS) + 1);
         for (i, &k) in keys.iter().enumerate() {
             assert_eq!(
                 ix.find(k, |id| id.0 == i as u32).map(|id| id.0),
