@@ -2,7 +2,8 @@
 //!
 //! A node is filed under its [`Key`]: 32 bits of its hash, and its
 //! *anchor*, the id of one of its operands (the newest that is not a
-//! sum's or product's number; `0` for a number, constant or variable). The
+//! sum's or product's number; a variable's name index; `0` for a number or
+//! constant). The
 //! index is one hash table per range of `2^SHARD_BITS` anchors, so a node
 //! is kept beside the other nodes built on operands near its own. A
 //! derivative, a tidying pass or the parser builds node after node from
@@ -33,8 +34,7 @@ pub(super) struct Key {
 }
 
 impl Key {
-    /// The key of a node whose hash is `h`, filed by operand `anchor`
-    /// (`0` for a node without operands).
+    /// The key of a node whose hash is `h`, filed by `anchor`.
     pub(super) fn new(h: u64, anchor: u32) -> Key {
         Key {
             hash: (h >> 32) as u32 ^ h as u32,

@@ -344,15 +344,17 @@ fn key_head(key: &[u8]) -> u128 {
 }
 
 /// Where the store's index files a node ([`index::Key`]): a node with
-/// operands by its newest operand ([`List::key`]; a power by its base),
-/// the others by their hash alone.
+/// operands by its newest operand ([`List::key`]; a power by its base), a
+/// variable by its name's index (names made one after the other, such as
+/// a program's `t1, t2, ...`, are then looked up in one small table), the
+/// others by their hash alone.
 fn node_key(node: Node<'_>) -> index::Key {
     use std::hash::BuildHasher;
     let fx = rustc_hash::FxBuildHasher;
     match node {
         Node::Num(n) => num_key(n),
         Node::Const(c) => index::Key::new(fx.hash_one((1u8, c)), 0),
-        Node::Var(v) => index::Key::new(fx.hash_one((2u8, v)), 0),
+        Node::Var(v) => index::Key::new(fx.hash_one((2u8, v)), v.0),
         Node::Pow(be) => index::Key::new(fx.hash_one((3u8, be)), be[0].0),
         Node::Add(xs) => List::Add(xs).key(),
         Node::Mul(xs) => List::Mul(xs).key(),
