@@ -3,7 +3,7 @@
 
 use deriv::expr::{Store, Sym};
 use deriv::print::{infix, latex};
-use deriv::trace::{Operand, Sweeps, Trace};
+use deriv::trace::{Operand, Sweeps, Tangent, Trace};
 use deriv::{Session, TraceReport};
 use serde_json::{Map, Value, json};
 
@@ -38,6 +38,16 @@ pub fn latex_align(s: &mut Session, r: &TraceReport) -> String {
 }
 
 fn nodes_json(store: &Store, t: &Trace, sw: &Sweeps) -> Value {
+    // each node's tangents by the inputs it depends on (the others are 0,
+    // left out: a node has as many entries as inputs below it, not one per
+    // input of the whole graph)
+    let mut by_node: Vec<Map<String, Value>> = vec![Map::new(); t.nodes.len()];
+    for (x, sweep) in t.inputs.iter().zip(&sw.tangents) {
+        for tan in sweep {
+            by_node[tan.node].insert(store.name(*x).to_string(), number_json(tan.value));
+        }
+    }
+    let mut by_node = by_node.into_iter();
     let nodes: Vec<Value> = t
         .nodes
         .iter()
@@ -50,10 +60,7 @@ fn nodes_json(store: &Store, t: &Trace, sw: &Sweeps) -> Value {
                 .zip(&sw.partials[i])
                 .map(|((op, p), v)| json!({"wrt": t.operand_name(store, *op), "expr": infix(store, *p), "value": number_json(*v)}))
                 .collect();
-            let mut tangents = Map::new();
-            for (k, x) in t.inputs.iter().enumerate() {
-                tangents.insert(store.name(*x).to_string(), number_json(sw.tangents[k][i]));
-            }
+            let tangents = by_node.next().unwrap_or_default();
             json!({
                 "name": n.name,
                 "expr": infix(store, n.local),
@@ -90,26 +97,23 @@ fn adjoint_formula(store: &Store, t: &Trace, op: Operand, out: &str) -> String {
         .join(" + ")
 }
 
-/// `dc/dx = dc/da*da/dx + dc/db*db/dx` (forward sweep, input `x`).
-fn tangent_formula(store: &Store, t: &Trace, i: usize, x: &str) -> String {
-    let n = &t.nodes[i];
-    let terms: Vec<String> = n
-        .operands
+/// `dc/dx = dc/da*da/dx + dc/db*db/dx` (forward sweep, input `x`): a
+/// term for each operand that depends on `x`.
+fn tangent_formula(store: &Store, t: &Trace, tan: &Tangent, x: &str) -> String {
+    let n = &t.nodes[tan.node];
+    let terms: Vec<String> = tan
+        .on
         .iter()
-        .filter_map(|op| {
-            let on = t.operand_name(store, *op);
+        .map(|&pos| {
+            let op = n.operands[pos];
+            let on = t.operand_name(store, op);
             match op {
-                Operand::Input(s) if store.name(*s) == x => Some(format!("d{}/d{on}", n.name)),
-                Operand::Input(_) => None,
-                Operand::Node(_) => Some(format!("d{}/d{on}*d{on}/d{x}", n.name)),
+                Operand::Input(_) => format!("d{}/d{on}", n.name),
+                Operand::Node(_) => format!("d{}/d{on}*d{on}/d{x}", n.name),
             }
         })
         .collect();
-    if terms.is_empty() {
-        "0".to_string()
-    } else {
-        terms.join(" + ")
-    }
+    terms.join(" + ")
 }
 
 fn table(store: &Store, t: &Trace, sw: &Sweeps, point: &str) -> Vec<String> {
@@ -162,18 +166,26 @@ fn table(store: &Store, t: &Trace, sw: &Sweeps, point: &str) -> Vec<String> {
         ));
     }
     out.extend(aligned(rows));
-    for (k, x) in t.inputs.iter().enumerate() {
+    for (x, sweep) in t.inputs.iter().zip(&sw.tangents) {
         let x = store.name(*x);
-        out.push(format!("forward sweep (tangents dv/d{x})"));
-        let rows = (0..t.nodes.len())
-            .map(|i| {
+        // an intermediate that does not depend on x has the tangent 0: it
+        // is left out, so that a trace of many inputs is not inputs × nodes
+        // lines long
+        out.push(if sweep.len() == t.nodes.len() {
+            format!("forward sweep (tangents dv/d{x})")
+        } else {
+            format!("forward sweep (tangents dv/d{x} of the v that depend on {x})")
+        });
+        let rows = sweep
+            .iter()
+            .map(|tan| {
                 (
                     format!(
                         "d{}/d{x} = {}",
-                        t.nodes[i].name,
-                        tangent_formula(store, t, i, x)
+                        t.nodes[tan.node].name,
+                        tangent_formula(store, t, tan, x)
                     ),
-                    sw.tangents[k][i],
+                    tan.value,
                 )
             })
             .collect();
@@ -189,11 +201,26 @@ fn table(store: &Store, t: &Trace, sw: &Sweeps, point: &str) -> Vec<String> {
     out
 }
 
-/// `  left   = value` lines with the values in one column.
+/// Left sides up to this many characters are padded to one column.
+const ALIGN_MAX: usize = 60;
+
+/// `  left   = value` lines with the values in one column, after the
+/// widest left side of at most [`ALIGN_MAX`] characters; a wider one (the
+/// sum of a thousand terms) is followed by its value at once, so that the
+/// table stays as long as its rows, not rows × the widest.
 fn aligned(rows: Vec<(String, f64)>) -> Vec<String> {
-    let w = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    let width = |l: &str| l.chars().count();
+    let w = rows
+        .iter()
+        .map(|(l, _)| width(l))
+        .filter(|&n| n <= ALIGN_MAX)
+        .max()
+        .unwrap_or(0);
     rows.into_iter()
-        .map(|(l, v)| format!("  {l:<w$}  = {}", number_text(v)))
+        .map(|(l, v)| {
+            let pad = " ".repeat(w.saturating_sub(width(&l)));
+            format!("  {l}{pad}  = {}", number_text(v))
+        })
         .collect()
 }
 
@@ -239,6 +266,8 @@ fn align(store: &mut Store, t: &Trace, sw: &Sweeps) -> String {
         .map(Operand::Node)
         .chain(t.inputs.iter().map(|s| Operand::Input(*s)))
         .collect();
+    // the gradient's entries by input, in the order of `ops`
+    let mut gradient = sw.gradient.iter();
     for op in ops {
         let me = name(store, op);
         let users = t.users(op);
@@ -260,7 +289,7 @@ fn align(store: &mut Store, t: &Trace, sw: &Sweeps) -> String {
         };
         let value = match op {
             Operand::Node(k) => sw.adjoints[k],
-            Operand::Input(s) => sw.gradient[t.inputs.iter().position(|x| *x == s).unwrap_or(0)],
+            Operand::Input(_) => gradient.next().copied().unwrap_or(0.0),
         };
         lines.push(format!(
             "{} &= {rhs} = {}",
