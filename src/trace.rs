@@ -53,7 +53,68 @@ pub struct Trace {
     /// Intermediates in evaluation order; the last is the output.
     pub nodes: Vec<TraceNode>,
     /// The users of each operand (see [`Trace::users`]), built once.
-    users: FxHashMap<Operand, Vec<(usize, usize)>>,
+    users: Users,
+}
+
+/// The users of every operand, `(user node, operand position)` in the
+/// users' order, side by side in one list: those of operand slot `k` (a
+/// node's index, or the number of nodes plus an input's) are
+/// `flat[at[k]..at[k + 1]]`. A sweep reads them by index, near in memory
+/// as the nodes are, rather than through a hash map of small lists.
+#[derive(Clone, Debug, Default)]
+struct Users {
+    at: Vec<usize>,
+    flat: Vec<(usize, usize)>,
+    /// Each input's position in [`Trace::inputs`].
+    input: FxHashMap<Sym, usize>,
+}
+
+impl Users {
+    fn new(nodes: &[TraceNode], inputs: &[Sym]) -> Users {
+        let input: FxHashMap<Sym, usize> =
+            inputs.iter().enumerate().map(|(k, s)| (*s, k)).collect();
+        let mut users = Users {
+            at: vec![0; nodes.len() + inputs.len() + 1],
+            flat: Vec::new(),
+            input,
+        };
+        // counted, then placed: each slot's users in node order
+        for n in nodes {
+            for op in &n.operands {
+                if let Some(k) = users.slot(*op, nodes.len()) {
+                    users.at[k + 1] += 1;
+                }
+            }
+        }
+        for k in 1..users.at.len() {
+            users.at[k] += users.at[k - 1];
+        }
+        let mut next = users.at.clone();
+        users.flat = vec![(0, 0); users.at.last().copied().unwrap_or(0)];
+        for (i, n) in nodes.iter().enumerate() {
+            for (pos, op) in n.operands.iter().enumerate() {
+                if let Some(k) = users.slot(*op, nodes.len()) {
+                    users.flat[next[k]] = (i, pos);
+                    next[k] += 1;
+                }
+            }
+        }
+        users
+    }
+
+    /// The slot of an operand (`None` for a variable that is not an input:
+    /// none is).
+    fn slot(&self, op: Operand, nodes: usize) -> Option<usize> {
+        match op {
+            Operand::Node(k) => Some(k),
+            Operand::Input(s) => self.input.get(&s).map(|k| nodes + k),
+        }
+    }
+
+    fn of(&self, op: Operand, nodes: usize) -> &[(usize, usize)] {
+        self.slot(op, nodes)
+            .map_or(&[], |k| &self.flat[self.at[k]..self.at[k + 1]])
+    }
 }
 
 /// Values of a trace at a point.
@@ -155,23 +216,12 @@ pub fn trace(
             partials,
         });
     }
-    let users = users_of(&nodes);
+    let users = Users::new(&nodes, &inputs);
     Ok(Trace {
         inputs,
         nodes,
         users,
     })
-}
-
-/// `operand → [(user node, operand position)]`, users in order.
-fn users_of(nodes: &[TraceNode]) -> FxHashMap<Operand, Vec<(usize, usize)>> {
-    let mut users: FxHashMap<Operand, Vec<(usize, usize)>> = FxHashMap::default();
-    for (i, n) in nodes.iter().enumerate() {
-        for (k, op) in n.operands.iter().enumerate() {
-            users.entry(*op).or_default().push((i, k));
-        }
-    }
-    users
 }
 
 /// The node `id` rebuilt over its operands' names, and the operands.
@@ -310,7 +360,7 @@ impl Trace {
         let mut reached: FxHashSet<usize> = FxHashSet::default();
         let mut stack: Vec<Operand> = vec![Operand::Input(self.inputs[input])];
         while let Some(op) = stack.pop() {
-            for &(u, pos) in self.users.get(&op).map_or(&[][..], Vec::as_slice) {
+            for &(u, pos) in self.users(op) {
                 edges.push((u, pos));
                 if reached.insert(u) {
                     stack.push(Operand::Node(u));
@@ -352,9 +402,10 @@ impl Trace {
         }
     }
 
-    /// The users of each node and input: `(user node, operand position)`.
-    pub fn users(&self, op: Operand) -> Vec<(usize, usize)> {
-        self.users.get(&op).cloned().unwrap_or_default()
+    /// The users of a node or input: `(user node, operand position)`, in
+    /// the users' order.
+    pub fn users(&self, op: Operand) -> &[(usize, usize)] {
+        self.users.of(op, self.nodes.len())
     }
 }
 
