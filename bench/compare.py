@@ -172,8 +172,21 @@ def growth_rounds(deriv, args, peers, rounds=9):
     tools = {'deriv': []}
     if 'casadi' in peers:
         tools['CasADi'] = []
+    # the other commands the issue asks to be linear: `stats`, `grad --cse`
+    # and `trace` (at x_i = 1), deriv alone, in the same rounds
+    others = {f'deriv {what}': [] for what in OTHER_COMMANDS}
     for r in range(rounds):
         print(f'W3 growth, round {r + 1} of {rounds} ...', file=sys.stderr, flush=True)
+        for what, figs in others.items():
+            pair = []
+            for case, reps in ((small, 31), (big, 5)):
+                argv = ([deriv.path] + OTHER_COMMANDS[what.split(' ', 1)[1]](case)
+                        + ['--timings', '--repeat', str(reps)])
+                p = runner.spawn(argv, deriv.expr_file(case), timeout=args.deriv_timeout)
+                t = runner.timings_of(p.stderr) if p.ok else None
+                pair.append(t['timings']['compute_s'] if t else None)
+            if None not in pair:
+                figs.append(tuple(pair))
         for name, figs in tools.items():
             pair = []
             for case, reps in ((small, 31), (big, 5)):
@@ -194,7 +207,17 @@ def growth_rounds(deriv, args, peers, rounds=9):
                         pair.append(None)
             if None not in pair:
                 figs.append(tuple(pair))
+    tools.update(others)
     return {name: figs for name, figs in tools.items() if figs}
+
+
+# What growth_rounds runs besides the gradient: deriv's arguments for a W3
+# case whose expression comes on standard input.
+OTHER_COMMANDS = {
+    'stats': lambda case: ['stats', '-', '--vars', ','.join(case.vars)],
+    'grad --cse': lambda case: ['grad', '-', '--cse', '--vars', ','.join(case.vars)],
+    'trace': lambda case: ['trace', '-', '--at', ','.join(f'{v}=1' for v in case.vars)],
+}
 
 
 def baselines(args, peers):

@@ -96,8 +96,11 @@ def growth(cases, rounds=None):
             a = statistics.median(p[0] for p in pairs)
             b = statistics.median(p[1] for p in pairs)
             each = sorted(p[1] / p[0] for p in pairs)
-            what = '`compute_s`' if name == 'deriv' else '`SX gradient`'
-            out.append(f'- {name}\'s gradient at N=10000 ÷ at N=1000 in {len(pairs)} rounds that take '
+            what = '`compute_s`' if name.startswith('deriv') else '`SX gradient`'
+            # 'deriv stats': deriv's other commands, in the same rounds
+            tool, _, command = name.partition(' ')
+            subject = f"{tool}'s `{command}`" if command else f"{name}'s gradient"
+            out.append(f'- {subject} at N=10000 ÷ at N=1000 in {len(pairs)} rounds that take '
                        f'both sizes one after the other ({what}): **{b / a:.3g}**, the ratio of the '
                        f'medians ({fmt_s(a)} and {fmt_s(b)}); the rounds\' own ratios from {each[0]:.3g} '
                        f'to {each[-1]:.3g}, median {statistics.median(each):.3g}.')
