@@ -862,17 +862,13 @@ impl Store {
     /// The operations reachable from `roots` that depend on some variable
     /// (no numbers, constants, variables or closed subexpressions), in
     /// ascending (evaluation) order.
+    ///
+    /// A node depends on a variable where its flag says so
+    /// ([`Store::is_closed`]): the walk enters only those, and keeps no
+    /// table of its own.
     pub fn dependent_ops(&self, roots: &[ExprId]) -> Vec<ExprId> {
-        let mut dep: FxHashMap<ExprId, bool> = FxHashMap::default();
-        let mut out = Vec::new();
-        for id in self.reachable(roots) {
-            let node = self.node(id);
-            let d = matches!(node, Node::Var(_)) || node.children().iter().any(|c| dep[c]);
-            dep.insert(id, d);
-            if d && !matches!(node, Node::Var(_)) {
-                out.push(id);
-            }
-        }
+        let mut out = self.reachable_where(roots, |id| !self.is_closed(id));
+        out.retain(|&id| !matches!(self.node(id), Node::Var(_)));
         out
     }
 
