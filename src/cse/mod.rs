@@ -11,14 +11,16 @@
 //! marked with hash sets sized by what they visit (never an array the size
 //! of the whole store per statement), counts are memoized across roots, and
 //! the local partials of a step come from a [`Differentiator`] shared over
-//! the sweep. `gradient_program`, `common_subexpressions`, `ops_*` (and so
+//! the sweep, which forgets each step's derivatives before the next. `gradient_program`, `common_subexpressions`, `ops_*` (and so
 //! `deriv stats` and `grad --cse`) are linear in the graph size.
 //! [`Program::eval`] still compiles one tape per statement.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diff::{DiffError, Differentiator};
-use crate::expr::{ExprId, Func, Node, Store, Sym};
+use smallvec::SmallVec;
+
+use crate::expr::{ExprId, Func, IdMap, Node, Store, Sym};
 use crate::print::infix;
 
 /// A straight-line program: named statements, then the results.
@@ -122,17 +124,88 @@ fn tree(store: &Store, root: ExprId, memo: &mut FxHashMap<ExprId, u128>) -> u128
 struct Names {
     next: usize,
     prefix: &'static str,
+    /// The name tried last, its room kept for the next.
+    name: String,
 }
 
 impl Names {
+    fn new(prefix: &'static str) -> Names {
+        Names {
+            next: 0,
+            prefix,
+            name: String::new(),
+        }
+    }
+
+    /// The next name that is no function's and not in the store yet.
+    /// Interned at once: a name the store held already comes back with an
+    /// index below the count of names before, and is passed over. One
+    /// lookup of the name, not a lookup and then an interning, each
+    /// hashing it into a table of every name (W3 at N=10000: 290,000).
     fn fresh(&mut self, store: &mut Store) -> Sym {
+        use std::fmt::Write;
         loop {
             self.next += 1;
-            let name = format!("{}{}", self.prefix, self.next);
-            if store.find_sym(&name).is_none() && Func::from_name(&name).is_none() {
-                return store.sym(&name);
+            self.name.clear();
+            let _ = write!(self.name, "{}{}", self.prefix, self.next);
+            if Func::from_name(&self.name).is_some() {
+                continue;
+            }
+            let before = store.sym_count();
+            let s = store.sym(&self.name);
+            if s.index() == before {
+                return s;
             }
         }
+    }
+}
+
+/// The adjoint contributions of a reverse sweep, by name: a list per name
+/// (its last term first, each term linked to the one before), all in one
+/// pool in the order the sweep makes them, and the heads in a table by the
+/// name's index. A step's terms were mostly made by the steps just before
+/// (above) it, so they are read where they were written; a hash map of
+/// vectors read a cold table slot and a cold vector header for each of
+/// W3's 450,000 terms at N=10000.
+struct Adjoints {
+    head: Vec<u32>,
+    pool: Vec<(ExprId, u32)>,
+}
+
+impl Adjoints {
+    const NIL: u32 = u32::MAX;
+
+    fn new(names: usize) -> Adjoints {
+        Adjoints {
+            head: vec![Self::NIL; names],
+            pool: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, s: Sym, term: ExprId) {
+        let i = s.index();
+        if i >= self.head.len() {
+            self.head.resize(i + 1, Self::NIL);
+        }
+        self.pool.push((term, self.head[i]));
+        self.head[i] = (self.pool.len() - 1) as u32;
+    }
+
+    /// The terms of `s` in the order they were pushed, into `out`, no
+    /// longer kept; false where there were none.
+    fn take(&mut self, s: Sym, out: &mut Vec<ExprId>) -> bool {
+        out.clear();
+        let Some(head) = self.head.get_mut(s.index()) else {
+            return false;
+        };
+        let mut at = std::mem::replace(head, Self::NIL);
+        while at != Self::NIL {
+            let (term, next) = self.pool[at as usize];
+            out.push(term);
+            at = next;
+        }
+        out.reverse();
+        !out.is_empty()
     }
 }
 
@@ -148,10 +221,7 @@ struct Step {
 /// # Errors
 /// [`DiffError::TooLarge`] when the store outgrows its bound.
 pub fn gradient_program(store: &mut Store, f: ExprId, vars: &[Sym]) -> Result<Program, DiffError> {
-    let mut names = Names {
-        next: 0,
-        prefix: "t",
-    };
+    let mut names = Names::new("t");
     let steps = forward_steps(store, f, &mut names);
     let mut d = Differentiator::default();
     let mut program = Program::default();
@@ -159,7 +229,8 @@ pub fn gradient_program(store: &mut Store, f: ExprId, vars: &[Sym]) -> Result<Pr
         program.statements.push((s.sym, s.local));
     }
     // adjoint contributions, accumulated from the output back
-    let mut adj: FxHashMap<Sym, Vec<ExprId>> = FxHashMap::default();
+    let mut adj = Adjoints::new(store.sym_count());
+    let mut terms = Vec::new();
     let one = store.int(1);
     let output = match steps.last() {
         Some(s) => s.sym,
@@ -175,15 +246,12 @@ pub fn gradient_program(store: &mut Store, f: ExprId, vars: &[Sym]) -> Result<Pr
             });
         }
     };
-    adj.insert(output, vec![one]);
-    let mut bar_names = Names {
-        next: 0,
-        prefix: "g",
-    };
+    adj.push(output, one);
+    let mut bar_names = Names::new("g");
     for s in steps.iter().rev() {
-        let Some(terms) = adj.remove(&s.sym) else {
+        if !adj.take(s.sym, &mut terms) {
             continue;
-        };
+        }
         let a = store.add(&terms);
         let a = if matches!(store.node(a), Node::Num(_) | Node::Var(_)) {
             a
@@ -193,18 +261,22 @@ pub fn gradient_program(store: &mut Store, f: ExprId, vars: &[Sym]) -> Result<Pr
             store.var_sym(n)
         };
         let me = store.var_sym(s.sym);
+        // each step's local is a node or two of its own: what was memoized
+        // for the last step is of no use here, and kept, it grew the tables
+        // to 360,000 entries (W3, N=10000), each lookup a cache miss
+        d.forget();
         for &o in &s.operands {
             let p = d.diff(store, s.local, o)?;
             // reuse the step's own value: d exp(u)/du = exp(u) is the step itself
             let p = substitute(store, p, s.local, me);
             let term = store.mul(&[a, p]);
-            adj.entry(o).or_default().push(term);
+            adj.push(o, term);
         }
     }
     program.results = vars
         .iter()
         .map(|v| {
-            let terms = adj.remove(v).unwrap_or_default();
+            adj.take(*v, &mut terms);
             store.add(&terms)
         })
         .collect();
@@ -217,12 +289,19 @@ pub fn substitute(store: &mut Store, e: ExprId, from: ExprId, to: ExprId) -> Exp
     if from == to {
         return e;
     }
-    let mut map: FxHashMap<ExprId, ExprId> = FxHashMap::default();
-    for id in store.reachable(&[e]) {
+    let order = store.reachable(&[e]);
+    if order.binary_search(&from).is_err() {
+        // every node rebuilds as itself: the common case in a gradient
+        // program (`∂(t3*t4)/∂t3 = t4`), without a table or a lookup
+        return e;
+    }
+    let mut map = IdMap::for_order(&order);
+    for id in order {
         let new = if id == from {
             to
         } else {
-            let kids: Vec<ExprId> = store.node(id).children().iter().map(|c| map[c]).collect();
+            let kids: SmallVec<[ExprId; 4]> =
+                store.node(id).children().iter().map(|c| map[c]).collect();
             store.rebuild(id, &kids)
         };
         map.insert(id, new);
@@ -384,10 +463,7 @@ pub fn common_subexpressions(store: &mut Store, roots: &[ExprId]) -> Program {
             )
         })
         .collect();
-    let mut names = Names {
-        next: 0,
-        prefix: "t",
-    };
+    let mut names = Names::new("t");
     let is_root: FxHashSet<ExprId> = roots.iter().copied().collect();
     let mut rewritten: FxHashMap<ExprId, ExprId> = FxHashMap::default();
     let mut program = Program::default();

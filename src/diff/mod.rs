@@ -127,6 +127,17 @@ impl Differentiator {
         self.derive(s, f, var)
     }
 
+    /// Forgets the derivatives and partials memoized so far, keeping the
+    /// tables' room: for a caller whose next questions share nothing with
+    /// the last (the steps of [`crate::cse::gradient_program`], each a
+    /// node or two of its own), so that the tables stay as small as one
+    /// question's, not hundreds of thousands of entries that each lookup
+    /// misses the caches on.
+    pub(crate) fn forget(&mut self) {
+        self.memo.clear();
+        self.partials.clear();
+    }
+
     /// `∂f/∂var` in a sweep of its own, its derivatives kept in `dense`
     /// (none from `memo` used, none added to it).
     fn sweep(&mut self, s: &mut Store, f: ExprId, var: Sym) -> Result<ExprId, DiffError> {
