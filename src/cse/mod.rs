@@ -20,7 +20,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diff::{DiffError, Differentiator};
 use smallvec::SmallVec;
 
-use crate::expr::{ExprId, Func, IdMap, Node, Store, Sym, dense_span, with_walk};
+use crate::expr::{ExprId, Func, IdMap, Node, Store, Sym, dense_span};
 use crate::print::infix;
 
 /// A straight-line program: named statements, then the results.
@@ -339,10 +339,18 @@ pub fn substitute(store: &mut Store, e: ExprId, from: ExprId, to: ExprId) -> Exp
     if from == to {
         return e;
     }
+    if e == from {
+        return to;
+    }
+    if store.depth(e) <= store.depth(from) {
+        // a node above `from` is deeper: nothing below `e` changes (the
+        // partials of a gradient program's steps mostly: `∂(t3*t4)/∂t3 =
+        // t4`, `∂sin(t2)/∂t2 = cos(t2)`), without a walk or a table
+        return e;
+    }
     let order = store.reachable(&[e]);
     if order.binary_search(&from).is_err() {
-        // every node rebuilds as itself: the common case in a gradient
-        // program (`∂(t3*t4)/∂t3 = t4`), without a table or a lookup
+        // every node rebuilds as itself
         return e;
     }
     let mut map = IdMap::for_order(&order);
@@ -366,20 +374,28 @@ impl Program {
         // visited once over all the marks), a bit per node of the store:
         // built once per program (W3 at N=10000: 730,000 nodes, 91 KB),
         // where hash sets read a cold slot per node and per name, and
-        // took 19 times as long as at N=1000
+        // took 19 times as long as at N=1000; the walk reads and sets
+        // these bits alone, not a walk's marks by node as well
         let mut used = vec![false; store.sym_count()];
         let mut seen = vec![0u64; store.len().div_ceil(64)];
+        let mut stack: Vec<ExprId> = Vec::new();
         let mut mark = |used: &mut Vec<bool>, e: ExprId| {
-            let found = with_walk(|w| {
-                w.collect(store, &[e], |id| {
-                    seen[id.index() / 64] & (1 << (id.index() % 64)) == 0
-                })
-            });
-            for id in found {
-                seen[id.index() / 64] |= 1 << (id.index() % 64);
-                if let Node::Var(s) = store.node(id) {
+            // true where `id` was not marked yet
+            let mut first = |id: ExprId| {
+                let (w, b) = (id.index() / 64, 1u64 << (id.index() % 64));
+                let new = seen[w] & b == 0;
+                seen[w] |= b;
+                new
+            };
+            if first(e) {
+                stack.push(e);
+            }
+            while let Some(id) = stack.pop() {
+                let node = store.node(id);
+                if let Node::Var(s) = node {
                     used[s.index()] = true;
                 }
+                stack.extend(node.children().iter().copied().filter(|&c| first(c)));
             }
         };
         for r in &self.results {
