@@ -90,11 +90,9 @@ fn own_ops(store: &Store, id: ExprId) -> u128 {
 
 /// Operations of the expression graph, each shared node once.
 pub fn ops_dag(store: &Store, roots: &[ExprId]) -> u128 {
-    store
-        .reachable(roots)
-        .into_iter()
-        .map(|id| own_ops(store, id))
-        .sum()
+    let mut sum = 0u128;
+    Marks::new(store).walk(store, roots, |id| sum += own_ops(store, id));
+    sum
 }
 
 /// Operations of the expressions written out as trees (as printed).
@@ -105,23 +103,107 @@ pub fn ops_tree(store: &Store, roots: &[ExprId]) -> u128 {
 }
 
 /// Tree ops of each of `roots`: every node below them counted once,
-/// children first, in one walk over all of them, the counts in a table by
-/// node id ([`ById`]). A hash map by node, filled root by root, read a
-/// cold slot for each child: `Program::ops` of W3's program took 28 times
-/// as long at N=10000 as at N=1000.
+/// children first (ascending ids, read off [`Marks`] in order), in one walk
+/// over all of them. A node's count is kept at its rank among the nodes
+/// found (the marks before it: a count of bits per word of marks, and the
+/// bits of its own word), 8 bytes each; the rare count past `u64` apart.
+/// A hash map by node, filled root by root, read a cold slot for each
+/// child: `Program::ops` of W3's program took 28 times as long at N=10000
+/// as at N=1000; a table of `u128` by node id over the range found was
+/// 6.7 MB there (420,000 nodes in the store, 160,000 of them found).
 fn trees(store: &Store, roots: &[ExprId]) -> Vec<u128> {
-    let order = store.reachable(roots);
-    let mut memo = ById::for_order(&order, 0u128);
-    for &id in &order {
-        let kids: u128 = store
-            .node(id)
-            .children()
-            .iter()
-            .map(|&c| memo.get(c))
-            .fold(0u128, u128::saturating_add);
-        memo.insert(id, own_ops(store, id).saturating_add(kids));
+    let mut marks = Marks::new(store);
+    marks.walk(store, roots, |_| {});
+    let bits = &marks.bits;
+    let mut before = Vec::with_capacity(bits.len());
+    let mut found = 0usize;
+    for w in bits {
+        before.push(found);
+        found += w.count_ones() as usize;
     }
-    roots.iter().map(|&r| memo.get(r)).collect()
+    let rank = |id: ExprId| {
+        let (w, b) = (id.index() / 64, id.index() % 64);
+        before[w] + (bits[w] & ((1u64 << b) - 1)).count_ones() as usize
+    };
+    let mut counts = vec![0u64; found];
+    let mut big: FxHashMap<ExprId, u128> = FxHashMap::default();
+    let count = |counts: &[u64], big: &FxHashMap<ExprId, u128>, id: ExprId| match counts[rank(id)] {
+        u64::MAX => big[&id],
+        n => u128::from(n),
+    };
+    for (w, &word) in bits.iter().enumerate() {
+        let mut rest = word;
+        while rest != 0 {
+            let id = ExprId((w * 64 + rest.trailing_zeros() as usize) as u32);
+            rest &= rest - 1;
+            let kids: u128 = store
+                .node(id)
+                .children()
+                .iter()
+                .map(|&c| count(&counts, &big, c))
+                .fold(0u128, u128::saturating_add);
+            let n = own_ops(store, id).saturating_add(kids);
+            let at = rank(id);
+            match u64::try_from(n) {
+                Ok(n) if n != u64::MAX => counts[at] = n,
+                _ => {
+                    counts[at] = u64::MAX;
+                    big.insert(id, n);
+                }
+            }
+        }
+    }
+    roots.iter().map(|&r| count(&counts, &big, r)).collect()
+}
+
+/// A mark per node of the store, a bit each, for the walks over a whole
+/// program or gradient: W3's store at N=10000 holds about 730,000 nodes,
+/// 91 KB of bits, which the caches hold, where a walk's marks by node
+/// ([`Store::reachable`]) take 4 bytes each, 2.9 MB, and missed the caches
+/// on most nodes (`Program::ops` of W3's program: 700,000 misses of a
+/// 1 MiB cache at N=10000, a quarter of `deriv stats`'). Made once per
+/// count or program: zeroing it costs a 512th of the store's size in
+/// words.
+struct Marks {
+    bits: Vec<u64>,
+    stack: Vec<ExprId>,
+}
+
+impl Marks {
+    fn new(store: &Store) -> Marks {
+        Marks {
+            bits: vec![0; store.len().div_ceil(64)],
+            stack: Vec::new(),
+        }
+    }
+
+    /// Marks `id`; true where it was not marked yet.
+    fn first(&mut self, id: ExprId) -> bool {
+        let (w, b) = (id.index() / 64, 1u64 << (id.index() % 64));
+        let new = self.bits[w] & b == 0;
+        self.bits[w] |= b;
+        new
+    }
+
+    /// Marks the nodes below `roots` that are not marked yet (a marked
+    /// node is not walked through), passing each to `visit`.
+    fn walk(&mut self, store: &Store, roots: &[ExprId], mut visit: impl FnMut(ExprId)) {
+        let mut stack = std::mem::take(&mut self.stack);
+        for &r in roots {
+            if self.first(r) {
+                stack.push(r);
+            }
+        }
+        while let Some(id) = stack.pop() {
+            visit(id);
+            for &c in store.node(id).children() {
+                if self.first(c) {
+                    stack.push(c);
+                }
+            }
+        }
+        self.stack = stack;
+    }
 }
 
 /// Values by node id for the ids of one walk (ascending), as [`IdMap`]
@@ -371,32 +453,17 @@ impl Program {
     /// Removes statements that no later statement or result uses.
     fn drop_unused(&mut self, store: &Store) {
         // the names used, by index, and the nodes already walked (each is
-        // visited once over all the marks), a bit per node of the store:
-        // built once per program (W3 at N=10000: 730,000 nodes, 91 KB),
-        // where hash sets read a cold slot per node and per name, and
-        // took 19 times as long as at N=1000; the walk reads and sets
-        // these bits alone, not a walk's marks by node as well
+        // visited once over all the marks, [`Marks`]), where hash sets
+        // read a cold slot per node and per name, and took 19 times as
+        // long at N=10000 as at N=1000
         let mut used = vec![false; store.sym_count()];
-        let mut seen = vec![0u64; store.len().div_ceil(64)];
-        let mut stack: Vec<ExprId> = Vec::new();
+        let mut seen = Marks::new(store);
         let mut mark = |used: &mut Vec<bool>, e: ExprId| {
-            // true where `id` was not marked yet
-            let mut first = |id: ExprId| {
-                let (w, b) = (id.index() / 64, 1u64 << (id.index() % 64));
-                let new = seen[w] & b == 0;
-                seen[w] |= b;
-                new
-            };
-            if first(e) {
-                stack.push(e);
-            }
-            while let Some(id) = stack.pop() {
-                let node = store.node(id);
-                if let Node::Var(s) = node {
+            seen.walk(store, &[e], |id| {
+                if let Node::Var(s) = store.node(id) {
                     used[s.index()] = true;
                 }
-                stack.extend(node.children().iter().copied().filter(|&c| first(c)));
-            }
+            });
         };
         for r in &self.results {
             mark(&mut used, *r);

@@ -128,3 +128,70 @@ fn reverse_sweep_programs_are_cheap() {
         );
     }
 }
+
+/// Tree counts by a plain recursive count of each root (no memo shared
+/// between roots), saturating.
+fn naive_tree(s: &Store, id: crate::expr::ExprId) -> u128 {
+    fn go(
+        s: &Store,
+        id: crate::expr::ExprId,
+        memo: &mut std::collections::HashMap<crate::expr::ExprId, u128>,
+    ) -> u128 {
+        if let Some(&n) = memo.get(&id) {
+            return n;
+        }
+        let own = match s.node(id) {
+            crate::expr::Node::Add(xs) | crate::expr::Node::Mul(xs) => xs.len() as u128 - 1,
+            crate::expr::Node::Pow(_) | crate::expr::Node::Call(..) => 1,
+            _ => 0,
+        };
+        let n = s
+            .node(id)
+            .children()
+            .iter()
+            .fold(own, |acc, &c| acc.saturating_add(go(s, c, memo)));
+        memo.insert(id, n);
+        n
+    }
+    go(s, id, &mut std::collections::HashMap::new())
+}
+
+/// `ops_tree` and `ops_dag` agree with plain counts, for counts that fit
+/// 64 bits, that pass them (kept apart) and that saturate, over roots
+/// that share nodes and roots far apart in the store.
+#[test]
+fn tree_and_graph_counts_match_plain_counts() {
+    use super::ops_tree;
+    use crate::expr::Func;
+    let mut s = Store::new();
+    let x = s.var("x");
+    let y = s.var("y");
+    let mut f = s.add(&[x, y]);
+    let mut made = vec![f];
+    for i in 1..140 {
+        let sf = s.call1(Func::Sin, f);
+        let p = s.mul(&[f, sf]);
+        let k = s.int(i);
+        f = s.add(&[p, k]);
+        made.push(f);
+    }
+    for roots in [
+        vec![made[3]],
+        vec![made[62], made[63], made[64]],
+        vec![made[65], made[2], made[139]],
+        vec![x, made[100]],
+        vec![],
+    ] {
+        let want = roots
+            .iter()
+            .map(|&r| naive_tree(&s, r))
+            .fold(0u128, u128::saturating_add);
+        assert_eq!(ops_tree(&s, &roots), want, "{roots:?}");
+        let dag: u128 = s
+            .reachable(&roots)
+            .into_iter()
+            .map(|id| super::own_ops(&s, id))
+            .sum();
+        assert_eq!(ops_dag(&s, &roots), dag, "{roots:?}");
+    }
+}
