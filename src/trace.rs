@@ -199,6 +199,12 @@ pub fn trace(
             _ => local_op(store, id, &index, &nodes),
         };
         let mut partials = Vec::with_capacity(operands.len());
+        // a local operation reads its operands by name: it shares no
+        // derivative with the others', and the memo is let go now and
+        // then, so that it stays a table the caches hold
+        if nodes.len() % 256 == 255 {
+            d.forget();
+        }
         for op in &operands {
             let s = match op {
                 Operand::Input(s) => *s,
