@@ -109,9 +109,10 @@ const EMPTY: Entry = Entry {
 /// Entries of the smallest table.
 const MIN_BUCKETS: usize = 16;
 
-/// Node ids by hash: one shard of the [`Index`].
+/// Node ids by hash: one shard of the [`Index`]; also the store's table
+/// of variable names (`names.rs`), which keeps a name's index as the id.
 #[derive(Clone)]
-struct Table {
+pub(super) struct Table {
     entries: Vec<Entry>,
     len: usize,
     /// `64 - log2(entries.len())`: a hash's home is the top bits of its
@@ -121,7 +122,7 @@ struct Table {
 
 impl Table {
     /// A table with room for `n` entries before it grows.
-    fn with_capacity(n: usize) -> Table {
+    pub(super) fn with_capacity(n: usize) -> Table {
         let buckets = (n + n / 3 + 1).next_power_of_two().max(MIN_BUCKETS);
         Table {
             entries: vec![EMPTY; buckets],
@@ -136,7 +137,7 @@ impl Table {
 
     /// The id kept under `hash` for which `is` holds, if any.
     #[inline]
-    fn find(&self, hash: u32, mut is: impl FnMut(ExprId) -> bool) -> Option<&ExprId> {
+    pub(super) fn find(&self, hash: u32, mut is: impl FnMut(ExprId) -> bool) -> Option<&ExprId> {
         let mask = self.entries.len() - 1;
         let mut i = self.home(hash);
         loop {
@@ -153,7 +154,7 @@ impl Table {
 
     /// Keeps `id` under `hash`; `id` is not in the table yet.
     #[inline]
-    fn insert(&mut self, hash: u32, id: ExprId) {
+    pub(super) fn insert(&mut self, hash: u32, id: ExprId) {
         if 4 * (self.len + 1) > 3 * self.entries.len() {
             self.grow();
         }

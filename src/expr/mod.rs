@@ -24,6 +24,7 @@ mod coeff;
 pub mod domain;
 pub(crate) mod elementary;
 mod index;
+mod names;
 mod number;
 mod ops;
 pub mod order;
@@ -334,15 +335,6 @@ pub const MAX_GRAPH_DEPTH: u32 = 100_000;
 /// statement, stay within memory and time.
 pub const MAX_GRAPH_SIZE: usize = 4_000_000;
 
-/// The first 16 bytes of a name's key, big-endian (so that integers
-/// compare as the bytes do), zeros after a shorter key.
-fn key_head(key: &[u8]) -> u128 {
-    let mut head = [0u8; 16];
-    let n = key.len().min(16);
-    head[..n].copy_from_slice(&key[..n]);
-    u128::from_be_bytes(head)
-}
-
 /// Where the store's index files a node ([`index::Key`]): a node with
 /// operands by its newest operand ([`List::key`]; a power by its base), a
 /// variable by its name's index (names made one after the other, such as
@@ -383,15 +375,8 @@ pub struct Store {
     /// would be hashed at every growth), nor reads another part of memory
     /// for an entry that is not the one sought.
     index: index::Index,
-    names: Vec<String>,
-    /// Each name's [`order::natural_key`]: variables compare by it.
-    name_keys: Vec<Box<[u8]>>,
-    /// The first 16 bytes of each name's key (zeros after a shorter key),
-    /// side by side: two names compare by these alone unless they are
-    /// equal (`x12` against `x13`: always), without reading two keys
-    /// from wherever the heap put them ([`Store::cmp_names`]).
-    name_heads: Vec<u128>,
-    syms: FxHashMap<String, Sym>,
+    /// The variables' names, and their order (`names.rs`).
+    names: names::Names,
     depths: Vec<u32>,
     prints: Vec<u64>,
     flags: Vec<u8>,
@@ -441,10 +426,7 @@ impl Default for Store {
             nodes: Vec::with_capacity(INITIAL_NODES),
             args: Vec::with_capacity(2 * INITIAL_NODES),
             index: index::Index::with_capacity(INITIAL_NODES),
-            names: Vec::new(),
-            name_keys: Vec::new(),
-            name_heads: Vec::new(),
-            syms: FxHashMap::default(),
+            names: names::Names::default(),
             depths: Vec::with_capacity(INITIAL_NODES),
             prints: Vec::with_capacity(INITIAL_NODES),
             flags: Vec::with_capacity(INITIAL_NODES),
@@ -639,38 +621,23 @@ impl Store {
 
     /// Interns a variable name.
     pub fn sym(&mut self, name: &str) -> Sym {
-        if let Some(&s) = self.syms.get(name) {
-            return s;
-        }
-        let s = Sym(self.names.len() as u32);
-        self.names.push(name.to_string());
-        let key = order::natural_key(name);
-        self.name_heads.push(key_head(&key));
-        self.name_keys.push(key);
-        self.syms.insert(name.to_string(), s);
-        s
+        self.names.intern(name)
     }
 
     /// Looks up an interned name without interning it.
     pub fn find_sym(&self, name: &str) -> Option<Sym> {
-        self.syms.get(name).copied()
+        self.names.find(name)
     }
 
     /// The natural order of two variables' names ([`order::natural_cmp`]),
     /// by their keys.
     pub fn cmp_names(&self, a: Sym, b: Sym) -> std::cmp::Ordering {
-        let (a, b) = (a.0 as usize, b.0 as usize);
-        // heads that differ order as the keys do: at the first byte where
-        // they differ either both keys have a byte, or the shorter key
-        // ended, and is then a prefix of the other (the smaller)
-        self.name_heads[a]
-            .cmp(&self.name_heads[b])
-            .then_with(|| self.name_keys[a].cmp(&self.name_keys[b]))
+        self.names.cmp(a, b)
     }
 
     /// The name of a variable.
     pub fn name(&self, s: Sym) -> &str {
-        &self.names[s.0 as usize]
+        self.names.get(s)
     }
 
     /// The number behind an id, if it is a number.

@@ -37,6 +37,12 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 /// ends first sorts first. Names hold no NUL. Equal keys are equal names.
 pub fn natural_key(name: &str) -> Box<[u8]> {
     let mut key = Vec::with_capacity(name.len() + 8);
+    natural_key_into(name, &mut key);
+    key.into_boxed_slice()
+}
+
+/// [`natural_key`] of `name`, appended to `key`.
+pub(crate) fn natural_key_into(name: &str, key: &mut Vec<u8>) {
     let mut x = name.as_bytes();
     while !x.is_empty() {
         let (run, rest) = split_run(x);
@@ -54,7 +60,6 @@ pub fn natural_key(name: &str) -> Box<[u8]> {
         x = rest;
     }
     key.push(0);
-    key.into_boxed_slice()
 }
 
 fn split_run(s: &[u8]) -> (&[u8], &[u8]) {
