@@ -162,6 +162,22 @@ impl Table {
         self.len += 1;
     }
 
+    /// Keeps each `(hash, id)` of `items` (none of them in the table yet),
+    /// in the order of the entries they land at, so that the table is
+    /// written from one end to the other (each entry near the last), not
+    /// at random, whatever its size; `items` is left empty.
+    pub(super) fn insert_many(&mut self, items: &mut Vec<(u32, ExprId)>) {
+        let n = self.len + items.len();
+        while 4 * n > 3 * self.entries.len() {
+            self.grow();
+        }
+        items.sort_unstable_by_key(|&(h, id)| (self.home(h), id.0));
+        for (hash, id) in items.drain(..) {
+            self.place(Entry { hash, id });
+        }
+        self.len = n;
+    }
+
     fn place(&mut self, e: Entry) {
         let mask = self.entries.len() - 1;
         let mut i = self.home(e.hash);

@@ -13,10 +13,23 @@
 //! and the keys, and the table ([`index::Table`]) keeps its index beside
 //! 32 bits of its hash, so a growth reads the table alone, and a lookup
 //! reads a name's text only where the hashes agree.
+//!
+//! A new name whose text ends in a number larger than that of every name
+//! before it with the same text in front (`t1`, `t2`, ... and `x1`, ...,
+//! `x10000`, as programs and the parser make them) is known to be new
+//! without a lookup: the largest such number is kept for each text in
+//! front. It is appended, and joins the table only when a name comes that
+//! must be looked up, all such names then at once, placed in the order of
+//! the table's entries ([`Table::insert_many`]). A program of W3's size
+//! would otherwise probe the table (4 MiB) at random for each new name,
+//! nearly always a cache miss: 60% of `Store::sym`'s time, and it grew
+//! 23-fold from N=1000 to N=10000.
 
 use std::hash::BuildHasher;
 
 use super::index::Table;
+use rustc_hash::FxHashMap;
+
 use super::{ExprId, Sym, order};
 
 #[derive(Clone)]
@@ -34,8 +47,15 @@ pub(super) struct Names {
     /// big-endian: two names compare by these alone unless they are equal
     /// (`x12` against `x13`: always).
     heads: Vec<u128>,
-    /// Each name's index (as an id) by the hash of its text.
+    /// Each name's index (as an id) by the hash of its text, but for the
+    /// last `pending.len()` names.
     table: Table,
+    /// The newest names, not in the table yet: the hash of each, and its
+    /// index.
+    pending: Vec<(u32, ExprId)>,
+    /// For each text in front of a name's last run of digits, the largest
+    /// number such a run spells (`u64::MAX` for a longer run).
+    suffixes: FxHashMap<Box<str>, u64>,
 }
 
 impl Default for Names {
@@ -47,6 +67,8 @@ impl Default for Names {
             key_ends: Vec::new(),
             heads: Vec::new(),
             table: Table::with_capacity(0),
+            pending: Vec::new(),
+            suffixes: FxHashMap::default(),
         }
     }
 }
@@ -55,6 +77,17 @@ impl Default for Names {
 fn hash(name: &str) -> u32 {
     let h = rustc_hash::FxBuildHasher.hash_one(name);
     (h >> 32) as u32 ^ h as u32
+}
+
+/// A name as the text in front of its last run of digits and the number
+/// the run spells (`u64::MAX` past it); `None` where it ends in no digit.
+fn split_suffix(name: &str) -> Option<(&str, u64)> {
+    let digits = name.bytes().rev().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let (front, run) = name.split_at(name.len() - digits);
+    Some((front, run.parse().unwrap_or(u64::MAX)))
 }
 
 /// The first 16 bytes of a name's key, big-endian (so that integers
@@ -85,8 +118,16 @@ impl Names {
     }
 
     fn find_hashed(&self, h: u32, name: &str) -> Option<Sym> {
+        let is = |id: ExprId| self.get(Sym(id.0)) == name;
         self.table
-            .find(h, |id| self.get(Sym(id.0)) == name)
+            .find(h, is)
+            .or_else(|| {
+                // the pending names (none after an `intern` that looked up)
+                self.pending
+                    .iter()
+                    .find(|&&(ph, id)| ph == h && is(id))
+                    .map(|(_, id)| id)
+            })
             .map(|id| Sym(id.0))
     }
 
@@ -95,20 +136,46 @@ impl Names {
         self.find_hashed(hash(name), name)
     }
 
+    /// Whether `name` is new by its last number alone (see the module's
+    /// comment); the number is then kept as the largest for its front.
+    fn new_by_suffix(&mut self, name: &str) -> bool {
+        let Some((front, n)) = split_suffix(name) else {
+            return false;
+        };
+        match self.suffixes.get_mut(front) {
+            Some(max) if *max < n => {
+                *max = n;
+                true
+            }
+            Some(_) => false,
+            None => {
+                self.suffixes.insert(front.into(), n);
+                true
+            }
+        }
+    }
+
     /// The index of `name`, added as the next name if it is new.
     pub(super) fn intern(&mut self, name: &str) -> Sym {
         let h = hash(name);
-        if let Some(s) = self.find_hashed(h, name) {
-            return s;
-        }
         let s = Sym(self.ends.len() as u32);
+        if self.new_by_suffix(name) {
+            self.pending.push((h, ExprId(s.0)));
+        } else {
+            if !self.pending.is_empty() {
+                self.table.insert_many(&mut self.pending);
+            }
+            if let Some(s) = self.find_hashed(h, name) {
+                return s;
+            }
+            self.table.insert(h, ExprId(s.0));
+        }
         self.text.push_str(name);
         self.ends.push(self.text.len());
         let start = self.keys.len();
         order::natural_key_into(name, &mut self.keys);
         self.heads.push(key_head(&self.keys[start..]));
         self.key_ends.push(self.keys.len());
-        self.table.insert(h, ExprId(s.0));
         s
     }
 
@@ -147,12 +214,34 @@ mod tests {
             assert_eq!(n.intern(t), Sym(i as u32));
         }
         assert_eq!(n.len(), texts.len());
+        // the newest names, known new by their numbers, are not in the
+        // table yet, and are found all the same
+        assert!(!n.pending.is_empty());
+        for (i, t) in texts.iter().enumerate().rev().take(8) {
+            assert_eq!(n.find(t), Some(Sym(i as u32)));
+        }
         for (i, t) in texts.iter().enumerate() {
             assert_eq!(n.intern(t), Sym(i as u32));
             assert_eq!(n.find(t), Some(Sym(i as u32)));
             assert_eq!(n.get(Sym(i as u32)), t);
         }
+        assert!(n.pending.is_empty());
         assert_eq!(n.find("x"), None);
+        // a number spelled with leading zeros, or past u64, is a name of
+        // its own
+        for t in [
+            "x0001",
+            "x1",
+            "x00",
+            "x0",
+            "x99999999999999999999999",
+            "x99999999999999999999998",
+        ] {
+            let s = n.intern(t);
+            assert_eq!(n.get(s), t);
+            assert_eq!(n.intern(t), s);
+        }
+        assert_eq!(n.len(), texts.len() + 5);
         for i in (0..texts.len()).step_by(37) {
             for j in (0..texts.len()).step_by(41) {
                 assert_eq!(
