@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diff::{DiffError, Differentiator};
 use crate::eval::{Env, eval_many};
-use crate::expr::{ExprId, Func, Node, Store, Sym};
+use crate::expr::{ById, ExprId, Func, Node, Store, Sym};
 
 /// What an intermediate variable reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -180,10 +180,14 @@ pub fn trace(
         .rev()
         .map(|(n, id)| (*id, n.as_str()))
         .collect();
+    // the names an automatic one must not be: the inputs' and the
+    // program's own (automatic names never clash with one another)
     let mut taken: FxHashSet<String> = inputs.iter().map(|s| store.name(*s).to_string()).collect();
     taken.extend(names.iter().map(|(n, _)| n.clone()));
     let mut auto = AutoNames::default();
-    let mut index: FxHashMap<ExprId, usize> = FxHashMap::default();
+    // each node's place in the trace, in a table by node id: the lookups
+    // of a node's operands read entries near its own
+    let mut index = ById::for_order(&order, usize::MAX);
     let mut nodes: Vec<TraceNode> = Vec::new();
     let mut d = Differentiator::default();
     for &id in &order {
@@ -192,7 +196,6 @@ pub fn trace(
             None if id == root && !taken.contains("f") => "f".to_string(),
             None => auto.next(&taken),
         };
-        taken.insert(name.clone());
         let sym = store.sym(&name);
         let (local, operands) = match store.node(id) {
             Node::Var(s) if bare => (id, vec![Operand::Input(*s)]),
@@ -234,7 +237,7 @@ pub fn trace(
 fn local_op(
     store: &mut Store,
     id: ExprId,
-    index: &FxHashMap<ExprId, usize>,
+    index: &ById<usize>,
     nodes: &[TraceNode],
 ) -> (ExprId, Vec<Operand>) {
     let children = store.operands(id).to_vec();
@@ -247,16 +250,21 @@ fn local_op(
     };
     let children: Vec<ExprId> = children
         .iter()
-        .map(|&c| match (index.get(&c), store.node(c)) {
-            (Some(&k), _) => {
-                push_unique(Operand::Node(k));
-                store.var_sym(nodes[k].sym)
+        .map(|&c| {
+            match (
+                Some(index.get(c)).filter(|&k| k != usize::MAX),
+                store.node(c),
+            ) {
+                (Some(k), _) => {
+                    push_unique(Operand::Node(k));
+                    store.var_sym(nodes[k].sym)
+                }
+                (None, Node::Var(s)) => {
+                    push_unique(Operand::Input(*s));
+                    c
+                }
+                _ => c,
             }
-            (None, Node::Var(s)) => {
-                push_unique(Operand::Input(*s));
-                c
-            }
-            _ => c,
         })
         .collect();
     let local = store.rebuild(id, &children);

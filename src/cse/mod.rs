@@ -25,7 +25,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::diff::{DiffError, Differentiator};
 use smallvec::SmallVec;
 
-use crate::expr::{ExprId, Func, IdMap, Node, Store, Sym, dense_span};
+use crate::expr::{ById, ExprId, Func, IdMap, Node, Store, Sym};
 use crate::print::infix;
 
 /// A straight-line program: named statements, then the results.
@@ -208,52 +208,6 @@ impl Marks {
             }
         }
         self.stack = stack;
-    }
-}
-
-/// Values by node id for the ids of one walk (ascending), as [`IdMap`]
-/// for values other than ids: a table over their range where they fill an
-/// eighth of it or more, so that a pass reads each child's entry by an
-/// index, near the entries of the nodes built with it; a hash map where
-/// they are sparse. An id with no entry reads as `none`.
-struct ById<T> {
-    lo: usize,
-    table: Vec<T>,
-    sparse: FxHashMap<ExprId, T>,
-    none: T,
-}
-
-impl<T: Copy> ById<T> {
-    fn for_order(order: &[ExprId], none: T) -> ById<T> {
-        let span = dense_span(order);
-        ById {
-            lo: span.map_or(0, |s| s.0),
-            table: vec![none; span.map_or(0, |s| s.1)],
-            sparse: FxHashMap::default(),
-            none,
-        }
-    }
-
-    fn slot(&self, id: ExprId) -> Option<usize> {
-        id.index()
-            .checked_sub(self.lo)
-            .filter(|&i| i < self.table.len())
-    }
-
-    fn get(&self, id: ExprId) -> T {
-        match self.slot(id) {
-            Some(i) => self.table[i],
-            None => self.sparse.get(&id).copied().unwrap_or(self.none),
-        }
-    }
-
-    fn insert(&mut self, id: ExprId, v: T) {
-        match self.slot(id) {
-            Some(i) => self.table[i] = v,
-            None => {
-                self.sparse.insert(id, v);
-            }
-        }
     }
 }
 

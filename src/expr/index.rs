@@ -163,17 +163,34 @@ impl Table {
     }
 
     /// Keeps each `(hash, id)` of `items` (none of them in the table yet),
-    /// in the order of the entries they land at, so that the table is
-    /// written from one end to the other (each entry near the last), not
-    /// at random, whatever its size; `items` is left empty.
+    /// `items` left empty. They are placed region by region of the table
+    /// (a 4,096th of it each, found by a counting sort of the items: two
+    /// passes over them), so that a table of any size is written from one
+    /// end to the other, each entry near the last, not at random.
     pub(super) fn insert_many(&mut self, items: &mut Vec<(u32, ExprId)>) {
         let n = self.len + items.len();
         while 4 * n > 3 * self.entries.len() {
             self.grow();
         }
-        items.sort_unstable_by_key(|&(h, id)| (self.home(h), id.0));
-        for (hash, id) in items.drain(..) {
-            self.place(Entry { hash, id });
+        let bits = self.entries.len().trailing_zeros();
+        let region_bits = bits.min(12);
+        let region = |h: u32| self.home(h) >> (bits - region_bits);
+        let mut starts = vec![0usize; (1 << region_bits) + 1];
+        for &(h, _) in items.iter() {
+            starts[region(h) + 1] += 1;
+        }
+        for r in 1..starts.len() {
+            starts[r] += starts[r - 1];
+        }
+        let mut sorted = vec![EMPTY; items.len()];
+        for &(hash, id) in items.iter() {
+            let at = &mut starts[region(hash)];
+            sorted[*at] = Entry { hash, id };
+            *at += 1;
+        }
+        items.clear();
+        for e in sorted {
+            self.place(e);
         }
         self.len = n;
     }
@@ -234,6 +251,34 @@ mod tests {
         // a key never kept: nothing, whatever the test of a node says
         assert!(!keys.contains(&8));
         assert!(t.find(8, |_| true).is_none());
+    }
+
+    /// Entries kept all at once (into an empty table, and into one that
+    /// holds some already, growing it) are found as those kept one by one.
+    #[test]
+    fn keeps_many_at_once() {
+        let mut t = Table::with_capacity(0);
+        let key = |i: u32| {
+            if i.is_multiple_of(5) {
+                11
+            } else {
+                i.wrapping_mul(2_654_435_761)
+            }
+        };
+        let mut items: Vec<(u32, ExprId)> = (0..700).map(|i| (key(i), ExprId(i))).collect();
+        t.insert_many(&mut items);
+        assert!(items.is_empty());
+        for i in 700..900 {
+            t.insert(key(i), ExprId(i));
+        }
+        let mut items: Vec<(u32, ExprId)> = (900..20_000).map(|i| (key(i), ExprId(i))).collect();
+        t.insert_many(&mut items);
+        assert_eq!(t.len, 20_000);
+        assert!(4 * t.len <= 3 * t.entries.len());
+        for i in 0..20_000 {
+            assert_eq!(t.find(key(i), |id| id.0 == i).map(|id| id.0), Some(i));
+        }
+        assert!(t.find(key(20_001), |_| true).is_none());
     }
 
     /// Half the nodes on one anchor, the others each on an anchor of its

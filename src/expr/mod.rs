@@ -33,7 +33,7 @@ mod product;
 pub(crate) mod rational;
 pub mod split;
 pub use walk::Walk;
-pub(crate) use walk::{IdMap, dense_span, with_walk};
+pub(crate) use walk::{ById, IdMap, dense_span, with_walk};
 mod seen;
 mod walk;
 pub(crate) use seen::FirstSeen;

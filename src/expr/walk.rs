@@ -212,6 +212,52 @@ impl std::ops::Index<&ExprId> for IdMap {
     }
 }
 
+/// Values by node id for the ids of one walk (ascending), as [`IdMap`]
+/// for values other than ids: a table over their range where they fill an
+/// eighth of it or more, so that a pass reads each child's entry by an
+/// index, near the entries of the nodes built with it; a hash map where
+/// they are sparse. An id with no entry reads as `none`.
+pub(crate) struct ById<T> {
+    lo: usize,
+    table: Vec<T>,
+    sparse: rustc_hash::FxHashMap<ExprId, T>,
+    none: T,
+}
+
+impl<T: Copy> ById<T> {
+    pub(crate) fn for_order(order: &[ExprId], none: T) -> ById<T> {
+        let span = dense_span(order);
+        ById {
+            lo: span.map_or(0, |s| s.0),
+            table: vec![none; span.map_or(0, |s| s.1)],
+            sparse: rustc_hash::FxHashMap::default(),
+            none,
+        }
+    }
+
+    fn slot(&self, id: ExprId) -> Option<usize> {
+        id.index()
+            .checked_sub(self.lo)
+            .filter(|&i| i < self.table.len())
+    }
+
+    pub(crate) fn get(&self, id: ExprId) -> T {
+        match self.slot(id) {
+            Some(i) => self.table[i],
+            None => self.sparse.get(&id).copied().unwrap_or(self.none),
+        }
+    }
+
+    pub(crate) fn insert(&mut self, id: ExprId, v: T) {
+        match self.slot(id) {
+            Some(i) => self.table[i] = v,
+            None => {
+                self.sparse.insert(id, v);
+            }
+        }
+    }
+}
+
 thread_local! {
     /// The walk behind [`Store::reachable`], kept between calls.
     static WALK: RefCell<Walk> = RefCell::new(Walk::default());
