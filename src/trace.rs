@@ -14,6 +14,7 @@
 //! numbers for a graph where most tangents are 0.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 use crate::diff::{DiffError, Differentiator};
 use crate::eval::{Env, eval_many};
@@ -40,9 +41,9 @@ pub struct TraceNode {
     /// The operation in terms of its operands' names (`a + b`, `sqrt(c)`).
     pub local: ExprId,
     /// The operands, in order of first appearance.
-    pub operands: Vec<Operand>,
+    pub operands: SmallVec<[Operand; 2]>,
     /// `∂local/∂operand` for each operand, in terms of names.
-    pub partials: Vec<ExprId>,
+    pub partials: SmallVec<[ExprId; 2]>,
 }
 
 /// The straight-line program of an expression.
@@ -66,13 +67,40 @@ struct Users {
     at: Vec<usize>,
     flat: Vec<(usize, usize)>,
     /// Each input's position in [`Trace::inputs`].
-    input: FxHashMap<Sym, usize>,
+    input: InputSlots,
+}
+
+/// Each input's position in [`Trace::inputs`], in a table by the index of
+/// its name (inputs are named first, by the parser: the table is about as
+/// long as the inputs are many). The sweeps look an input up for each
+/// edge out of it; in a hash map by name (W3 at N=10000: 10,000 inputs)
+/// most lookups missed the caches.
+#[derive(Clone, Debug, Default)]
+struct InputSlots {
+    slot: Vec<u32>,
+}
+
+impl InputSlots {
+    fn new(inputs: &[Sym]) -> InputSlots {
+        let len = inputs.iter().map(|s| s.index() + 1).max().unwrap_or(0);
+        let mut slot = vec![u32::MAX; len];
+        for (k, s) in inputs.iter().enumerate() {
+            slot[s.index()] = k as u32;
+        }
+        InputSlots { slot }
+    }
+
+    fn get(&self, s: Sym) -> Option<usize> {
+        match self.slot.get(s.index()) {
+            Some(&k) if k != u32::MAX => Some(k as usize),
+            _ => None,
+        }
+    }
 }
 
 impl Users {
     fn new(nodes: &[TraceNode], inputs: &[Sym]) -> Users {
-        let input: FxHashMap<Sym, usize> =
-            inputs.iter().enumerate().map(|(k, s)| (*s, k)).collect();
+        let input = InputSlots::new(inputs);
         let mut users = Users {
             at: vec![0; nodes.len() + inputs.len() + 1],
             flat: Vec::new(),
@@ -107,7 +135,7 @@ impl Users {
     fn slot(&self, op: Operand, nodes: usize) -> Option<usize> {
         match op {
             Operand::Node(k) => Some(k),
-            Operand::Input(s) => self.input.get(&s).map(|k| nodes + k),
+            Operand::Input(s) => self.input.get(s).map(|k| nodes + k),
         }
     }
 
@@ -123,7 +151,7 @@ pub struct Sweeps {
     /// Value of each intermediate.
     pub values: Vec<f64>,
     /// Value of each local partial, per node and operand.
-    pub partials: Vec<Vec<f64>>,
+    pub partials: Vec<SmallVec<[f64; 2]>>,
     /// Adjoint `∂f/∂v` of each intermediate (reverse sweep).
     pub adjoints: Vec<f64>,
     /// `∂f/∂x` for each input (the reverse sweep's result).
@@ -198,10 +226,10 @@ pub fn trace(
         };
         let sym = store.sym(&name);
         let (local, operands) = match store.node(id) {
-            Node::Var(s) if bare => (id, vec![Operand::Input(*s)]),
+            Node::Var(s) if bare => (id, smallvec::smallvec![Operand::Input(*s)]),
             _ => local_op(store, id, &index, &nodes),
         };
-        let mut partials = Vec::with_capacity(operands.len());
+        let mut partials = SmallVec::with_capacity(operands.len());
         // a local operation reads its operands by name: it shares no
         // derivative with the others', and the memo is let go now and
         // then, so that it stays a table the caches hold
@@ -239,16 +267,24 @@ fn local_op(
     id: ExprId,
     index: &ById<usize>,
     nodes: &[TraceNode],
-) -> (ExprId, Vec<Operand>) {
-    let children = store.operands(id).to_vec();
-    let mut operands = Vec::new();
-    let mut seen = FxHashSet::default();
+) -> (ExprId, SmallVec<[Operand; 2]>) {
+    let children: SmallVec<[ExprId; 4]> = SmallVec::from_slice(store.operands(id));
+    let mut operands: SmallVec<[Operand; 2]> = SmallVec::new();
+    // a few operands (nearly every node) are told apart by a scan, more
+    // by a set
+    let mut seen: FxHashSet<Operand> = FxHashSet::default();
+    let many = children.len() > 8;
     let mut push_unique = |o: Operand| {
-        if seen.insert(o) {
+        let new = if many {
+            seen.insert(o)
+        } else {
+            !operands.contains(&o)
+        };
+        if new {
             operands.push(o);
         }
     };
-    let children: Vec<ExprId> = children
+    let children: SmallVec<[ExprId; 4]> = children
         .iter()
         .map(|&c| {
             match (
@@ -315,7 +351,7 @@ impl Trace {
             .flat_map(|n| n.partials.iter().copied())
             .collect();
         let mut flat = eval_many(store, &all, &local_env)?.into_iter();
-        let partials: Vec<Vec<f64>> = self
+        let partials: Vec<SmallVec<[f64; 2]>> = self
             .nodes
             .iter()
             .map(|n| flat.by_ref().take(n.partials.len()).collect())
@@ -333,16 +369,11 @@ impl Trace {
         })
     }
 
-    fn reverse(&self, partials: &[Vec<f64>]) -> (Vec<f64>, Vec<f64>) {
+    fn reverse(&self, partials: &[SmallVec<[f64; 2]>]) -> (Vec<f64>, Vec<f64>) {
         let n = self.nodes.len();
         let mut adj = vec![0.0; n];
         let mut grad = vec![0.0; self.inputs.len()];
-        let slot: FxHashMap<Sym, usize> = self
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(j, s)| (*s, j))
-            .collect();
+        let slot = &self.users.input;
         if n == 0 {
             return (adj, grad);
         }
@@ -353,7 +384,7 @@ impl Trace {
                 match op {
                     Operand::Node(k) => adj[*k] += contribution,
                     Operand::Input(s) => {
-                        if let Some(&j) = slot.get(s) {
+                        if let Some(j) = slot.get(*s) {
                             grad[j] += contribution;
                         }
                     }
@@ -367,7 +398,7 @@ impl Trace {
     /// depend on it, found from the input through their users (each user
     /// after its operands, as it is in evaluation order), and for each the
     /// sum over its operands that depend on the input, in their order.
-    fn forward(&self, partials: &[Vec<f64>], input: usize) -> Vec<Tangent> {
+    fn forward(&self, partials: &[SmallVec<[f64; 2]>], input: usize) -> Vec<Tangent> {
         // (user, operand position) of every edge out of the input and out
         // of the intermediates that depend on it
         let mut edges: Vec<(usize, usize)> = Vec::new();
