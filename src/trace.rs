@@ -216,7 +216,10 @@ pub fn trace(
     // each node's place in the trace, in a table by node id: the lookups
     // of a node's operands read entries near its own
     let mut index = ById::for_order(&order, usize::MAX);
-    let mut nodes: Vec<TraceNode> = Vec::new();
+    // one node per entry of `order`: room for them all at once (grown by
+    // doubling, a trace of W3 at N=10000, 5 MB of nodes, was copied and
+    // its fresh pages faulted in at each size on the way)
+    let mut nodes: Vec<TraceNode> = Vec::with_capacity(order.len());
     let mut d = Differentiator::default();
     for &id in &order {
         let name = match given.get(&id) {
