@@ -1,6 +1,6 @@
-//! The store's variable names: each name's text, its natural key (the
-//! order variables sort in) and the first 16 bytes of that key, all kept
-//! end to end in a few arrays, and a table that finds a name's index by
+//! The store's variable names: each name's text, the first 16 bytes of
+//! its natural key (the order variables sort in) and, where it is longer,
+//! the whole key, all kept end to end in a few arrays, and a table that finds a name's index by
 //! its hash.
 //!
 //! Why: a gradient program names every step (`t1`, ..., `g1`, ...): W3's
@@ -39,10 +39,16 @@ pub(super) struct Names {
     /// Where each name's text ends in `text` (it starts where the one
     /// before it ends).
     ends: Vec<usize>,
-    /// Every name's [`order::natural_key`], end to end.
+    /// The [`order::natural_key`] of each name whose key is longer than
+    /// its head (16 bytes), end to end; a shorter key is its head (`t1`
+    /// to `t99999999`, `x1`: every name a program makes), and is not
+    /// kept twice.
     keys: Vec<u8>,
-    /// Where each name's key ends in `keys`.
+    /// Where each name's key ends in `keys` (where the one before ended,
+    /// for a short key).
     key_ends: Vec<usize>,
+    /// Room for a new name's key, kept between names.
+    scratch: Vec<u8>,
     /// The first 16 bytes of each name's key (zeros after a shorter key),
     /// big-endian: two names compare by these alone unless they are equal
     /// (`x12` against `x13`: always).
@@ -65,6 +71,7 @@ impl Default for Names {
             ends: Vec::new(),
             keys: Vec::new(),
             key_ends: Vec::new(),
+            scratch: Vec::new(),
             heads: Vec::new(),
             table: Table::with_capacity(0),
             pending: Vec::new(),
@@ -172,9 +179,12 @@ impl Names {
         }
         self.text.push_str(name);
         self.ends.push(self.text.len());
-        let start = self.keys.len();
-        order::natural_key_into(name, &mut self.keys);
-        self.heads.push(key_head(&self.keys[start..]));
+        self.scratch.clear();
+        order::natural_key_into(name, &mut self.scratch);
+        self.heads.push(key_head(&self.scratch));
+        if self.scratch.len() > 16 {
+            self.keys.extend_from_slice(&self.scratch);
+        }
         self.key_ends.push(self.keys.len());
         s
     }
@@ -185,7 +195,11 @@ impl Names {
         let (a, b) = (a.0 as usize, b.0 as usize);
         // heads that differ order as the keys do: at the first byte where
         // they differ either both keys have a byte, or the shorter key
-        // ended, and is then a prefix of the other (the smaller)
+        // ended, and is then a prefix of the other (the smaller). Equal
+        // heads are two short keys, equal, or two long ones, compared as
+        // kept: no key is a prefix of another (each run starts with a
+        // byte 1 or 2, and the key ends at the first 0 in that place), so
+        // a short key padded with zeros is no long key's head.
         self.heads[a]
             .cmp(&self.heads[b])
             .then_with(|| self.key(a).cmp(self.key(b)))
@@ -195,6 +209,47 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Names whose keys' heads are equal (a long common front), short and
+    /// long keys, and numbers with zeros: every pair orders as
+    /// `natural_cmp` orders their texts.
+    #[test]
+    fn names_alike_in_front_order_naturally() {
+        let texts = [
+            "w1_2_3",
+            "w1_2_30",
+            "w1_2_03",
+            "w1_2_3a",
+            "w1_2_",
+            "w1_2",
+            "w1_10_1",
+            "abcdefghijklmnopqrst",
+            "abcdefghijklmnopqrsu",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "x",
+            "x0",
+            "x00",
+            "x000000000000000000001",
+            "x1",
+            "1",
+            "01",
+            "α",
+            "α1",
+            "t99999999",
+            "t100000000",
+            "t099999999",
+            "_",
+            "a_b_c_d_e_f_g",
+        ];
+        let mut n = Names::default();
+        let syms: Vec<Sym> = texts.iter().map(|t| n.intern(t)).collect();
+        for (a, ta) in syms.iter().zip(&texts) {
+            for (b, tb) in syms.iter().zip(&texts) {
+                assert_eq!(n.cmp(*a, *b), order::natural_cmp(ta, tb), "{ta} {tb}");
+            }
+        }
+    }
 
     /// Names come back by their index and their text, once each, through
     /// the table's growth, and order as `natural_cmp` orders their texts.
