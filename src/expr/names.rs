@@ -210,47 +210,6 @@ impl Names {
 mod tests {
     use super::*;
 
-    /// Names whose keys' heads are equal (a long common front), short and
-    /// long keys, and numbers with zeros: every pair orders as
-    /// `natural_cmp` orders their texts.
-    #[test]
-    fn names_alike_in_front_order_naturally() {
-        let texts = [
-            "w1_2_3",
-            "w1_2_30",
-            "w1_2_03",
-            "w1_2_3a",
-            "w1_2_",
-            "w1_2",
-            "w1_10_1",
-            "abcdefghijklmnopqrst",
-            "abcdefghijklmnopqrsu",
-            "abcdefghijklmnop",
-            "abcdefghijklmnopq",
-            "x",
-            "x0",
-            "x00",
-            "x000000000000000000001",
-            "x1",
-            "1",
-            "01",
-            "α",
-            "α1",
-            "t99999999",
-            "t100000000",
-            "t099999999",
-            "_",
-            "a_b_c_d_e_f_g",
-        ];
-        let mut n = Names::default();
-        let syms: Vec<Sym> = texts.iter().map(|t| n.intern(t)).collect();
-        for (a, ta) in syms.iter().zip(&texts) {
-            for (b, tb) in syms.iter().zip(&texts) {
-                assert_eq!(n.cmp(*a, *b), order::natural_cmp(ta, tb), "{ta} {tb}");
-            }
-        }
-    }
-
     /// Names come back by their index and their text, once each, through
     /// the table's growth, and order as `natural_cmp` orders their texts.
     #[test]

@@ -426,6 +426,31 @@ mod tests {
             "x1a",
             "α1",
         ]);
+        // keys whose first 16 bytes agree (kept whole), and short keys
+        // (kept as their heads alone), side by side
+        names.extend([
+            "w1_2_3",
+            "w1_2_30",
+            "w1_2_03",
+            "w1_2_3a",
+            "w1_2_",
+            "w1_2",
+            "abcdefghijklmnopqrst",
+            "abcdefghijklmnopqrsu",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "x0",
+            "x00",
+            "x000000000000000000001",
+            "1",
+            "01",
+            "α",
+            "t99999999",
+            "t100000000",
+            "t099999999",
+            "_",
+            "a_b_c_d_e_f_g",
+        ]);
         let mut s = Store::new();
         let syms: Vec<_> = names.iter().map(|n| s.sym(n)).collect();
         for (a, &sa) in names.iter().zip(&syms) {
